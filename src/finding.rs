@@ -1,0 +1,273 @@
+//! What the engine says about a post: [`Finding`]s and the per-post
+//! [`Checked`] result that every reporter renders.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::post::{Market, Origin, Platform, Post, Relationship, UnknownValue};
+
+/// How serious a finding is. Ordered: `Info < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl FromStr for Severity {
+    type Err = UnknownValue;
+    fn from_str(value: &str) -> Result<Self, UnknownValue> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "info" => Ok(Severity::Info),
+            "warning" | "warn" => Ok(Severity::Warning),
+            "error" => Ok(Severity::Error),
+            _ => Err(UnknownValue {
+                what: "severity",
+                value: value.to_string(),
+                allowed: "error, warning, info".to_string(),
+            }),
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The stable finding categories of DESIGN.md; every rule has exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    MissingDisclosure,
+    AmbiguousDisclosure,
+    DisclosureBelowFold,
+    DisclosureBuried,
+    WrongLanguage,
+    MissingLabel,
+    ProhibitedPromotion,
+    VideoDisclosure,
+    PlatformLabelOnly,
+    UndisclosedCommercialSignals,
+    ObfuscatedDisclosure,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::MissingDisclosure => "missing-disclosure",
+            Category::AmbiguousDisclosure => "ambiguous-disclosure",
+            Category::DisclosureBelowFold => "disclosure-below-fold",
+            Category::DisclosureBuried => "disclosure-buried",
+            Category::WrongLanguage => "wrong-language",
+            Category::MissingLabel => "missing-label",
+            Category::ProhibitedPromotion => "prohibited-promotion",
+            Category::VideoDisclosure => "video-disclosure",
+            Category::PlatformLabelOnly => "platform-label-only",
+            Category::UndisclosedCommercialSignals => "undisclosed-commercial-signals",
+            Category::ObfuscatedDisclosure => "obfuscated-disclosure",
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which field of a post a span points into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Field {
+    Text,
+    Title,
+    /// The subtitle cue with this index.
+    #[serde(rename = "subtitle")]
+    Subtitle(usize),
+}
+
+/// A byte range of the ORIGINAL text of one field, on char boundaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    /// Omitted for the main text, which is where most spans point.
+    #[serde(skip_serializing_if = "Field::is_text")]
+    pub field: Field,
+}
+
+impl Field {
+    fn is_text(&self) -> bool {
+        *self == Field::Text
+    }
+}
+
+impl Span {
+    pub fn text(start: usize, end: usize) -> Span {
+        Span { start, end, field: Field::Text }
+    }
+}
+
+/// A suggested edit: replace `span` with `replacement` (an insertion when the
+/// span is empty).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub span: Span,
+    pub replacement: String,
+}
+
+/// One result of one rule on one post.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub category: Category,
+    pub severity: Severity,
+    /// The market whose rule this is; `None` for global and platform rules.
+    pub market: Option<Market>,
+    pub message: String,
+    pub help: String,
+    pub source_url: String,
+    /// The primary span; further spans (every signal, every ambiguous tag)
+    /// follow in `related`.
+    pub span: Span,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Span>,
+    pub fix: Option<Fix>,
+}
+
+/// The per-post outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Pass,
+    Warn,
+    Fail,
+    Error,
+}
+
+impl Verdict {
+    pub fn from_findings(findings: &[Finding]) -> Verdict {
+        match findings.iter().map(|f| f.severity).max() {
+            Some(Severity::Error) => Verdict::Fail,
+            Some(Severity::Warning) => Verdict::Warn,
+            _ => Verdict::Pass,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Warn => "warn",
+            Verdict::Fail => "fail",
+            Verdict::Error => "error",
+        }
+    }
+}
+
+/// A post together with what the engine found.
+#[derive(Debug, Clone)]
+pub struct CheckedPost {
+    pub post: Post,
+    /// The relationship the rules ran with: the post's own, or the one that
+    /// commercial signals implied when it was `unknown`.
+    pub relationship: Relationship,
+    pub findings: Vec<Finding>,
+}
+
+impl CheckedPost {
+    pub fn verdict(&self) -> Verdict {
+        Verdict::from_findings(&self.findings)
+    }
+
+    pub fn platform(&self) -> Option<Platform> {
+        self.post.platform
+    }
+}
+
+/// A record that could not be read as a post.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordError {
+    pub origin: Origin,
+    /// The post id, when the record got far enough to have one.
+    pub id: Option<String>,
+    pub message: String,
+}
+
+/// One output record: every input record yields exactly one.
+#[derive(Debug, Clone)]
+pub enum Checked {
+    Post(Box<CheckedPost>),
+    Error(RecordError),
+}
+
+impl Checked {
+    pub fn verdict(&self) -> Verdict {
+        match self {
+            Checked::Post(post) => post.verdict(),
+            Checked::Error(_) => Verdict::Error,
+        }
+    }
+
+    pub fn origin(&self) -> &Origin {
+        match self {
+            Checked::Post(post) => &post.post.origin,
+            Checked::Error(error) => &error.origin,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(severity: Severity) -> Finding {
+        Finding {
+            rule: "x/y".into(),
+            category: Category::MissingDisclosure,
+            severity,
+            market: None,
+            message: String::new(),
+            help: String::new(),
+            source_url: String::new(),
+            span: Span::text(0, 0),
+            related: vec![],
+            fix: None,
+        }
+    }
+
+    #[test]
+    fn verdict_follows_the_most_severe_finding() {
+        assert_eq!(Verdict::from_findings(&[]), Verdict::Pass);
+        assert_eq!(Verdict::from_findings(&[finding(Severity::Info)]), Verdict::Pass);
+        assert_eq!(
+            Verdict::from_findings(&[finding(Severity::Info), finding(Severity::Warning)]),
+            Verdict::Warn
+        );
+        assert_eq!(
+            Verdict::from_findings(&[finding(Severity::Error), finding(Severity::Warning)]),
+            Verdict::Fail
+        );
+    }
+
+    #[test]
+    fn category_codes_are_kebab_case() {
+        let json = serde_json::to_string(&Category::UndisclosedCommercialSignals).unwrap();
+        assert_eq!(json, "\"undisclosed-commercial-signals\"");
+        assert_eq!(Category::DisclosureBelowFold.as_str(), "disclosure-below-fold");
+    }
+}

@@ -1,0 +1,3 @@
+pub mod finding;
+pub mod post;
+pub mod rules;

@@ -1,0 +1,84 @@
+//! All YAML parsing lives here, so the YAML crate (serde-saphyr) can be
+//! swapped without touching the rest of the rule code.
+
+use std::ops::Range;
+
+use serde::de::DeserializeOwned;
+
+pub use serde_saphyr::Spanned;
+
+/// A YAML syntax or shape error, located in the source.
+#[derive(Debug, Clone)]
+pub struct YamlError {
+    pub message: String,
+    /// Byte range in the source, when the parser knows it.
+    pub span: Option<Range<usize>>,
+}
+
+/// Parses one YAML document into `T`, rejecting what `T` rejects.
+pub fn parse<T: DeserializeOwned>(source: &str) -> Result<T, YamlError> {
+    serde_saphyr::from_str(source).map_err(|error| {
+        let span = error.location().and_then(|location| location_bytes(source, &location));
+        YamlError { message: error.without_snippet().to_string(), span }
+    })
+}
+
+/// The byte range of a spanned value in `source`.
+pub fn span_of<T>(source: &str, value: &Spanned<T>) -> Option<Range<usize>> {
+    location_bytes(source, &value.referenced)
+}
+
+fn location_bytes(source: &str, location: &serde_saphyr::Location) -> Option<Range<usize>> {
+    if location.line() == 0 {
+        return None;
+    }
+    let span = location.span();
+    if let (Some(start), Some(len)) = (span.byte_offset(), span.byte_len()) {
+        let start = usize::try_from(start).ok()?;
+        let end = start + usize::try_from(len).ok()?;
+        if end <= source.len() && source.is_char_boundary(start) && source.is_char_boundary(end) {
+            return Some(start..end);
+        }
+    }
+    // Fall back to line and column (1-based, in characters).
+    let line_start = source
+        .split_inclusive('\n')
+        .take(usize::try_from(location.line()).ok()?.saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    let column = usize::try_from(location.column()).ok()?.saturating_sub(1);
+    let start = source[line_start..]
+        .char_indices()
+        .nth(column)
+        .map_or(source.len(), |(offset, _)| line_start + offset);
+    Some(start..start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Doc {
+        name: Spanned<String>,
+    }
+
+    #[test]
+    fn spans_point_at_the_value() {
+        let source = "name: héllo\n";
+        let doc: Doc = parse(source).unwrap();
+        let span = span_of(source, &doc.name).unwrap();
+        assert_eq!(&source[span], "héllo");
+    }
+
+    #[test]
+    fn unknown_keys_are_located_errors() {
+        let source = "name: a\nnmae: b\n";
+        let error = parse::<Doc>(source).unwrap_err();
+        assert!(error.message.contains("nmae"), "{}", error.message);
+        let span = error.span.expect("a location");
+        assert_eq!(source[..span.start].lines().count(), 1, "on line 2: {span:?}");
+    }
+}
