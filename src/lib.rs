@@ -1,3 +1,4 @@
+pub mod engine;
 pub mod finding;
 pub mod post;
 pub mod rules;

@@ -1,0 +1,488 @@
+//! Every term of every loaded pack compiled into one matcher: one
+//! aho-corasick automaton for words and phrases, hash lookups for hashtags,
+//! one `RegexSet` for regex terms, a small list for link patterns, and brand
+//! templates expanded per post. A post field is scanned once; each hit names
+//! the term set it belongs to.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::str::FromStr;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+use super::normalize::{Normalized, is_zero_width, normalize_term};
+use super::tokens::{Link, Tokens};
+use crate::finding::Field;
+
+/// Index of a term set in the rule registry.
+pub type SetId = u32;
+
+/// Compiled regexes may not grow past this (bytes), so a pack cannot make
+/// every post slow.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchMode {
+    Hashtag,
+    HashtagPrefix,
+    Word,
+    Phrase,
+    Url,
+    Regex,
+}
+
+impl FromStr for MatchMode {
+    type Err = String;
+    fn from_str(value: &str) -> Result<Self, String> {
+        Ok(match value {
+            "hashtag" => MatchMode::Hashtag,
+            "hashtag-prefix" => MatchMode::HashtagPrefix,
+            "word" => MatchMode::Word,
+            "phrase" => MatchMode::Phrase,
+            "url" => MatchMode::Url,
+            "regex" => MatchMode::Regex,
+            other => {
+                return Err(format!(
+                    "unknown match mode '{other}'; expected one of: hashtag, hashtag-prefix, word, phrase, url, regex"
+                ));
+            }
+        })
+    }
+}
+
+/// One match of a term in one field of a post.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub set: SetId,
+    pub field: Field,
+    /// Byte range in the normalised field text.
+    pub range: Range<usize>,
+    /// Byte range in the original field text.
+    pub original: Range<usize>,
+    /// The match needed zero-width characters to be ignored.
+    pub obfuscated: bool,
+}
+
+/// A field of a post, normalised and tokenised once.
+#[derive(Debug, Clone)]
+pub struct ScannedField {
+    pub field: Field,
+    pub normalized: Normalized,
+    pub tokens: Tokens,
+}
+
+impl ScannedField {
+    pub fn new(field: Field, original: &str) -> ScannedField {
+        let normalized = Normalized::new(original);
+        let tokens = Tokens::new(&normalized.text);
+        ScannedField { field, normalized, tokens }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct UrlPattern {
+    /// Host labels; `*` is one label, or all the remaining ones at the end.
+    host: Vec<String>,
+    path_prefix: String,
+    /// Query parameter name, and an optional value prefix.
+    param: Option<(String, String)>,
+}
+
+impl UrlPattern {
+    fn parse(term: &str) -> Result<UrlPattern, String> {
+        let term = term.trim().to_ascii_lowercase();
+        let term = term.trim_start_matches("https://").trim_start_matches("http://");
+        let (location, param) = match term.split_once('?') {
+            Some((location, param)) => (location, Some(param)),
+            None => (term, None),
+        };
+        let (host, path) = match location.find('/') {
+            Some(at) => (&location[..at], &location[at..]),
+            None => (location, ""),
+        };
+        if host.is_empty() || host.split('.').any(str::is_empty) {
+            return Err(format!("'{term}' has no host; write e.g. amzn.to, amazon.*?tag or 7eer.net/c/"));
+        }
+        let param = param.map(|param| match param.split_once('=') {
+            Some((name, value)) => (name.to_string(), value.to_string()),
+            None => (param.to_string(), String::new()),
+        });
+        Ok(UrlPattern {
+            host: host.split('.').map(str::to_string).collect(),
+            path_prefix: path.to_string(),
+            param,
+        })
+    }
+
+    fn matches(&self, text: &str, link: &Link) -> bool {
+        let host = text[link.host.clone()].trim_end_matches('.');
+        let labels: Vec<&str> = host.split('.').collect();
+        let host_ok = (0..labels.len()).any(|start| self.host_matches_from(&labels[start..]));
+        host_ok
+            && text[link.path.clone()].starts_with(&self.path_prefix)
+            && self.param.as_ref().is_none_or(|(name, value_prefix)| {
+                text[link.query.clone()].split('&').any(|pair| {
+                    let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                    key == name && value.starts_with(value_prefix.as_str())
+                })
+            })
+    }
+
+    fn host_matches_from(&self, labels: &[&str]) -> bool {
+        let last = self.host.len() - 1;
+        for (index, pattern) in self.host.iter().enumerate() {
+            if index == last && pattern == "*" {
+                return labels.len() > index;
+            }
+            match labels.get(index) {
+                Some(label) if pattern == "*" || pattern == label => {}
+                _ => return false,
+            }
+        }
+        labels.len() == self.host.len()
+    }
+}
+
+/// A term containing `{brand}`, expanded per post.
+#[derive(Debug, Clone)]
+struct BrandTerm {
+    set: SetId,
+    mode: MatchMode,
+    before: String,
+    after: String,
+}
+
+/// Drops spaces and punctuation, as brand names are written in hashtags.
+fn compact(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// Collects terms while packs are compiled.
+#[derive(Debug, Default)]
+pub struct MatcherBuilder {
+    literals: Vec<String>,
+    literal_sets: Vec<Vec<SetId>>,
+    literal_index: HashMap<String, usize>,
+    hashtags: HashMap<String, Vec<SetId>>,
+    prefixes: Vec<(String, SetId)>,
+    urls: Vec<(UrlPattern, SetId)>,
+    regexes: Vec<(String, SetId)>,
+    brand_terms: Vec<BrandTerm>,
+}
+
+impl MatcherBuilder {
+    /// Adds one term; the error says what is wrong with it.
+    pub fn add(&mut self, set: SetId, mode: MatchMode, term: &str) -> Result<(), String> {
+        if term.trim().is_empty() {
+            return Err("empty term".to_string());
+        }
+        if term.contains("{brand}") {
+            return self.add_brand_term(set, mode, term);
+        }
+        match mode {
+            MatchMode::Hashtag | MatchMode::HashtagPrefix => {
+                let body = hashtag_body(term)?;
+                if mode == MatchMode::Hashtag {
+                    let sets = self.hashtags.entry(body).or_default();
+                    if !sets.contains(&set) {
+                        sets.push(set);
+                    }
+                } else {
+                    self.prefixes.push((body, set));
+                }
+            }
+            MatchMode::Word | MatchMode::Phrase => {
+                let pattern = normalize_term(term);
+                let index = *self.literal_index.entry(pattern.clone()).or_insert_with(|| {
+                    self.literals.push(pattern);
+                    self.literal_sets.push(Vec::new());
+                    self.literals.len() - 1
+                });
+                if !self.literal_sets[index].contains(&set) {
+                    self.literal_sets[index].push(set);
+                }
+            }
+            MatchMode::Url => self.urls.push((UrlPattern::parse(term)?, set)),
+            MatchMode::Regex => {
+                RegexBuilder::new(term)
+                    .size_limit(REGEX_SIZE_LIMIT)
+                    .build()
+                    .map_err(|error| format!("invalid regex: {error}"))?;
+                self.regexes.push((term.to_string(), set));
+            }
+        }
+        Ok(())
+    }
+
+    fn add_brand_term(&mut self, set: SetId, mode: MatchMode, term: &str) -> Result<(), String> {
+        if matches!(mode, MatchMode::Url | MatchMode::Regex) {
+            return Err("{brand} is only allowed in hashtag, hashtag-prefix, word and phrase terms".to_string());
+        }
+        let (before, after) = term.split_once("{brand}").unwrap_or((term, ""));
+        if after.contains("{brand}") {
+            return Err("{brand} may appear only once in a term".to_string());
+        }
+        let (before, after) = if matches!(mode, MatchMode::Hashtag | MatchMode::HashtagPrefix) {
+            (compact(&normalize_term(before)), compact(&normalize_term(after)))
+        } else {
+            (Normalized::new(before.trim_start()).text, Normalized::new(after.trim_end()).text)
+        };
+        self.brand_terms.push(BrandTerm { set, mode, before, after });
+        Ok(())
+    }
+
+    pub fn build(self) -> Matcher {
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&self.literals)
+            .ok();
+        let patterns: Vec<&str> = self.regexes.iter().map(|(pattern, _)| pattern.as_str()).collect();
+        let regex_set = RegexSetBuilder::new(&patterns)
+            .size_limit(REGEX_SIZE_LIMIT * patterns.len().max(1))
+            .build()
+            .unwrap_or_else(|_| RegexSet::empty());
+        let regexes = self
+            .regexes
+            .iter()
+            .filter_map(|(pattern, set)| Some((Regex::new(pattern).ok()?, *set)))
+            .collect();
+        Matcher {
+            automaton,
+            literal_sets: self.literal_sets,
+            hashtags: self.hashtags,
+            prefixes: self.prefixes,
+            urls: self.urls,
+            regex_set,
+            regexes,
+            brand_terms: self.brand_terms,
+        }
+    }
+}
+
+fn hashtag_body(term: &str) -> Result<String, String> {
+    let normalized = normalize_term(term);
+    let body = normalized.strip_prefix('#').unwrap_or(&normalized);
+    if body.is_empty() || body.contains(' ') || body.contains('#') {
+        return Err(format!("'{term}' is not a hashtag (one word, optional leading #)"));
+    }
+    Ok(body.to_string())
+}
+
+/// The compiled form of all terms of all loaded packs.
+#[derive(Debug)]
+pub struct Matcher {
+    automaton: Option<AhoCorasick>,
+    literal_sets: Vec<Vec<SetId>>,
+    hashtags: HashMap<String, Vec<SetId>>,
+    prefixes: Vec<(String, SetId)>,
+    urls: Vec<(UrlPattern, SetId)>,
+    regex_set: RegexSet,
+    regexes: Vec<(Regex, SetId)>,
+    brand_terms: Vec<BrandTerm>,
+}
+
+impl Matcher {
+    /// All hits of all term sets in one field; `original` is the field's
+    /// original text.
+    pub fn scan(&self, scanned: &ScannedField, original: &str, brands: &[String], hits: &mut Vec<Hit>) {
+        let text = scanned.normalized.text.as_str();
+        let tokens = &scanned.tokens;
+        let mut push = |set: SetId, range: Range<usize>| {
+            let original_range = scanned.normalized.original_range(range.clone());
+            let obfuscated = original[original_range.clone()].chars().any(is_zero_width);
+            hits.push(Hit { set, field: scanned.field, range, original: original_range, obfuscated });
+        };
+
+        if let Some(automaton) = &self.automaton {
+            for found in automaton.find_overlapping_iter(text) {
+                let range = found.start()..found.end();
+                if word_bounded(text, &range) && !tokens.in_link(&range) {
+                    for &set in &self.literal_sets[found.pattern().as_usize()] {
+                        push(set, range.clone());
+                    }
+                }
+            }
+        }
+        for tag in &tokens.hashtags {
+            let body = &text[tag.body.clone()];
+            if let Some(sets) = self.hashtags.get(body) {
+                for &set in sets {
+                    push(set, tag.range.clone());
+                }
+            }
+            for (prefix, set) in &self.prefixes {
+                if body.len() > prefix.len() && body.starts_with(prefix.as_str()) {
+                    push(*set, tag.range.clone());
+                }
+            }
+        }
+        for link in &tokens.links {
+            for (pattern, set) in &self.urls {
+                if pattern.matches(text, link) {
+                    push(*set, link.range.clone());
+                }
+            }
+        }
+        if !self.regexes.is_empty() {
+            for index in self.regex_set.matches(text).iter() {
+                let (regex, set) = &self.regexes[index];
+                for found in regex.find_iter(text) {
+                    push(*set, found.range());
+                }
+            }
+        }
+        for brand in brands {
+            self.scan_brand(brand, text, tokens, &mut push);
+        }
+    }
+
+    fn scan_brand(&self, brand: &str, text: &str, tokens: &Tokens, push: &mut impl FnMut(SetId, Range<usize>)) {
+        let words = normalize_term(brand);
+        let compact_brand = compact(&words);
+        if compact_brand.is_empty() {
+            return;
+        }
+        for term in &self.brand_terms {
+            match term.mode {
+                MatchMode::Hashtag | MatchMode::HashtagPrefix => {
+                    let wanted = format!("{}{compact_brand}{}", term.before, term.after);
+                    for tag in &tokens.hashtags {
+                        let body = &text[tag.body.clone()];
+                        let hit = if term.mode == MatchMode::Hashtag {
+                            body == wanted
+                        } else {
+                            body.len() > wanted.len() && body.starts_with(&wanted)
+                        };
+                        if hit {
+                            push(term.set, tag.range.clone());
+                        }
+                    }
+                }
+                _ => {
+                    for form in [words.clone(), format!("@{compact_brand}"), format!("#{compact_brand}")] {
+                        let phrase = format!("{}{form}{}", term.before, term.after);
+                        for (at, found) in text.match_indices(&phrase) {
+                            let range = at..at + found.len();
+                            if word_bounded(text, &range) && !tokens.in_link(&range) {
+                                push(term.set, range);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// True when the match does not continue a word on either side.
+fn word_bounded(text: &str, range: &Range<usize>) -> bool {
+    let matched = &text[range.clone()];
+    let starts_word = matched.chars().next().is_some_and(char::is_alphanumeric);
+    let ends_word = matched.chars().next_back().is_some_and(char::is_alphanumeric);
+    let before_ok = !starts_word || !text[..range.start].chars().next_back().is_some_and(char::is_alphanumeric);
+    let after_ok = !ends_word || !text[range.end..].chars().next().is_some_and(char::is_alphanumeric);
+    before_ok && after_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(terms: &[(MatchMode, &str)]) -> Matcher {
+        let mut builder = MatcherBuilder::default();
+        for (set, (mode, term)) in terms.iter().enumerate() {
+            builder.add(set as SetId, *mode, term).unwrap();
+        }
+        builder.build()
+    }
+
+    /// The original text of every hit, with its set.
+    fn hits(matcher: &Matcher, text: &str, brands: &[&str]) -> Vec<(SetId, String)> {
+        let scanned = ScannedField::new(Field::Text, text);
+        let brands: Vec<String> = brands.iter().map(|b| b.to_string()).collect();
+        let mut found = Vec::new();
+        matcher.scan(&scanned, text, &brands, &mut found);
+        found.iter().map(|hit| (hit.set, text[hit.original.clone()].to_string())).collect()
+    }
+
+    #[test]
+    fn hashtag_mode_is_exact_and_case_insensitive() {
+        let m = matcher(&[(MatchMode::Hashtag, "#ad")]);
+        assert_eq!(hits(&m, "#AD love", &[]), vec![(0, "#AD".into())]);
+        assert_eq!(hits(&m, "＃ａｄ", &[]), vec![(0, "＃ａｄ".into())]);
+        assert_eq!(hits(&m, "#𝗔𝗗", &[]), vec![(0, "#𝗔𝗗".into())]);
+        assert!(hits(&m, "#adventure x#ad https://a.com/#ad", &[]).is_empty());
+    }
+
+    #[test]
+    fn hashtag_prefix_needs_more_after_the_prefix() {
+        let m = matcher(&[(MatchMode::HashtagPrefix, "#SuppliedBy")]);
+        assert_eq!(hits(&m, "#SuppliedByAcme", &[]).len(), 1);
+        assert!(hits(&m, "#SuppliedBy", &[]).is_empty());
+    }
+
+    #[test]
+    fn words_and_phrases_are_bounded_and_whitespace_insensitive() {
+        let m = matcher(&[(MatchMode::Word, "ad"), (MatchMode::Phrase, "paid partnership")]);
+        assert_eq!(hits(&m, "Ad: new serum", &[]), vec![(0, "Ad".into())]);
+        assert!(hits(&m, "adorable bad", &[]).is_empty());
+        assert_eq!(hits(&m, "Paid\n  Partnership with x", &[]), vec![(1, "Paid\n  Partnership".into())]);
+        assert!(hits(&m, "see https://x.com/ad/page", &[]).is_empty(), "not inside links");
+    }
+
+    #[test]
+    fn url_patterns_match_host_path_and_parameter() {
+        let m = matcher(&[
+            (MatchMode::Url, "amazon.*?tag"),
+            (MatchMode::Url, "7eer.net/c/"),
+            (MatchMode::Url, "rstyle.me"),
+        ]);
+        assert_eq!(hits(&m, "https://www.amazon.co.uk/dp/1?tag=x-21", &[]).len(), 1);
+        assert!(hits(&m, "https://www.amazon.com/dp/1", &[]).is_empty(), "no tag");
+        assert_eq!(hits(&m, "go 7eer.net/c/123/abc", &[]).len(), 1);
+        assert!(hits(&m, "go 7eer.net/d/123", &[]).is_empty());
+        assert_eq!(hits(&m, "https://rstyle.me/+abc", &[]).len(), 1);
+        assert!(hits(&m, "https://notrstyle.me/x", &[]).is_empty());
+    }
+
+    #[test]
+    fn regex_terms_run_on_normalised_text() {
+        let m = matcher(&[(MatchMode::Regex, r"\buse (?:my )?code [a-z0-9]{3,}")]);
+        assert_eq!(hits(&m, "USE MY CODE LUNA15 ✨", &[]), vec![(0, "USE MY CODE LUNA15".into())]);
+    }
+
+    #[test]
+    fn brand_terms_expand_per_post() {
+        let m = matcher(&[
+            (MatchMode::Hashtag, "#GiftedBy{brand}"),
+            (MatchMode::Phrase, "thanks to {brand} for the free"),
+        ]);
+        assert_eq!(hits(&m, "#GiftedByGlowLab", &["Glow Lab"]).len(), 1);
+        assert_eq!(hits(&m, "#giftedbyglowlab", &["Glow Lab"]).len(), 1);
+        assert!(hits(&m, "#GiftedByOtherCo", &["Glow Lab"]).is_empty());
+        assert!(hits(&m, "#GiftedByGlowLab", &[]).is_empty(), "no brand, no match");
+        assert_eq!(hits(&m, "Thanks to Glow Lab for the free serum", &["Glow Lab"]).len(), 1);
+        assert_eq!(hits(&m, "thanks to @glowlab for the free serum", &["Glow Lab"]).len(), 1);
+    }
+
+    #[test]
+    fn zero_width_matches_are_marked_obfuscated() {
+        let m = matcher(&[(MatchMode::Hashtag, "#ad")]);
+        let text = "#a\u{200B}d";
+        let scanned = ScannedField::new(Field::Text, text);
+        let mut found = Vec::new();
+        m.scan(&scanned, text, &[], &mut found);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].obfuscated);
+    }
+
+    #[test]
+    fn bad_terms_are_explained() {
+        let mut builder = MatcherBuilder::default();
+        assert!(builder.add(0, MatchMode::Regex, "(").unwrap_err().contains("invalid regex"));
+        assert!(builder.add(0, MatchMode::Hashtag, "two words").is_err());
+        assert!(builder.add(0, MatchMode::Url, "?tag").is_err());
+        assert!(builder.add(0, MatchMode::Regex, "{brand}x").is_err());
+    }
+}

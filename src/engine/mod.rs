@@ -1,0 +1,3 @@
+pub mod matcher;
+pub mod normalize;
+pub mod tokens;

@@ -1,0 +1,153 @@
+//! Matching-oriented normalisation: NFKC, lower case, zero-width characters
+//! dropped and whitespace runs folded to one space — with a map from every
+//! normalised byte back to the original text, so spans always point at the
+//! real characters.
+
+use std::ops::Range;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Characters that render as nothing and are used to dodge keyword filters.
+pub fn is_zero_width(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{180E}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+/// A normalised copy of one field's text.
+#[derive(Debug, Clone, Default)]
+pub struct Normalized {
+    pub text: String,
+    /// For each byte of `text`: the original byte range it came from.
+    origin: Vec<(u32, u32)>,
+    original_len: usize,
+}
+
+impl Normalized {
+    pub fn new(original: &str) -> Normalized {
+        let mut out = Normalized {
+            text: String::with_capacity(original.len()),
+            origin: Vec::with_capacity(original.len()),
+            original_len: original.len(),
+        };
+        let mut chars = original.char_indices().peekable();
+        while let Some((start, c)) = chars.next() {
+            if is_zero_width(c) {
+                continue;
+            }
+            if c.is_whitespace() {
+                let end = start + c.len_utf8();
+                if out.text.ends_with(' ') {
+                    continue;
+                }
+                out.push_str(" ", start, end);
+                continue;
+            }
+            // A base character and the combining marks after it normalise
+            // together, so "e" + U+0301 composes to "é".
+            let mut end = start + c.len_utf8();
+            while let Some(&(next, mark)) = chars.peek() {
+                if !is_combining_mark(mark) {
+                    break;
+                }
+                end = next + mark.len_utf8();
+                chars.next();
+            }
+            let unit = &original[start..end];
+            if unit.is_ascii() {
+                out.push_str(&unit.to_ascii_lowercase(), start, end);
+            } else {
+                let folded: String = unit.nfkc().flat_map(char::to_lowercase).collect();
+                out.push_str(&folded, start, end);
+            }
+        }
+        out
+    }
+
+    fn push_str(&mut self, piece: &str, start: usize, end: usize) {
+        self.text.push_str(piece);
+        let range = (to_u32(start), to_u32(end));
+        self.origin.extend(std::iter::repeat_n(range, piece.len()));
+    }
+
+    /// Maps a byte range of the normalised text to the original text.
+    pub fn original_range(&self, range: Range<usize>) -> Range<usize> {
+        if range.start >= self.origin.len() {
+            return self.original_len..self.original_len;
+        }
+        let start = self.origin[range.start].0 as usize;
+        let end = if range.end > range.start {
+            self.origin[(range.end - 1).min(self.origin.len() - 1)].1 as usize
+        } else {
+            start
+        };
+        start..end
+    }
+}
+
+fn to_u32(offset: usize) -> u32 {
+    // Posts are far below 4 GiB; saturate rather than panic on absurd input.
+    u32::try_from(offset).unwrap_or(u32::MAX)
+}
+
+/// Normalises a term the same way as post text (for building patterns).
+pub fn normalize_term(term: &str) -> String {
+    Normalized::new(term.trim()).text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roundtrip(original: &str, needle: &str) -> String {
+        let normalized = Normalized::new(original);
+        let at = normalized.text.find(needle).expect("needle in normalised text");
+        original[normalized.original_range(at..at + needle.len())].to_string()
+    }
+
+    #[test]
+    fn fancy_fonts_and_full_width_fold_to_ascii() {
+        assert_eq!(Normalized::new("𝗔𝗗 ＃ａｄ").text, "ad #ad");
+        assert_eq!(roundtrip("x 𝗔𝗗 y", "ad"), "𝗔𝗗");
+        assert_eq!(roundtrip("＃ａｄ", "#ad"), "＃ａｄ");
+    }
+
+    #[test]
+    fn zero_width_characters_are_dropped_but_kept_in_the_span() {
+        let original = "#a\u{200B}d now";
+        assert_eq!(Normalized::new(original).text, "#ad now");
+        assert_eq!(roundtrip(original, "#ad"), "#a\u{200B}d");
+    }
+
+    #[test]
+    fn combining_accents_compose() {
+        let original = "Publicite\u{0301} !";
+        assert_eq!(Normalized::new(original).text, "publicité !");
+        assert_eq!(roundtrip(original, "publicité"), "Publicite\u{0301}");
+    }
+
+    #[test]
+    fn whitespace_runs_fold_to_one_space() {
+        let original = "Paid \n\t partnership";
+        assert_eq!(Normalized::new(original).text, "paid partnership");
+        assert_eq!(roundtrip(original, "paid partnership"), original);
+    }
+
+    #[test]
+    fn emoji_zwj_sequences_survive_and_map_back() {
+        let original = "👩\u{200D}💻 Werbung 👍🏽";
+        let normalized = Normalized::new(original);
+        assert!(normalized.text.contains("werbung"));
+        assert_eq!(roundtrip(original, "werbung"), "Werbung");
+    }
+
+    #[test]
+    fn empty_ranges_and_out_of_bounds_are_safe() {
+        let normalized = Normalized::new("ab");
+        assert_eq!(normalized.original_range(5..6), 2..2);
+        assert_eq!(normalized.original_range(1..1), 1..1);
+        assert_eq!(Normalized::new("").original_range(0..0), 0..0);
+    }
+}

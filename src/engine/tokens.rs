@@ -1,0 +1,230 @@
+//! Hashtags, mentions and links of a normalised text. Hashtags follow X's
+//! twitter-text grammar: `#` at the start or after a character that is not a
+//! hashtag character nor `&`; a body of letters, marks, digits, `_` and the
+//! middle dot with at least one letter; not followed by `#` or `://`; never
+//! inside a link.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use unicode_normalization::char::is_combining_mark;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hashtag {
+    /// The whole tag, `#` included (normalised byte range).
+    pub range: Range<usize>,
+    /// The body after `#`.
+    pub body: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub range: Range<usize>,
+    pub host: Range<usize>,
+    /// From the first `/` after the host up to `?`/`#` (may be empty).
+    pub path: Range<usize>,
+    /// The query string after `?`, without the `#fragment`.
+    pub query: Range<usize>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Tokens {
+    pub hashtags: Vec<Hashtag>,
+    /// `@handle` ranges, `@` included.
+    pub mentions: Vec<Range<usize>>,
+    pub links: Vec<Link>,
+}
+
+fn is_hashtag_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '\u{00B7}' || is_combining_mark(c)
+}
+
+static LINK: LazyLock<Regex> = LazyLock::new(|| {
+    // A scheme or `www.` link, or a bare domain followed by a path
+    // (`amzn.to/3xYz`): bare words with a dot ("e.g.") are not links.
+    Regex::new(
+        r"(?:\b(?:https?://|www\.)[^\s<>]+|\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}/[^\s<>]*)",
+    )
+    .expect("link pattern compiles")
+});
+
+impl Tokens {
+    pub fn new(text: &str) -> Tokens {
+        let links = find_links(text);
+        let hashtags = find_hashtags(text, &links);
+        let mentions = find_mentions(text, &links);
+        Tokens { hashtags, mentions, links }
+    }
+
+    pub fn in_link(&self, range: &Range<usize>) -> bool {
+        self.links.iter().any(|link| link.range.start < range.end && range.start < link.range.end)
+    }
+
+    /// Start of the trailing run of hashtags and mentions: the tags after it
+    /// are separated by nothing but spaces, punctuation and emoji. `None` when
+    /// the text does not end in tags.
+    pub fn trailing_tags(&self, text: &str) -> Option<(usize, usize)> {
+        let mut tags: Vec<Range<usize>> = self
+            .hashtags
+            .iter()
+            .map(|tag| tag.range.clone())
+            .chain(self.mentions.iter().cloned())
+            .collect();
+        tags.sort_by_key(|range| range.start);
+        let mut cluster_start = None;
+        let mut count = 0;
+        let mut after = text.len();
+        for tag in tags.iter().rev() {
+            if text[tag.end..after].chars().any(char::is_alphanumeric) {
+                break;
+            }
+            cluster_start = Some(tag.start);
+            count += 1;
+            after = tag.start;
+        }
+        cluster_start.map(|start| (start, count))
+    }
+}
+
+fn find_links(text: &str) -> Vec<Link> {
+    LINK.find_iter(text)
+        .map(|found| {
+            let trimmed = found.as_str().trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', '"', '…']);
+            let range = found.start()..found.start() + trimmed.len();
+            split_link(text, range)
+        })
+        .collect()
+}
+
+fn split_link(text: &str, range: Range<usize>) -> Link {
+    let raw = &text[range.clone()];
+    let after_scheme = raw.find("://").map_or(0, |at| at + 3);
+    let host_start = range.start + after_scheme;
+    let rest = &text[host_start..range.end];
+    let host_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let host = host_start..host_start + host_len;
+    let after_host = &text[host.end..range.end];
+    let path_len = after_host.find(['?', '#']).unwrap_or(after_host.len());
+    let path = host.end..host.end + path_len;
+    let query = if text[path.end..range.end].starts_with('?') {
+        let query_text = &text[path.end + 1..range.end];
+        let query_len = query_text.find('#').unwrap_or(query_text.len());
+        path.end + 1..path.end + 1 + query_len
+    } else {
+        path.end..path.end
+    };
+    Link { range, host, path, query }
+}
+
+fn find_hashtags(text: &str, links: &[Link]) -> Vec<Hashtag> {
+    let mut tags = Vec::new();
+    for (at, _) in text.match_indices('#') {
+        if let Some(before) = text[..at].chars().next_back()
+            && (is_hashtag_char(before) || before == '&')
+        {
+            continue;
+        }
+        let body_start = at + 1;
+        let body_len = text[body_start..]
+            .char_indices()
+            .find(|&(_, c)| !is_hashtag_char(c))
+            .map_or(text.len() - body_start, |(offset, _)| offset);
+        let body = body_start..body_start + body_len;
+        let rest = &text[body.end..];
+        let inside_link = links.iter().any(|link| link.range.contains(&at));
+        if body_len == 0
+            || !text[body.clone()].chars().any(char::is_alphabetic)
+            || rest.starts_with('#')
+            || rest.starts_with("://")
+            || inside_link
+        {
+            continue;
+        }
+        tags.push(Hashtag { range: at..body.end, body });
+    }
+    tags
+}
+
+fn find_mentions(text: &str, links: &[Link]) -> Vec<Range<usize>> {
+    let mut mentions = Vec::new();
+    for (at, _) in text.match_indices('@') {
+        if let Some(before) = text[..at].chars().next_back()
+            && (before.is_alphanumeric() || before == '_' || before == '.')
+        {
+            continue; // e-mail addresses and the like
+        }
+        let body_len = text[at + 1..]
+            .char_indices()
+            .find(|&(_, c)| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .map_or(text.len() - at - 1, |(offset, _)| offset);
+        // A trailing dot ends the sentence, not the handle.
+        let handle = text[at + 1..at + 1 + body_len].trim_end_matches('.');
+        if handle.is_empty() || links.iter().any(|link| link.range.contains(&at)) {
+            continue;
+        }
+        mentions.push(at..at + 1 + handle.len());
+    }
+    mentions
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bodies(text: &str) -> Vec<&str> {
+        let tokens = Tokens::new(text);
+        tokens.hashtags.iter().map(|tag| &text[tag.body.clone()]).collect()
+    }
+
+    #[test]
+    fn hashtags_follow_the_twitter_grammar() {
+        assert_eq!(bodies("#ad love it #Glow_Lab"), vec!["ad", "Glow_Lab"]);
+        assert_eq!(bodies("x#ad"), Vec::<&str>::new(), "glued to a letter");
+        assert_eq!(bodies("&#ad"), Vec::<&str>::new(), "HTML entity");
+        assert_eq!(bodies("#2024"), Vec::<&str>::new(), "digits only");
+        assert_eq!(bodies("#ad#ad"), Vec::<&str>::new(), "followed by #");
+        assert_eq!(bodies("(#ad)"), vec!["ad"]);
+        assert_eq!(bodies("#pubblicità"), vec!["pubblicità"]);
+        assert_eq!(bodies("#광고 👍"), vec!["광고"]);
+        assert_eq!(bodies("👍#ad"), vec!["ad"], "emoji is not a hashtag character");
+    }
+
+    #[test]
+    fn a_hash_inside_a_link_is_not_a_hashtag() {
+        assert_eq!(bodies("see https://example.com/#ad now"), Vec::<&str>::new());
+        assert_eq!(bodies("www.shop.com/page#sponsored"), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn links_split_into_host_path_and_query() {
+        let text = "buy it: https://www.amazon.de/dp/B0?tag=me-21&x=1. thanks";
+        let tokens = Tokens::new(text);
+        let link = &tokens.links[0];
+        assert_eq!(&text[link.range.clone()], "https://www.amazon.de/dp/B0?tag=me-21&x=1");
+        assert_eq!(&text[link.host.clone()], "www.amazon.de");
+        assert_eq!(&text[link.path.clone()], "/dp/B0");
+        assert_eq!(&text[link.query.clone()], "tag=me-21&x=1");
+        let bare = Tokens::new("shop amzn.to/3xyz now, e.g. this");
+        assert_eq!(bare.links.len(), 1);
+        assert_eq!(&"shop amzn.to/3xyz now, e.g. this"[bare.links[0].host.clone()], "amzn.to");
+    }
+
+    #[test]
+    fn mentions_skip_email_addresses() {
+        let text = "thanks @glow.lab. mail me@x.com";
+        let tokens = Tokens::new(text);
+        let found: Vec<&str> = tokens.mentions.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(found, vec!["@glow.lab"]);
+    }
+
+    #[test]
+    fn trailing_tags_stop_at_words() {
+        let text = "great serum, love it ✨ #skincare #glow @glowlab #ad";
+        let tokens = Tokens::new(text);
+        let (start, count) = tokens.trailing_tags(text).unwrap();
+        assert_eq!(&text[start..start + 9], "#skincare");
+        assert_eq!(count, 4);
+        assert_eq!(Tokens::new("#ad my words").trailing_tags("#ad my words"), None);
+    }
+}
