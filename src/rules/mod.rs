@@ -1,2 +1,217 @@
-pub mod yaml;
+//! Rule packs: the YAML schema, loading (built in, files, folders),
+//! validation with located diagnostics, and compilation into a [`RuleSet`]
+//! that the engine evaluates.
+
+mod builtin;
+mod compile;
+mod error;
 pub mod raw;
+pub mod selftest;
+pub mod yaml;
+
+use std::path::Path;
+use std::sync::Arc;
+
+pub use compile::compile;
+pub use error::{PackError, Problem};
+
+use crate::engine::checks::Check;
+use crate::engine::checks::require_term::Fields;
+use crate::engine::checks::within_fold::Fold;
+use crate::engine::matcher::Matcher;
+use crate::finding::{Category, Severity};
+use crate::post::{Market, MarketGroups, Media, Platform, Relationship};
+
+/// One rule pack file's text and where it came from.
+#[derive(Debug, Clone)]
+pub struct PackSource {
+    /// Display name: `rules/countries/fr.yaml` or the user's path.
+    pub name: String,
+    pub text: Arc<String>,
+    pub builtin: bool,
+}
+
+impl PackSource {
+    /// The packs compiled into the binary (`rules/`, minus `rules/examples/`).
+    pub fn builtin() -> Vec<PackSource> {
+        builtin::PACKS
+            .iter()
+            .map(|(name, text)| PackSource { name: (*name).to_string(), text: Arc::new((*text).to_string()), builtin: true })
+            .collect()
+    }
+
+    /// A pack file, or every `.yaml`/`.yml` file below a folder (sorted).
+    pub fn from_path(path: &Path) -> Result<Vec<PackSource>, PackError> {
+        let read = |file: &Path| {
+            std::fs::read_to_string(file)
+                .map(|text| PackSource { name: file.display().to_string(), text: Arc::new(text), builtin: false })
+                .map_err(|error| PackError::unreadable(&file.display().to_string(), &error.to_string()))
+        };
+        if !path.is_dir() {
+            return Ok(vec![read(path)?]);
+        }
+        let mut files: Vec<_> = walkdir::WalkDir::new(path)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|entry| {
+                entry.file_type().is_file()
+                    && entry.path().extension().is_some_and(|ext| ext == "yaml" || ext == "yml")
+                    && entry.file_name() != "markets.yaml"
+            })
+            .map(|entry| entry.into_path())
+            .collect();
+        files.sort();
+        files.iter().map(|file| read(file)).collect()
+    }
+}
+
+/// The market groups that ship with the binary (`rules/markets.yaml`).
+pub fn builtin_market_groups() -> Result<MarketGroups, PackError> {
+    compile::market_groups(builtin::MARKETS_NAME, builtin::MARKETS)
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Debug)]
+pub struct Pack {
+    pub id: String,
+    pub title: String,
+    pub version: String,
+    pub effective: Option<String>,
+    /// Markets after group expansion; empty = not market-scoped.
+    pub markets: Vec<Market>,
+    /// The countries and groups as written (`EU`).
+    pub scope_names: Vec<String>,
+    pub platforms: Vec<Platform>,
+    pub sources: Vec<Source>,
+    pub origin: PackSource,
+}
+
+/// Facts about a platform, from its pack's `platform:` section.
+#[derive(Debug, Clone)]
+pub struct PlatformFacts {
+    pub fold: Option<Fold>,
+    pub max_length: Option<u32>,
+    pub title_max_length: Option<u32>,
+    pub label: Option<String>,
+    /// Fields shown in full whatever their length (YouTube's title).
+    pub visible_fields: Fields,
+}
+
+impl Default for PlatformFacts {
+    fn default() -> Self {
+        PlatformFacts {
+            fold: None,
+            max_length: None,
+            title_max_length: None,
+            label: None,
+            visible_fields: Fields { text: false, title: false, subtitles: false },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Stable,
+    /// Facts not yet confirmed: never an error.
+    Preview,
+}
+
+/// Filters on the post.
+#[derive(Debug, Clone, Default)]
+pub struct When {
+    pub relationship: Vec<Relationship>,
+    pub media: Vec<Media>,
+    pub platform: Vec<Platform>,
+}
+
+impl When {
+    pub fn matches(&self, relationship: Relationship, media: Option<Media>, platform: Option<Platform>) -> bool {
+        (self.relationship.is_empty() || self.relationship.contains(&relationship))
+            && (self.media.is_empty() || media.is_some_and(|media| self.media.contains(&media)))
+            && (self.platform.is_empty() || platform.is_some_and(|platform| self.platform.contains(&platform)))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FixAt {
+    Start,
+    End,
+}
+
+#[derive(Debug, Clone)]
+pub struct FixSpec {
+    pub insert: String,
+    pub at: FixAt,
+}
+
+/// A rule's own example post, kept as written for `rules test`.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub post: raw::RawExample,
+    /// Byte range of the example in its pack file.
+    pub span: Option<std::ops::Range<usize>>,
+}
+
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    /// Index into [`RuleSet::packs`].
+    pub pack: usize,
+    pub check: Check,
+    pub category: Category,
+    pub severity: Severity,
+    pub status: Status,
+    pub when: When,
+    pub message: String,
+    pub help: String,
+    pub fix: Option<FixSpec>,
+    pub source: Source,
+    pub replaced_by: Option<String>,
+    pub pass_examples: Vec<Example>,
+    pub fail_examples: Vec<Example>,
+}
+
+/// A term set, after compilation.
+#[derive(Debug)]
+pub struct TermSet {
+    /// `pack/name`.
+    pub name: String,
+    pub language: Option<String>,
+    pub mode: String,
+    pub terms: Vec<String>,
+}
+
+/// All loaded packs, compiled.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub packs: Vec<Pack>,
+    pub rules: Vec<Rule>,
+    pub term_sets: Vec<TermSet>,
+    /// Language of each term set, by set id (for `same-language`).
+    pub set_languages: Vec<Option<String>>,
+    pub matcher: Matcher,
+    pub groups: MarketGroups,
+    pub platforms: Vec<(Platform, PlatformFacts)>,
+}
+
+impl RuleSet {
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|rule| rule.id == id)
+    }
+
+    pub fn pack_of(&self, rule: &Rule) -> &Pack {
+        &self.packs[rule.pack]
+    }
+
+    pub fn platform_facts(&self, platform: Option<Platform>) -> Option<&PlatformFacts> {
+        let platform = platform?;
+        self.platforms.iter().find(|(name, _)| *name == platform).map(|(_, facts)| facts)
+    }
+}

@@ -163,7 +163,7 @@ pub struct RawExamples {
 }
 
 /// A plain caption, or an object with post keys.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
 pub enum RawExample {
     Text(String),

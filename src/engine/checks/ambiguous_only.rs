@@ -1,0 +1,52 @@
+//! `ambiguous-only`: the post's only disclosure terms are ones the source
+//! calls ambiguous on their own (#sp, #spon, #collab, #thanks, …).
+
+use super::{Ctx, Detection};
+use crate::engine::matcher::{Hit, SetId};
+
+#[derive(Debug, Clone)]
+pub struct AmbiguousOnly {
+    pub ambiguous: Vec<SetId>,
+    pub terms: Vec<SetId>,
+}
+
+impl AmbiguousOnly {
+    pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
+        if ctx.label_counts || ctx.scan.any(&self.terms) {
+            return None;
+        }
+        let found: Vec<&Hit> = ctx.scan.hits_of(&self.ambiguous).collect();
+        let note = format!("found only {}", ctx.quote_hits(found.iter().copied()));
+        Detection::at_hits(&found, Some(note))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::checks::testing::{fixture, text_post};
+    use crate::engine::matcher::MatchMode;
+
+    const SETS: &[(MatchMode, &str, &[&str])] =
+        &[(MatchMode::Hashtag, "en", &["#sp", "#collab"]), (MatchMode::Hashtag, "en", &["#ad"])];
+
+    fn run(text: &str) -> Option<(String, usize, Option<String>)> {
+        let fixture = fixture(text_post(text), SETS);
+        let detection = AmbiguousOnly { ambiguous: vec![0], terms: vec![1] }.run(&fixture.ctx())?;
+        Some((fixture.flagged(&detection), detection.related.len(), detection.note))
+    }
+
+    #[test]
+    fn fires_on_ambiguous_terms_alone_and_names_them() {
+        let (flagged, related, note) = run("love it #sp #collab").unwrap();
+        assert_eq!(flagged, "#sp");
+        assert_eq!(related, 1);
+        assert_eq!(note.unwrap(), "found only `#sp`, `#collab`");
+    }
+
+    #[test]
+    fn quiet_with_an_accepted_term_or_nothing_at_all() {
+        assert!(run("#ad love it #sp").is_none());
+        assert!(run("love it").is_none());
+    }
+}

@@ -1,0 +1,63 @@
+//! `not-buried`: a disclosure that appears only inside the trailing run of
+//! hashtags and mentions is buried — readers skim past tag walls.
+
+use super::{Ctx, Detection};
+use crate::engine::matcher::{Hit, SetId};
+use crate::finding::Field;
+
+#[derive(Debug, Clone)]
+pub struct NotBuried {
+    pub terms: Vec<SetId>,
+    /// The smallest tag run that counts as a cluster.
+    pub min_tags: u32,
+}
+
+impl NotBuried {
+    pub const DEFAULT_MIN_TAGS: u32 = 3;
+
+    pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
+        if ctx.label_counts {
+            return None;
+        }
+        let mut text_hits: Vec<&Hit> = Vec::new();
+        for hit in ctx.scan.hits_of(&self.terms) {
+            if hit.field != Field::Text {
+                return None; // disclosed in the title or the video itself
+            }
+            text_hits.push(hit);
+        }
+        let scanned = ctx.scan.text();
+        let (cluster_start, tags) = scanned.tokens.trailing_tags(&scanned.normalized.text)?;
+        if tags < self.min_tags as usize || text_hits.is_empty() || text_hits.iter().any(|hit| hit.range.start < cluster_start) {
+            return None;
+        }
+        let note = format!("it appears only among the {tags} hashtags and mentions at the end");
+        Detection::at_hits(&text_hits, Some(note))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::checks::testing::{fixture, text_post};
+    use crate::engine::matcher::MatchMode;
+
+    fn run(text: &str) -> Option<String> {
+        let fixture = fixture(text_post(text), &[(MatchMode::Hashtag, "en", &["#ad"])]);
+        let detection = NotBuried { terms: vec![0], min_tags: 3 }.run(&fixture.ctx())?;
+        Some(fixture.flagged(&detection))
+    }
+
+    #[test]
+    fn flags_a_disclosure_inside_the_trailing_tag_wall() {
+        assert_eq!(run("Loving this serum ✨\n#skincare #glow @glowlab #ad #selfcare").unwrap(), "#ad");
+    }
+
+    #[test]
+    fn accepts_an_upfront_disclosure_or_a_short_tail() {
+        assert!(run("#ad Loving this serum #skincare #glow #ad").is_none());
+        assert!(run("Loving this serum #glow #ad").is_none(), "two tags are not a wall");
+        assert!(run("Loving this serum #skincare #glow #selfcare").is_none(), "no disclosure at all");
+        assert!(run("Loving #ad this serum #skincare #glow #selfcare").is_none());
+    }
+}

@@ -1,0 +1,43 @@
+//! `obfuscated-term`: a disclosure term that only matched once zero-width
+//! characters were ignored — it may look like a disclosure to a reader yet
+//! dodge platform and regulator keyword searches, or the reverse.
+
+use super::{Ctx, Detection};
+use crate::engine::matcher::{Hit, SetId};
+
+#[derive(Debug, Clone)]
+pub struct ObfuscatedTerm {
+    pub terms: Vec<SetId>,
+}
+
+impl ObfuscatedTerm {
+    pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
+        let found: Vec<&Hit> = ctx.scan.hits_of(&self.terms).filter(|hit| hit.obfuscated).collect();
+        let note = format!("{} contains invisible characters", ctx.quote_hits(found.iter().copied()));
+        Detection::at_hits(&found, Some(note))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::checks::testing::{fixture, text_post};
+    use crate::engine::matcher::MatchMode;
+
+    fn run(text: &str) -> Option<String> {
+        let fixture = fixture(text_post(text), &[(MatchMode::Hashtag, "en", &["#ad"])]);
+        let detection = ObfuscatedTerm { terms: vec![0] }.run(&fixture.ctx())?;
+        Some(fixture.flagged(&detection))
+    }
+
+    #[test]
+    fn flags_zero_width_inside_a_term() {
+        assert_eq!(run("#a\u{200B}d new serum").unwrap(), "#a\u{200B}d");
+        assert_eq!(run("#\u{2060}ad").unwrap(), "#\u{2060}ad");
+    }
+
+    #[test]
+    fn leaves_clean_terms_and_emoji_joiners_alone() {
+        assert!(run("#ad 👩\u{200D}💻").is_none());
+    }
+}

@@ -1,0 +1,103 @@
+//! `platform-label`: how the platform's own paid-partnership label counts in
+//! a market — `sufficient` on its own, `warn` (counts, but add a text
+//! disclosure too), or `insufficient` (a text disclosure is still needed).
+
+use super::{Ctx, Detection};
+use crate::engine::matcher::SetId;
+use crate::post::Post;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stance {
+    Sufficient,
+    Warn,
+    Insufficient,
+}
+
+impl Stance {
+    pub fn parse(value: &str) -> Result<Stance, String> {
+        match value {
+            "sufficient" => Ok(Stance::Sufficient),
+            "warn" => Ok(Stance::Warn),
+            "insufficient" => Ok(Stance::Insufficient),
+            other => Err(format!("unknown stance '{other}'; expected one of: sufficient, warn, insufficient")),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stance::Sufficient => "sufficient",
+            Stance::Warn => "sufficient with conditions (warn)",
+            Stance::Insufficient => "not sufficient on its own",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct PlatformLabel {
+    pub stance: Stance,
+    pub terms: Vec<SetId>,
+    /// The `platform_label` value this rule is about.
+    pub label: String,
+}
+
+impl PlatformLabel {
+    pub const DEFAULT_LABEL: &'static str = "paid_partnership";
+
+    pub fn label_present(&self, post: &Post) -> bool {
+        post.platform_label.as_deref().is_some_and(|value| label_key(value) == label_key(&self.label))
+    }
+
+    /// Whether the label stands in for a text disclosure in this market.
+    pub fn counts(&self, post: &Post) -> bool {
+        self.stance != Stance::Insufficient && self.label_present(post)
+    }
+
+    pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
+        if self.stance == Stance::Sufficient || !self.label_present(ctx.post) || ctx.scan.any(&self.terms) {
+            return None;
+        }
+        Some(Detection::at_start(Some(format!("the post relies on the platform's '{}' label", self.label))))
+    }
+}
+
+/// "Paid partnership", "paid-partnership" and "paid_partnership" are one label.
+fn label_key(value: &str) -> String {
+    value.trim().to_lowercase().replace([' ', '-'], "_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::checks::testing::{fixture, text_post};
+    use crate::engine::matcher::MatchMode;
+
+    fn rule(stance: Stance) -> PlatformLabel {
+        PlatformLabel { stance, terms: vec![0], label: PlatformLabel::DEFAULT_LABEL.into() }
+    }
+
+    fn run(stance: Stance, text: &str, label: Option<&str>) -> Option<Detection> {
+        let mut post = text_post(text);
+        post.platform_label = label.map(str::to_string);
+        let fixture = fixture(post, &[(MatchMode::Hashtag, "en", &["#ad"])]);
+        rule(stance).run(&fixture.ctx())
+    }
+
+    #[test]
+    fn stances_decide_whether_it_fires() {
+        assert!(run(Stance::Sufficient, "serum", Some("paid_partnership")).is_none());
+        assert!(run(Stance::Warn, "serum", Some("Paid partnership")).is_some());
+        assert!(run(Stance::Insufficient, "serum", Some("paid_partnership")).is_some());
+        assert!(run(Stance::Insufficient, "#ad serum", Some("paid_partnership")).is_none());
+        assert!(run(Stance::Insufficient, "serum", None).is_none());
+    }
+
+    #[test]
+    fn only_non_insufficient_labels_count() {
+        let mut post = text_post("serum");
+        post.platform_label = Some("paid_partnership".into());
+        assert!(rule(Stance::Sufficient).counts(&post));
+        assert!(rule(Stance::Warn).counts(&post));
+        assert!(!rule(Stance::Insufficient).counts(&post));
+        assert!(!rule(Stance::Sufficient).counts(&text_post("serum")));
+    }
+}

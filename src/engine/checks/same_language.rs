@@ -1,0 +1,81 @@
+//! `same-language`: the disclosure is in the post's language — an English
+//! "#ad" on a French caption does not tell French readers it is an ad — or
+//! the legally required wording is used.
+
+use super::{Ctx, Detection};
+use crate::engine::matcher::{Hit, SetId};
+
+#[derive(Debug, Clone)]
+pub struct SameLanguage {
+    pub terms: Vec<SetId>,
+    /// Wording that always satisfies the rule, whatever the language.
+    pub required: Vec<SetId>,
+}
+
+impl SameLanguage {
+    pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
+        if ctx.label_counts || ctx.scan.any(&self.required) {
+            return None;
+        }
+        let found: Vec<&Hit> = ctx.scan.hits_of(&self.terms).collect();
+        if found.is_empty() {
+            return None;
+        }
+        let language = ctx.post_language()?;
+        if found.iter().any(|hit| ctx.set_language(hit.set) == Some(language)) {
+            return None;
+        }
+        let found_languages: Vec<&str> = {
+            let mut languages: Vec<&str> = found.iter().filter_map(|hit| ctx.set_language(hit.set)).collect();
+            languages.dedup();
+            languages
+        };
+        let note = format!(
+            "the post is in '{language}', the disclosure {} is in '{}'",
+            ctx.quote_hits(found.iter().copied()),
+            found_languages.join("', '")
+        );
+        Detection::at_hits(&found, Some(note))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::checks::testing::{fixture, text_post};
+    use crate::engine::matcher::MatchMode;
+
+    const SETS: &[(MatchMode, &str, &[&str])] = &[
+        (MatchMode::Hashtag, "en", &["#ad"]),
+        (MatchMode::Phrase, "fr", &["publicité"]),
+        (MatchMode::Phrase, "fr", &["collaboration commerciale"]),
+    ];
+
+    fn run(text: &str, language: Option<&str>) -> Option<Detection> {
+        let mut post = text_post(text);
+        post.language = language.map(str::to_string);
+        let fixture = fixture(post, SETS);
+        SameLanguage { terms: vec![0, 1], required: vec![2] }.run(&fixture.ctx())
+    }
+
+    #[test]
+    fn flags_an_english_tag_on_a_french_post() {
+        let detection = run("Mon sérum préféré pour l'hiver, je l'adore #ad", Some("fr-FR")).unwrap();
+        assert!(detection.note.unwrap().contains("'fr'"));
+    }
+
+    #[test]
+    fn detects_the_language_when_the_post_does_not_say() {
+        let text = "Mon sérum préféré pour l'hiver, je l'utilise tous les matins et ma peau est tellement plus douce #ad";
+        assert!(run(text, None).is_some());
+    }
+
+    #[test]
+    fn accepts_matching_or_required_wording_and_skips_unknown_languages() {
+        assert!(run("Publicité · Mon sérum préféré #ad", Some("fr")).is_none());
+        assert!(run("Collaboration commerciale #ad", Some("fr")).is_none());
+        assert!(run("My favourite serum #ad", Some("en")).is_none());
+        assert!(run("#ad ✨✨", None).is_none(), "too little text to detect");
+        assert!(run("Mon sérum préféré", Some("fr")).is_none(), "nothing to judge");
+    }
+}

@@ -1,0 +1,116 @@
+//! `within-fold`: the first accepted disclosure is fully visible before the
+//! caption is cut off by "… more" — within the platform's grapheme AND line
+//! limits. Counted in grapheme clusters (what users see), never bytes.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::{Ctx, Detection};
+use crate::engine::matcher::SetId;
+use crate::finding::Field;
+
+/// How much of a caption a platform shows before "… more".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fold {
+    pub graphemes: u32,
+    pub lines: Option<u32>,
+    /// Where the figure comes from, e.g. `commonly-cited`.
+    pub basis: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct WithinFold {
+    pub terms: Vec<SetId>,
+    /// Overrides the platform's fold.
+    pub fold: Option<Fold>,
+}
+
+impl WithinFold {
+    pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
+        let fold = self.fold.as_ref().or_else(|| ctx.platform.and_then(|facts| facts.fold.as_ref()))?;
+        if ctx.label_counts {
+            return None;
+        }
+        let always_visible = |field: Field| field != Field::Text && ctx.platform.is_some_and(|p| p.visible_fields.contains(field));
+        if ctx.scan.hits_of(&self.terms).any(|hit| always_visible(hit.field)) {
+            return None;
+        }
+        let first = ctx.scan.hits_of(&self.terms).find(|hit| hit.field == Field::Text)?;
+        let text = &ctx.post.text;
+        let before_end = text.get(..first.original.end)?;
+        let graphemes = before_end.graphemes(true).take(fold.graphemes as usize + 1).count();
+        let line = text.get(..first.original.start)?.matches('\n').count();
+        let fits_graphemes = graphemes <= fold.graphemes as usize;
+        let fits_lines = fold.lines.is_none_or(|lines| line < lines as usize);
+        if fits_graphemes && fits_lines {
+            return None;
+        }
+        let shown = match fold.lines {
+            Some(lines) => format!("about {} characters and {lines} lines", fold.graphemes),
+            None => format!("about {} characters", fold.graphemes),
+        };
+        let position = if fits_graphemes {
+            format!("it is on line {}", line + 1)
+        } else {
+            let start = text[..first.original.start].graphemes(true).count();
+            format!("it starts at character {}", start + 1)
+        };
+        let note = format!("{position}; the feed shows {shown} before \"… more\"");
+        Some(Detection { span: first.span(), related: Vec::new(), note: Some(note) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::checks::require_term::Fields;
+    use crate::engine::checks::testing::{fixture, text_post};
+    use crate::engine::matcher::MatchMode;
+    use crate::rules::PlatformFacts;
+
+    fn facts(graphemes: u32, lines: Option<u32>) -> PlatformFacts {
+        PlatformFacts {
+            fold: Some(Fold { graphemes, lines, basis: None }),
+            visible_fields: Fields { text: false, title: true, subtitles: false },
+            ..PlatformFacts::default()
+        }
+    }
+
+    fn run(post: crate::post::Post, facts: PlatformFacts) -> Option<Detection> {
+        let mut fixture = fixture(post, &[(MatchMode::Hashtag, "en", &["#ad"])]);
+        fixture.platform = Some(facts);
+        WithinFold { terms: vec![0], fold: None }.run(&fixture.ctx())
+    }
+
+    #[test]
+    fn passes_when_the_whole_term_fits() {
+        assert!(run(text_post("#ad great serum"), facts(10, Some(2))).is_none());
+        // "12345 #ad" is 9 graphemes: fits in 9, not in 8.
+        assert!(run(text_post("12345 #ad"), facts(9, None)).is_none());
+        assert!(run(text_post("12345 #ad"), facts(8, None)).is_some());
+    }
+
+    #[test]
+    fn counts_grapheme_clusters_not_bytes_or_code_points() {
+        // Five family emoji (each a ZWJ sequence of 7 code points) + space.
+        let text = format!("{} #ad", "👨\u{200D}👩\u{200D}👧\u{200D}👦".repeat(5));
+        assert!(run(text_post(&text), facts(9, None)).is_none());
+        assert!(run(text_post(&text), facts(8, None)).is_some());
+    }
+
+    #[test]
+    fn counts_line_breaks() {
+        let detection = run(text_post("one\ntwo\nthree #ad"), facts(125, Some(2))).unwrap();
+        assert!(detection.note.unwrap().contains("line 3"));
+        assert!(run(text_post("one\ntwo #ad"), facts(125, Some(2))).is_none());
+    }
+
+    #[test]
+    fn skips_without_a_fold_or_a_term_and_accepts_visible_fields() {
+        let fixture = fixture(text_post("x #ad"), &[(MatchMode::Hashtag, "en", &["#ad"])]);
+        assert!(WithinFold { terms: vec![0], fold: None }.run(&fixture.ctx()).is_none(), "no fold known");
+        assert!(run(text_post("no disclosure"), facts(5, None)).is_none());
+        let mut post = text_post(&format!("{} #ad", "x".repeat(50)));
+        post.title = Some("#ad review".into());
+        assert!(run(post, facts(10, None)).is_none());
+    }
+}

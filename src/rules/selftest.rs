@@ -1,0 +1,1 @@
+//! Runs every rule's own pass/fail examples.
