@@ -1,3 +1,4 @@
 pub mod finding;
 pub mod post;
+pub mod report;
 pub mod rules;
