@@ -146,6 +146,16 @@ mod tests {
         insta::assert_snapshot!(output);
     }
 
+    #[test]
+    fn json_posts_are_the_jsonl_records() {
+        let json = render(Format::Json, OPTIONS, &sample_results());
+        let jsonl = render(Format::Jsonl, OPTIONS, &sample_results());
+        let document: Value = serde_json::from_str(&json).unwrap();
+        let lines: Vec<Value> =
+            jsonl.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+        assert_eq!(document["posts"], Value::Array(lines));
+    }
+
     /// The top-level keys of a JSON object in document order (a parsed `Map`
     /// cannot tell: serde_json's `preserve_order` is off).
     struct Keys(Vec<String>);
