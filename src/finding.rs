@@ -115,6 +115,15 @@ impl Field {
     fn is_text(&self) -> bool {
         *self == Field::Text
     }
+
+    /// The post's text for this field; `None` when the post has no such field.
+    pub fn text_in(self, post: &Post) -> Option<&str> {
+        match self {
+            Field::Text => Some(&post.text),
+            Field::Title => post.title.as_deref(),
+            Field::Subtitle(index) => post.subtitles.get(index).map(|cue| cue.text.as_str()),
+        }
+    }
 }
 
 impl Span {

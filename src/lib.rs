@@ -1,4 +1,5 @@
 pub mod engine;
 pub mod finding;
 pub mod post;
+pub mod report;
 pub mod rules;

@@ -71,10 +71,22 @@ mod tests {
 
     #[test]
     fn detects_common_caption_languages() {
-        assert_eq!(detect("mon sérum préféré pour l'hiver, je l'utilise tous les matins").as_deref(), Some("fr"));
-        assert_eq!(detect("mein lieblingsserum für den winter, ich benutze es jeden morgen").as_deref(), Some("de"));
-        assert_eq!(detect("my favourite serum for the winter, i use it every single morning").as_deref(), Some("en"));
-        assert_eq!(detect("오늘 소개할 제품은 정말 좋은 세럼입니다 매일 아침 사용해요").as_deref(), Some("ko"));
+        assert_eq!(
+            detect("mon sérum préféré pour l'hiver, je l'utilise tous les matins").as_deref(),
+            Some("fr")
+        );
+        assert_eq!(
+            detect("mein lieblingsserum für den winter, ich benutze es jeden morgen").as_deref(),
+            Some("de")
+        );
+        assert_eq!(
+            detect("my favourite serum for the winter, i use it every single morning").as_deref(),
+            Some("en")
+        );
+        assert_eq!(
+            detect("오늘 소개할 제품은 정말 좋은 세럼입니다 매일 아침 사용해요").as_deref(),
+            Some("ko")
+        );
     }
 
     #[test]

@@ -102,7 +102,9 @@ impl UrlPattern {
             None => (location, ""),
         };
         if host.is_empty() || host.split('.').any(str::is_empty) {
-            return Err(format!("'{term}' has no host; write e.g. amzn.to, amazon.*?tag or 7eer.net/c/"));
+            return Err(format!(
+                "'{term}' has no host; write e.g. amzn.to, amazon.*?tag or 7eer.net/c/"
+            ));
         }
         let param = param.map(|param| match param.split_once('=') {
             Some((name, value)) => (name.to_string(), value.to_string()),
@@ -217,7 +219,10 @@ impl MatcherBuilder {
 
     fn add_brand_term(&mut self, set: SetId, mode: MatchMode, term: &str) -> Result<(), String> {
         if matches!(mode, MatchMode::Url | MatchMode::Regex) {
-            return Err("{brand} is only allowed in hashtag, hashtag-prefix, word and phrase terms".to_string());
+            return Err(
+                "{brand} is only allowed in hashtag, hashtag-prefix, word and phrase terms"
+                    .to_string(),
+            );
         }
         let (before, after) = term.split_once("{brand}").unwrap_or((term, ""));
         if after.contains("{brand}") {
@@ -233,11 +238,10 @@ impl MatcherBuilder {
     }
 
     pub fn build(self) -> Matcher {
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .build(&self.literals)
-            .ok();
-        let patterns: Vec<&str> = self.regexes.iter().map(|(pattern, _)| pattern.as_str()).collect();
+        let automaton =
+            AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&self.literals).ok();
+        let patterns: Vec<&str> =
+            self.regexes.iter().map(|(pattern, _)| pattern.as_str()).collect();
         let regex_set = RegexSetBuilder::new(&patterns)
             .size_limit(REGEX_SIZE_LIMIT * patterns.len().max(1))
             .build()
@@ -285,13 +289,25 @@ pub struct Matcher {
 impl Matcher {
     /// All hits of all term sets in one field; `original` is the field's
     /// original text.
-    pub fn scan(&self, scanned: &ScannedField, original: &str, brands: &[String], hits: &mut Vec<Hit>) {
+    pub fn scan(
+        &self,
+        scanned: &ScannedField,
+        original: &str,
+        brands: &[String],
+        hits: &mut Vec<Hit>,
+    ) {
         let text = scanned.normalized.text.as_str();
         let tokens = &scanned.tokens;
         let mut push = |set: SetId, range: Range<usize>| {
             let original_range = scanned.normalized.original_range(range.clone());
             let obfuscated = original[original_range.clone()].chars().any(is_zero_width);
-            hits.push(Hit { set, field: scanned.field, range, original: original_range, obfuscated });
+            hits.push(Hit {
+                set,
+                field: scanned.field,
+                range,
+                original: original_range,
+                obfuscated,
+            });
         };
 
         if let Some(automaton) = &self.automaton {
@@ -337,7 +353,13 @@ impl Matcher {
         }
     }
 
-    fn scan_brand(&self, brand: &str, text: &str, tokens: &Tokens, push: &mut impl FnMut(SetId, Range<usize>)) {
+    fn scan_brand(
+        &self,
+        brand: &str,
+        text: &str,
+        tokens: &Tokens,
+        push: &mut impl FnMut(SetId, Range<usize>),
+    ) {
         let words = normalize_term(brand);
         let compact_brand = compact(&words);
         if compact_brand.is_empty() {
@@ -360,7 +382,9 @@ impl Matcher {
                     }
                 }
                 _ => {
-                    for form in [words.clone(), format!("@{compact_brand}"), format!("#{compact_brand}")] {
+                    for form in
+                        [words.clone(), format!("@{compact_brand}"), format!("#{compact_brand}")]
+                    {
                         let phrase = format!("{}{form}{}", term.before, term.after);
                         for (at, found) in text.match_indices(&phrase) {
                             let range = at..at + found.len();
@@ -380,8 +404,10 @@ fn word_bounded(text: &str, range: &Range<usize>) -> bool {
     let matched = &text[range.clone()];
     let starts_word = matched.chars().next().is_some_and(char::is_alphanumeric);
     let ends_word = matched.chars().next_back().is_some_and(char::is_alphanumeric);
-    let before_ok = !starts_word || !text[..range.start].chars().next_back().is_some_and(char::is_alphanumeric);
-    let after_ok = !ends_word || !text[range.end..].chars().next().is_some_and(char::is_alphanumeric);
+    let before_ok =
+        !starts_word || !text[..range.start].chars().next_back().is_some_and(char::is_alphanumeric);
+    let after_ok =
+        !ends_word || !text[range.end..].chars().next().is_some_and(char::is_alphanumeric);
     before_ok && after_ok
 }
 
@@ -427,7 +453,10 @@ mod tests {
         let m = matcher(&[(MatchMode::Word, "ad"), (MatchMode::Phrase, "paid partnership")]);
         assert_eq!(hits(&m, "Ad: new serum", &[]), vec![(0, "Ad".into())]);
         assert!(hits(&m, "adorable bad", &[]).is_empty());
-        assert_eq!(hits(&m, "Paid\n  Partnership with x", &[]), vec![(1, "Paid\n  Partnership".into())]);
+        assert_eq!(
+            hits(&m, "Paid\n  Partnership with x", &[]),
+            vec![(1, "Paid\n  Partnership".into())]
+        );
         assert!(hits(&m, "see https://x.com/ad/page", &[]).is_empty(), "not inside links");
     }
 

@@ -90,7 +90,9 @@ impl Tokens {
 fn find_links(text: &str) -> Vec<Link> {
     LINK.find_iter(text)
         .map(|found| {
-            let trimmed = found.as_str().trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', '"', '…']);
+            let trimmed = found
+                .as_str()
+                .trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', '"', '…']);
             let range = found.start()..found.start() + trimmed.len();
             split_link(text, range)
         })

@@ -9,7 +9,8 @@ use super::error::Problems;
 use super::raw::{RawFold, RawMarkets, RawPack, RawRule};
 use super::yaml::{self, Spanned, span_of};
 use super::{
-    Example, FixAt, FixSpec, Pack, PackError, PackSource, PlatformFacts, Rule, RuleSet, Source, Status, TermSet, When,
+    Example, FixAt, FixSpec, Pack, PackError, PackSource, PlatformFacts, Rule, RuleSet, Source,
+    Status, TermSet, When,
 };
 use crate::engine::checks::Check;
 use crate::engine::checks::ambiguous_only::AmbiguousOnly;
@@ -37,7 +38,12 @@ pub fn market_groups(name: &str, source: &str) -> Result<MarketGroups, PackError
                 for member in members {
                     match Market::parse(&member.value) {
                         Ok(market) => markets.push(market),
-                        Err(error) => problems.add(span_of(source, &member), error.to_string(), "not a country code", None),
+                        Err(error) => problems.add(
+                            span_of(source, &member),
+                            error.to_string(),
+                            "not a country code",
+                            None,
+                        ),
                     }
                 }
                 groups.0.insert(group.to_ascii_uppercase(), markets);
@@ -71,7 +77,12 @@ pub fn compile(sources: Vec<PackSource>, groups: MarketGroups) -> Result<RuleSet
     for (source, raw) in parsed {
         let mut problems = Problems::new(&source.name, &source.text);
         if !pack_ids.insert(raw.pack.value.clone()) {
-            problems.add(span_of(&source.text, &raw.pack), format!("pack '{}' is loaded twice", raw.pack.value), "duplicate pack id", None);
+            problems.add(
+                span_of(&source.text, &raw.pack),
+                format!("pack '{}' is loaded twice", raw.pack.value),
+                "duplicate pack id",
+                None,
+            );
         }
         compiler.register_term_sets(&raw, &source.text, &mut problems);
         let earlier = problems.list;
@@ -117,13 +128,23 @@ impl Compiler {
             let mode = match set.value.mode.value.parse::<MatchMode>() {
                 Ok(mode) => mode,
                 Err(message) => {
-                    problems.add(span_of(source, &set.value.mode), message, "unknown match mode", None);
+                    problems.add(
+                        span_of(source, &set.value.mode),
+                        message,
+                        "unknown match mode",
+                        None,
+                    );
                     continue;
                 }
             };
             for term in &set.value.any {
                 if let Err(message) = self.matcher.add(id, mode, &term.value) {
-                    problems.add(span_of(source, term), format!("term set '{name}': {message}"), "bad term", None);
+                    problems.add(
+                        span_of(source, term),
+                        format!("term set '{name}': {message}"),
+                        "bad term",
+                        None,
+                    );
                 }
             }
             self.set_ids.insert(qualified.clone(), id);
@@ -136,27 +157,53 @@ impl Compiler {
         }
     }
 
-    fn compile_pack(&mut self, origin: PackSource, raw: RawPack, rule_ids: &mut HashSet<String>, problems: &mut Problems) {
+    fn compile_pack(
+        &mut self,
+        origin: PackSource,
+        raw: RawPack,
+        rule_ids: &mut HashSet<String>,
+        problems: &mut Problems,
+    ) {
         let source = origin.text.clone();
         let source = source.as_str();
         if let Some(version) = &raw.schema_version
             && version.value != 1
         {
-            problems.add(span_of(source, version), format!("unsupported schema_version {}; this sponsorlint reads 1", version.value), "unsupported", None);
+            problems.add(
+                span_of(source, version),
+                format!("unsupported schema_version {}; this sponsorlint reads 1", version.value),
+                "unsupported",
+                None,
+            );
         }
         if !is_semver(&raw.version.value) {
-            problems.add(span_of(source, &raw.version), format!("version '{}' is not semver (x.y.z)", raw.version.value), "not x.y.z", None);
+            problems.add(
+                span_of(source, &raw.version),
+                format!("version '{}' is not semver (x.y.z)", raw.version.value),
+                "not x.y.z",
+                None,
+            );
         }
         if let Some(effective) = &raw.effective
             && !is_date(&effective.value)
         {
-            problems.add(span_of(source, effective), format!("effective '{}' is not a date (YYYY-MM-DD)", effective.value), "not a date", None);
+            problems.add(
+                span_of(source, effective),
+                format!("effective '{}' is not a date (YYYY-MM-DD)", effective.value),
+                "not a date",
+                None,
+            );
         }
         let mut markets = Vec::new();
         for country in &raw.applies_to.countries {
             match self.groups.resolve(&country.value) {
                 Ok(found) => markets.extend(found),
-                Err(error) => problems.add(span_of(source, country), error.to_string(), "unknown country", None),
+                Err(error) => problems.add(
+                    span_of(source, country),
+                    error.to_string(),
+                    "unknown country",
+                    None,
+                ),
             }
         }
         markets.dedup();
@@ -164,14 +211,28 @@ impl Compiler {
         let mut sources = Vec::new();
         for entry in &raw.sources {
             if !entry.url.value.starts_with("https://") && !entry.url.value.starts_with("http://") {
-                problems.add(span_of(source, &entry.url), "source url must start with https:// or http://", "not a URL", None);
+                problems.add(
+                    span_of(source, &entry.url),
+                    "source url must start with https:// or http://",
+                    "not a URL",
+                    None,
+                );
             }
-            sources.push(Source { id: entry.id.value.clone(), title: entry.title.clone(), url: entry.url.value.clone() });
+            sources.push(Source {
+                id: entry.id.value.clone(),
+                title: entry.title.clone(),
+                url: entry.url.value.clone(),
+            });
         }
         let pack_index = self.packs.len();
         if let Some(facts) = &raw.platform {
             if platforms.is_empty() {
-                problems.add(span_of(source, &raw.pack), "a pack with `platform:` facts needs applies_to.platforms", "no platform", None);
+                problems.add(
+                    span_of(source, &raw.pack),
+                    "a pack with `platform:` facts needs applies_to.platforms",
+                    "no platform",
+                    None,
+                );
             }
             let facts = PlatformFacts {
                 fold: facts.fold.as_ref().map(fold),
@@ -187,7 +248,9 @@ impl Compiler {
         }
         let pack_id = raw.pack.value.clone();
         for rule in raw.rules {
-            if let Some(rule) = self.compile_rule(&pack_id, pack_index, rule.value, &sources, source, rule_ids, problems) {
+            if let Some(rule) = self.compile_rule(
+                &pack_id, pack_index, rule.value, &sources, source, rule_ids, problems,
+            ) {
                 self.rules.push(rule);
             }
         }
@@ -197,7 +260,12 @@ impl Compiler {
             version: raw.version.value,
             effective: raw.effective.map(|effective| effective.value),
             markets,
-            scope_names: raw.applies_to.countries.iter().map(|country| country.value.to_ascii_uppercase()).collect(),
+            scope_names: raw
+                .applies_to
+                .countries
+                .iter()
+                .map(|country| country.value.to_ascii_uppercase())
+                .collect(),
             platforms,
             sources,
             origin,
@@ -218,27 +286,56 @@ impl Compiler {
         let before = problems.list.len();
         let id = raw.id.value.clone();
         if !id.starts_with(&format!("{pack_id}/")) || id.len() <= pack_id.len() + 1 {
-            problems.add(span_of(source, &raw.id), format!("rule id '{id}' must start with '{pack_id}/'"), "wrong namespace", None);
+            problems.add(
+                span_of(source, &raw.id),
+                format!("rule id '{id}' must start with '{pack_id}/'"),
+                "wrong namespace",
+                None,
+            );
         }
         if !rule_ids.insert(id.clone()) {
-            problems.add(span_of(source, &raw.id), format!("duplicate rule id '{id}'"), "duplicate", None);
+            problems.add(
+                span_of(source, &raw.id),
+                format!("duplicate rule id '{id}'"),
+                "duplicate",
+                None,
+            );
         }
-        let category = serde_json::from_value::<Category>(serde_json::Value::String(raw.category.value.clone()))
-            .map_err(|_| {
-                problems.add(span_of(source, &raw.category), format!("unknown category '{}'; expected one of: {CATEGORIES}", raw.category.value), "unknown category", None)
-            })
-            .ok();
+        let category = serde_json::from_value::<Category>(serde_json::Value::String(
+            raw.category.value.clone(),
+        ))
+        .map_err(|_| {
+            problems.add(
+                span_of(source, &raw.category),
+                format!("unknown category '{}'; expected one of: {CATEGORIES}", raw.category.value),
+                "unknown category",
+                None,
+            )
+        })
+        .ok();
         let severity = raw
             .severity
             .value
             .parse::<Severity>()
-            .map_err(|error| problems.add(span_of(source, &raw.severity), error.to_string(), "unknown severity", None))
+            .map_err(|error| {
+                problems.add(
+                    span_of(source, &raw.severity),
+                    error.to_string(),
+                    "unknown severity",
+                    None,
+                )
+            })
             .ok();
         let status = match raw.status.as_ref().map(|status| status.value.as_str()) {
             None | Some("stable") => Status::Stable,
             Some("preview") => Status::Preview,
             Some(other) => {
-                problems.add(raw.status.as_ref().and_then(|s| span_of(source, s)), format!("unknown status '{other}'; expected stable or preview"), "unknown status", None);
+                problems.add(
+                    raw.status.as_ref().and_then(|s| span_of(source, s)),
+                    format!("unknown status '{other}'; expected stable or preview"),
+                    "unknown status",
+                    None,
+                );
                 Status::Stable
             }
         };
@@ -253,7 +350,16 @@ impl Compiler {
         let rule_source = sources.iter().find(|known| known.id == raw.source.value).cloned();
         if rule_source.is_none() {
             let known: Vec<&str> = sources.iter().map(|known| known.id.as_str()).collect();
-            problems.add(span_of(source, &raw.source), format!("unknown source '{}'; this pack's sources: {}", raw.source.value, known.join(", ")), "unknown source", None);
+            problems.add(
+                span_of(source, &raw.source),
+                format!(
+                    "unknown source '{}'; this pack's sources: {}",
+                    raw.source.value,
+                    known.join(", ")
+                ),
+                "unknown source",
+                None,
+            );
         }
         let when = When {
             relationship: parse_list::<Relationship>(&raw.when.relationship, source, problems),
@@ -266,17 +372,32 @@ impl Compiler {
                 None | Some("start") => FixAt::Start,
                 Some("end") => FixAt::End,
                 Some(other) => {
-                    problems.add(fix.at.as_ref().and_then(|at| span_of(source, at)), format!("unknown fix position '{other}'; expected start or end"), "start or end", None);
+                    problems.add(
+                        fix.at.as_ref().and_then(|at| span_of(source, at)),
+                        format!("unknown fix position '{other}'; expected start or end"),
+                        "start or end",
+                        None,
+                    );
                     FixAt::Start
                 }
             },
         });
         let check = Params { raw: &raw, pack_id, source, compiler: self }.build(problems);
         if raw.examples.fail.is_empty() || raw.examples.pass.is_empty() {
-            problems.add(span_of(source, &raw.id), format!("rule '{id}' needs at least one pass and one fail example"), "no examples", None);
+            problems.add(
+                span_of(source, &raw.id),
+                format!("rule '{id}' needs at least one pass and one fail example"),
+                "no examples",
+                None,
+            );
         }
         let examples = |list: &[Spanned<super::raw::RawExample>]| {
-            list.iter().map(|example| Example { post: example.value.clone(), span: span_of(source, example) }).collect()
+            list.iter()
+                .map(|example| Example {
+                    post: example.value.clone(),
+                    span: span_of(source, example),
+                })
+                .collect()
         };
         if problems.list.len() > before {
             return None;
@@ -324,7 +445,10 @@ impl Params<'_> {
             other => {
                 problems.add(
                     span_of(self.source, &self.raw.kind),
-                    format!("unknown rule kind '{other}'; expected one of: {}", Check::KINDS.join(", ")),
+                    format!(
+                        "unknown rule kind '{other}'; expected one of: {}",
+                        Check::KINDS.join(", ")
+                    ),
                     "unknown kind",
                     None,
                 );
@@ -333,14 +457,26 @@ impl Params<'_> {
         };
         for (name, span) in self.present() {
             if !allowed.contains(&name) {
-                problems.add(span, format!("parameter `{name}` is not used by kind `{kind}` (it takes: {})", allowed.join(", ")), "not a parameter of this kind", None);
+                problems.add(
+                    span,
+                    format!(
+                        "parameter `{name}` is not used by kind `{kind}` (it takes: {})",
+                        allowed.join(", ")
+                    ),
+                    "not a parameter of this kind",
+                    None,
+                );
             }
         }
         let before = problems.list.len();
         let check = match kind {
             "require-term" => Check::RequireTerm(RequireTerm {
                 terms: self.sets("terms", self.raw.terms.as_ref(), problems),
-                fields: self.raw.fields.as_ref().map_or(Fields::ALL, |fields| parse_fields(fields, self.source, problems)),
+                fields: self
+                    .raw
+                    .fields
+                    .as_ref()
+                    .map_or(Fields::ALL, |fields| parse_fields(fields, self.source, problems)),
             }),
             "within-fold" => Check::WithinFold(WithinFold {
                 terms: self.sets("terms", self.raw.terms.as_ref(), problems),
@@ -348,7 +484,11 @@ impl Params<'_> {
             }),
             "not-buried" => Check::NotBuried(NotBuried {
                 terms: self.sets("terms", self.raw.terms.as_ref(), problems),
-                min_tags: self.raw.min_tags.as_ref().map_or(NotBuried::DEFAULT_MIN_TAGS, |min| min.value),
+                min_tags: self
+                    .raw
+                    .min_tags
+                    .as_ref()
+                    .map_or(NotBuried::DEFAULT_MIN_TAGS, |min| min.value),
             }),
             "ambiguous-only" => Check::AmbiguousOnly(AmbiguousOnly {
                 ambiguous: self.sets("ambiguous", self.raw.ambiguous.as_ref(), problems),
@@ -361,14 +501,20 @@ impl Params<'_> {
             "platform-label" => Check::PlatformLabel(PlatformLabel {
                 stance: self.stance(problems)?,
                 terms: self.sets("terms", self.raw.terms.as_ref(), problems),
-                label: self.raw.label.as_ref().map_or(PlatformLabel::DEFAULT_LABEL.to_string(), |label| label.value.clone()),
+                label: self
+                    .raw
+                    .label
+                    .as_ref()
+                    .map_or(PlatformLabel::DEFAULT_LABEL.to_string(), |label| label.value.clone()),
             }),
             "commercial-signals" => Check::CommercialSignals(CommercialSignals {
                 signals: self.sets("signals", self.raw.signals.as_ref(), problems),
                 terms: self.sets("terms", self.raw.terms.as_ref(), problems),
                 implies: self.implies(problems),
             }),
-            _ => Check::ObfuscatedTerm(ObfuscatedTerm { terms: self.sets("terms", self.raw.terms.as_ref(), problems) }),
+            _ => Check::ObfuscatedTerm(ObfuscatedTerm {
+                terms: self.sets("terms", self.raw.terms.as_ref(), problems),
+            }),
         };
         (problems.list.len() == before).then_some(check)
     }
@@ -396,20 +542,38 @@ impl Params<'_> {
         .collect()
     }
 
-    fn sets(&self, name: &str, value: Option<&Vec<Spanned<String>>>, problems: &mut Problems) -> Vec<SetId> {
+    fn sets(
+        &self,
+        name: &str,
+        value: Option<&Vec<Spanned<String>>>,
+        problems: &mut Problems,
+    ) -> Vec<SetId> {
         match value {
             Some(names) if !names.is_empty() => self.optional_sets(Some(names), problems),
             _ => {
-                problems.add(span_of(self.source, &self.raw.kind), format!("kind `{}` needs `{name}`: a list of term sets", self.raw.kind.value), "missing parameter", None);
+                problems.add(
+                    span_of(self.source, &self.raw.kind),
+                    format!("kind `{}` needs `{name}`: a list of term sets", self.raw.kind.value),
+                    "missing parameter",
+                    None,
+                );
                 Vec::new()
             }
         }
     }
 
-    fn optional_sets(&self, value: Option<&Vec<Spanned<String>>>, problems: &mut Problems) -> Vec<SetId> {
+    fn optional_sets(
+        &self,
+        value: Option<&Vec<Spanned<String>>>,
+        problems: &mut Problems,
+    ) -> Vec<SetId> {
         let mut ids = Vec::new();
         for name in value.into_iter().flatten() {
-            let qualified = if name.value.contains('/') { name.value.clone() } else { format!("{}/{}", self.pack_id, name.value) };
+            let qualified = if name.value.contains('/') {
+                name.value.clone()
+            } else {
+                format!("{}/{}", self.pack_id, name.value)
+            };
             match self.compiler.set_ids.get(&qualified) {
                 Some(id) => ids.push(*id),
                 None => {
@@ -426,7 +590,10 @@ impl Params<'_> {
                         span_of(self.source, name),
                         format!("unknown term set '{}'", name.value),
                         "unknown term set",
-                        Some(format!("sets of this pack: {}; sets of other packs are written pack/set", known.join(", "))),
+                        Some(format!(
+                            "sets of this pack: {}; sets of other packs are written pack/set",
+                            known.join(", ")
+                        )),
                     );
                 }
             }
@@ -436,22 +603,45 @@ impl Params<'_> {
 
     fn stance(&self, problems: &mut Problems) -> Option<Stance> {
         let Some(stance) = &self.raw.stance else {
-            problems.add(span_of(self.source, &self.raw.kind), "kind `platform-label` needs `stance`: sufficient, warn or insufficient", "missing parameter", None);
+            problems.add(
+                span_of(self.source, &self.raw.kind),
+                "kind `platform-label` needs `stance`: sufficient, warn or insufficient",
+                "missing parameter",
+                None,
+            );
             return None;
         };
-        Stance::parse(&stance.value).map_err(|message| problems.add(span_of(self.source, stance), message, "unknown stance", None)).ok()
+        Stance::parse(&stance.value)
+            .map_err(|message| {
+                problems.add(span_of(self.source, stance), message, "unknown stance", None)
+            })
+            .ok()
     }
 
     fn implies(&self, problems: &mut Problems) -> Relationship {
         let Some(implies) = &self.raw.implies else { return Relationship::Paid };
         match implies.value.parse::<Relationship>() {
-            Ok(relationship) if !matches!(relationship, Relationship::Unknown | Relationship::None) => relationship,
+            Ok(relationship)
+                if !matches!(relationship, Relationship::Unknown | Relationship::None) =>
+            {
+                relationship
+            }
             Ok(_) => {
-                problems.add(span_of(self.source, implies), "`implies` must be a commercial relationship", "not commercial", None);
+                problems.add(
+                    span_of(self.source, implies),
+                    "`implies` must be a commercial relationship",
+                    "not commercial",
+                    None,
+                );
                 Relationship::Paid
             }
             Err(error) => {
-                problems.add(span_of(self.source, implies), error.to_string(), "unknown relationship", None);
+                problems.add(
+                    span_of(self.source, implies),
+                    error.to_string(),
+                    "unknown relationship",
+                    None,
+                );
                 Relationship::Paid
             }
         }
@@ -469,7 +659,12 @@ fn parse_fields(names: &[Spanned<String>], source: &str, problems: &mut Problems
             "text" => fields.text = true,
             "title" => fields.title = true,
             "subtitles" => fields.subtitles = true,
-            other => problems.add(span_of(source, name), format!("unknown field '{other}'; expected text, title or subtitles"), "unknown field", None),
+            other => problems.add(
+                span_of(source, name),
+                format!("unknown field '{other}'; expected text, title or subtitles"),
+                "unknown field",
+                None,
+            ),
         }
     }
     fields
@@ -484,7 +679,9 @@ fn parse_list<T: std::str::FromStr<Err = crate::post::UnknownValue>>(
     for value in values {
         match value.value.parse::<T>() {
             Ok(item) => parsed.push(item),
-            Err(error) => problems.add(span_of(source, value), error.to_string(), "unknown value", None),
+            Err(error) => {
+                problems.add(span_of(source, value), error.to_string(), "unknown value", None)
+            }
         }
     }
     parsed
@@ -493,7 +690,8 @@ fn parse_list<T: std::str::FromStr<Err = crate::post::UnknownValue>>(
 fn is_semver(version: &str) -> bool {
     let core = version.split(['-', '+']).next().unwrap_or("");
     let parts: Vec<&str> = core.split('.').collect();
-    parts.len() == 3 && parts.iter().all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()))
+    parts.len() == 3
+        && parts.iter().all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()))
 }
 
 fn is_date(date: &str) -> bool {

@@ -70,11 +70,22 @@ impl<'a> Problems<'a> {
         Problems { path, source, list: Vec::new() }
     }
 
-    pub fn add(&mut self, span: Option<Range<usize>>, message: impl Into<String>, label: &str, help: Option<String>) {
-        let (line, column) = span.as_ref().map_or((0, 0), |span| line_column(self.source, span.start));
+    pub fn add(
+        &mut self,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+        label: &str,
+        help: Option<String>,
+    ) {
+        let (line, column) =
+            span.as_ref().map_or((0, 0), |span| line_column(self.source, span.start));
         let message = message.into();
         self.list.push(Problem {
-            message: if line > 0 { format!("{}:{line}:{column}: {message}", self.path) } else { format!("{}: {message}", self.path) },
+            message: if line > 0 {
+                format!("{}:{line}:{column}: {message}", self.path)
+            } else {
+                format!("{}: {message}", self.path)
+            },
             span: span.map(|span| SourceSpan::from(span.start..span.end.max(span.start))),
             label: label.to_string(),
             help,
@@ -85,7 +96,11 @@ impl<'a> Problems<'a> {
     }
 
     pub fn into_result(self) -> Result<(), PackError> {
-        if self.list.is_empty() { Ok(()) } else { Err(PackError { path: self.path.to_string(), problems: self.list }) }
+        if self.list.is_empty() {
+            Ok(())
+        } else {
+            Err(PackError { path: self.path.to_string(), problems: self.list })
+        }
     }
 }
 

@@ -36,7 +36,11 @@ impl PackSource {
     pub fn builtin() -> Vec<PackSource> {
         builtin::PACKS
             .iter()
-            .map(|(name, text)| PackSource { name: (*name).to_string(), text: Arc::new((*text).to_string()), builtin: true })
+            .map(|(name, text)| PackSource {
+                name: (*name).to_string(),
+                text: Arc::new((*text).to_string()),
+                builtin: true,
+            })
             .collect()
     }
 
@@ -44,8 +48,14 @@ impl PackSource {
     pub fn from_path(path: &Path) -> Result<Vec<PackSource>, PackError> {
         let read = |file: &Path| {
             std::fs::read_to_string(file)
-                .map(|text| PackSource { name: file.display().to_string(), text: Arc::new(text), builtin: false })
-                .map_err(|error| PackError::unreadable(&file.display().to_string(), &error.to_string()))
+                .map(|text| PackSource {
+                    name: file.display().to_string(),
+                    text: Arc::new(text),
+                    builtin: false,
+                })
+                .map_err(|error| {
+                    PackError::unreadable(&file.display().to_string(), &error.to_string())
+                })
         };
         if !path.is_dir() {
             return Ok(vec![read(path)?]);
@@ -132,10 +142,16 @@ pub struct When {
 }
 
 impl When {
-    pub fn matches(&self, relationship: Relationship, media: Option<Media>, platform: Option<Platform>) -> bool {
+    pub fn matches(
+        &self,
+        relationship: Relationship,
+        media: Option<Media>,
+        platform: Option<Platform>,
+    ) -> bool {
         (self.relationship.is_empty() || self.relationship.contains(&relationship))
             && (self.media.is_empty() || media.is_some_and(|media| self.media.contains(&media)))
-            && (self.platform.is_empty() || platform.is_some_and(|platform| self.platform.contains(&platform)))
+            && (self.platform.is_empty()
+                || platform.is_some_and(|platform| self.platform.contains(&platform)))
     }
 }
 

@@ -22,7 +22,10 @@ impl CommercialSignals {
     }
 
     pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
-        if ctx.post.relationship != Relationship::Unknown || ctx.label_counts || ctx.scan.any(&self.terms) {
+        if ctx.post.relationship != Relationship::Unknown
+            || ctx.label_counts
+            || ctx.scan.any(&self.terms)
+        {
             return None;
         }
         let found: Vec<&Hit> = ctx.scan.hits_of(&self.signals).collect();

@@ -161,7 +161,11 @@ impl Detection {
     /// Points at the first hit and relates the others.
     pub fn at_hits(hits: &[&Hit], note: Option<String>) -> Option<Detection> {
         let (first, rest) = hits.split_first()?;
-        Some(Detection { span: first.span(), related: rest.iter().map(|hit| hit.span()).collect(), note })
+        Some(Detection {
+            span: first.span(),
+            related: rest.iter().map(|hit| hit.span()).collect(),
+            note,
+        })
     }
 }
 
@@ -192,8 +196,16 @@ pub(crate) mod testing {
             }
         }
         let scan = PostScan::new(&post, &builder.build());
-        let set_languages = sets.iter().map(|(_, language, _)| Some(language.to_string())).collect();
-        Fixture { post, scan, set_languages, language: OnceCell::new(), platform: None, label_counts: false }
+        let set_languages =
+            sets.iter().map(|(_, language, _)| Some(language.to_string())).collect();
+        Fixture {
+            post,
+            scan,
+            set_languages,
+            language: OnceCell::new(),
+            platform: None,
+            label_counts: false,
+        }
     }
 
     pub fn text_post(text: &str) -> Post {
@@ -214,7 +226,8 @@ pub(crate) mod testing {
 
         /// The original text under a detection's primary span.
         pub fn flagged(&self, detection: &Detection) -> String {
-            field_text(&self.post, detection.span.field)[detection.span.start..detection.span.end].to_string()
+            field_text(&self.post, detection.span.field)[detection.span.start..detection.span.end]
+                .to_string()
         }
     }
 }

@@ -28,7 +28,10 @@ impl NotBuried {
         }
         let scanned = ctx.scan.text();
         let (cluster_start, tags) = scanned.tokens.trailing_tags(&scanned.normalized.text)?;
-        if tags < self.min_tags as usize || text_hits.is_empty() || text_hits.iter().any(|hit| hit.range.start < cluster_start) {
+        if tags < self.min_tags as usize
+            || text_hits.is_empty()
+            || text_hits.iter().any(|hit| hit.range.start < cluster_start)
+        {
             return None;
         }
         let note = format!("it appears only among the {tags} hashtags and mentions at the end");
@@ -50,14 +53,20 @@ mod tests {
 
     #[test]
     fn flags_a_disclosure_inside_the_trailing_tag_wall() {
-        assert_eq!(run("Loving this serum ✨\n#skincare #glow @glowlab #ad #selfcare").unwrap(), "#ad");
+        assert_eq!(
+            run("Loving this serum ✨\n#skincare #glow @glowlab #ad #selfcare").unwrap(),
+            "#ad"
+        );
     }
 
     #[test]
     fn accepts_an_upfront_disclosure_or_a_short_tail() {
         assert!(run("#ad Loving this serum #skincare #glow #ad").is_none());
         assert!(run("Loving this serum #glow #ad").is_none(), "two tags are not a wall");
-        assert!(run("Loving this serum #skincare #glow #selfcare").is_none(), "no disclosure at all");
+        assert!(
+            run("Loving this serum #skincare #glow #selfcare").is_none(),
+            "no disclosure at all"
+        );
         assert!(run("Loving #ad this serum #skincare #glow #selfcare").is_none());
     }
 }

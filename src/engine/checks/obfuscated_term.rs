@@ -13,7 +13,8 @@ pub struct ObfuscatedTerm {
 impl ObfuscatedTerm {
     pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
         let found: Vec<&Hit> = ctx.scan.hits_of(&self.terms).filter(|hit| hit.obfuscated).collect();
-        let note = format!("{} contains invisible characters", ctx.quote_hits(found.iter().copied()));
+        let note =
+            format!("{} contains invisible characters", ctx.quote_hits(found.iter().copied()));
         Detection::at_hits(&found, Some(note))
     }
 }

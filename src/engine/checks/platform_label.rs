@@ -19,7 +19,9 @@ impl Stance {
             "sufficient" => Ok(Stance::Sufficient),
             "warn" => Ok(Stance::Warn),
             "insufficient" => Ok(Stance::Insufficient),
-            other => Err(format!("unknown stance '{other}'; expected one of: sufficient, warn, insufficient")),
+            other => Err(format!(
+                "unknown stance '{other}'; expected one of: sufficient, warn, insufficient"
+            )),
         }
     }
 
@@ -44,7 +46,9 @@ impl PlatformLabel {
     pub const DEFAULT_LABEL: &'static str = "paid_partnership";
 
     pub fn label_present(&self, post: &Post) -> bool {
-        post.platform_label.as_deref().is_some_and(|value| label_key(value) == label_key(&self.label))
+        post.platform_label
+            .as_deref()
+            .is_some_and(|value| label_key(value) == label_key(&self.label))
     }
 
     /// Whether the label stands in for a text disclosure in this market.
@@ -53,10 +57,16 @@ impl PlatformLabel {
     }
 
     pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
-        if self.stance == Stance::Sufficient || !self.label_present(ctx.post) || ctx.scan.any(&self.terms) {
+        if self.stance == Stance::Sufficient
+            || !self.label_present(ctx.post)
+            || ctx.scan.any(&self.terms)
+        {
             return None;
         }
-        Some(Detection::at_start(Some(format!("the post relies on the platform's '{}' label", self.label))))
+        Some(Detection::at_start(Some(format!(
+            "the post relies on the platform's '{}' label",
+            self.label
+        ))))
     }
 }
 

@@ -26,7 +26,8 @@ impl SameLanguage {
             return None;
         }
         let found_languages: Vec<&str> = {
-            let mut languages: Vec<&str> = found.iter().filter_map(|hit| ctx.set_language(hit.set)).collect();
+            let mut languages: Vec<&str> =
+                found.iter().filter_map(|hit| ctx.set_language(hit.set)).collect();
             languages.dedup();
             languages
         };
@@ -60,7 +61,8 @@ mod tests {
 
     #[test]
     fn flags_an_english_tag_on_a_french_post() {
-        let detection = run("Mon sérum préféré pour l'hiver, je l'adore #ad", Some("fr-FR")).unwrap();
+        let detection =
+            run("Mon sérum préféré pour l'hiver, je l'adore #ad", Some("fr-FR")).unwrap();
         assert!(detection.note.unwrap().contains("'fr'"));
     }
 

@@ -26,11 +26,14 @@ pub struct WithinFold {
 
 impl WithinFold {
     pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
-        let fold = self.fold.as_ref().or_else(|| ctx.platform.and_then(|facts| facts.fold.as_ref()))?;
+        let fold =
+            self.fold.as_ref().or_else(|| ctx.platform.and_then(|facts| facts.fold.as_ref()))?;
         if ctx.label_counts {
             return None;
         }
-        let always_visible = |field: Field| field != Field::Text && ctx.platform.is_some_and(|p| p.visible_fields.contains(field));
+        let always_visible = |field: Field| {
+            field != Field::Text && ctx.platform.is_some_and(|p| p.visible_fields.contains(field))
+        };
         if ctx.scan.hits_of(&self.terms).any(|hit| always_visible(hit.field)) {
             return None;
         }
@@ -107,7 +110,10 @@ mod tests {
     #[test]
     fn skips_without_a_fold_or_a_term_and_accepts_visible_fields() {
         let fixture = fixture(text_post("x #ad"), &[(MatchMode::Hashtag, "en", &["#ad"])]);
-        assert!(WithinFold { terms: vec![0], fold: None }.run(&fixture.ctx()).is_none(), "no fold known");
+        assert!(
+            WithinFold { terms: vec![0], fold: None }.run(&fixture.ctx()).is_none(),
+            "no fold known"
+        );
         assert!(run(text_post("no disclosure"), facts(5, None)).is_none());
         let mut post = text_post(&format!("{} #ad", "x".repeat(50)));
         post.title = Some("#ad review".into());

@@ -1,0 +1,319 @@
+//! Reporters: turn [`Checked`] results into output. They only see results —
+//! never files, never rules — and write to the writer they are given.
+
+mod human;
+mod json;
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::finding::{Category, Checked, Verdict};
+use crate::post::UnknownValue;
+
+pub use human::HumanReporter;
+pub use json::{JsonReporter, JsonlReporter};
+
+/// Receives every record in input order, then the run's summary.
+pub trait Reporter {
+    fn record(&mut self, checked: &Checked) -> io::Result<()>;
+    fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+}
+
+/// Counts over a whole run. `posts` counts every record, unreadable ones
+/// included, so `posts == pass + warn + fail + error`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub posts: usize,
+    pub pass: usize,
+    pub warn: usize,
+    pub fail: usize,
+    pub error: usize,
+    pub findings_by_category: BTreeMap<Category, usize>,
+}
+
+impl Summary {
+    pub fn add(&mut self, checked: &Checked) {
+        self.posts += 1;
+        match checked.verdict() {
+            Verdict::Pass => self.pass += 1,
+            Verdict::Warn => self.warn += 1,
+            Verdict::Fail => self.fail += 1,
+            Verdict::Error => self.error += 1,
+        }
+        if let Checked::Post(post) = checked {
+            for finding in &post.findings {
+                *self.findings_by_category.entry(finding.category).or_default() += 1;
+            }
+        }
+    }
+}
+
+/// The output formats implemented so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Json,
+    Jsonl,
+}
+
+impl FromStr for Format {
+    type Err = UnknownValue;
+    fn from_str(value: &str) -> Result<Self, UnknownValue> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "human" => Ok(Format::Human),
+            "json" => Ok(Format::Json),
+            "jsonl" => Ok(Format::Jsonl),
+            _ => Err(UnknownValue {
+                what: "format",
+                value: value.to_string(),
+                allowed: "human, json, jsonl".to_string(),
+            }),
+        }
+    }
+}
+
+/// Settings of the human reporter; the JSON formats ignore them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HumanOptions {
+    pub color: bool,
+    /// Print only the final summary line.
+    pub quiet: bool,
+    /// Terminal width in columns.
+    pub width: usize,
+}
+
+pub fn reporter(format: Format, out: Box<dyn Write>, options: HumanOptions) -> Box<dyn Reporter> {
+    match format {
+        Format::Human => Box::new(HumanReporter::new(out, options)),
+        Format::Json => Box::new(JsonReporter::new(out)),
+        Format::Jsonl => Box::new(JsonlReporter::new(out)),
+    }
+}
+
+#[cfg(test)]
+pub(crate) use tests::{render, sample_results};
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use super::*;
+    use crate::finding::{CheckedPost, Field, Finding, Fix, RecordError, Severity, Span};
+    use crate::post::{Cue, Market, Origin, Platform, Post, Relationship};
+
+    /// The shared results every format is snapshot-tested against.
+    pub(crate) fn sample_results() -> Vec<Checked> {
+        // Spans by the text they cover, so the samples stay right when edited.
+        let span = |text: &str, needle: &str| {
+            let start = text.find(needle).unwrap();
+            Span::text(start, start + needle.len())
+        };
+        let fr = Market::parse("FR").unwrap();
+        let gb = Market::parse("GB").unwrap();
+
+        let failing = Post {
+            origin: Origin { path: "posts.jsonl".into(), line: Some(17), ..Origin::default() },
+            id: Some("p17".into()),
+            text: "Mon sérum préféré @marque ✨ code LUNA15\n#skincare #glow".into(),
+            platform: Some(Platform::Instagram),
+            markets: vec![fr],
+            relationship: Relationship::Unknown,
+            brands: vec!["marque".into()],
+            ..Post::default()
+        };
+        let missing = Finding {
+            rule: "fr/missing-disclosure".into(),
+            category: Category::MissingDisclosure,
+            severity: Severity::Error,
+            market: Some(fr),
+            message: "Commercial post without « Publicité » or « Collaboration commerciale »"
+                .into(),
+            help: "Put « Publicité » or « Collaboration commerciale » at the start of the caption."
+                .into(),
+            source_url: "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000047663185".into(),
+            span: span(&failing.text, "Mon sérum préféré @marque ✨ code LUNA15"),
+            related: vec![],
+            fix: Some(Fix { span: Span::text(0, 0), replacement: "Publicité · ".into() }),
+        };
+        let signals = Finding {
+            rule: "global/commercial-signals".into(),
+            category: Category::UndisclosedCommercialSignals,
+            severity: Severity::Info,
+            market: None,
+            message: "Discount code and brand tag make this post commercial".into(),
+            help: "Treat the post as an advertisement.".into(),
+            source_url: String::new(),
+            span: span(&failing.text, "LUNA15"),
+            related: vec![span(&failing.text, "@marque")],
+            fix: None,
+        };
+
+        let warning = Post {
+            origin: Origin { path: "videos.json".into(), index: Some(1), ..Origin::default() },
+            id: Some("yt-42".into()),
+            text: "Full routine below.\nThanks to @acme for sending this!".into(),
+            title: Some("My morning routine ft. Acme #sp".into()),
+            platform: Some(Platform::Youtube),
+            markets: vec![gb],
+            relationship: Relationship::Gifted,
+            ..Post::default()
+        };
+        let ambiguous = Finding {
+            rule: "gb/ambiguous-only".into(),
+            category: Category::AmbiguousDisclosure,
+            severity: Severity::Warning,
+            market: Some(gb),
+            message: "Only an ambiguous tag (#sp) discloses the relationship".into(),
+            help: "Use #ad or \"Advertisement\" instead of #sp.".into(),
+            source_url: "https://www.asa.org.uk/resource/influencers-guide.html".into(),
+            span: Span { field: Field::Title, ..span(warning.title.as_deref().unwrap(), "#sp") },
+            related: vec![span(&warning.text, "@acme")],
+            fix: None,
+        };
+
+        let mut extra = serde_json::Map::new();
+        extra.insert("author".into(), "@luna".into());
+        extra.insert("likes".into(), 1204.into());
+        let passing = Post {
+            origin: Origin {
+                path: "posts.json".into(),
+                index: Some(0),
+                text_offset: Some(23),
+                ..Origin::default()
+            },
+            id: Some("p1".into()),
+            text: "#ad Mon sérum préféré @marque".into(),
+            platform: Some(Platform::Instagram),
+            markets: vec![fr],
+            relationship: Relationship::Paid,
+            extra,
+            ..Post::default()
+        };
+
+        let empty = Post {
+            origin: Origin { path: "drafts/empty.md".into(), line: Some(3), ..Origin::default() },
+            subtitles: vec![Cue { start: 0.0, end: 2.5, text: "Hi!".into() }],
+            relationship: Relationship::Paid,
+            ..Post::default()
+        };
+        let nothing = Finding {
+            rule: "global/missing-disclosure".into(),
+            category: Category::MissingDisclosure,
+            severity: Severity::Error,
+            market: None,
+            message: "Paid post without any disclosure".into(),
+            help: "Start the text with \"Ad\".".into(),
+            source_url: "https://example.org/baseline".into(),
+            span: Span::text(0, 0),
+            related: vec![],
+            fix: Some(Fix { span: Span::text(0, 0), replacement: "Ad".into() }),
+        };
+        let late = Finding {
+            rule: "global/video-disclosure".into(),
+            category: Category::VideoDisclosure,
+            severity: Severity::Warning,
+            market: None,
+            message: "No spoken or written disclosure in the first seconds of the video".into(),
+            help: "Say or show \"Ad\" in the first 3 seconds.".into(),
+            source_url: String::new(),
+            span: Span { start: 3, end: 3, field: Field::Subtitle(0) },
+            related: vec![],
+            fix: None,
+        };
+
+        let unreadable = RecordError {
+            origin: Origin { path: "posts.jsonl".into(), line: Some(18), ..Origin::default() },
+            id: Some("p18".into()),
+            message: "unknown relationship 'payed'; expected one of: paid, gifted".into(),
+        };
+
+        vec![
+            Checked::Post(Box::new(CheckedPost {
+                post: failing,
+                relationship: Relationship::Paid,
+                findings: vec![missing, signals],
+            })),
+            Checked::Post(Box::new(CheckedPost {
+                post: warning,
+                relationship: Relationship::Gifted,
+                findings: vec![ambiguous],
+            })),
+            Checked::Post(Box::new(CheckedPost {
+                post: passing,
+                relationship: Relationship::Paid,
+                findings: vec![],
+            })),
+            Checked::Post(Box::new(CheckedPost {
+                post: empty,
+                relationship: Relationship::Paid,
+                findings: vec![nothing, late],
+            })),
+            Checked::Error(unreadable),
+        ]
+    }
+
+    /// A writer the test keeps a handle on after boxing it.
+    #[derive(Clone, Default)]
+    struct Shared(Rc<RefCell<Vec<u8>>>);
+
+    impl Write for Shared {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Runs `results` through a reporter the way the CLI does.
+    pub(crate) fn render(format: Format, options: HumanOptions, results: &[Checked]) -> String {
+        let out = Shared::default();
+        let mut reporter = reporter(format, Box::new(out.clone()), options);
+        let mut summary = Summary::default();
+        for checked in results {
+            summary.add(checked);
+            reporter.record(checked).unwrap();
+        }
+        reporter.finish(&summary).unwrap();
+        drop(reporter);
+        String::from_utf8(out.0.take()).unwrap()
+    }
+
+    #[test]
+    fn summary_counts_verdicts_and_categories() {
+        let mut summary = Summary::default();
+        for checked in &sample_results() {
+            summary.add(checked);
+        }
+        let expected = Summary {
+            posts: 5,
+            pass: 1,
+            warn: 1,
+            fail: 2,
+            error: 1,
+            findings_by_category: BTreeMap::from([
+                (Category::MissingDisclosure, 2),
+                (Category::AmbiguousDisclosure, 1),
+                (Category::VideoDisclosure, 1),
+                (Category::UndisclosedCommercialSignals, 1),
+            ]),
+        };
+        assert_eq!(summary, expected);
+        assert_eq!(
+            serde_json::to_string(&summary.findings_by_category).unwrap(),
+            r#"{"missing-disclosure":2,"ambiguous-disclosure":1,"video-disclosure":1,"undisclosed-commercial-signals":1}"#
+        );
+    }
+
+    #[test]
+    fn format_names_allowed_values() {
+        assert_eq!("JSONL".parse::<Format>(), Ok(Format::Jsonl));
+        let err = "xml".parse::<Format>().unwrap_err().to_string();
+        assert!(err.contains("human, json, jsonl"), "{err}");
+    }
+}
