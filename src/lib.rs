@@ -3,3 +3,4 @@ pub mod finding;
 pub mod post;
 pub mod report;
 pub mod rules;
+pub mod cli;

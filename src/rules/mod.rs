@@ -231,3 +231,24 @@ impl RuleSet {
         self.platforms.iter().find(|(name, _)| *name == platform).map(|(_, facts)| facts)
     }
 }
+
+/// Loads the built-in packs (unless `builtin` is false) and the packs at
+/// `paths`, validates and compiles them, and runs the examples of the
+/// non-built-in packs (the built-in ones are proven by the test suite).
+pub fn load(builtin: bool, paths: &[std::path::PathBuf]) -> Result<Arc<RuleSet>, Vec<PackError>> {
+    let groups = builtin_market_groups().map_err(|error| vec![error])?;
+    let mut sources = if builtin { PackSource::builtin() } else { Vec::new() };
+    let mut errors = Vec::new();
+    for path in paths {
+        match PackSource::from_path(path) {
+            Ok(found) => sources.extend(found),
+            Err(error) => errors.push(error),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let rules = Arc::new(compile(sources, groups)?);
+    let report = selftest::run(rules.clone(), |pack| !pack.origin.builtin);
+    if report.failures.is_empty() { Ok(rules) } else { Err(report.failures) }
+}

@@ -1,1 +1,83 @@
-//! Runs every rule's own pass/fail examples.
+//! Runs rules' own pass/fail examples through the real engine: a `fail`
+//! example must make its rule report, a `pass` example must not.
+
+use std::sync::Arc;
+
+use super::error::Problems;
+use super::raw::RawExample;
+use super::{Example, PackError, Rule, RuleSet};
+use crate::engine::Engine;
+use crate::input::{Defaults, ReadContext, post_from_object};
+use crate::post::{Origin, Relationship};
+
+/// The outcome of running the examples of some packs.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub rules: usize,
+    pub examples: usize,
+    /// One error per pack file with failing examples.
+    pub failures: Vec<PackError>,
+}
+
+/// Runs the examples of every rule whose pack `select`s.
+pub fn run(rules: Arc<RuleSet>, select: impl Fn(&super::Pack) -> bool) -> Report {
+    let engine = Engine::new(rules.clone());
+    let mut report = Report::default();
+    for (pack_index, pack) in rules.packs.iter().enumerate() {
+        if !select(pack) {
+            continue;
+        }
+        let source = pack.origin.text.as_str();
+        let mut problems = Problems::new(&pack.origin.name, source);
+        for rule in rules.rules.iter().filter(|rule| rule.pack == pack_index) {
+            report.rules += 1;
+            for (example, should_fire) in
+                rule.fail_examples.iter().map(|e| (e, true)).chain(rule.pass_examples.iter().map(|e| (e, false)))
+            {
+                report.examples += 1;
+                if let Err(message) = check_example(&engine, &rules, rule, example, should_fire) {
+                    problems.add(example.span.clone(), message, if should_fire { "fail example" } else { "pass example" }, None);
+                }
+            }
+        }
+        report.failures.extend(problems.into_result().err());
+    }
+    report
+}
+
+fn check_example(engine: &Engine, rules: &RuleSet, rule: &Rule, example: &Example, should_fire: bool) -> Result<(), String> {
+    let pack = rules.pack_of(rule);
+    let defaults = Defaults {
+        markets: pack.markets.first().copied().into_iter().collect(),
+        platform: rule.when.platform.first().or(pack.platforms.first()).copied(),
+        relationship: Some(rule.when.relationship.first().copied().unwrap_or(Relationship::Paid)),
+        media: rule.when.media.first().copied(),
+        language: None,
+    };
+    let context = ReadContext { defaults, groups: rules.groups.clone() };
+    let object = match &example.post {
+        RawExample::Text(text) => {
+            let mut object = serde_json::Map::new();
+            object.insert("text".into(), serde_json::Value::String(text.clone()));
+            object
+        }
+        RawExample::Post(object) => object.clone(),
+    };
+    let origin = Origin { path: pack.origin.name.clone(), ..Origin::default() };
+    let post = post_from_object(object, origin, &context).map_err(|error| format!("example is not a valid post: {}", error.message))?;
+    let checked = engine.check(post);
+    let own: Vec<_> = checked.findings.iter().filter(|finding| finding.rule == rule.id).collect();
+    match (should_fire, own.first()) {
+        (true, None) => {
+            let others: Vec<&str> = checked.findings.iter().map(|finding| finding.rule.as_str()).collect();
+            Err(format!(
+                "fail example of '{}' did not trigger it (relationship checked as {}; other findings: {})",
+                rule.id,
+                checked.relationship,
+                if others.is_empty() { "none".to_string() } else { others.join(", ") }
+            ))
+        }
+        (false, Some(finding)) => Err(format!("pass example of '{}' triggered it: {}", rule.id, finding.message)),
+        _ => Ok(()),
+    }
+}

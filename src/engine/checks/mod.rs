@@ -69,6 +69,20 @@ impl Check {
         }
     }
 
+    /// The term sets the rule reads, by parameter name (for `explain`).
+    pub fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+        match self {
+            Check::RequireTerm(check) => vec![("terms", &check.terms)],
+            Check::WithinFold(check) => vec![("terms", &check.terms)],
+            Check::NotBuried(check) => vec![("terms", &check.terms)],
+            Check::AmbiguousOnly(check) => vec![("ambiguous", &check.ambiguous), ("terms", &check.terms)],
+            Check::SameLanguage(check) => vec![("terms", &check.terms), ("required", &check.required)],
+            Check::PlatformLabel(check) => vec![("terms", &check.terms)],
+            Check::CommercialSignals(check) => vec![("signals", &check.signals), ("terms", &check.terms)],
+            Check::ObfuscatedTerm(check) => vec![("terms", &check.terms)],
+        }
+    }
+
     /// One sentence for `explain`: what the rule checks.
     pub fn describe(&self) -> String {
         match self {

@@ -1,0 +1,103 @@
+//! `sponsorlint explain RULE_ID`: what a rule checks, why, its source, its
+//! terms and its examples.
+
+use super::{EXIT_ERROR, PackArgs, load_rules};
+use crate::rules::raw::RawExample;
+use crate::rules::{Example, Rule, RuleSet, Status};
+
+pub fn run(id: &str, packs: &PackArgs) -> u8 {
+    let rules = match load_rules(packs) {
+        Ok(rules) => rules,
+        Err(code) => return code,
+    };
+    let Some(rule) = find(&rules, id) else {
+        let close: Vec<&str> = rules
+            .rules
+            .iter()
+            .map(|rule| rule.id.as_str())
+            .filter(|candidate| {
+                let tail = id.rsplit('/').next().unwrap_or(id);
+                candidate.contains(tail) || id.split('/').next().is_some_and(|pack| candidate.starts_with(&format!("{pack}/")))
+            })
+            .take(12)
+            .collect();
+        eprintln!("error: no rule '{id}'");
+        if !close.is_empty() {
+            eprintln!("  did you mean: {}", close.join(", "));
+        }
+        eprintln!("  `sponsorlint rules list` shows every rule");
+        return EXIT_ERROR;
+    };
+    print!("{}", explain(&rules, rule));
+    0
+}
+
+/// A rule by id, following `replaced_by` renames.
+fn find<'a>(rules: &'a RuleSet, id: &str) -> Option<&'a Rule> {
+    let rule = rules.rule(id)?;
+    match &rule.replaced_by {
+        Some(newer) => rules.rule(newer).or(Some(rule)),
+        None => Some(rule),
+    }
+}
+
+fn explain(rules: &RuleSet, rule: &Rule) -> String {
+    let pack = rules.pack_of(rule);
+    let mut out = String::new();
+    let mut line = |text: String| {
+        out.push_str(&text);
+        out.push('\n');
+    };
+    line(format!("{} — {}", rule.id, rule.message));
+    line(String::new());
+    line(format!("pack:      {} ({} v{})", pack.id, pack.title, pack.version));
+    if let Some(effective) = &pack.effective {
+        line(format!("effective: {effective}"));
+    }
+    line(format!("kind:      {} — {}", rule.check.kind(), rule.check.describe()));
+    line(format!("category:  {}", rule.category));
+    let status = if rule.status == Status::Preview { " (preview: the facts behind it are not yet confirmed)" } else { "" };
+    line(format!("severity:  {}{status}", rule.severity));
+    if !pack.scope_names.is_empty() || !pack.platforms.is_empty() {
+        let platforms: Vec<&str> = pack.platforms.iter().map(|p| p.as_str()).collect();
+        line(format!("applies:   {} {}", pack.scope_names.join(","), platforms.join(",")).trim_end().to_string());
+    }
+    let when: Vec<String> = [
+        ("relationship", rule.when.relationship.iter().map(|r| r.as_str()).collect::<Vec<_>>()),
+        ("media", rule.when.media.iter().map(|m| m.as_str()).collect()),
+        ("platform", rule.when.platform.iter().map(|p| p.as_str()).collect()),
+    ]
+    .into_iter()
+    .filter(|(_, values)| !values.is_empty())
+    .map(|(key, values)| format!("{key} {}", values.join(", ")))
+    .collect();
+    if !when.is_empty() {
+        line(format!("when:      {}", when.join("; ")));
+    }
+    line(String::new());
+    line(format!("why:   {}", rule.source.title));
+    line(format!("       {}", rule.source.url));
+    line(format!("fix:   {}", rule.help));
+    for (parameter, sets) in rule.check.term_sets() {
+        for set in sets {
+            let set = &rules.term_sets[*set as usize];
+            let language = set.language.as_deref().unwrap_or("und");
+            line(format!("{parameter}: {} ({}, {language}): {}", set.name, set.mode, set.terms.join(" · ")));
+        }
+    }
+    line(String::new());
+    for (title, examples) in [("fails", &rule.fail_examples), ("passes", &rule.pass_examples)] {
+        line(format!("{title}:"));
+        for example in examples.iter() {
+            line(format!("  - {}", describe_example(example)));
+        }
+    }
+    out
+}
+
+fn describe_example(example: &Example) -> String {
+    match &example.post {
+        RawExample::Text(text) => format!("{text:?}"),
+        RawExample::Post(object) => serde_json::to_string(object).unwrap_or_default(),
+    }
+}

@@ -1,0 +1,69 @@
+//! The command line: clap definitions and one module per subcommand.
+
+mod check;
+mod explain;
+mod rules;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Checks sponsored social-media posts for missing or inadequate
+/// advertising disclosure.
+#[derive(Debug, Parser)]
+#[command(name = "sponsorlint", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check posts in files, folders (recursive) or `-` (stdin)
+    Check(check::CheckArgs),
+    /// List or test rules
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
+    /// Explain a rule: what it checks, why, its source and examples
+    Explain {
+        /// A rule id such as `fr/missing-disclosure`
+        rule: String,
+        #[command(flatten)]
+        packs: PackArgs,
+    },
+}
+
+/// Which rule packs to load.
+#[derive(Debug, Clone, Args)]
+pub struct PackArgs {
+    /// Extra rule pack file or folder (repeatable)
+    #[arg(long = "rules", value_name = "FILE|DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Do not load the built-in packs
+    #[arg(long)]
+    pub no_builtin: bool,
+}
+
+/// Exit codes of DESIGN.md.
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+pub fn run(cli: Cli) -> ExitCode {
+    let code = match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Rules(command) => rules::run(command),
+        Command::Explain { rule, packs } => explain::run(&rule, &packs),
+    };
+    ExitCode::from(code)
+}
+
+/// Loads packs, printing every pack problem to stderr on failure.
+fn load_rules(packs: &PackArgs) -> Result<std::sync::Arc<crate::rules::RuleSet>, u8> {
+    crate::rules::load(!packs.no_builtin, &packs.rules).map_err(|errors| {
+        for error in errors {
+            eprintln!("{:?}", miette::Report::new(error));
+        }
+        EXIT_ERROR
+    })
+}

@@ -1,0 +1,195 @@
+//! `sponsorlint rules list` and `sponsorlint rules test`.
+
+use std::path::PathBuf;
+
+use clap::{Subcommand, ValueEnum};
+use serde::Serialize;
+
+use super::{EXIT_ERROR, PackArgs, load_rules};
+use crate::post::{Market, Platform};
+use crate::rules::{Pack, PackSource, Rule, RuleSet, selftest};
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the rules that apply to a market and/or platform
+    List {
+        /// Only rules that apply to this market (ISO code)
+        #[arg(long, value_name = "CC")]
+        country: Option<String>,
+        /// Only rules that apply to this platform
+        #[arg(long, value_name = "P")]
+        platform: Option<Platform>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: ListFormat,
+        #[command(flatten)]
+        packs: PackArgs,
+    },
+    /// Run every rule's own pass/fail examples (built-in packs when no path)
+    Test {
+        /// Pack files or folders to test
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+}
+
+pub fn run(command: RulesCommand) -> u8 {
+    match command {
+        RulesCommand::List { country, platform, format, packs } => list(country.as_deref(), platform, format, &packs),
+        RulesCommand::Test { paths } => test(&paths),
+    }
+}
+
+#[derive(Serialize)]
+struct ListedRule<'a> {
+    id: &'a str,
+    pack: &'a str,
+    kind: &'static str,
+    category: &'static str,
+    severity: &'static str,
+    status: &'static str,
+    markets: Vec<String>,
+    platforms: Vec<&'static str>,
+    source_url: &'a str,
+    examples: ExampleCounts,
+}
+
+#[derive(Serialize)]
+struct ExampleCounts {
+    pass: usize,
+    fail: usize,
+}
+
+/// A pack applies unless it is scoped to another market or platform than
+/// the ones asked for.
+fn pack_applies(pack: &Pack, market: Option<Market>, platform: Option<Platform>) -> bool {
+    let market_ok = pack.markets.is_empty() || market.is_none_or(|market| pack.markets.contains(&market));
+    let platform_ok = pack.platforms.is_empty() || platform.is_none_or(|platform| pack.platforms.contains(&platform));
+    market_ok && platform_ok
+}
+
+fn list(country: Option<&str>, platform: Option<Platform>, format: ListFormat, packs: &PackArgs) -> u8 {
+    let market = match country.map(Market::parse).transpose() {
+        Ok(market) => market,
+        Err(error) => {
+            eprintln!("error: --country: {error}");
+            return EXIT_ERROR;
+        }
+    };
+    let rules = match load_rules(packs) {
+        Ok(rules) => rules,
+        Err(code) => return code,
+    };
+    let listed: Vec<ListedRule> = rules
+        .rules
+        .iter()
+        .filter(|rule| pack_applies(rules.pack_of(rule), market, platform))
+        .filter(|rule| platform.is_none() || rule.when.platform.is_empty() || platform.is_some_and(|p| rule.when.platform.contains(&p)))
+        .map(|rule| listed(&rules, rule))
+        .collect();
+    match format {
+        ListFormat::Json => match serde_json::to_string_pretty(&listed) {
+            Ok(json) => println!("{json}"),
+            Err(error) => {
+                eprintln!("error: {error}");
+                return EXIT_ERROR;
+            }
+        },
+        ListFormat::Human => {
+            let width = listed.iter().map(|rule| rule.id.len()).max().unwrap_or(0);
+            for rule in &listed {
+                let scope = [rule.markets.join(","), rule.platforms.join(",")]
+                    .into_iter()
+                    .filter(|part| !part.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let preview = if rule.status == "preview" { " (preview)" } else { "" };
+                println!(
+                    "{:width$}  {:7}  {:30}  {}{preview}",
+                    rule.id,
+                    rule.severity,
+                    rule.category,
+                    if scope.is_empty() { "everywhere" } else { &scope }
+                );
+            }
+            println!("{} rules", listed.len());
+        }
+    }
+    0
+}
+
+fn listed<'a>(rules: &'a RuleSet, rule: &'a Rule) -> ListedRule<'a> {
+    let pack = rules.pack_of(rule);
+    ListedRule {
+        id: &rule.id,
+        pack: &pack.id,
+        kind: rule.check.kind(),
+        category: rule.category.as_str(),
+        severity: rule.severity.as_str(),
+        status: match rule.status {
+            crate::rules::Status::Stable => "stable",
+            crate::rules::Status::Preview => "preview",
+        },
+        markets: if pack.scope_names.is_empty() { Vec::new() } else { pack.scope_names.clone() },
+        platforms: pack.platforms.iter().chain(&rule.when.platform).map(|platform| platform.as_str()).collect(),
+        source_url: &rule.source.url,
+        examples: ExampleCounts { pass: rule.pass_examples.len(), fail: rule.fail_examples.len() },
+    }
+}
+
+fn test(paths: &[PathBuf]) -> u8 {
+    // The given packs load on top of the built-in ones (they may use their
+    // term sets); only their own examples run.
+    let groups = match crate::rules::builtin_market_groups() {
+        Ok(groups) => groups,
+        Err(error) => {
+            eprintln!("{:?}", miette::Report::new(error));
+            return EXIT_ERROR;
+        }
+    };
+    let mut sources = PackSource::builtin();
+    let mut errors = Vec::new();
+    let mut tested_names = Vec::new();
+    for path in paths {
+        match PackSource::from_path(path) {
+            Ok(found) => {
+                for source in found {
+                    // Testing `rules/` itself: use the files, not the embedded copies.
+                    sources.retain(|builtin| !same_file(&builtin.name, &source.name));
+                    tested_names.push(source.name.clone());
+                    sources.push(source);
+                }
+            }
+            Err(error) => errors.push(error),
+        }
+    }
+    let rules = if errors.is_empty() { crate::rules::compile(sources, groups) } else { Err(errors) };
+    let rules = match rules {
+        Ok(rules) => std::sync::Arc::new(rules),
+        Err(errors) => {
+            for error in errors {
+                eprintln!("{:?}", miette::Report::new(error));
+            }
+            return EXIT_ERROR;
+        }
+    };
+    let report = selftest::run(rules, |pack| {
+        if paths.is_empty() { pack.origin.builtin } else { tested_names.contains(&pack.origin.name) }
+    });
+    let failed: usize = report.failures.iter().map(|failure| failure.problems.len()).sum();
+    for failure in report.failures {
+        eprintln!("{:?}", miette::Report::new(failure));
+    }
+    println!("{} passed, {} failed ({} rules)", report.examples - failed, failed, report.rules);
+    if failed > 0 { EXIT_ERROR } else { 0 }
+}
+
+/// `rules/fr.yaml` and `./rules/fr.yaml` name one file.
+fn same_file(builtin: &str, given: &str) -> bool {
+    let given = given.trim_start_matches("./");
+    given == builtin || std::path::Path::new(given).ends_with(builtin)
+}
