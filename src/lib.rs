@@ -1,3 +1,4 @@
 pub mod finding;
+pub mod input;
 pub mod post;
 pub mod rules;
