@@ -1,5 +1,6 @@
 pub mod engine;
 pub mod finding;
+pub mod input;
 pub mod post;
 pub mod report;
 pub mod rules;

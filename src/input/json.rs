@@ -1,0 +1,231 @@
+//! `.json` files (one post object or an array of them), and the borrowed
+//! parse of one post object that JSONL shares.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use super::{ReadContext, Record, fields, record_error};
+use crate::post::Origin;
+
+/// Reads a whole `.json` file: one record for an object, one per element for
+/// an array, or one error for the file when it is not valid JSON.
+pub(super) fn read(text: &str, path: String, ctx: &ReadContext) -> Vec<Record> {
+    let json = &text[super::bom_len(text)..];
+    match serde_json::from_str::<Document>(json) {
+        Ok(Document::Object(pairs)) => {
+            vec![post_from_pairs(pairs, text, 0, Origin { path, ..Origin::default() }, ctx)]
+        }
+        Ok(Document::Array(elements)) => elements
+            .into_iter()
+            .enumerate()
+            .map(|(index, element)| {
+                let origin = Origin { path: path.clone(), index: Some(index), ..Origin::default() };
+                match serde_json::from_str::<Object>(element.get()) {
+                    Ok(Object(pairs)) => post_from_pairs(pairs, text, 0, origin, ctx),
+                    Err(error) => Err(record_error(origin, without_position(&error))),
+                }
+            })
+            .collect(),
+        Err(error) => {
+            let origin = Origin { path, line: Some(error.line() as u64), ..Origin::default() };
+            vec![Err(record_error(origin, error.to_string()))]
+        }
+    }
+}
+
+/// A post object's entries in file order, borrowed from the source: keys
+/// mostly without copying, values raw so their offsets in the file are known.
+pub(super) type Pairs<'de> = Vec<(Cow<'de, str>, &'de RawValue)>;
+
+/// One post object.
+pub(super) struct Object<'de>(pub(super) Pairs<'de>);
+
+/// The top of a `.json` file.
+enum Document<'de> {
+    Object(Pairs<'de>),
+    Array(Vec<&'de RawValue>),
+}
+
+/// Builds a post from a parsed object. `source` is the string the object was
+/// parsed from and `base` its offset in the file, so text offsets are in
+/// file bytes.
+pub(super) fn post_from_pairs(
+    pairs: Pairs<'_>,
+    source: &str,
+    base: usize,
+    origin: Origin,
+    ctx: &ReadContext,
+) -> Record {
+    let mut entries = Vec::with_capacity(pairs.len());
+    for (key, raw) in pairs {
+        // The raw value was already validated, so this only fails on
+        // pathological input such as nesting beyond serde_json's limit.
+        let value = Value::deserialize(raw).map_err(|error| {
+            record_error(origin.clone(), format!("{key}: {}", without_position(&error)))
+        })?;
+        let offset = raw.get().as_ptr() as usize - source.as_ptr() as usize + base;
+        entries.push((key, value, Some(offset)));
+    }
+    fields::build(entries, origin, ctx)
+}
+
+/// serde_json's message without its ` at line L column C` suffix, for when
+/// that position is relative to a fragment rather than the file.
+pub(super) fn without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    match message.strip_suffix(&suffix) {
+        Some(bare) => bare.to_owned(),
+        None => message,
+    }
+}
+
+fn collect_pairs<'de, A: MapAccess<'de>>(mut map: A) -> Result<Pairs<'de>, A::Error> {
+    let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(16));
+    while let Some(Key(key)) = map.next_key()? {
+        pairs.push((key, map.next_value()?));
+    }
+    Ok(pairs)
+}
+
+impl<'de> Deserialize<'de> for Object<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = Object<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a post object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Object<'de>, A::Error> {
+                collect_pairs(map).map(Object)
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Document<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct DocumentVisitor;
+        impl<'de> Visitor<'de> for DocumentVisitor {
+            type Value = Document<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a post object or an array of post objects")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Document<'de>, A::Error> {
+                collect_pairs(map).map(Document::Object)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Document<'de>, A::Error> {
+                let mut elements = Vec::with_capacity(seq.size_hint().unwrap_or(16));
+                while let Some(element) = seq.next_element()? {
+                    elements.push(element);
+                }
+                Ok(Document::Array(elements))
+            }
+        }
+        deserializer.deserialize_any(DocumentVisitor)
+    }
+}
+
+/// An object key, borrowed unless it contains escapes (serde's own
+/// `Cow<str>` always copies).
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(key)))
+            }
+            fn visit_str<E: de::Error>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::tests::context;
+
+    fn records(file: &str) -> Vec<Record> {
+        read(file, "posts.json".into(), &context())
+    }
+
+    #[test]
+    fn one_object_is_one_post_with_the_text_offset_at_the_quote() {
+        let file = "{\n  \"id\": \"p1\",\n  \"caption\":   \"Hello \\\"you\\\" #ad\",\n  \"country\": \"EU\"\n}\n";
+        let records = records(file);
+        let post = records[0].as_ref().unwrap();
+        assert_eq!(post.text, "Hello \"you\" #ad");
+        let offset = post.origin.text_offset.unwrap();
+        assert!(file[offset..].starts_with("\"Hello"), "{}", &file[offset..]);
+        assert_eq!((post.origin.line, post.origin.index), (None, None));
+        assert_eq!(post.markets.len(), 2);
+    }
+
+    #[test]
+    fn an_array_is_one_record_per_element_with_its_own_errors() {
+        let file = "\u{feff}[{\"text\": \"a\"}, 5, {\"id\": \"c\", \"media\": \"gif\"}, {\"body\": \"d\"}]";
+        let records = records(file);
+        assert_eq!(records.len(), 4);
+        for (index, record) in records.iter().enumerate() {
+            let origin = match record {
+                Ok(post) => &post.origin,
+                Err(error) => &error.origin,
+            };
+            assert_eq!(origin.index, Some(index));
+        }
+        assert_eq!(
+            records[1].as_ref().unwrap_err().message,
+            "invalid type: integer `5`, expected a post object"
+        );
+        let error = records[2].as_ref().unwrap_err();
+        assert_eq!(error.id.as_deref(), Some("c"));
+        assert!(error.message.starts_with("media: unknown media 'gif'"));
+        for post in records.iter().flatten() {
+            assert!(file[post.origin.text_offset.unwrap()..].starts_with('"'));
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_is_one_error_for_the_file_with_its_line() {
+        let records = records("[\n{\"text\": \"a\"},\n{\"text\" \"b\"}\n]");
+        assert_eq!(records.len(), 1);
+        let error = records[0].as_ref().unwrap_err();
+        assert_eq!(error.origin.line, Some(3));
+        assert_eq!(error.message, "expected `:` at line 3 column 9");
+    }
+
+    #[test]
+    fn a_scalar_document_is_an_error() {
+        let error = records("\"just text\"").remove(0).unwrap_err();
+        assert!(
+            error.message.starts_with(
+                "invalid type: string \"just text\", expected a post object or an array"
+            ),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn without_position_strips_only_the_position() {
+        let error = serde_json::from_str::<Value>("[1,").unwrap_err();
+        assert_eq!(without_position(&error), "EOF while parsing a value");
+        let error = serde_json::from_value::<bool>(Value::from(1)).unwrap_err();
+        assert_eq!(without_position(&error), "invalid type: integer `1`, expected a boolean");
+    }
+}

@@ -1,0 +1,469 @@
+//! Input readers: files, folders and stdin → a lazy stream of [`Post`]s, one
+//! [`Record`] per post or per thing that could not be read.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use walkdir::{DirEntry, WalkDir};
+
+use crate::finding::RecordError;
+use crate::post::{
+    Market, MarketGroups, Media, Origin, Platform, Post, Relationship, UnknownValue,
+};
+
+mod fields;
+mod json;
+mod jsonl;
+mod markdown;
+mod text;
+
+pub use fields::post_from_object;
+
+/// What posts get when they do not say (from the command line or config).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Defaults {
+    /// Used when a post names no country.
+    pub markets: Vec<Market>,
+    pub platform: Option<Platform>,
+    /// `None` leaves posts without one at `unknown`.
+    pub relationship: Option<Relationship>,
+    pub media: Option<Media>,
+    pub language: Option<String>,
+}
+
+/// Everything a reader needs besides the bytes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReadContext {
+    pub defaults: Defaults,
+    /// Expands group names such as `EU` in `country`.
+    pub groups: MarketGroups,
+}
+
+/// How to read an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    Txt,
+    Md,
+    Json,
+    Jsonl,
+}
+
+impl InputFormat {
+    /// The format a file's extension implies, if any.
+    pub fn from_path(path: &Path) -> Option<InputFormat> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        match extension.as_str() {
+            "txt" => Some(InputFormat::Txt),
+            "md" | "markdown" => Some(InputFormat::Md),
+            "json" => Some(InputFormat::Json),
+            "jsonl" | "ndjson" => Some(InputFormat::Jsonl),
+            _ => None,
+        }
+    }
+}
+
+impl FromStr for InputFormat {
+    type Err = UnknownValue;
+
+    fn from_str(value: &str) -> Result<Self, UnknownValue> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "txt" => Ok(InputFormat::Txt),
+            "md" => Ok(InputFormat::Md),
+            "json" => Ok(InputFormat::Json),
+            "jsonl" | "ndjson" => Ok(InputFormat::Jsonl),
+            _ => Err(UnknownValue {
+                what: "input format",
+                value: value.to_owned(),
+                allowed: "txt, md, json, jsonl, ndjson".to_owned(),
+            }),
+        }
+    }
+}
+
+/// One post, or why a record could not be read as one.
+pub type Record = Result<Post, RecordError>;
+
+/// Expands files, folders and `-` (stdin) into a lazy stream of records, in
+/// order.
+///
+/// Folders are walked recursively in file-name order, skipping hidden entries
+/// and `target/`; their files are picked by extension (others are skipped
+/// with a note through `on_note`) and `forced`, when given, then says how to
+/// parse them. A named file is read with `forced` or its extension's format.
+/// Stdin without `forced` is JSONL when it starts with `{`, JSON with `[`,
+/// text otherwise. A file that cannot be read is one error record. JSONL and
+/// stdin are streamed.
+pub fn read_inputs<'a>(
+    paths: &'a [PathBuf],
+    forced: Option<InputFormat>,
+    ctx: &'a ReadContext,
+    on_note: &'a mut dyn FnMut(String),
+) -> impl Iterator<Item = Record> + 'a {
+    Inputs { paths: paths.iter(), forced, ctx, on_note, walk: None, current: None }
+}
+
+type Records<'a> = Box<dyn Iterator<Item = Record> + 'a>;
+type Walk = walkdir::FilterEntry<walkdir::IntoIter, fn(&DirEntry) -> bool>;
+
+struct Inputs<'a> {
+    paths: std::slice::Iter<'a, PathBuf>,
+    forced: Option<InputFormat>,
+    ctx: &'a ReadContext,
+    on_note: &'a mut dyn FnMut(String),
+    /// The folder being walked.
+    walk: Option<Walk>,
+    /// The records of the file being read.
+    current: Option<Records<'a>>,
+}
+
+impl Iterator for Inputs<'_> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        loop {
+            if let Some(record) = self.current.as_mut().and_then(Iterator::next) {
+                return Some(record);
+            }
+            self.current = None;
+            if let Some(walk) = &mut self.walk {
+                match walk.next() {
+                    Some(Ok(entry)) if entry.file_type().is_dir() => {}
+                    Some(Ok(entry)) => self.current = self.walked_file(entry.path()),
+                    Some(Err(error)) => return Some(Err(walk_error(&error))),
+                    None => self.walk = None,
+                }
+                continue;
+            }
+            let path = self.paths.next()?;
+            self.current = Some(if path.as_os_str() == "-" {
+                stream(io::stdin().lock(), "-".to_owned(), self.forced, self.ctx)
+            } else if path.is_dir() {
+                let visible: fn(&DirEntry) -> bool = visible;
+                self.walk =
+                    Some(WalkDir::new(path).sort_by_file_name().into_iter().filter_entry(visible));
+                continue;
+            } else {
+                self.named_file(path)
+            });
+        }
+    }
+}
+
+impl<'a> Inputs<'a> {
+    fn named_file(&mut self, path: &Path) -> Records<'a> {
+        match self.forced.or_else(|| InputFormat::from_path(path)) {
+            Some(format) => open(path, format, self.ctx),
+            None => {
+                let display = path.display().to_string();
+                let message = format!(
+                    "cannot tell the input format of '{display}': expected a .txt, .md, .markdown, .json, .jsonl or .ndjson file, or a forced input format"
+                );
+                one(record_error(Origin { path: display, ..Origin::default() }, message))
+            }
+        }
+    }
+
+    fn walked_file(&mut self, path: &Path) -> Option<Records<'a>> {
+        let Some(format) = InputFormat::from_path(path) else {
+            (self.on_note)(format!(
+                "skipped {}: not a .txt, .md, .markdown, .json, .jsonl or .ndjson file",
+                path.display()
+            ));
+            return None;
+        };
+        Some(open(path, self.forced.unwrap_or(format), self.ctx))
+    }
+}
+
+/// Walks past hidden entries and build output, but never refuses a folder
+/// the user named.
+fn visible(entry: &DirEntry) -> bool {
+    let name = entry.file_name().as_encoded_bytes();
+    entry.depth() == 0
+        || !(name.starts_with(b".") || (name == b"target" && entry.file_type().is_dir()))
+}
+
+fn open<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext) -> Records<'a> {
+    let display = path.display().to_string();
+    match File::open(path) {
+        Ok(file) => records(BufReader::new(file), display, format, ctx),
+        Err(error) => {
+            let message = cannot_read(&display, &error);
+            one(record_error(Origin { path: display, ..Origin::default() }, message))
+        }
+    }
+}
+
+/// Reads a stream of unknown type: the format is `forced`, or sniffed from
+/// the first non-blank byte.
+fn stream<'a>(
+    mut reader: impl BufRead + 'a,
+    path: String,
+    forced: Option<InputFormat>,
+    ctx: &'a ReadContext,
+) -> Records<'a> {
+    if let Some(format) = forced {
+        return records(reader, path, format, ctx);
+    }
+    match sniff(&mut reader) {
+        // The blank bytes read while sniffing go back in front, so offsets
+        // and text stay true.
+        Ok((format, blank)) => records(io::Cursor::new(blank).chain(reader), path, format, ctx),
+        Err(error) => {
+            let message = cannot_read(&path, &error);
+            one(record_error(Origin { path, ..Origin::default() }, message))
+        }
+    }
+}
+
+/// Consumes leading whitespace and decides from the next byte; returns the
+/// format and the consumed bytes.
+fn sniff(reader: &mut impl BufRead) -> io::Result<(InputFormat, Vec<u8>)> {
+    let mut blank = Vec::new();
+    loop {
+        let buffer = reader.fill_buf()?;
+        let Some(&first) = buffer.iter().find(|byte| !byte.is_ascii_whitespace()) else {
+            if buffer.is_empty() {
+                return Ok((InputFormat::Txt, blank));
+            }
+            let length = buffer.len();
+            blank.extend_from_slice(buffer);
+            reader.consume(length);
+            continue;
+        };
+        let format = match first {
+            b'{' => InputFormat::Jsonl,
+            b'[' => InputFormat::Json,
+            _ => InputFormat::Txt,
+        };
+        return Ok((format, blank));
+    }
+}
+
+/// The records of one file or stream in a known format.
+fn records<'a>(
+    mut reader: impl BufRead + 'a,
+    path: String,
+    format: InputFormat,
+    ctx: &'a ReadContext,
+) -> Records<'a> {
+    let parse: fn(&str, String, &ReadContext) -> Vec<Record> = match format {
+        InputFormat::Jsonl => return Box::new(jsonl::Records::new(Box::new(reader), path, ctx)),
+        InputFormat::Txt => |text, path, ctx| vec![text::read(text, path, ctx)],
+        InputFormat::Md => |text, path, ctx| vec![markdown::read(text, path, ctx)],
+        InputFormat::Json => json::read,
+    };
+    let mut bytes = Vec::new();
+    let origin = |path: String| Origin { path, ..Origin::default() };
+    let records = match reader.read_to_end(&mut bytes) {
+        Err(error) => vec![Err(record_error(origin(path.clone()), cannot_read(&path, &error)))],
+        Ok(_) => match utf8(&bytes, 0) {
+            Ok(text) => parse(text, path, ctx),
+            Err(message) => vec![Err(record_error(origin(path), message))],
+        },
+    };
+    Box::new(records.into_iter())
+}
+
+fn one<'a>(error: RecordError) -> Records<'a> {
+    Box::new(std::iter::once(Err(error)))
+}
+
+fn record_error(origin: Origin, message: String) -> RecordError {
+    RecordError { origin, id: None, message }
+}
+
+fn cannot_read(path: &str, error: &io::Error) -> String {
+    format!("cannot read '{path}': {error}")
+}
+
+fn walk_error(error: &walkdir::Error) -> RecordError {
+    let path = error.path().map(|path| path.display().to_string()).unwrap_or_default();
+    let message = match error.io_error() {
+        Some(io_error) => cannot_read(&path, io_error),
+        None => error.to_string(),
+    };
+    record_error(Origin { path, ..Origin::default() }, message)
+}
+
+/// Decodes bytes that start at `base` in their file; the error names the
+/// file offset of the first invalid byte.
+fn utf8(bytes: &[u8], base: usize) -> Result<&str, String> {
+    std::str::from_utf8(bytes)
+        .map_err(|error| format!("invalid UTF-8 at byte offset {}", base + error.valid_up_to()))
+}
+
+/// Length of a byte-order mark at the start of `text`, which is not content.
+fn bom_len(text: &str) -> usize {
+    if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::fs;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A context with a two-country `EU` group and no defaults.
+    pub(crate) fn context() -> ReadContext {
+        let members = vec![Market::parse("FR").unwrap(), Market::parse("DE").unwrap()];
+        ReadContext {
+            defaults: Defaults::default(),
+            groups: MarketGroups([("EU".to_owned(), members)].into_iter().collect()),
+        }
+    }
+
+    fn read_all(paths: &[PathBuf], forced: Option<InputFormat>) -> (Vec<Record>, Vec<String>) {
+        let ctx = context();
+        let mut notes = Vec::new();
+        let mut on_note = |note: String| notes.push(note);
+        let records = read_inputs(paths, forced, &ctx, &mut on_note).collect();
+        (records, notes)
+    }
+
+    fn stream_of(input: &[u8], forced: Option<InputFormat>) -> Vec<Record> {
+        let ctx = context();
+        stream(input, "-".into(), forced, &ctx).collect()
+    }
+
+    #[test]
+    fn input_format_names_parse_and_errors_list_them() {
+        assert_eq!("NDJSON".parse::<InputFormat>(), Ok(InputFormat::Jsonl));
+        assert_eq!("md".parse::<InputFormat>(), Ok(InputFormat::Md));
+        let error = "csvx".parse::<InputFormat>().unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "unknown input format 'csvx'; expected one of: txt, md, json, jsonl, ndjson"
+        );
+    }
+
+    #[test]
+    fn extensions_pick_the_format() {
+        let format = |name: &str| InputFormat::from_path(Path::new(name));
+        assert_eq!(format("a/b.TXT"), Some(InputFormat::Txt));
+        assert_eq!(format("b.markdown"), Some(InputFormat::Md));
+        assert_eq!(format("b.json"), Some(InputFormat::Json));
+        assert_eq!(format("b.ndjson"), Some(InputFormat::Jsonl));
+        assert_eq!(format("b.csv"), None);
+        assert_eq!(format("README"), None);
+    }
+
+    #[test]
+    fn folders_are_walked_in_name_order_skipping_hidden_and_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join("b/.git")).unwrap();
+        fs::create_dir_all(root.join("target")).unwrap();
+        fs::write(root.join("b/2.txt"), "two").unwrap();
+        fs::write(root.join("b/.git/x.txt"), "hidden").unwrap();
+        fs::write(root.join("target/x.txt"), "build").unwrap();
+        fs::write(root.join("a.md"), "---\nid: a\n---\none").unwrap();
+        fs::write(root.join("c.jsonl"), "{\"text\": \"three\"}\n{\"text\": \"four\"}\n").unwrap();
+        fs::write(root.join("notes.csv"), "x").unwrap();
+        fs::write(root.join(".hidden.txt"), "hidden").unwrap();
+
+        let (records, notes) = read_all(&[root.to_path_buf()], None);
+        let texts: Vec<&str> = records.iter().map(|r| r.as_ref().unwrap().text.as_str()).collect();
+        assert_eq!(texts, ["one", "two", "three", "four"]);
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].contains("notes.csv"), "{notes:?}");
+        let origin = &records[1].as_ref().unwrap().origin;
+        assert_eq!(origin.path, root.join("b/2.txt").display().to_string());
+    }
+
+    #[test]
+    fn forced_format_applies_to_named_and_walked_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("posts.txt");
+        fs::write(&file, "{\"text\": \"a\"}\n{\"text\": \"b\"}\n").unwrap();
+        let (records, _) =
+            read_all(&[file.clone(), dir.path().to_path_buf()], Some(InputFormat::Jsonl));
+        assert_eq!(records.len(), 4);
+        assert!(records.iter().all(Result::is_ok));
+    }
+
+    #[test]
+    fn unreadable_and_unknown_named_files_are_error_records_and_reading_goes_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing.json");
+        let unknown = dir.path().join("post.csv");
+        let good = dir.path().join("good.txt");
+        fs::write(&unknown, "x").unwrap();
+        fs::write(&good, "fine").unwrap();
+        let (records, _) = read_all(&[missing.clone(), unknown, good], None);
+        assert_eq!(records.len(), 3);
+        let error = records[0].as_ref().unwrap_err();
+        assert_eq!(error.origin.path, missing.display().to_string());
+        assert!(error.message.contains("missing.json"), "{}", error.message);
+        assert!(error.message.contains("os error"), "{}", error.message);
+        assert!(
+            records[1].as_ref().unwrap_err().message.starts_with("cannot tell the input format")
+        );
+        assert_eq!(records[2].as_ref().unwrap().text, "fine");
+    }
+
+    #[test]
+    fn non_utf8_files_are_one_error_naming_the_offset() {
+        for (name, bytes) in
+            [("a.txt", &b"ab\xffcd"[..]), ("a.md", b"ab\xff"), ("a.json", b"{\"t\xff\": 1}")]
+        {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join(name);
+            fs::write(&path, bytes).unwrap();
+            let (records, _) = read_all(&[path], None);
+            assert_eq!(records.len(), 1);
+            let offset = bytes.iter().position(|byte| *byte == 0xff).unwrap();
+            let message = &records[0].as_ref().unwrap_err().message;
+            assert_eq!(message, &format!("invalid UTF-8 at byte offset {offset}"));
+        }
+    }
+
+    #[test]
+    fn stdin_is_sniffed_from_the_first_non_blank_byte() {
+        let jsonl = stream_of(b"\n  {\"text\": \"a\"}\n{\"text\": \"b\"}\n", None);
+        assert_eq!(jsonl.len(), 2);
+        let first = jsonl[0].as_ref().unwrap();
+        assert_eq!((first.origin.line, first.origin.text_offset), (Some(2), Some(12)));
+
+        let json = stream_of(b" [{\"text\": \"a\"}, {\"text\": \"b\"}]", None);
+        assert_eq!(json[1].as_ref().unwrap().origin.index, Some(1));
+
+        let text = stream_of(b"  plain caption #ad", None);
+        assert_eq!(text[0].as_ref().unwrap().text, "  plain caption #ad");
+        assert_eq!(stream_of(b"", None)[0].as_ref().unwrap().text, "");
+
+        let forced = stream_of(b"{\"text\": \"a\"}", Some(InputFormat::Txt));
+        assert_eq!(forced[0].as_ref().unwrap().text, "{\"text\": \"a\"}");
+    }
+
+    #[test]
+    fn sniffing_reads_past_buffer_boundaries() {
+        let mut input = vec![b' '; 20];
+        input.extend_from_slice(b"[{\"text\": \"x\"}]");
+        let ctx = context();
+        let reader = BufReader::with_capacity(4, &input[..]);
+        let records: Vec<Record> = stream(reader, "-".into(), None, &ctx).collect();
+        let post = records[0].as_ref().unwrap();
+        assert!(input[post.origin.text_offset.unwrap()..].starts_with(b"\"x\""));
+    }
+
+    proptest! {
+        #[test]
+        fn no_reader_panics_on_arbitrary_bytes(input in prop::collection::vec(any::<u8>(), 0..256)) {
+            for format in [None, Some(InputFormat::Txt), Some(InputFormat::Md), Some(InputFormat::Json), Some(InputFormat::Jsonl)] {
+                let _ = stream_of(&input, format);
+            }
+        }
+
+        #[test]
+        fn no_reader_panics_on_arbitrary_text(input in "(---\n|\\{|\\[|\"|text|: |\n| |[a-z]|\u{feff})*") {
+            for format in [Some(InputFormat::Md), Some(InputFormat::Json), Some(InputFormat::Jsonl)] {
+                let _ = stream_of(input.as_bytes(), format);
+            }
+        }
+    }
+}
