@@ -1,8 +1,8 @@
 //! `ambiguous-only`: the post's only disclosure terms are ones the source
 //! calls ambiguous on their own (#sp, #spon, #collab, #thanks, …).
 
-use super::{Ctx, Detection};
-use crate::engine::matcher::{Hit, SetId};
+use super::{Ctx, Detection, distinct};
+use crate::engine::matcher::SetId;
 
 #[derive(Debug, Clone)]
 pub struct AmbiguousOnly {
@@ -15,8 +15,8 @@ impl AmbiguousOnly {
         if ctx.label_counts || ctx.scan.any(&self.terms) {
             return None;
         }
-        let found: Vec<&Hit> = ctx.scan.hits_of(&self.ambiguous).collect();
-        let note = format!("found only {}", ctx.quote_hits(found.iter().copied()));
+        let found = distinct(ctx.scan.hits_of(&self.ambiguous));
+        let note = format!("found only {}", ctx.quote_hits(&found));
         Detection::at_hits(&found, Some(note))
     }
 }

@@ -2,8 +2,8 @@
 //! makes them commercial — affiliate links, discount codes, "link in bio"
 //! offers — and flags them when no disclosure is present.
 
-use super::{Ctx, Detection};
-use crate::engine::matcher::{Hit, SetId};
+use super::{Ctx, Detection, distinct};
+use crate::engine::matcher::SetId;
 use crate::engine::scan::PostScan;
 use crate::post::Relationship;
 
@@ -28,8 +28,8 @@ impl CommercialSignals {
         {
             return None;
         }
-        let found: Vec<&Hit> = ctx.scan.hits_of(&self.signals).collect();
-        let note = format!("signals: {}", ctx.quote_hits(found.iter().copied()));
+        let found = distinct(ctx.scan.hits_of(&self.signals));
+        let note = format!("signals: {}", ctx.quote_hits(&found));
         Detection::at_hits(&found, Some(note))
     }
 }

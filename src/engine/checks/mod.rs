@@ -157,6 +157,23 @@ impl Ctx<'_> {
     }
 }
 
+/// The hits with overlapping ones merged (a discount-code phrase matched
+/// by two patterns is one signal), in text order.
+pub fn distinct<'h>(hits: impl IntoIterator<Item = &'h Hit>) -> Vec<Hit> {
+    let mut merged: Vec<Hit> = Vec::new();
+    for hit in hits {
+        match merged.last_mut() {
+            Some(last) if last.field == hit.field && hit.original.start < last.original.end.max(last.original.start + 1) => {
+                last.original.end = last.original.end.max(hit.original.end);
+                last.range.end = last.range.end.max(hit.range.end);
+                last.obfuscated |= hit.obfuscated;
+            }
+            _ => merged.push(hit.clone()),
+        }
+    }
+    merged
+}
+
 /// Where and why a rule fired.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Detection {
@@ -173,7 +190,7 @@ impl Detection {
     }
 
     /// Points at the first hit and relates the others.
-    pub fn at_hits(hits: &[&Hit], note: Option<String>) -> Option<Detection> {
+    pub fn at_hits(hits: &[Hit], note: Option<String>) -> Option<Detection> {
         let (first, rest) = hits.split_first()?;
         Some(Detection {
             span: first.span(),

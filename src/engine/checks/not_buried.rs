@@ -1,7 +1,7 @@
 //! `not-buried`: a disclosure that appears only inside the trailing run of
 //! hashtags and mentions is buried — readers skim past tag walls.
 
-use super::{Ctx, Detection};
+use super::{Ctx, Detection, distinct};
 use crate::engine::matcher::{Hit, SetId};
 use crate::finding::Field;
 
@@ -35,7 +35,7 @@ impl NotBuried {
             return None;
         }
         let note = format!("it appears only among the {tags} hashtags and mentions at the end");
-        Detection::at_hits(&text_hits, Some(note))
+        Detection::at_hits(&distinct(text_hits), Some(note))
     }
 }
 

@@ -2,8 +2,8 @@
 //! characters were ignored — it may look like a disclosure to a reader yet
 //! dodge platform and regulator keyword searches, or the reverse.
 
-use super::{Ctx, Detection};
-use crate::engine::matcher::{Hit, SetId};
+use super::{Ctx, Detection, distinct};
+use crate::engine::matcher::SetId;
 
 #[derive(Debug, Clone)]
 pub struct ObfuscatedTerm {
@@ -12,9 +12,9 @@ pub struct ObfuscatedTerm {
 
 impl ObfuscatedTerm {
     pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
-        let found: Vec<&Hit> = ctx.scan.hits_of(&self.terms).filter(|hit| hit.obfuscated).collect();
+        let found = distinct(ctx.scan.hits_of(&self.terms).filter(|hit| hit.obfuscated));
         let note =
-            format!("{} contains invisible characters", ctx.quote_hits(found.iter().copied()));
+            format!("{} contains invisible characters", ctx.quote_hits(&found));
         Detection::at_hits(&found, Some(note))
     }
 }

@@ -2,7 +2,7 @@
 //! "#ad" on a French caption does not tell French readers it is an ad — or
 //! the legally required wording is used.
 
-use super::{Ctx, Detection};
+use super::{Ctx, Detection, distinct};
 use crate::engine::matcher::{Hit, SetId};
 
 #[derive(Debug, Clone)]
@@ -36,7 +36,7 @@ impl SameLanguage {
             ctx.quote_hits(found.iter().copied()),
             found_languages.join("', '")
         );
-        Detection::at_hits(&found, Some(note))
+        Detection::at_hits(&distinct(found), Some(note))
     }
 }
 
