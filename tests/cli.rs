@@ -1,0 +1,251 @@
+//! The binary end to end: exit codes, bad input, bad packs, subcommands.
+//! Most tests load only `tests/data/packs/house.yaml` (`--no-builtin`) so
+//! they do not change when the built-in packs evolve.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+fn sponsorlint() -> Command {
+    let mut command = Command::cargo_bin("sponsorlint").expect("binary built");
+    command.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1").env_remove("COLUMNS");
+    command
+}
+
+fn house() -> [&'static str; 3] {
+    ["--no-builtin", "--rules", "tests/data/packs/house.yaml"]
+}
+
+fn jsonl_records(output: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(output).lines().map(|line| serde_json::from_str(line).expect("each line is JSON")).collect()
+}
+
+#[test]
+fn exit_0_when_nothing_reaches_the_threshold() {
+    sponsorlint()
+        .args(["check", "-", "--relationship", "paid"])
+        .args(house())
+        .write_stdin("#ad my new serum ✨")
+        .assert()
+        .code(0)
+        .stdout(contains("checked 1 posts: 1 pass"));
+}
+
+#[test]
+fn exit_1_on_an_error_finding_with_a_miette_report() {
+    sponsorlint()
+        .args(["check", "-", "--relationship", "paid"])
+        .args(house())
+        .write_stdin("my new serum ✨")
+        .assert()
+        .code(1)
+        .stdout(contains("house/missing-ad"))
+        .stdout(contains("Sponsored post without #ad"))
+        .stdout(contains("https://example.com/house-style"))
+        .stdout(contains("1 fail"));
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    let warn_only = || {
+        let mut command = sponsorlint();
+        command.args(["check", "-", "--relationship", "none"]).args(house()).write_stdin("serum #sp");
+        command
+    };
+    warn_only().assert().code(0);
+    warn_only().args(["--fail-on", "warning"]).assert().code(1);
+    warn_only().args(["--fail-on", "info"]).assert().code(1);
+}
+
+#[test]
+fn exit_2_on_usage_errors() {
+    sponsorlint().args(["check"]).assert().code(2);
+    sponsorlint().args(["check", "-", "--fail-on", "sometimes"]).assert().code(2).stderr(contains("sometimes"));
+    sponsorlint().args(["check", "-", "--platform", "myspace"]).assert().code(2).stderr(contains("instagram"));
+    sponsorlint().args(["check", "-", "--country", "UK"]).args(house()).write_stdin("x").assert().code(2).stderr(contains("GB"));
+}
+
+#[test]
+fn a_malformed_jsonl_line_is_an_error_record_and_the_rest_is_checked() {
+    let output = sponsorlint()
+        .args(["check", "tests/data/malformed.jsonl", "--format", "jsonl"])
+        .args(house())
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let records = jsonl_records(&output);
+    assert_eq!(records.len(), 3, "one record per line");
+    assert_eq!(records[0]["verdict"], "pass");
+    assert_eq!(records[1]["verdict"], "error");
+    assert_eq!(records[1]["origin"]["line"], 2);
+    assert!(records[1]["error"].as_str().unwrap().contains("EOF"), "{}", records[1]["error"]);
+    assert_eq!(records[2]["verdict"], "fail");
+    assert_eq!(records[2]["id"], "late");
+}
+
+#[test]
+fn a_non_utf8_file_names_the_file_and_byte_offset() {
+    sponsorlint()
+        .args(["check", "tests/data/latin1.txt"])
+        .args(house())
+        .assert()
+        .code(2)
+        .stdout(contains("latin1.txt"))
+        .stdout(contains("byte offset 3"));
+}
+
+#[test]
+fn unknown_values_name_the_allowed_ones_and_missing_text_is_empty() {
+    let output = sponsorlint()
+        .args(["check", "tests/data/bad-values.jsonl", "--format", "jsonl"])
+        .args(house())
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let records = jsonl_records(&output);
+    let error = records[0]["error"].as_str().unwrap();
+    assert!(error.contains("tiktoc") && error.contains("instagram, tiktok"), "{error}");
+    assert_eq!(records[1]["verdict"], "fail", "no text = empty text, checked");
+    assert_eq!(records[1]["findings"][0]["rule"], "house/missing-ad");
+}
+
+#[test]
+fn json_document_has_summary_and_posts() {
+    let output = sponsorlint()
+        .args(["check", "tests/data/malformed.jsonl", "--format", "json"])
+        .args(house())
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let document: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    assert_eq!(document["version"], 1);
+    assert_eq!(document["summary"]["posts"], 3);
+    assert_eq!(document["summary"]["error"], 1);
+    assert_eq!(document["summary"]["findings_by_category"]["missing-disclosure"], 1);
+    assert_eq!(document["posts"].as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn output_file_and_no_colour_without_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.txt");
+    sponsorlint()
+        .args(["check", "-", "--relationship", "paid", "--output"])
+        .arg(&path)
+        .args(house())
+        .env_remove("NO_COLOR")
+        .write_stdin("serum")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::is_empty());
+    let report = std::fs::read_to_string(&path).unwrap();
+    assert!(report.contains("house/missing-ad"));
+    assert!(!report.contains('\u{1b}'), "no ANSI escapes in a file");
+}
+
+#[test]
+fn commercial_signals_make_an_unknown_post_commercial() {
+    let output = sponsorlint()
+        .args(["check", "-", "--format", "jsonl"])
+        .args(house())
+        .write_stdin("{\"text\":\"love it, use my code LUNA15\"}\n")
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let record = &jsonl_records(&output)[0];
+    assert_eq!(record["relationship"], "paid");
+    assert_eq!(record["declared_relationship"], "unknown");
+    let rules: Vec<&str> = record["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, vec!["house/missing-ad", "house/signals"]);
+}
+
+#[test]
+fn broken_packs_report_every_problem_with_a_location() {
+    let assert = sponsorlint()
+        .args(["check", "-", "--no-builtin", "--rules", "tests/data/broken/broken.yaml"])
+        .write_stdin("x")
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    for expected in [
+        "broken.yaml:3:10: version '1.0' is not semver",
+        "broken.yaml:8:50: term set 'bad-regex': invalid regex",
+        "broken.yaml:14:13: unknown term set 'adx'",
+        "broken.yaml:23:15: unknown category 'not-a-category'",
+    ] {
+        assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
+    }
+}
+
+#[test]
+fn unknown_keys_and_failing_examples_are_pack_errors() {
+    sponsorlint()
+        .args(["rules", "test", "tests/data/broken/unknown-key.yaml"])
+        .assert()
+        .code(2)
+        .stderr(contains("unknown-key.yaml:10"))
+        .stderr(contains("termz"));
+    sponsorlint()
+        .args(["check", "-", "--no-builtin", "--rules", "tests/data/broken/failing-example.yaml"])
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(contains("failing-example.yaml:18:14"))
+        .stderr(contains("did not trigger it"));
+}
+
+#[test]
+fn rules_test_runs_the_given_packs_examples() {
+    sponsorlint().args(["rules", "test", "tests/data/packs/house.yaml"]).assert().code(0).stdout(contains("6 passed, 0 failed (3 rules)"));
+}
+
+#[test]
+fn rules_list_json_has_the_contract_fields() {
+    let output =
+        sponsorlint().args(["rules", "list", "--format", "json"]).args(house()).assert().code(0).get_output().stdout.clone();
+    let rules: Vec<serde_json::Value> = serde_json::from_slice(&output).unwrap();
+    assert_eq!(rules.len(), 3);
+    let first = &rules[0];
+    for key in ["id", "pack", "kind", "category", "severity", "markets", "platforms", "source_url", "examples"] {
+        assert!(first.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(first["examples"]["pass"], 1);
+}
+
+#[test]
+fn explain_shows_the_rule_and_unknown_ids_fail() {
+    sponsorlint()
+        .args(["explain", "house/missing-ad"])
+        .args(house())
+        .assert()
+        .code(0)
+        .stdout(contains("require-term"))
+        .stdout(contains("https://example.com/house-style"))
+        .stdout(contains("#ad new serum"));
+    sponsorlint().args(["explain", "house/nope"]).args(house()).assert().code(2).stderr(contains("house/missing-ad"));
+}
+
+#[test]
+fn folders_are_walked_and_other_files_skipped_with_a_verbose_note() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "#ad hello").unwrap();
+    std::fs::write(dir.path().join("notes.pdf"), "x").unwrap();
+    std::fs::create_dir(dir.path().join(".hidden")).unwrap();
+    std::fs::write(dir.path().join(".hidden/b.txt"), "hidden").unwrap();
+    sponsorlint()
+        .args(["check", "--verbose", "--relationship", "paid"])
+        .arg(dir.path())
+        .args(house())
+        .assert()
+        .code(0)
+        .stdout(contains("checked 1 posts"))
+        .stderr(contains("notes.pdf"));
+}
