@@ -46,7 +46,7 @@ pub(super) fn build<K: AsRef<str>>(
 }
 
 /// A post under construction.
-pub(super) struct Fields {
+struct Fields {
     post: Post,
     /// Set when the post names its relationship, so the default does not
     /// override an explicit `unknown`.
@@ -56,7 +56,7 @@ pub(super) struct Fields {
 }
 
 impl Fields {
-    pub(super) fn new(origin: Origin) -> Fields {
+    fn new(origin: Origin) -> Fields {
         Fields { post: Post { origin, ..Post::default() }, relationship: None, text_rank: None }
     }
 
@@ -118,7 +118,7 @@ impl Fields {
     }
 
     /// Fills what the post did not say from the defaults.
-    pub(super) fn finish(self, defaults: &Defaults) -> Post {
+    fn finish(self, defaults: &Defaults) -> Post {
         let mut post = self.post;
         if post.markets.is_empty() {
             post.markets.clone_from(&defaults.markets);

@@ -50,6 +50,9 @@ pub enum InputFormat {
     Jsonl,
 }
 
+/// The extensions [`InputFormat::from_path`] knows, for messages.
+const EXTENSIONS: &str = ".txt, .md, .markdown, .json, .jsonl or .ndjson";
+
 impl InputFormat {
     /// The format a file's extension implies, if any.
     pub fn from_path(path: &Path) -> Option<InputFormat> {
@@ -137,40 +140,37 @@ impl Iterator for Inputs<'_> {
                 continue;
             }
             let path = self.paths.next()?;
-            self.current = Some(if path.as_os_str() == "-" {
-                stream(io::stdin().lock(), "-".to_owned(), self.forced, self.ctx)
+            if path.as_os_str() == "-" {
+                self.current =
+                    Some(stream(io::stdin().lock(), "-".to_owned(), self.forced, self.ctx));
             } else if path.is_dir() {
-                let visible: fn(&DirEntry) -> bool = visible;
+                let filter: fn(&DirEntry) -> bool = visible;
                 self.walk =
-                    Some(WalkDir::new(path).sort_by_file_name().into_iter().filter_entry(visible));
-                continue;
+                    Some(WalkDir::new(path).sort_by_file_name().into_iter().filter_entry(filter));
             } else {
-                self.named_file(path)
-            });
+                self.current = Some(self.named_file(path));
+            }
         }
     }
 }
 
 impl<'a> Inputs<'a> {
-    fn named_file(&mut self, path: &Path) -> Records<'a> {
+    fn named_file(&self, path: &Path) -> Records<'a> {
         match self.forced.or_else(|| InputFormat::from_path(path)) {
             Some(format) => open(path, format, self.ctx),
             None => {
-                let display = path.display().to_string();
+                let path = path.display().to_string();
                 let message = format!(
-                    "cannot tell the input format of '{display}': expected a .txt, .md, .markdown, .json, .jsonl or .ndjson file, or a forced input format"
+                    "cannot tell the input format of '{path}': expected a {EXTENSIONS} file, or a forced input format"
                 );
-                one(record_error(Origin { path: display, ..Origin::default() }, message))
+                one(file_error(path, message))
             }
         }
     }
 
     fn walked_file(&mut self, path: &Path) -> Option<Records<'a>> {
         let Some(format) = InputFormat::from_path(path) else {
-            (self.on_note)(format!(
-                "skipped {}: not a .txt, .md, .markdown, .json, .jsonl or .ndjson file",
-                path.display()
-            ));
+            (self.on_note)(format!("skipped {}: not a {EXTENSIONS} file", path.display()));
             return None;
         };
         Some(open(path, self.forced.unwrap_or(format), self.ctx))
@@ -191,7 +191,7 @@ fn open<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext) -> Records<'
         Ok(file) => records(BufReader::new(file), display, format, ctx),
         Err(error) => {
             let message = cannot_read(&display, &error);
-            one(record_error(Origin { path: display, ..Origin::default() }, message))
+            one(file_error(display, message))
         }
     }
 }
@@ -213,7 +213,7 @@ fn stream<'a>(
         Ok((format, blank)) => records(io::Cursor::new(blank).chain(reader), path, format, ctx),
         Err(error) => {
             let message = cannot_read(&path, &error);
-            one(record_error(Origin { path, ..Origin::default() }, message))
+            one(file_error(path, message))
         }
     }
 }
@@ -256,12 +256,14 @@ fn records<'a>(
         InputFormat::Json => json::read,
     };
     let mut bytes = Vec::new();
-    let origin = |path: String| Origin { path, ..Origin::default() };
     let records = match reader.read_to_end(&mut bytes) {
-        Err(error) => vec![Err(record_error(origin(path.clone()), cannot_read(&path, &error)))],
+        Err(error) => {
+            let message = cannot_read(&path, &error);
+            vec![Err(file_error(path, message))]
+        }
         Ok(_) => match utf8(&bytes, 0) {
             Ok(text) => parse(text, path, ctx),
-            Err(message) => vec![Err(record_error(origin(path), message))],
+            Err(message) => vec![Err(file_error(path, message))],
         },
     };
     Box::new(records.into_iter())
@@ -275,6 +277,11 @@ fn record_error(origin: Origin, message: String) -> RecordError {
     RecordError { origin, id: None, message }
 }
 
+/// An error about a whole file or stream rather than one of its records.
+fn file_error(path: String, message: String) -> RecordError {
+    record_error(Origin { path, ..Origin::default() }, message)
+}
+
 fn cannot_read(path: &str, error: &io::Error) -> String {
     format!("cannot read '{path}': {error}")
 }
@@ -285,7 +292,7 @@ fn walk_error(error: &walkdir::Error) -> RecordError {
         Some(io_error) => cannot_read(&path, io_error),
         None => error.to_string(),
     };
-    record_error(Origin { path, ..Origin::default() }, message)
+    file_error(path, message)
 }
 
 /// Decodes bytes that start at `base` in their file; the error names the
