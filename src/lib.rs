@@ -1,7 +1,7 @@
+pub mod cli;
 pub mod engine;
 pub mod finding;
 pub mod input;
 pub mod post;
 pub mod report;
 pub mod rules;
-pub mod cli;

@@ -17,7 +17,10 @@ fn house() -> [&'static str; 3] {
 }
 
 fn jsonl_records(output: &[u8]) -> Vec<serde_json::Value> {
-    String::from_utf8_lossy(output).lines().map(|line| serde_json::from_str(line).expect("each line is JSON")).collect()
+    String::from_utf8_lossy(output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect()
 }
 
 #[test]
@@ -49,7 +52,10 @@ fn exit_1_on_an_error_finding_with_a_miette_report() {
 fn fail_on_sets_the_threshold() {
     let warn_only = || {
         let mut command = sponsorlint();
-        command.args(["check", "-", "--relationship", "none"]).args(house()).write_stdin("serum #sp");
+        command
+            .args(["check", "-", "--relationship", "none"])
+            .args(house())
+            .write_stdin("serum #sp");
         command
     };
     warn_only().assert().code(0);
@@ -60,9 +66,23 @@ fn fail_on_sets_the_threshold() {
 #[test]
 fn exit_2_on_usage_errors() {
     sponsorlint().args(["check"]).assert().code(2);
-    sponsorlint().args(["check", "-", "--fail-on", "sometimes"]).assert().code(2).stderr(contains("sometimes"));
-    sponsorlint().args(["check", "-", "--platform", "myspace"]).assert().code(2).stderr(contains("instagram"));
-    sponsorlint().args(["check", "-", "--country", "UK"]).args(house()).write_stdin("x").assert().code(2).stderr(contains("GB"));
+    sponsorlint()
+        .args(["check", "-", "--fail-on", "sometimes"])
+        .assert()
+        .code(2)
+        .stderr(contains("sometimes"));
+    sponsorlint()
+        .args(["check", "-", "--platform", "myspace"])
+        .assert()
+        .code(2)
+        .stderr(contains("instagram"));
+    sponsorlint()
+        .args(["check", "-", "--country", "UK"])
+        .args(house())
+        .write_stdin("x")
+        .assert()
+        .code(2)
+        .stderr(contains("GB"));
 }
 
 #[test]
@@ -163,7 +183,12 @@ fn commercial_signals_make_an_unknown_post_commercial() {
     let record = &jsonl_records(&output)[0];
     assert_eq!(record["relationship"], "paid");
     assert_eq!(record["declared_relationship"], "unknown");
-    let rules: Vec<&str> = record["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    let rules: Vec<&str> = record["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
     assert_eq!(rules, vec!["house/missing-ad", "house/signals"]);
 }
 
@@ -204,17 +229,37 @@ fn unknown_keys_and_failing_examples_are_pack_errors() {
 
 #[test]
 fn rules_test_runs_the_given_packs_examples() {
-    sponsorlint().args(["rules", "test", "tests/data/packs/house.yaml"]).assert().code(0).stdout(contains("6 passed, 0 failed (3 rules)"));
+    sponsorlint()
+        .args(["rules", "test", "tests/data/packs/house.yaml"])
+        .assert()
+        .code(0)
+        .stdout(contains("6 passed, 0 failed (3 rules)"));
 }
 
 #[test]
 fn rules_list_json_has_the_contract_fields() {
-    let output =
-        sponsorlint().args(["rules", "list", "--format", "json"]).args(house()).assert().code(0).get_output().stdout.clone();
+    let output = sponsorlint()
+        .args(["rules", "list", "--format", "json"])
+        .args(house())
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
     let rules: Vec<serde_json::Value> = serde_json::from_slice(&output).unwrap();
     assert_eq!(rules.len(), 3);
     let first = &rules[0];
-    for key in ["id", "pack", "kind", "category", "severity", "markets", "platforms", "source_url", "examples"] {
+    for key in [
+        "id",
+        "pack",
+        "kind",
+        "category",
+        "severity",
+        "markets",
+        "platforms",
+        "source_url",
+        "examples",
+    ] {
         assert!(first.get(key).is_some(), "missing {key}");
     }
     assert_eq!(first["examples"]["pass"], 1);
@@ -230,7 +275,12 @@ fn explain_shows_the_rule_and_unknown_ids_fail() {
         .stdout(contains("require-term"))
         .stdout(contains("https://example.com/house-style"))
         .stdout(contains("#ad new serum"));
-    sponsorlint().args(["explain", "house/nope"]).args(house()).assert().code(2).stderr(contains("house/missing-ad"));
+    sponsorlint()
+        .args(["explain", "house/nope"])
+        .args(house())
+        .assert()
+        .code(2)
+        .stderr(contains("house/missing-ad"));
 }
 
 #[test]

@@ -96,7 +96,11 @@ pub fn run(args: CheckArgs) -> u8 {
         },
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
-    let options = HumanOptions { color: to_terminal && colour_allowed(), quiet: args.quiet, width: terminal_width() };
+    let options = HumanOptions {
+        color: to_terminal && colour_allowed(),
+        quiet: args.quiet,
+        width: terminal_width(),
+    };
     let mut report = reporter(args.format, out, options);
 
     let engine = Engine::new(rules);

@@ -17,7 +17,11 @@ pub fn run(id: &str, packs: &PackArgs) -> u8 {
             .map(|rule| rule.id.as_str())
             .filter(|candidate| {
                 let tail = id.rsplit('/').next().unwrap_or(id);
-                candidate.contains(tail) || id.split('/').next().is_some_and(|pack| candidate.starts_with(&format!("{pack}/")))
+                candidate.contains(tail)
+                    || id
+                        .split('/')
+                        .next()
+                        .is_some_and(|pack| candidate.starts_with(&format!("{pack}/")))
             })
             .take(12)
             .collect();
@@ -56,11 +60,19 @@ fn explain(rules: &RuleSet, rule: &Rule) -> String {
     }
     line(format!("kind:      {} — {}", rule.check.kind(), rule.check.describe()));
     line(format!("category:  {}", rule.category));
-    let status = if rule.status == Status::Preview { " (preview: the facts behind it are not yet confirmed)" } else { "" };
+    let status = if rule.status == Status::Preview {
+        " (preview: the facts behind it are not yet confirmed)"
+    } else {
+        ""
+    };
     line(format!("severity:  {}{status}", rule.severity));
     if !pack.scope_names.is_empty() || !pack.platforms.is_empty() {
         let platforms: Vec<&str> = pack.platforms.iter().map(|p| p.as_str()).collect();
-        line(format!("applies:   {} {}", pack.scope_names.join(","), platforms.join(",")).trim_end().to_string());
+        line(
+            format!("applies:   {} {}", pack.scope_names.join(","), platforms.join(","))
+                .trim_end()
+                .to_string(),
+        );
     }
     let when: Vec<String> = [
         ("relationship", rule.when.relationship.iter().map(|r| r.as_str()).collect::<Vec<_>>()),
@@ -82,7 +94,12 @@ fn explain(rules: &RuleSet, rule: &Rule) -> String {
         for set in sets {
             let set = &rules.term_sets[*set as usize];
             let language = set.language.as_deref().unwrap_or("und");
-            line(format!("{parameter}: {} ({}, {language}): {}", set.name, set.mode, set.terms.join(" · ")));
+            line(format!(
+                "{parameter}: {} ({}, {language}): {}",
+                set.name,
+                set.mode,
+                set.terms.join(" · ")
+            ));
         }
     }
     line(String::new());

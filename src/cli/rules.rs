@@ -39,7 +39,9 @@ pub enum ListFormat {
 
 pub fn run(command: RulesCommand) -> u8 {
     match command {
-        RulesCommand::List { country, platform, format, packs } => list(country.as_deref(), platform, format, &packs),
+        RulesCommand::List { country, platform, format, packs } => {
+            list(country.as_deref(), platform, format, &packs)
+        }
         RulesCommand::Test { paths } => test(&paths),
     }
 }
@@ -67,12 +69,19 @@ struct ExampleCounts {
 /// A pack applies unless it is scoped to another market or platform than
 /// the ones asked for.
 fn pack_applies(pack: &Pack, market: Option<Market>, platform: Option<Platform>) -> bool {
-    let market_ok = pack.markets.is_empty() || market.is_none_or(|market| pack.markets.contains(&market));
-    let platform_ok = pack.platforms.is_empty() || platform.is_none_or(|platform| pack.platforms.contains(&platform));
+    let market_ok =
+        pack.markets.is_empty() || market.is_none_or(|market| pack.markets.contains(&market));
+    let platform_ok = pack.platforms.is_empty()
+        || platform.is_none_or(|platform| pack.platforms.contains(&platform));
     market_ok && platform_ok
 }
 
-fn list(country: Option<&str>, platform: Option<Platform>, format: ListFormat, packs: &PackArgs) -> u8 {
+fn list(
+    country: Option<&str>,
+    platform: Option<Platform>,
+    format: ListFormat,
+    packs: &PackArgs,
+) -> u8 {
     let market = match country.map(Market::parse).transpose() {
         Ok(market) => market,
         Err(error) => {
@@ -88,7 +97,11 @@ fn list(country: Option<&str>, platform: Option<Platform>, format: ListFormat, p
         .rules
         .iter()
         .filter(|rule| pack_applies(rules.pack_of(rule), market, platform))
-        .filter(|rule| platform.is_none() || rule.when.platform.is_empty() || platform.is_some_and(|p| rule.when.platform.contains(&p)))
+        .filter(|rule| {
+            platform.is_none()
+                || rule.when.platform.is_empty()
+                || platform.is_some_and(|p| rule.when.platform.contains(&p))
+        })
         .map(|rule| listed(&rules, rule))
         .collect();
     match format {
@@ -135,7 +148,12 @@ fn listed<'a>(rules: &'a RuleSet, rule: &'a Rule) -> ListedRule<'a> {
             crate::rules::Status::Preview => "preview",
         },
         markets: if pack.scope_names.is_empty() { Vec::new() } else { pack.scope_names.clone() },
-        platforms: pack.platforms.iter().chain(&rule.when.platform).map(|platform| platform.as_str()).collect(),
+        platforms: pack
+            .platforms
+            .iter()
+            .chain(&rule.when.platform)
+            .map(|platform| platform.as_str())
+            .collect(),
         source_url: &rule.source.url,
         examples: ExampleCounts { pass: rule.pass_examples.len(), fail: rule.fail_examples.len() },
     }
@@ -167,7 +185,8 @@ fn test(paths: &[PathBuf]) -> u8 {
             Err(error) => errors.push(error),
         }
     }
-    let rules = if errors.is_empty() { crate::rules::compile(sources, groups) } else { Err(errors) };
+    let rules =
+        if errors.is_empty() { crate::rules::compile(sources, groups) } else { Err(errors) };
     let rules = match rules {
         Ok(rules) => std::sync::Arc::new(rules),
         Err(errors) => {
@@ -178,7 +197,11 @@ fn test(paths: &[PathBuf]) -> u8 {
         }
     };
     let report = selftest::run(rules, |pack| {
-        if paths.is_empty() { pack.origin.builtin } else { tested_names.contains(&pack.origin.name) }
+        if paths.is_empty() {
+            pack.origin.builtin
+        } else {
+            tested_names.contains(&pack.origin.name)
+        }
     });
     let failed: usize = report.failures.iter().map(|failure| failure.problems.len()).sum();
     for failure in report.failures {

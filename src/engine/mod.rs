@@ -79,7 +79,8 @@ impl Engine {
 
         let platform = rules.platform_facts(post.platform);
         let language = OnceCell::new();
-        let label_counts = |market: Option<Market>| match market {
+        let label_counts = |market: Option<Market>| {
+            match market {
             // Outside a market's own stance, the platform's declaration is
             // the platform-native disclosure the global baseline asks for.
             None => post.platform_label.is_some(),
@@ -87,6 +88,7 @@ impl Engine {
                 planned.market == market
                     && matches!(&rules.rules[planned.rule].check, Check::PlatformLabel(check) if check.counts(&post))
             }),
+        }
         };
         let mut findings = Vec::new();
         for planned in &plan.all {
@@ -107,7 +109,12 @@ impl Engine {
     }
 
     fn plan(&self, post: &Post, relationship: Relationship) -> Arc<Plan> {
-        let key = PlanKey { markets: post.markets.clone(), platform: post.platform, relationship, media: post.media };
+        let key = PlanKey {
+            markets: post.markets.clone(),
+            platform: post.platform,
+            relationship,
+            media: post.media,
+        };
         if let Some(plan) = self.plans.read().ok().and_then(|plans| plans.get(&key).cloned()) {
             return plan;
         }
@@ -123,7 +130,9 @@ fn build_plan(rules: &RuleSet, key: &PlanKey) -> Plan {
     let mut plan = Plan::default();
     for (index, rule) in rules.rules.iter().enumerate() {
         let pack = rules.pack_of(rule);
-        if !pack.platforms.is_empty() && !key.platform.is_some_and(|platform| pack.platforms.contains(&platform)) {
+        if !pack.platforms.is_empty()
+            && !key.platform.is_some_and(|platform| pack.platforms.contains(&platform))
+        {
             continue;
         }
         if !rule.when.matches(key.relationship, key.media, key.platform) {
@@ -132,7 +141,11 @@ fn build_plan(rules: &RuleSet, key: &PlanKey) -> Plan {
         let markets: Vec<Option<Market>> = if pack.markets.is_empty() {
             vec![None]
         } else {
-            key.markets.iter().filter(|market| pack.markets.contains(market)).map(|market| Some(*market)).collect()
+            key.markets
+                .iter()
+                .filter(|market| pack.markets.contains(market))
+                .map(|market| Some(*market))
+                .collect()
         };
         for market in markets {
             let planned = Planned { rule: index, market };

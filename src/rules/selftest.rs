@@ -31,12 +31,20 @@ pub fn run(rules: Arc<RuleSet>, select: impl Fn(&super::Pack) -> bool) -> Report
         let mut problems = Problems::new(&pack.origin.name, source);
         for rule in rules.rules.iter().filter(|rule| rule.pack == pack_index) {
             report.rules += 1;
-            for (example, should_fire) in
-                rule.fail_examples.iter().map(|e| (e, true)).chain(rule.pass_examples.iter().map(|e| (e, false)))
+            for (example, should_fire) in rule
+                .fail_examples
+                .iter()
+                .map(|e| (e, true))
+                .chain(rule.pass_examples.iter().map(|e| (e, false)))
             {
                 report.examples += 1;
                 if let Err(message) = check_example(&engine, &rules, rule, example, should_fire) {
-                    problems.add(example.span.clone(), message, if should_fire { "fail example" } else { "pass example" }, None);
+                    problems.add(
+                        example.span.clone(),
+                        message,
+                        if should_fire { "fail example" } else { "pass example" },
+                        None,
+                    );
                 }
             }
         }
@@ -45,7 +53,13 @@ pub fn run(rules: Arc<RuleSet>, select: impl Fn(&super::Pack) -> bool) -> Report
     report
 }
 
-fn check_example(engine: &Engine, rules: &RuleSet, rule: &Rule, example: &Example, should_fire: bool) -> Result<(), String> {
+fn check_example(
+    engine: &Engine,
+    rules: &RuleSet,
+    rule: &Rule,
+    example: &Example,
+    should_fire: bool,
+) -> Result<(), String> {
     let pack = rules.pack_of(rule);
     let defaults = Defaults {
         markets: pack.markets.first().copied().into_iter().collect(),
@@ -64,12 +78,14 @@ fn check_example(engine: &Engine, rules: &RuleSet, rule: &Rule, example: &Exampl
         RawExample::Post(object) => object.clone(),
     };
     let origin = Origin { path: pack.origin.name.clone(), ..Origin::default() };
-    let post = post_from_object(object, origin, &context).map_err(|error| format!("example is not a valid post: {}", error.message))?;
+    let post = post_from_object(object, origin, &context)
+        .map_err(|error| format!("example is not a valid post: {}", error.message))?;
     let checked = engine.check(post);
     let own: Vec<_> = checked.findings.iter().filter(|finding| finding.rule == rule.id).collect();
     match (should_fire, own.first()) {
         (true, None) => {
-            let others: Vec<&str> = checked.findings.iter().map(|finding| finding.rule.as_str()).collect();
+            let others: Vec<&str> =
+                checked.findings.iter().map(|finding| finding.rule.as_str()).collect();
             Err(format!(
                 "fail example of '{}' did not trigger it (relationship checked as {}; other findings: {})",
                 rule.id,
@@ -77,7 +93,9 @@ fn check_example(engine: &Engine, rules: &RuleSet, rule: &Rule, example: &Exampl
                 if others.is_empty() { "none".to_string() } else { others.join(", ") }
             ))
         }
-        (false, Some(finding)) => Err(format!("pass example of '{}' triggered it: {}", rule.id, finding.message)),
+        (false, Some(finding)) => {
+            Err(format!("pass example of '{}' triggered it: {}", rule.id, finding.message))
+        }
         _ => Ok(()),
     }
 }

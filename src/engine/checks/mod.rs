@@ -75,10 +75,16 @@ impl Check {
             Check::RequireTerm(check) => vec![("terms", &check.terms)],
             Check::WithinFold(check) => vec![("terms", &check.terms)],
             Check::NotBuried(check) => vec![("terms", &check.terms)],
-            Check::AmbiguousOnly(check) => vec![("ambiguous", &check.ambiguous), ("terms", &check.terms)],
-            Check::SameLanguage(check) => vec![("terms", &check.terms), ("required", &check.required)],
+            Check::AmbiguousOnly(check) => {
+                vec![("ambiguous", &check.ambiguous), ("terms", &check.terms)]
+            }
+            Check::SameLanguage(check) => {
+                vec![("terms", &check.terms), ("required", &check.required)]
+            }
             Check::PlatformLabel(check) => vec![("terms", &check.terms)],
-            Check::CommercialSignals(check) => vec![("signals", &check.signals), ("terms", &check.terms)],
+            Check::CommercialSignals(check) => {
+                vec![("signals", &check.signals), ("terms", &check.terms)]
+            }
             Check::ObfuscatedTerm(check) => vec![("terms", &check.terms)],
         }
     }
@@ -163,7 +169,10 @@ pub fn distinct<'h>(hits: impl IntoIterator<Item = &'h Hit>) -> Vec<Hit> {
     let mut merged: Vec<Hit> = Vec::new();
     for hit in hits {
         match merged.last_mut() {
-            Some(last) if last.field == hit.field && hit.original.start < last.original.end.max(last.original.start + 1) => {
+            Some(last)
+                if last.field == hit.field
+                    && hit.original.start < last.original.end.max(last.original.start + 1) =>
+            {
                 last.original.end = last.original.end.max(hit.original.end);
                 last.range.end = last.range.end.max(hit.range.end);
                 last.obfuscated |= hit.obfuscated;

@@ -13,8 +13,7 @@ pub struct ObfuscatedTerm {
 impl ObfuscatedTerm {
     pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
         let found = distinct(ctx.scan.hits_of(&self.terms).filter(|hit| hit.obfuscated));
-        let note =
-            format!("{} contains invisible characters", ctx.quote_hits(&found));
+        let note = format!("{} contains invisible characters", ctx.quote_hits(&found));
         Detection::at_hits(&found, Some(note))
     }
 }
