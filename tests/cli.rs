@@ -299,3 +299,23 @@ fn folders_are_walked_and_other_files_skipped_with_a_verbose_note() {
         .stdout(contains("checked 1 posts"))
         .stderr(contains("notes.pdf"));
 }
+
+#[test]
+fn the_example_house_pack_passes_its_own_examples_and_fills_the_brand_fix() {
+    sponsorlint()
+        .args(["rules", "test", "rules/examples/"])
+        .assert()
+        .code(0)
+        .stdout(contains("4 passed, 0 failed"));
+    let output = sponsorlint()
+        .args(["check", "-", "--format", "jsonl", "--no-builtin", "--rules", "rules/examples/house-style.yaml"])
+        .write_stdin("{\"text\":\"new serum\",\"brand\":\"Glow Lab\",\"country\":\"GB\",\"relationship\":\"gifted\"}\n")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let record = &jsonl_records(&output)[0];
+    assert_eq!(record["verdict"], "warn");
+    assert_eq!(record["findings"][0]["fix"]["replacement"], "#GiftedByGlowLab ");
+}

@@ -160,17 +160,34 @@ fn build_plan(rules: &RuleSet, key: &PlanKey) -> Plan {
     plan
 }
 
+/// Fills `{brand}` in a fix with the post's first brand — glued into a
+/// hashtag (`#GiftedBy{brand}` → `#GiftedByGlowLab`) or as written. A post
+/// without a brand gets no fix rather than a wrong one.
+fn expand_brand(insert: &str, brands: &[String]) -> Option<String> {
+    let Some((before, after)) = insert.split_once("{brand}") else {
+        return Some(insert.to_string());
+    };
+    let brand = brands.first()?;
+    let glued = before.chars().next_back().is_some_and(|c| !c.is_whitespace());
+    let brand =
+        if glued { brand.chars().filter(|c| c.is_alphanumeric()).collect() } else { brand.clone() };
+    Some(format!("{before}{brand}{after}"))
+}
+
 fn finding(rule: &Rule, market: Option<Market>, detection: Detection, post: &Post) -> Finding {
     let message = match detection.note {
         Some(note) => format!("{} ({note})", rule.message),
         None => rule.message.clone(),
     };
-    let fix = rule.fix.as_ref().map(|fix| {
+    let fix = rule.fix.as_ref().and_then(|fix| {
         let at = match fix.at {
             FixAt::Start => 0,
             FixAt::End => post.text.len(),
         };
-        Fix { span: Span::text(at, at), replacement: fix.insert.clone() }
+        Some(Fix {
+            span: Span::text(at, at),
+            replacement: expand_brand(&fix.insert, &post.brands)?,
+        })
     });
     Finding {
         rule: rule.id.clone(),
@@ -183,5 +200,22 @@ fn finding(rule: &Rule, market: Option<Market>, detection: Detection, post: &Pos
         span: detection.span,
         related: detection.related,
         fix,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expand_brand;
+
+    #[test]
+    fn fixes_fill_in_the_brand() {
+        let brands = vec!["Glow Lab".to_string()];
+        assert_eq!(expand_brand("#GiftedBy{brand} ", &brands).unwrap(), "#GiftedByGlowLab ");
+        assert_eq!(
+            expand_brand("Prodotto inviato da {brand} · ", &brands).unwrap(),
+            "Prodotto inviato da Glow Lab · "
+        );
+        assert_eq!(expand_brand("#ad ", &[]).unwrap(), "#ad ");
+        assert_eq!(expand_brand("#GiftedBy{brand}", &[]), None);
     }
 }
