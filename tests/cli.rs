@@ -16,6 +16,11 @@ fn house() -> [&'static str; 3] {
     ["--no-builtin", "--rules", "tests/data/packs/house.yaml"]
 }
 
+/// Runs the command, checks its exit code and returns its stdout.
+fn stdout_with_code(command: &mut Command, code: i32) -> Vec<u8> {
+    command.assert().code(code).get_output().stdout.clone()
+}
+
 fn jsonl_records(output: &[u8]) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(output)
         .lines()
@@ -87,14 +92,12 @@ fn exit_2_on_usage_errors() {
 
 #[test]
 fn a_malformed_jsonl_line_is_an_error_record_and_the_rest_is_checked() {
-    let output = sponsorlint()
-        .args(["check", "tests/data/malformed.jsonl", "--format", "jsonl"])
-        .args(house())
-        .assert()
-        .code(2)
-        .get_output()
-        .stdout
-        .clone();
+    let output = stdout_with_code(
+        sponsorlint()
+            .args(["check", "tests/data/malformed.jsonl", "--format", "jsonl"])
+            .args(house()),
+        2,
+    );
     let records = jsonl_records(&output);
     assert_eq!(records.len(), 3, "one record per line");
     assert_eq!(records[0]["verdict"], "pass");
@@ -118,14 +121,12 @@ fn a_non_utf8_file_names_the_file_and_byte_offset() {
 
 #[test]
 fn unknown_values_name_the_allowed_ones_and_missing_text_is_empty() {
-    let output = sponsorlint()
-        .args(["check", "tests/data/bad-values.jsonl", "--format", "jsonl"])
-        .args(house())
-        .assert()
-        .code(2)
-        .get_output()
-        .stdout
-        .clone();
+    let output = stdout_with_code(
+        sponsorlint()
+            .args(["check", "tests/data/bad-values.jsonl", "--format", "jsonl"])
+            .args(house()),
+        2,
+    );
     let records = jsonl_records(&output);
     let error = records[0]["error"].as_str().unwrap();
     assert!(error.contains("tiktoc") && error.contains("instagram, tiktok"), "{error}");
@@ -135,14 +136,12 @@ fn unknown_values_name_the_allowed_ones_and_missing_text_is_empty() {
 
 #[test]
 fn json_document_has_summary_and_posts() {
-    let output = sponsorlint()
-        .args(["check", "tests/data/malformed.jsonl", "--format", "json"])
-        .args(house())
-        .assert()
-        .code(2)
-        .get_output()
-        .stdout
-        .clone();
+    let output = stdout_with_code(
+        sponsorlint()
+            .args(["check", "tests/data/malformed.jsonl", "--format", "json"])
+            .args(house()),
+        2,
+    );
     let document: serde_json::Value = serde_json::from_slice(&output).unwrap();
     assert_eq!(document["version"], 1);
     assert_eq!(document["summary"]["posts"], 3);
@@ -171,15 +170,13 @@ fn output_file_and_no_colour_without_a_terminal() {
 
 #[test]
 fn commercial_signals_make_an_unknown_post_commercial() {
-    let output = sponsorlint()
-        .args(["check", "-", "--format", "jsonl"])
-        .args(house())
-        .write_stdin("{\"text\":\"love it, use my code LUNA15\"}\n")
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let output = stdout_with_code(
+        sponsorlint()
+            .args(["check", "-", "--format", "jsonl"])
+            .args(house())
+            .write_stdin("{\"text\":\"love it, use my code LUNA15\"}\n"),
+        1,
+    );
     let record = &jsonl_records(&output)[0];
     assert_eq!(record["relationship"], "paid");
     assert_eq!(record["declared_relationship"], "unknown");
@@ -238,14 +235,10 @@ fn rules_test_runs_the_given_packs_examples() {
 
 #[test]
 fn rules_list_json_has_the_contract_fields() {
-    let output = sponsorlint()
-        .args(["rules", "list", "--format", "json"])
-        .args(house())
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
+    let output = stdout_with_code(
+        sponsorlint().args(["rules", "list", "--format", "json"]).args(house()),
+        0,
+    );
     let rules: Vec<serde_json::Value> = serde_json::from_slice(&output).unwrap();
     assert_eq!(rules.len(), 3);
     let first = &rules[0];
@@ -307,14 +300,9 @@ fn the_example_house_pack_passes_its_own_examples_and_fills_the_brand_fix() {
         .assert()
         .code(0)
         .stdout(contains("4 passed, 0 failed"));
-    let output = sponsorlint()
+    let output = stdout_with_code(sponsorlint()
         .args(["check", "-", "--format", "jsonl", "--no-builtin", "--rules", "rules/examples/house-style.yaml"])
-        .write_stdin("{\"text\":\"new serum\",\"brand\":\"Glow Lab\",\"country\":\"GB\",\"relationship\":\"gifted\"}\n")
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
+        .write_stdin("{\"text\":\"new serum\",\"brand\":\"Glow Lab\",\"country\":\"GB\",\"relationship\":\"gifted\"}\n"), 0);
     let record = &jsonl_records(&output)[0];
     assert_eq!(record["verdict"], "warn");
     assert_eq!(record["findings"][0]["fix"]["replacement"], "#GiftedByGlowLab ");
