@@ -33,7 +33,7 @@ impl SameLanguage {
         };
         let note = format!(
             "the post is in '{language}', the disclosure {} is in '{}'",
-            ctx.quote_hits(found.iter().copied()),
+            ctx.quote_hits(&distinct(found.iter().copied())),
             found_languages.join("', '")
         );
         Detection::at_hits(&distinct(found), Some(note))
