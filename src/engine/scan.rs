@@ -23,7 +23,12 @@ impl PostScan {
         }
         let mut hits = Vec::new();
         for scanned in &fields {
-            matcher.scan(scanned, field_text(post, scanned.field), &post.brands, &mut hits);
+            matcher.scan(
+                scanned,
+                scanned.field.text_in(post).unwrap_or(""),
+                &post.brands,
+                &mut hits,
+            );
         }
         hits.sort_by_key(|hit| (field_order(hit.field), hit.range.start, hit.range.end, hit.set));
         hits.dedup();
@@ -42,15 +47,6 @@ impl PostScan {
     /// The post's main text, scanned.
     pub fn text(&self) -> &ScannedField {
         &self.fields[0]
-    }
-}
-
-/// The original text of a field.
-pub fn field_text(post: &Post, field: Field) -> &str {
-    match field {
-        Field::Text => &post.text,
-        Field::Title => post.title.as_deref().unwrap_or(""),
-        Field::Subtitle(index) => post.subtitles.get(index).map_or("", |cue| cue.text.as_str()),
     }
 }
 

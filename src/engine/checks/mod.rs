@@ -13,7 +13,7 @@ pub mod within_fold;
 use std::cell::OnceCell;
 
 use super::matcher::{Hit, SetId};
-use super::scan::{PostScan, field_text};
+use super::scan::PostScan;
 use crate::finding::Span;
 use crate::post::Post;
 use crate::rules::PlatformFacts;
@@ -147,7 +147,7 @@ impl Ctx<'_> {
 
     /// The original text a hit covers.
     pub fn hit_text(&self, hit: &Hit) -> &str {
-        field_text(self.post, hit.field).get(hit.original.clone()).unwrap_or("")
+        hit.field.text_in(self.post).and_then(|text| text.get(hit.original.clone())).unwrap_or("")
     }
 
     /// "`#sp`, `#collab`" — the texts of some hits, for messages.
@@ -266,8 +266,8 @@ pub(crate) mod testing {
 
         /// The original text under a detection's primary span.
         pub fn flagged(&self, detection: &Detection) -> String {
-            field_text(&self.post, detection.span.field)[detection.span.start..detection.span.end]
-                .to_string()
+            let text = detection.span.field.text_in(&self.post).unwrap_or("");
+            text[detection.span.start..detection.span.end].to_string()
         }
     }
 }
