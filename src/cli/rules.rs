@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{EXIT_ERROR, PackArgs, load_rules};
 use crate::post::{Market, Platform};
-use crate::rules::{Pack, PackSource, Rule, RuleSet, selftest};
+use crate::rules::{Pack, Rule, RuleSet, selftest};
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
@@ -161,34 +161,10 @@ fn listed<'a>(rules: &'a RuleSet, rule: &'a Rule) -> ListedRule<'a> {
 
 fn test(paths: &[PathBuf]) -> u8 {
     // The given packs load on top of the built-in ones (they may use their
-    // term sets); only their own examples run.
-    let groups = match crate::rules::builtin_market_groups() {
-        Ok(groups) => groups,
-        Err(error) => {
-            eprintln!("{:?}", miette::Report::new(error));
-            return EXIT_ERROR;
-        }
-    };
-    let mut sources = PackSource::builtin();
-    let mut errors = Vec::new();
-    let mut tested_names = Vec::new();
-    for path in paths {
-        match PackSource::from_path(path) {
-            Ok(found) => {
-                for source in found {
-                    // Testing `rules/` itself: use the files, not the embedded copies.
-                    sources.retain(|builtin| !same_file(&builtin.name, &source.name));
-                    tested_names.push(source.name.clone());
-                    sources.push(source);
-                }
-            }
-            Err(error) => errors.push(error),
-        }
-    }
-    let rules =
-        if errors.is_empty() { crate::rules::compile(sources, groups) } else { Err(errors) };
-    let rules = match rules {
-        Ok(rules) => std::sync::Arc::new(rules),
+    // term sets); only their own examples run — or the built-in ones' when
+    // no path is given.
+    let rules = match crate::rules::compile_gathered(true, paths) {
+        Ok(rules) => rules,
         Err(errors) => {
             for error in errors {
                 eprintln!("{:?}", miette::Report::new(error));
@@ -196,23 +172,11 @@ fn test(paths: &[PathBuf]) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let report = selftest::run(rules, |pack| {
-        if paths.is_empty() {
-            pack.origin.builtin
-        } else {
-            tested_names.contains(&pack.origin.name)
-        }
-    });
+    let report = selftest::run(rules, |pack| pack.origin.builtin == paths.is_empty());
     let failed: usize = report.failures.iter().map(|failure| failure.problems.len()).sum();
     for failure in report.failures {
         eprintln!("{:?}", miette::Report::new(failure));
     }
     println!("{} passed, {} failed ({} rules)", report.examples - failed, failed, report.rules);
     if failed > 0 { EXIT_ERROR } else { 0 }
-}
-
-/// `rules/fr.yaml` and `./rules/fr.yaml` name one file.
-fn same_file(builtin: &str, given: &str) -> bool {
-    let given = given.trim_start_matches("./");
-    given == builtin || std::path::Path::new(given).ends_with(builtin)
 }

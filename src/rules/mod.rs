@@ -61,7 +61,6 @@ impl PackSource {
             return Ok(vec![read(path)?]);
         }
         let mut files: Vec<_> = walkdir::WalkDir::new(path)
-            .sort_by_file_name()
             .into_iter()
             .filter_map(Result::ok)
             .filter(|entry| {
@@ -232,23 +231,48 @@ impl RuleSet {
     }
 }
 
-/// Loads the built-in packs (unless `builtin` is false) and the packs at
-/// `paths`, validates and compiles them, and runs the examples of the
-/// non-built-in packs (the built-in ones are proven by the test suite).
-pub fn load(builtin: bool, paths: &[std::path::PathBuf]) -> Result<Arc<RuleSet>, Vec<PackError>> {
-    let groups = builtin_market_groups().map_err(|error| vec![error])?;
+/// Gathers pack sources: the built-in ones (unless `builtin` is false) and
+/// the files at `paths`. A given file that is also built in (checking
+/// `rules/` itself) replaces its embedded copy, so edits are what is loaded.
+pub fn gather(
+    builtin: bool,
+    paths: &[std::path::PathBuf],
+) -> Result<Vec<PackSource>, Vec<PackError>> {
     let mut sources = if builtin { PackSource::builtin() } else { Vec::new() };
     let mut errors = Vec::new();
     for path in paths {
         match PackSource::from_path(path) {
-            Ok(found) => sources.extend(found),
+            Ok(found) => {
+                for source in found {
+                    sources.retain(|known| !known.builtin || !same_file(&known.name, &source.name));
+                    sources.push(source);
+                }
+            }
             Err(error) => errors.push(error),
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let rules = Arc::new(compile(sources, groups)?);
+    if errors.is_empty() { Ok(sources) } else { Err(errors) }
+}
+
+/// `rules/fr.yaml` and `./rules/fr.yaml` name one file.
+fn same_file(builtin: &str, given: &str) -> bool {
+    let given = given.trim_start_matches("./");
+    given == builtin || Path::new(given).ends_with(builtin)
+}
+
+/// Gathers and compiles packs, without running any examples.
+pub fn compile_gathered(
+    builtin: bool,
+    paths: &[std::path::PathBuf],
+) -> Result<Arc<RuleSet>, Vec<PackError>> {
+    let groups = builtin_market_groups().map_err(|error| vec![error])?;
+    Ok(Arc::new(compile(gather(builtin, paths)?, groups)?))
+}
+
+/// Loads packs for checking: the non-built-in packs' examples must pass
+/// (the built-in ones are proven by the test suite and `rules test`).
+pub fn load(builtin: bool, paths: &[std::path::PathBuf]) -> Result<Arc<RuleSet>, Vec<PackError>> {
+    let rules = compile_gathered(builtin, paths)?;
     let report = selftest::run(rules.clone(), |pack| !pack.origin.builtin);
     if report.failures.is_empty() { Ok(rules) } else { Err(report.failures) }
 }
