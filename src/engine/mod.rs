@@ -98,7 +98,7 @@ impl Engine {
                 scan: &scan,
                 label_counts: label_counts(planned.market),
                 platform,
-                set_languages: &rules.set_languages,
+                term_sets: &rules.term_sets,
                 language: &language,
             };
             if let Some(detection) = rule.check.run(&ctx) {

@@ -101,7 +101,6 @@ pub fn compile(sources: Vec<PackSource>, groups: MarketGroups) -> Result<RuleSet
     Ok(RuleSet {
         packs: compiler.packs,
         rules: compiler.rules,
-        set_languages: compiler.term_sets.iter().map(|set| set.language.clone()).collect(),
         term_sets: compiler.term_sets,
         matcher: compiler.matcher.build(),
         groups: compiler.groups,

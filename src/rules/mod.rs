@@ -208,9 +208,8 @@ pub struct TermSet {
 pub struct RuleSet {
     pub packs: Vec<Pack>,
     pub rules: Vec<Rule>,
+    /// By set id.
     pub term_sets: Vec<TermSet>,
-    /// Language of each term set, by set id (for `same-language`).
-    pub set_languages: Vec<Option<String>>,
     pub matcher: Matcher,
     pub groups: MarketGroups,
     pub platforms: Vec<(Platform, PlatformFacts)>,

@@ -16,7 +16,7 @@ use super::matcher::{Hit, SetId};
 use super::scan::PostScan;
 use crate::finding::Span;
 use crate::post::Post;
-use crate::rules::PlatformFacts;
+use crate::rules::{PlatformFacts, TermSet};
 
 /// A compiled rule kind with its parameters.
 #[derive(Debug, Clone)]
@@ -123,8 +123,8 @@ pub struct Ctx<'a> {
     /// The platform's paid-partnership label counts as a disclosure here.
     pub label_counts: bool,
     pub platform: Option<&'a PlatformFacts>,
-    /// Language of each term set, by set id.
-    pub set_languages: &'a [Option<String>],
+    /// Every term set, by set id (for their languages).
+    pub term_sets: &'a [TermSet],
     /// The post's language, detected on first use.
     pub language: &'a OnceCell<Option<String>>,
 }
@@ -142,7 +142,7 @@ impl Ctx<'_> {
     }
 
     pub fn set_language(&self, set: SetId) -> Option<&str> {
-        self.set_languages.get(set as usize).and_then(|language| language.as_deref())
+        self.term_sets.get(set as usize).and_then(|term_set| term_set.language.as_deref())
     }
 
     /// The original text a hit covers.
@@ -221,7 +221,7 @@ pub(crate) mod testing {
     pub struct Fixture {
         pub post: Post,
         pub scan: PostScan,
-        pub set_languages: Vec<Option<String>>,
+        pub term_sets: Vec<TermSet>,
         pub language: OnceCell<Option<String>>,
         pub platform: Option<PlatformFacts>,
         pub label_counts: bool,
@@ -236,12 +236,20 @@ pub(crate) mod testing {
             }
         }
         let scan = PostScan::new(&post, &builder.build());
-        let set_languages =
-            sets.iter().map(|(_, language, _)| Some(language.to_string())).collect();
+        let term_sets = sets
+            .iter()
+            .enumerate()
+            .map(|(id, (_, language, terms))| TermSet {
+                name: format!("test/{id}"),
+                language: Some(language.to_string()),
+                mode: String::new(),
+                terms: terms.iter().map(|term| term.to_string()).collect(),
+            })
+            .collect();
         Fixture {
             post,
             scan,
-            set_languages,
+            term_sets,
             language: OnceCell::new(),
             platform: None,
             label_counts: false,
@@ -259,7 +267,7 @@ pub(crate) mod testing {
                 scan: &self.scan,
                 label_counts: self.label_counts,
                 platform: self.platform.as_ref(),
-                set_languages: &self.set_languages,
+                term_sets: &self.term_sets,
                 language: &self.language,
             }
         }
