@@ -132,6 +132,14 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// A post flag that a `require-label` rule may ask a label for.
+    Flag, "flag" {
+        Retouched => "retouched",
+        AiGenerated => "ai_generated",
+    }
+);
+
 /// A value outside a closed vocabulary; the message lists the allowed ones.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {what} '{value}'; expected one of: {allowed}")]
@@ -248,12 +256,10 @@ impl Post {
         Post { origin, text: text.into(), ..Post::default() }
     }
 
-    /// True when a flag named in a rule (`retouched`, `ai_generated`) holds.
-    pub fn flag(&self, name: &str) -> bool {
-        match name {
-            "retouched" => self.retouched,
-            "ai_generated" => self.ai_generated,
-            _ => false,
+    pub fn flag(&self, flag: Flag) -> bool {
+        match flag {
+            Flag::Retouched => self.retouched,
+            Flag::AiGenerated => self.ai_generated,
         }
     }
 }

@@ -122,11 +122,11 @@ pub fn run(args: CheckArgs) -> u8 {
         }
         summary.add(&checked);
         if let Err(error) = report.record(&checked) {
-            return output_failed(&error);
+            return super::output_failed(&error);
         }
     }
     if let Err(error) = report.finish(&summary) {
-        return output_failed(&error);
+        return super::output_failed(&error);
     }
     if summary.error > 0 {
         EXIT_ERROR
@@ -135,15 +135,6 @@ pub fn run(args: CheckArgs) -> u8 {
     } else {
         0
     }
-}
-
-fn output_failed(error: &std::io::Error) -> u8 {
-    // A closed pipe (`| head`) is the reader's choice, not our failure.
-    if error.kind() == std::io::ErrorKind::BrokenPipe {
-        return 0;
-    }
-    eprintln!("error: cannot write the report: {error}");
-    EXIT_ERROR
 }
 
 /// `NO_COLOR` (any non-empty value) turns colour off: https://no-color.org

@@ -1,7 +1,7 @@
 //! `sponsorlint explain RULE_ID`: what a rule checks, why, its source, its
 //! terms and its examples.
 
-use super::{EXIT_ERROR, PackArgs, load_rules};
+use super::{EXIT_ERROR, PackArgs, load_rules, write_stdout};
 use crate::rules::raw::RawExample;
 use crate::rules::{Example, Rule, RuleSet, Status};
 
@@ -32,8 +32,7 @@ pub fn run(id: &str, packs: &PackArgs) -> u8 {
         eprintln!("  `sponsorlint rules list` shows every rule");
         return EXIT_ERROR;
     };
-    print!("{}", explain(&rules, rule));
-    0
+    write_stdout(&explain(&rules, rule))
 }
 
 /// A rule by id, following `replaced_by` renames.

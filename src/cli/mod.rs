@@ -67,3 +67,21 @@ fn load_rules(packs: &PackArgs) -> Result<std::sync::Arc<crate::rules::RuleSet>,
         EXIT_ERROR
     })
 }
+
+/// Writes a command's whole output; a closed pipe is not an error.
+fn write_stdout(text: &str) -> u8 {
+    use std::io::Write as _;
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Ok(()) => 0,
+        Err(error) => output_failed(&error),
+    }
+}
+
+fn output_failed(error: &std::io::Error) -> u8 {
+    // A closed pipe (`| head`) is the reader's choice, not our failure.
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        return 0;
+    }
+    eprintln!("error: cannot write the report: {error}");
+    EXIT_ERROR
+}

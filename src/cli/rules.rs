@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
 
-use super::{EXIT_ERROR, PackArgs, load_rules};
+use super::{EXIT_ERROR, PackArgs, load_rules, write_stdout};
 use crate::post::{Market, Platform};
 use crate::rules::{Pack, Rule, RuleSet, selftest};
 
@@ -68,9 +68,14 @@ struct ExampleCounts {
 
 /// A pack applies unless it is scoped to another market or platform than
 /// the ones asked for.
-fn pack_applies(pack: &Pack, market: Option<Market>, platform: Option<Platform>) -> bool {
+fn pack_applies(
+    rules: &RuleSet,
+    pack: &Pack,
+    market: Option<Market>,
+    platform: Option<Platform>,
+) -> bool {
     let market_ok =
-        pack.markets.is_empty() || market.is_none_or(|market| pack.markets.contains(&market));
+        pack.markets.is_empty() || market.is_none_or(|market| rules.applies_in(pack, market));
     let platform_ok = pack.platforms.is_empty()
         || platform.is_none_or(|platform| pack.platforms.contains(&platform));
     market_ok && platform_ok
@@ -96,7 +101,7 @@ fn list(
     let listed: Vec<ListedRule> = rules
         .rules
         .iter()
-        .filter(|rule| pack_applies(rules.pack_of(rule), market, platform))
+        .filter(|rule| pack_applies(&rules, rules.pack_of(rule), market, platform))
         .filter(|rule| {
             platform.is_none()
                 || rule.when.platform.is_empty()
@@ -104,15 +109,20 @@ fn list(
         })
         .map(|rule| listed(&rules, rule))
         .collect();
+    let mut out = String::new();
     match format {
         ListFormat::Json => match serde_json::to_string_pretty(&listed) {
-            Ok(json) => println!("{json}"),
+            Ok(json) => out = json + "\n",
             Err(error) => {
                 eprintln!("error: {error}");
                 return EXIT_ERROR;
             }
         },
         ListFormat::Human => {
+            if let Some(platform) = platform {
+                out += &platform_summary(&rules, platform);
+                out.push('\n');
+            }
             let width = listed.iter().map(|rule| rule.id.len()).max().unwrap_or(0);
             for rule in &listed {
                 let scope = [rule.markets.join(","), rule.platforms.join(",")]
@@ -121,18 +131,60 @@ fn list(
                     .collect::<Vec<_>>()
                     .join(" ");
                 let preview = if rule.status == "preview" { " (preview)" } else { "" };
-                println!(
-                    "{:width$}  {:7}  {:30}  {}{preview}",
+                out += &format!(
+                    "{:width$}  {:7}  {:30}  {}{preview}\n",
                     rule.id,
                     rule.severity,
                     rule.category,
                     if scope.is_empty() { "everywhere" } else { &scope }
                 );
             }
-            println!("{} rules", listed.len());
+            out += &format!("{} rules\n", listed.len());
         }
     }
-    0
+    write_stdout(&out)
+}
+
+/// One line of the platform's facts, with where each figure comes from.
+fn platform_summary(rules: &RuleSet, platform: Platform) -> String {
+    let Some(facts) = rules.platform_facts(Some(platform)) else {
+        return format!("{platform}: no platform facts loaded");
+    };
+    let basis = |basis: &Option<String>| match basis {
+        Some(basis) => format!(" ({basis})"),
+        None => String::new(),
+    };
+    let mut parts = vec![match &facts.label {
+        Some(label) => format!("label \"{label}\""),
+        None => "no native paid-partnership label".to_string(),
+    }];
+    parts.push(match &facts.fold {
+        Some(fold) => format!(
+            "fold {} graphemes{}{}",
+            fold.graphemes,
+            fold.lines.map(|lines| format!(" / {lines} lines")).unwrap_or_default(),
+            basis(&fold.basis)
+        ),
+        None => "no known fold".to_string(),
+    });
+    for (name, length) in [("text", &facts.max_length), ("title", &facts.title_max_length)] {
+        if let Some(length) = length {
+            parts.push(format!("{name} max {}{}", length.characters, basis(&length.basis)));
+        }
+    }
+    let visible = facts.visible_fields;
+    if visible.title || visible.subtitles {
+        parts.push(format!(
+            "always visible: {}",
+            [("title", visible.title), ("subtitles", visible.subtitles)]
+                .iter()
+                .filter(|(_, shown)| *shown)
+                .map(|(name, _)| *name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    format!("{platform}: {}", parts.join("; "))
 }
 
 fn listed<'a>(rules: &'a RuleSet, rule: &'a Rule) -> ListedRule<'a> {

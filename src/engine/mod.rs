@@ -143,7 +143,7 @@ fn build_plan(rules: &RuleSet, key: &PlanKey) -> Plan {
         } else {
             key.markets
                 .iter()
-                .filter(|market| pack.markets.contains(market))
+                .filter(|market| rules.applies_in(pack, **market))
                 .map(|market| Some(*market))
                 .collect()
         };

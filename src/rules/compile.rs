@@ -9,21 +9,24 @@ use super::error::Problems;
 use super::raw::{RawFold, RawMarkets, RawPack, RawRule};
 use super::yaml::{self, Spanned, span_of};
 use super::{
-    Example, FixAt, FixSpec, Pack, PackError, PackSource, PlatformFacts, Rule, RuleSet, Source,
-    Status, TermSet, When,
+    Example, FixAt, FixSpec, Length, Pack, PackError, PackSource, PlatformFacts, Rule, RuleSet,
+    Source, Status, TermSet, When,
 };
 use crate::engine::checks::Check;
 use crate::engine::checks::ambiguous_only::AmbiguousOnly;
 use crate::engine::checks::commercial_signals::CommercialSignals;
+use crate::engine::checks::forbid_term::ForbidTerm;
 use crate::engine::checks::not_buried::NotBuried;
 use crate::engine::checks::obfuscated_term::ObfuscatedTerm;
 use crate::engine::checks::platform_label::{PlatformLabel, Stance};
+use crate::engine::checks::require_label::RequireLabel;
 use crate::engine::checks::require_term::{Fields, RequireTerm};
 use crate::engine::checks::same_language::SameLanguage;
 use crate::engine::checks::within_fold::{Fold, WithinFold};
+use crate::engine::checks::within_hashtags::WithinHashtags;
 use crate::engine::matcher::{MatchMode, MatcherBuilder, SetId};
 use crate::finding::{Category, Severity};
-use crate::post::{Market, MarketGroups, Media, Platform, Relationship};
+use crate::post::{Flag, Market, MarketGroups, Media, Platform, Relationship, UnknownValue};
 
 const CATEGORIES: &str = "missing-disclosure, ambiguous-disclosure, disclosure-below-fold, disclosure-buried, wrong-language, missing-label, prohibited-promotion, video-disclosure, platform-label-only, undisclosed-commercial-signals, obfuscated-disclosure";
 
@@ -205,6 +208,7 @@ impl Compiler {
                 ),
             }
         }
+        markets.sort();
         markets.dedup();
         let platforms = parse_list::<Platform>(&raw.applies_to.platforms, source, problems);
         let mut sources = Vec::new();
@@ -235,8 +239,8 @@ impl Compiler {
             }
             let facts = PlatformFacts {
                 fold: facts.fold.as_ref().map(fold),
-                max_length: facts.max_length,
-                title_max_length: facts.title_max_length,
+                max_length: facts.max_length.as_ref().map(Length::from),
+                title_max_length: facts.title_max_length.as_ref().map(Length::from),
                 label: facts.label.clone(),
                 visible_fields: parse_fields(&facts.visible_fields, source, problems),
             };
@@ -266,6 +270,7 @@ impl Compiler {
                 .map(|country| country.value.to_ascii_uppercase())
                 .collect(),
             platforms,
+            fallback: raw.applies_to.fallback,
             sources,
             origin,
         });
@@ -441,6 +446,9 @@ impl Params<'_> {
             "platform-label" => &["stance", "terms", "label"],
             "commercial-signals" => &["signals", "terms", "implies"],
             "obfuscated-term" => &["terms"],
+            "within-hashtags" => &["terms", "first"],
+            "require-label" => &["flag", "terms"],
+            "forbid-term" => &["terms", "unless"],
             other => {
                 problems.add(
                     span_of(self.source, &self.raw.kind),
@@ -511,8 +519,20 @@ impl Params<'_> {
                 terms: self.sets("terms", self.raw.terms.as_ref(), problems),
                 implies: self.implies(problems),
             }),
-            _ => Check::ObfuscatedTerm(ObfuscatedTerm {
+            "obfuscated-term" => Check::ObfuscatedTerm(ObfuscatedTerm {
                 terms: self.sets("terms", self.raw.terms.as_ref(), problems),
+            }),
+            "within-hashtags" => Check::WithinHashtags(WithinHashtags {
+                terms: self.sets("terms", self.raw.terms.as_ref(), problems),
+                first: self.first(problems),
+            }),
+            "require-label" => Check::RequireLabel(RequireLabel {
+                flag: self.flag(problems)?,
+                terms: self.sets("terms", self.raw.terms.as_ref(), problems),
+            }),
+            _ => Check::ForbidTerm(ForbidTerm {
+                terms: self.sets("terms", self.raw.terms.as_ref(), problems),
+                unless: self.optional_sets(self.raw.unless.as_ref(), problems),
             }),
         };
         (problems.list.len() == before).then_some(check)
@@ -530,11 +550,14 @@ impl Params<'_> {
             list("ambiguous", &raw.ambiguous),
             list("required", &raw.required),
             list("signals", &raw.signals),
+            list("unless", &raw.unless),
             raw.implies.as_ref().map(|value| ("implies", span_of(source, value))),
             raw.stance.as_ref().map(|value| ("stance", span_of(source, value))),
             raw.label.as_ref().map(|value| ("label", span_of(source, value))),
             raw.min_tags.as_ref().map(|value| ("min_tags", span_of(source, value))),
             raw.fold.as_ref().map(|value| ("fold", span_of(source, value))),
+            raw.first.as_ref().map(|value| ("first", span_of(source, value))),
+            raw.flag.as_ref().map(|value| ("flag", span_of(source, value))),
         ]
         .into_iter()
         .flatten()
@@ -598,6 +621,42 @@ impl Params<'_> {
             }
         }
         ids
+    }
+
+    fn first(&self, problems: &mut Problems) -> u32 {
+        let Some(first) = &self.raw.first else {
+            return WithinHashtags::DEFAULT_FIRST;
+        };
+        if first.value == 0 {
+            problems.add(
+                span_of(self.source, first),
+                "`first` must be at least 1",
+                "zero hashtags",
+                None,
+            );
+        }
+        first.value
+    }
+
+    fn flag(&self, problems: &mut Problems) -> Option<Flag> {
+        let Some(flag) = &self.raw.flag else {
+            problems.add(
+                span_of(self.source, &self.raw.kind),
+                format!(
+                    "kind `require-label` needs `flag`: one of {}",
+                    Flag::ALL.iter().map(|flag| flag.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+                "missing parameter",
+                None,
+            );
+            return None;
+        };
+        flag.value
+            .parse()
+            .map_err(|error: UnknownValue| {
+                problems.add(span_of(self.source, flag), error.to_string(), "unknown flag", None)
+            })
+            .ok()
     }
 
     fn stance(&self, problems: &mut Problems) -> Option<Stance> {

@@ -98,16 +98,39 @@ pub struct Pack {
     /// The countries and groups as written (`EU`).
     pub scope_names: Vec<String>,
     pub platforms: Vec<Platform>,
+    /// Applies to a market only when no other country pack covers it.
+    pub fallback: bool,
     pub sources: Vec<Source>,
     pub origin: PackSource,
+}
+
+/// A platform's length limit, in characters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Length {
+    pub characters: u32,
+    /// Where the figure comes from, e.g. `commonly-cited`.
+    pub basis: Option<String>,
+}
+
+impl From<&raw::RawLength> for Length {
+    fn from(raw: &raw::RawLength) -> Length {
+        match raw {
+            raw::RawLength::Characters(characters) => {
+                Length { characters: *characters, basis: None }
+            }
+            raw::RawLength::WithBasis { characters, basis } => {
+                Length { characters: *characters, basis: basis.clone() }
+            }
+        }
+    }
 }
 
 /// Facts about a platform, from its pack's `platform:` section.
 #[derive(Debug, Clone)]
 pub struct PlatformFacts {
     pub fold: Option<Fold>,
-    pub max_length: Option<u32>,
-    pub title_max_length: Option<u32>,
+    pub max_length: Option<Length>,
+    pub title_max_length: Option<Length>,
     pub label: Option<String>,
     /// Fields shown in full whatever their length (YouTube's title).
     pub visible_fields: Fields,
@@ -222,6 +245,16 @@ impl RuleSet {
 
     pub fn pack_of(&self, rule: &Rule) -> &Pack {
         &self.packs[rule.pack]
+    }
+
+    /// Whether a market-scoped pack applies to `market`: it lists it, and
+    /// if it is a fallback (the EU baseline), no country pack covers it.
+    pub fn applies_in(&self, pack: &Pack, market: Market) -> bool {
+        pack.markets.contains(&market)
+            && !(pack.fallback
+                && self.packs.iter().any(|other| {
+                    !other.fallback && other.platforms.is_empty() && other.markets.contains(&market)
+                }))
     }
 
     pub fn platform_facts(&self, platform: Option<Platform>) -> Option<&PlatformFacts> {

@@ -37,6 +37,10 @@ pub struct RawScope {
     pub countries: Vec<Spanned<String>>,
     #[serde(default)]
     pub platforms: Vec<Spanned<String>>,
+    /// A baseline (the EU one): applies to a market only when no other
+    /// country pack covers it.
+    #[serde(default)]
+    pub fallback: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -66,15 +70,27 @@ pub struct RawPlatformFacts {
     #[serde(default)]
     pub fold: Option<RawFold>,
     #[serde(default)]
-    pub max_length: Option<u32>,
+    pub max_length: Option<RawLength>,
     #[serde(default)]
-    pub title_max_length: Option<u32>,
+    pub title_max_length: Option<RawLength>,
     /// The name of the platform's native paid-partnership label.
     #[serde(default)]
     pub label: Option<String>,
     /// Fields shown in full, before any "… more" (e.g. YouTube's title).
     #[serde(default)]
     pub visible_fields: Vec<Spanned<String>>,
+}
+
+/// A length limit: `2200`, or `{ characters: 2200, basis: commonly-cited }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawLength {
+    Characters(u32),
+    WithBasis {
+        characters: u32,
+        #[serde(default)]
+        basis: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -151,6 +167,12 @@ pub struct RawRule {
     pub min_tags: Option<Spanned<u32>>,
     #[serde(default)]
     pub fold: Option<Spanned<RawFold>>,
+    #[serde(default)]
+    pub first: Option<Spanned<u32>>,
+    #[serde(default)]
+    pub flag: Option<Spanned<String>>,
+    #[serde(default)]
+    pub unless: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

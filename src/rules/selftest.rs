@@ -62,7 +62,14 @@ fn check_example(
 ) -> Result<(), String> {
     let pack = rules.pack_of(rule);
     let defaults = Defaults {
-        markets: pack.markets.first().copied().into_iter().collect(),
+        markets: pack
+            .markets
+            .iter()
+            .find(|market| rules.applies_in(pack, **market))
+            .or(pack.markets.first())
+            .copied()
+            .into_iter()
+            .collect(),
         platform: rule.when.platform.first().or(pack.platforms.first()).copied(),
         relationship: Some(rule.when.relationship.first().copied().unwrap_or(Relationship::Paid)),
         media: rule.when.media.first().copied(),

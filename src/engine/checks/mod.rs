@@ -3,12 +3,15 @@
 
 pub mod ambiguous_only;
 pub mod commercial_signals;
+pub mod forbid_term;
 pub mod not_buried;
 pub mod obfuscated_term;
 pub mod platform_label;
+pub mod require_label;
 pub mod require_term;
 pub mod same_language;
 pub mod within_fold;
+pub mod within_hashtags;
 
 use std::cell::OnceCell;
 
@@ -29,6 +32,9 @@ pub enum Check {
     PlatformLabel(platform_label::PlatformLabel),
     CommercialSignals(commercial_signals::CommercialSignals),
     ObfuscatedTerm(obfuscated_term::ObfuscatedTerm),
+    WithinHashtags(within_hashtags::WithinHashtags),
+    RequireLabel(require_label::RequireLabel),
+    ForbidTerm(forbid_term::ForbidTerm),
 }
 
 impl Check {
@@ -41,6 +47,9 @@ impl Check {
         "platform-label",
         "commercial-signals",
         "obfuscated-term",
+        "within-hashtags",
+        "require-label",
+        "forbid-term",
     ];
 
     pub fn kind(&self) -> &'static str {
@@ -53,6 +62,9 @@ impl Check {
             Check::PlatformLabel(_) => "platform-label",
             Check::CommercialSignals(_) => "commercial-signals",
             Check::ObfuscatedTerm(_) => "obfuscated-term",
+            Check::WithinHashtags(_) => "within-hashtags",
+            Check::RequireLabel(_) => "require-label",
+            Check::ForbidTerm(_) => "forbid-term",
         }
     }
 
@@ -66,6 +78,9 @@ impl Check {
             Check::PlatformLabel(check) => check.run(ctx),
             Check::CommercialSignals(check) => check.run(ctx),
             Check::ObfuscatedTerm(check) => check.run(ctx),
+            Check::WithinHashtags(check) => check.run(ctx),
+            Check::RequireLabel(check) => check.run(ctx),
+            Check::ForbidTerm(check) => check.run(ctx),
         }
     }
 
@@ -86,6 +101,11 @@ impl Check {
                 vec![("signals", &check.signals), ("terms", &check.terms)]
             }
             Check::ObfuscatedTerm(check) => vec![("terms", &check.terms)],
+            Check::WithinHashtags(check) => vec![("terms", &check.terms)],
+            Check::RequireLabel(check) => vec![("terms", &check.terms)],
+            Check::ForbidTerm(check) => {
+                vec![("terms", &check.terms), ("unless", &check.unless)]
+            }
         }
     }
 
@@ -112,6 +132,17 @@ impl Check {
                 "Finds commercial signals (affiliate links, discount codes, shop/link-in-bio offers) in posts with an unknown relationship.".into()
             }
             Check::ObfuscatedTerm(_) => "Flags disclosure terms broken up with invisible (zero-width) characters.".into(),
+            Check::WithinHashtags(check) => format!(
+                "Requires a disclosure given as a hashtag to be among the first {} hashtags.",
+                check.first
+            ),
+            Check::RequireLabel(check) => format!(
+                "Requires one of the label terms when the post is marked `{}`.",
+                check.flag
+            ),
+            Check::ForbidTerm(_) => {
+                "Flags promotion of a banned category (unless an exception term is present).".into()
+            }
         }
     }
 }

@@ -57,7 +57,11 @@ impl WithinFold {
             let start = text[..first.original.start].graphemes(true).count();
             format!("it starts at character {}", start + 1)
         };
-        let note = format!("{position}; the feed shows {shown} before \"… more\"");
+        let basis = match fold.basis.as_deref() {
+            Some(basis) => format!("by a {} figure, ", basis.replace('-', " ")),
+            None => String::new(),
+        };
+        let note = format!("{position}; {basis}the feed shows {shown} before \"… more\"");
         Some(Detection { span: first.span(), related: Vec::new(), note: Some(note) })
     }
 }
