@@ -1,6 +1,8 @@
 //! The built-in packs: they compile, every rule carries a source URL and
 //! pass/fail examples, and every example behaves as declared.
 
+use sponsorlint::engine::Engine;
+use sponsorlint::post::{Market, Platform, Post, Relationship};
 use sponsorlint::rules::{self, selftest};
 
 #[test]
@@ -29,4 +31,69 @@ fn every_builtin_rule_cites_a_source_url_and_has_examples() {
         );
         assert!(!rule.pass_examples.is_empty() && !rule.fail_examples.is_empty(), "{}", rule.id);
     }
+}
+
+/// The markets and platforms issue 3 asks the built-in packs to cover.
+const MARKETS: &[&str] = &["US", "GB", "FR", "DE", "IT"];
+
+#[test]
+fn every_market_pack_has_six_pass_and_six_fail_examples() {
+    let rules = rules::load(true, &[]).expect("built-in packs compile");
+    for (index, pack) in rules.packs.iter().enumerate().filter(|(_, pack)| !pack.markets.is_empty())
+    {
+        let own = rules.rules.iter().filter(|rule| rule.pack == index);
+        let (pass, fail) = own.fold((0, 0), |(pass, fail), rule| {
+            (pass + rule.pass_examples.len(), fail + rule.fail_examples.len())
+        });
+        assert!(pass >= 6 && fail >= 6, "pack {}: {pass} pass, {fail} fail examples", pack.id);
+    }
+}
+
+#[test]
+fn every_listed_market_and_platform_is_covered() {
+    let rules = rules::load(true, &[]).expect("built-in packs compile");
+    for code in MARKETS {
+        let market = Market::parse(code).unwrap();
+        assert!(
+            rules.packs.iter().any(|pack| !pack.fallback && rules.applies_in(pack, market)),
+            "no pack of its own for {code}"
+        );
+    }
+    for platform in
+        Platform::ALL.iter().filter(|p| !matches!(p, Platform::Blog | Platform::Generic))
+    {
+        let facts = rules.platform_facts(Some(*platform));
+        assert!(facts.is_some(), "no platform facts for {platform}");
+    }
+}
+
+fn findings(engine: &Engine, text: &str, markets: &str) -> Vec<String> {
+    let mut post = Post::from_text(Default::default(), text);
+    post.markets = markets.split(',').map(|code| Market::parse(code).unwrap()).collect();
+    post.relationship = Relationship::Paid;
+    let checked = engine.check(post);
+    checked
+        .findings
+        .iter()
+        .map(|finding| {
+            format!("{}@{}", finding.rule, finding.market.map_or("-".into(), |m| m.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_eu_baseline_checks_members_without_a_pack_of_their_own() {
+    let engine = Engine::new(rules::load(true, &[]).expect("built-in packs compile"));
+    let undisclosed = "Min nya favoritserum från @glowlab ✨";
+    assert_eq!(findings(&engine, undisclosed, "SE"), ["eu/missing-disclosure@SE"]);
+    assert!(findings(&engine, "Reklam · Min nya favoritserum från @glowlab ✨", "SE").is_empty());
+    assert!(findings(&engine, "Mainos · Uusi lempiseerumini @glowlab", "FI").is_empty());
+    assert_eq!(
+        findings(&engine, "Nýja kremið mitt frá @glowlab", "IS"),
+        ["eu/missing-disclosure@IS"]
+    );
+    // France has its own pack: one French finding, no EU duplicate.
+    let french = findings(&engine, "Mon sérum préféré @glowlab", "FR");
+    assert!(french.iter().any(|finding| finding == "fr/missing-disclosure@FR"), "{french:?}");
+    assert!(french.iter().all(|finding| !finding.starts_with("eu/")), "{french:?}");
 }
