@@ -24,9 +24,11 @@ impl WithinHashtags {
             return None;
         }
         let hashtags = &ctx.scan.text().tokens.hashtags;
+        // A hit that starts inside a tag is that tag ("ad glowlab" over
+        // "#ad #glowlab" is the `#ad`).
         let position = |hit: &Hit| {
             hashtags.iter().position(|tag| {
-                tag.range.start <= hit.range.start && hit.range.end <= tag.range.end
+                tag.range.start <= hit.range.start && hit.range.start < tag.range.end
             })
         };
         let mut tagged: Vec<(usize, &Hit)> = Vec::new();
@@ -83,6 +85,17 @@ mod tests {
         assert!(run("#Pubblicità Il mio siero #skincare", 1).is_none());
         assert!(run("Pubblicità · il mio siero #a #b #c #d #adv", 3).is_none(), "worded label");
         assert!(run("Il mio siero #skincare #glow #beauty #selfcare", 3).is_none(), "none at all");
+    }
+
+    #[test]
+    fn a_phrase_over_two_tags_counts_as_its_first_tag() {
+        let mut post = text_post("Il mio siero #a #b #c #adv #glowlab");
+        post.brands = vec!["Glow Lab".into()];
+        let fixture = fixture(post, &[(MatchMode::Phrase, "it", &["adv {brand}"])]);
+        let check = WithinHashtags { terms: vec![0], first: 3 };
+        let detection = check.run(&fixture.ctx()).expect("the pair starts at tag no. 4");
+        assert_eq!(fixture.flagged(&detection), "adv #glowlab");
+        assert!(WithinHashtags { first: 4, ..check }.run(&fixture.ctx()).is_none());
     }
 
     #[test]
