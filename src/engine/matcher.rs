@@ -399,15 +399,24 @@ impl Matcher {
     }
 }
 
-/// True when the match does not continue a word on either side.
+/// True when the match does not continue a word on either side. A hyphen
+/// between letters joins a compound: "ad" is not a word of "ad-free".
 fn word_bounded(text: &str, range: &Range<usize>) -> bool {
     let matched = &text[range.clone()];
     let starts_word = matched.chars().next().is_some_and(char::is_alphanumeric);
     let ends_word = matched.chars().next_back().is_some_and(char::is_alphanumeric);
-    let before_ok =
-        !starts_word || !text[..range.start].chars().next_back().is_some_and(char::is_alphanumeric);
-    let after_ok =
-        !ends_word || !text[range.end..].chars().next().is_some_and(char::is_alphanumeric);
+    let mut before = text[..range.start].chars().rev();
+    let before_ok = !starts_word
+        || match before.next() {
+            Some('-') => !before.next().is_some_and(char::is_alphanumeric),
+            previous => !previous.is_some_and(char::is_alphanumeric),
+        };
+    let mut after = text[range.end..].chars();
+    let after_ok = !ends_word
+        || match after.next() {
+            Some('-') => !after.next().is_some_and(char::is_alphanumeric),
+            next => !next.is_some_and(char::is_alphanumeric),
+        };
     before_ok && after_ok
 }
 
@@ -453,6 +462,9 @@ mod tests {
         let m = matcher(&[(MatchMode::Word, "ad"), (MatchMode::Phrase, "paid partnership")]);
         assert_eq!(hits(&m, "Ad: new serum", &[]), vec![(0, "Ad".into())]);
         assert!(hits(&m, "adorable bad", &[]).is_empty());
+        assert!(hits(&m, "finally ad-free, pre-ad and ad-hoc", &[]).is_empty(), "compounds");
+        assert_eq!(hits(&m, "Ad - new serum", &[]), vec![(0, "Ad".into())]);
+        assert_eq!(hits(&m, "new serum -ad", &[]), vec![(0, "ad".into())]);
         assert_eq!(
             hits(&m, "Paid\n  Partnership with x", &[]),
             vec![(1, "Paid\n  Partnership".into())]

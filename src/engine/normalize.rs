@@ -85,6 +85,19 @@ impl Normalized {
         };
         start..end
     }
+
+    /// The original text between the characters around a normalised range:
+    /// unlike [`Self::original_range`], it covers a whole whitespace run that
+    /// was folded into one space.
+    pub fn original_gap(&self, range: Range<usize>) -> Range<usize> {
+        let start = match range.start.checked_sub(1).and_then(|last| self.origin.get(last)) {
+            Some(&(_, end)) => end as usize,
+            None => 0,
+        };
+        let end =
+            self.origin.get(range.end).map_or(self.original_len, |&(start, _)| start as usize);
+        start..end.max(start)
+    }
 }
 
 fn to_u32(offset: usize) -> u32 {
@@ -105,6 +118,17 @@ mod tests {
         let normalized = Normalized::new(original);
         let at = normalized.text.find(needle).expect("needle in normalised text");
         original[normalized.original_range(at..at + needle.len())].to_string()
+    }
+
+    #[test]
+    fn a_gap_covers_the_whole_folded_whitespace_run() {
+        let original = "caption\n\n #ad";
+        let normalized = Normalized::new(original);
+        assert_eq!(normalized.text, "caption #ad");
+        assert_eq!(normalized.original_range(7..8), 7..8, "the folded space maps to one char");
+        assert_eq!(&original[normalized.original_gap(7..8)], "\n\n ");
+        assert_eq!(normalized.original_gap(0..0), 0..0);
+        assert_eq!(normalized.original_gap(11..11), original.len()..original.len());
     }
 
     #[test]

@@ -62,9 +62,14 @@ impl Tokens {
     }
 
     /// Start of the trailing run of hashtags and mentions: the tags after it
-    /// are separated by nothing but spaces, punctuation and emoji. `None` when
-    /// the text does not end in tags.
-    pub fn trailing_tags(&self, text: &str) -> Option<(usize, usize)> {
+    /// are separated by nothing but spaces, punctuation and emoji, and by no
+    /// gap that `ends_paragraph` (a blank line sets a tag apart from the
+    /// wall). `None` when the text does not end in tags.
+    pub fn trailing_tags(
+        &self,
+        text: &str,
+        ends_paragraph: impl Fn(Range<usize>) -> bool,
+    ) -> Option<(usize, usize)> {
         let mut tags: Vec<Range<usize>> = self
             .hashtags
             .iter()
@@ -76,7 +81,10 @@ impl Tokens {
         let mut count = 0;
         let mut after = text.len();
         for tag in tags.iter().rev() {
-            if text[tag.end..after].chars().any(char::is_alphanumeric) {
+            let gap = tag.end..after;
+            if text[gap.clone()].chars().any(char::is_alphanumeric)
+                || (after < text.len() && ends_paragraph(gap))
+            {
                 break;
             }
             cluster_start = Some(tag.start);
@@ -224,9 +232,9 @@ mod tests {
     fn trailing_tags_stop_at_words() {
         let text = "great serum, love it ✨ #skincare #glow @glowlab #ad";
         let tokens = Tokens::new(text);
-        let (start, count) = tokens.trailing_tags(text).unwrap();
+        let (start, count) = tokens.trailing_tags(text, |_| false).unwrap();
         assert_eq!(&text[start..start + 9], "#skincare");
         assert_eq!(count, 4);
-        assert_eq!(Tokens::new("#ad my words").trailing_tags("#ad my words"), None);
+        assert_eq!(Tokens::new("#ad my words").trailing_tags("#ad my words", |_| false), None);
     }
 }

@@ -27,7 +27,12 @@ impl NotBuried {
             text_hits.push(hit);
         }
         let scanned = ctx.scan.text();
-        let (cluster_start, tags) = scanned.tokens.trailing_tags(&scanned.normalized.text)?;
+        let normalized = &scanned.normalized;
+        let blank_line = |gap| {
+            let original = normalized.original_gap(gap);
+            ctx.post.text.get(original).is_some_and(|gap| gap.matches('\n').count() >= 2)
+        };
+        let (cluster_start, tags) = scanned.tokens.trailing_tags(&normalized.text, blank_line)?;
         if tags < self.min_tags as usize
             || text_hits.is_empty()
             || text_hits.iter().any(|hit| hit.range.start < cluster_start)
@@ -68,5 +73,10 @@ mod tests {
             "no disclosure at all"
         );
         assert!(run("Loving #ad this serum #skincare #glow #selfcare").is_none());
+        assert!(
+            run("New sneakers @stridelab\n\n#ad\n\n#running #sneakers #fitness").is_none(),
+            "a blank line sets the label apart from the tag wall"
+        );
+        assert!(run("New sneakers\n\n#running #sneakers\n#fitness #ad").is_some());
     }
 }
