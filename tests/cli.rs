@@ -310,3 +310,20 @@ fn the_example_house_pack_passes_its_own_examples_and_fills_the_brand_fix() {
     assert_eq!(record["verdict"], "warn");
     assert_eq!(record["findings"][0]["fix"]["replacement"], "#GiftedByGlowLab ");
 }
+
+#[test]
+fn a_sufficient_platform_label_proves_the_label_counts_and_takes_no_fail_examples() {
+    sponsorlint()
+        .args(["rules", "test", "tests/data/broken/sufficient-label.yaml"])
+        .assert()
+        .code(2)
+        .stderr(contains("sufficient-label.yaml:35:11"))
+        .stderr(contains("is still reported by: suff/missing-ad"))
+        .stdout(contains("3 passed, 1 failed (2 rules)"));
+    sponsorlint()
+        .args(["rules", "test", "tests/data/broken/sufficient-with-fail.yaml"])
+        .assert()
+        .code(2)
+        .stderr(contains("sufficient-with-fail.yaml:9:9"))
+        .stderr(contains("never fires"));
+}

@@ -387,7 +387,20 @@ impl Compiler {
             },
         });
         let check = Params { raw: &raw, pack_id, source, compiler: self }.build(problems);
-        if raw.examples.fail.is_empty() || raw.examples.pass.is_empty() {
+        // A `sufficient` platform label only makes the label count: the rule
+        // itself never fires, so it can have pass examples only.
+        let never_fires = matches!(
+            &check,
+            Some(Check::PlatformLabel(label)) if label.stance == Stance::Sufficient
+        );
+        if never_fires && !raw.examples.fail.is_empty() {
+            problems.add(
+                span_of(source, &raw.id),
+                format!("rule '{id}' has stance `sufficient`, never fires, and so cannot have fail examples"),
+                "fail examples of a rule that never fires",
+                Some("give pass examples: posts with the label and no caption disclosure".into()),
+            );
+        } else if raw.examples.pass.is_empty() || (raw.examples.fail.is_empty() && !never_fires) {
             problems.add(
                 span_of(source, &raw.id),
                 format!("rule '{id}' needs at least one pass and one fail example"),

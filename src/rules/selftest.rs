@@ -7,6 +7,8 @@ use super::error::Problems;
 use super::raw::RawExample;
 use super::{Example, PackError, Rule, RuleSet};
 use crate::engine::Engine;
+use crate::engine::checks::Check;
+use crate::engine::checks::platform_label::Stance;
 use crate::input::{Defaults, ReadContext, post_from_object};
 use crate::post::{Origin, Relationship};
 
@@ -88,6 +90,28 @@ fn check_example(
     let post = post_from_object(object, origin, &context)
         .map_err(|error| format!("example is not a valid post: {}", error.message))?;
     let checked = engine.check(post);
+    if let Check::PlatformLabel(label) = &rule.check
+        && label.stance == Stance::Sufficient
+    {
+        // The rule never fires; what it claims is that the label counts, so
+        // none of its pack's rules may report the labelled example.
+        let pack_rules: Vec<&str> = checked
+            .findings
+            .iter()
+            .filter(|finding| {
+                rules.rule(&finding.rule).is_some_and(|other| other.pack == rule.pack)
+            })
+            .map(|finding| finding.rule.as_str())
+            .collect();
+        return match pack_rules.is_empty() {
+            true => Ok(()),
+            false => Err(format!(
+                "pass example of '{}' (the label is sufficient) is still reported by: {}",
+                rule.id,
+                pack_rules.join(", ")
+            )),
+        };
+    }
     let own: Vec<_> = checked.findings.iter().filter(|finding| finding.rule == rule.id).collect();
     match (should_fire, own.first()) {
         (true, None) => {
