@@ -67,6 +67,20 @@ pub enum Category {
 }
 
 impl Category {
+    pub const ALL: [Category; 11] = [
+        Category::MissingDisclosure,
+        Category::AmbiguousDisclosure,
+        Category::DisclosureBelowFold,
+        Category::DisclosureBuried,
+        Category::WrongLanguage,
+        Category::MissingLabel,
+        Category::ProhibitedPromotion,
+        Category::VideoDisclosure,
+        Category::PlatformLabelOnly,
+        Category::UndisclosedCommercialSignals,
+        Category::ObfuscatedDisclosure,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Category::MissingDisclosure => "missing-disclosure",

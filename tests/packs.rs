@@ -100,3 +100,15 @@ fn the_eu_baseline_checks_members_without_a_pack_of_their_own() {
     assert!(french.iter().any(|finding| finding == "fr/missing-disclosure@FR"), "{french:?}");
     assert!(french.iter().all(|finding| !finding.starts_with("eu/")), "{french:?}");
 }
+
+#[test]
+fn docs_coverage_md_matches_the_packs() {
+    let rules = rules::load(true, &[]).expect("built-in packs compile");
+    let generated = rules::coverage::markdown(&rules);
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/coverage.md");
+    let written = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        written == generated,
+        "docs/coverage.md is out of date: run `cargo run -q -- rules coverage > docs/coverage.md`"
+    );
+}

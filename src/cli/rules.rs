@@ -29,6 +29,11 @@ pub enum RulesCommand {
         /// Pack files or folders to test
         paths: Vec<PathBuf>,
     },
+    /// Print the coverage table (markets × relationships × categories) in Markdown
+    Coverage {
+        #[command(flatten)]
+        packs: PackArgs,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -43,6 +48,10 @@ pub fn run(command: RulesCommand) -> u8 {
             list(country.as_deref(), platform, format, &packs)
         }
         RulesCommand::Test { paths } => test(&paths),
+        RulesCommand::Coverage { packs } => match load_rules(&packs) {
+            Ok(rules) => write_stdout(&crate::rules::coverage::markdown(&rules)),
+            Err(code) => code,
+        },
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod builtin;
 mod compile;
+pub mod coverage;
 mod error;
 pub mod raw;
 pub mod selftest;
