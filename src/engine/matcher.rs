@@ -401,23 +401,53 @@ impl Matcher {
 
 /// True when the match does not continue a word on either side. A hyphen
 /// between letters joins a compound: "ad" is not a word of "ad-free".
+/// Scripts written without spaces between words (Chinese, Japanese, Thai)
+/// or with particles glued on (Korean) have no boundary to check:
+/// 「広告です」 holds 広告 and 「광고입니다」 holds 광고.
 fn word_bounded(text: &str, range: &Range<usize>) -> bool {
     let matched = &text[range.clone()];
-    let starts_word = matched.chars().next().is_some_and(char::is_alphanumeric);
-    let ends_word = matched.chars().next_back().is_some_and(char::is_alphanumeric);
-    let mut before = text[..range.start].chars().rev();
-    let before_ok = !starts_word
-        || match before.next() {
-            Some('-') => !before.next().is_some_and(char::is_alphanumeric),
-            previous => !previous.is_some_and(char::is_alphanumeric),
-        };
-    let mut after = text[range.end..].chars();
-    let after_ok = !ends_word
-        || match after.next() {
-            Some('-') => !after.next().is_some_and(char::is_alphanumeric),
-            next => !next.is_some_and(char::is_alphanumeric),
-        };
-    before_ok && after_ok
+    let first = matched.chars().next();
+    let last = matched.chars().next_back();
+    let before = || text[..range.start].chars().rev();
+    let after = || text[range.end..].chars();
+    !continues_word(first, before().next())
+        && !continues_word(last, after().next())
+        && !joined_by_hyphen(first, before())
+        && !joined_by_hyphen(last, after())
+}
+
+/// Whether two adjacent characters belong to one word.
+fn continues_word(edge: Option<char>, neighbour: Option<char>) -> bool {
+    match (edge, neighbour) {
+        (Some(edge), Some(neighbour)) => {
+            edge.is_alphanumeric()
+                && neighbour.is_alphanumeric()
+                && !is_unspaced_script(edge)
+                && !is_unspaced_script(neighbour)
+        }
+        _ => false,
+    }
+}
+
+/// `edge` is followed (or preceded) by a hyphen and a letter of one word.
+fn joined_by_hyphen(edge: Option<char>, mut beyond: impl Iterator<Item = char>) -> bool {
+    beyond.next() == Some('-') && continues_word(edge, beyond.next())
+}
+
+/// Han, kana, Hangul and Thai: words are not separated by spaces.
+fn is_unspaced_script(c: char) -> bool {
+    matches!(c,
+        '\u{0E00}'..='\u{0E7F}'   // Thai
+        | '\u{1100}'..='\u{11FF}' // Hangul jamo
+        | '\u{3040}'..='\u{30FF}' // hiragana, katakana
+        | '\u{3130}'..='\u{318F}' // Hangul compatibility jamo
+        | '\u{31F0}'..='\u{31FF}' // katakana extensions
+        | '\u{3400}'..='\u{4DBF}' // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}' // CJK unified ideographs
+        | '\u{AC00}'..='\u{D7FF}' // Hangul syllables and jamo extended B
+        | '\u{F900}'..='\u{FAFF}' // CJK compatibility ideographs
+        | '\u{FF66}'..='\u{FF9F}' // half-width katakana
+        | '\u{20000}'..='\u{2FFFF}')
 }
 
 #[cfg(test)]
@@ -470,6 +500,19 @@ mod tests {
             vec![(1, "Paid\n  Partnership".into())]
         );
         assert!(hits(&m, "see https://x.com/ad/page", &[]).is_empty(), "not inside links");
+    }
+
+    #[test]
+    fn words_need_no_boundary_in_scripts_written_without_spaces() {
+        let m = matcher(&[
+            (MatchMode::Word, "広告"),
+            (MatchMode::Word, "pr"),
+            (MatchMode::Word, "광고"),
+        ]);
+        assert_eq!(hits(&m, "【広告です】新しい美容液", &[]), vec![(0, "広告".into())]);
+        assert_eq!(hits(&m, "PR案件です", &[]), vec![(1, "PR".into())]);
+        assert_eq!(hits(&m, "광고입니다 오늘 소개할 제품", &[]), vec![(2, "광고".into())]);
+        assert!(hits(&m, "april prices", &[]).is_empty(), "Latin words keep their boundaries");
     }
 
     #[test]

@@ -45,11 +45,12 @@ impl Normalized {
                 out.push_str(" ", start, end);
                 continue;
             }
-            // A base character and the combining marks after it normalise
-            // together, so "e" + U+0301 composes to "é".
+            // A base character and the marks after it normalise together, so
+            // "e" + U+0301 composes to "é", half-width ﾌﾟ to プ and
+            // decomposed Hangul (as macOS pastes it) to 광.
             let mut end = start + c.len_utf8();
             while let Some(&(next, mark)) = chars.peek() {
-                if !is_combining_mark(mark) {
+                if !composes_with_previous(mark) {
                     break;
                 }
                 end = next + mark.len_utf8();
@@ -100,6 +101,15 @@ impl Normalized {
     }
 }
 
+/// Characters that NFKC merges into the character before them.
+fn composes_with_previous(c: char) -> bool {
+    is_combining_mark(c)
+        || matches!(c,
+            '\u{FF9E}' | '\u{FF9F}'      // half-width katakana voicing marks
+            | '\u{1160}'..='\u{11FF}'    // Hangul medial vowels and final consonants
+            | '\u{D7B0}'..='\u{D7FF}')
+}
+
 fn to_u32(offset: usize) -> u32 {
     // Posts are far below 4 GiB; saturate rather than panic on absurd input.
     u32::try_from(offset).unwrap_or(u32::MAX)
@@ -118,6 +128,14 @@ mod tests {
         let normalized = Normalized::new(original);
         let at = normalized.text.find(needle).expect("needle in normalised text");
         original[normalized.original_range(at..at + needle.len())].to_string()
+    }
+
+    #[test]
+    fn half_width_kana_and_decomposed_hangul_compose() {
+        assert_eq!(Normalized::new("ﾌﾟﾛﾓｰｼｮﾝ").text, "プロモーション");
+        let decomposed: String = "광고".nfd().collect();
+        assert_ne!(decomposed, "광고");
+        assert_eq!(Normalized::new(&decomposed).text, "광고");
     }
 
     #[test]

@@ -48,8 +48,8 @@ impl WithinFold {
             return None;
         }
         let shown = match fold.lines {
-            Some(lines) => format!("about {} characters and {lines} lines", fold.graphemes),
-            None => format!("about {} characters", fold.graphemes),
+            Some(lines) => format!("{} characters and {lines} lines", fold.graphemes),
+            None => format!("{} characters", fold.graphemes),
         };
         let position = if fits_graphemes {
             format!("it is on line {}", line + 1)
@@ -61,7 +61,11 @@ impl WithinFold {
             Some(basis) => format!("by a {} figure, ", basis.replace('-', " ")),
             None => String::new(),
         };
-        let note = format!("{position}; {basis}the feed shows {shown} before \"… more\"");
+        let note = match &self.fold {
+            // The rule's own limit (IN: the first two lines), not the feed's.
+            Some(_) => format!("{position}; it must be within the first {shown}"),
+            None => format!("{position}; {basis}the feed shows about {shown} before \"… more\""),
+        };
         Some(Detection { span: first.span(), related: Vec::new(), note: Some(note) })
     }
 }
@@ -109,6 +113,25 @@ mod tests {
         let detection = run(text_post("one\ntwo\nthree #ad"), facts(125, Some(2))).unwrap();
         assert!(detection.note.unwrap().contains("line 3"));
         assert!(run(text_post("one\ntwo #ad"), facts(125, Some(2))).is_none());
+    }
+
+    #[test]
+    fn a_rule_fold_overrides_the_platform_and_says_it_is_the_rule_limit() {
+        let mut fixture =
+            fixture(text_post("one\ntwo\nthree #ad"), &[(MatchMode::Hashtag, "en", &["#ad"])]);
+        fixture.platform = Some(facts(400, None));
+        let rule_fold = Fold { graphemes: 125, lines: Some(2), basis: None };
+        let check = WithinFold { terms: vec![0], fold: Some(rule_fold) };
+        let note = check.run(&fixture.ctx()).unwrap().note.unwrap();
+        assert_eq!(note, "it is on line 3; it must be within the first 125 characters and 2 lines");
+        let note = run(text_post(&format!("{} #ad", "x".repeat(20))), facts(10, None))
+            .unwrap()
+            .note
+            .unwrap();
+        assert_eq!(
+            note,
+            "it starts at character 22; the feed shows about 10 characters before \"… more\""
+        );
     }
 
     #[test]
