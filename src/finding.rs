@@ -225,7 +225,9 @@ impl CheckedPost {
 /// A record that could not be read as a post.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordError {
-    pub origin: Origin,
+    /// Boxed: origins are large and errors are rare, so `Result<Post,
+    /// RecordError>` stays small.
+    pub origin: Box<Origin>,
     /// The post id, when the record got far enough to have one.
     pub id: Option<String>,
     pub message: String,

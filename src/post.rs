@@ -11,9 +11,16 @@ use serde::Serialize;
 pub struct Origin {
     /// File path as given on the command line (or `-` for stdin).
     pub path: String,
-    /// 1-based line of the record (JSONL) or of the text (txt/md).
+    /// Sheet of a spreadsheet (XLSX/ODS) the row is on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// 1-based line of the record (JSONL), of the text (txt/md), or the row
+    /// of a CSV file or sheet.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
+    /// 1-based column of the text cell (CSV, sheets).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u64>,
     /// 0-based index of the post in a JSON array.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<usize>,
@@ -26,6 +33,9 @@ pub struct Origin {
 impl fmt::Display for Origin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.path)?;
+        if let Some(sheet) = &self.sheet {
+            write!(f, "[{sheet}]")?;
+        }
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
         }

@@ -40,7 +40,7 @@ pub(super) fn build<K: AsRef<str>>(
     match first_error {
         None => Ok(fields.finish(&ctx.defaults)),
         Some(message) => {
-            Err(RecordError { origin: fields.post.origin, id: fields.post.id, message })
+            Err(RecordError { origin: Box::new(fields.post.origin), id: fields.post.id, message })
         }
     }
 }

@@ -52,7 +52,7 @@ pub(super) fn read(text: &str, path: String, ctx: &ReadContext) -> Record {
         }
     }
     let body = &text[offset..];
-    let origin = Origin { path, line: Some(line), text_offset: Some(offset), index: None };
+    let origin = Origin { path, line: Some(line), text_offset: Some(offset), ..Origin::default() };
     let mut post = fields::post_from_object(front, origin, ctx)?;
     if body.trim().is_empty() && !post.text.is_empty() {
         // The text came from a front matter key; the body holds none of it.

@@ -274,7 +274,7 @@ fn one<'a>(error: RecordError) -> Records<'a> {
 }
 
 fn record_error(origin: Origin, message: String) -> RecordError {
-    RecordError { origin, id: None, message }
+    RecordError { origin: Box::new(origin), id: None, message }
 }
 
 /// An error about a whole file or stream rather than one of its records.

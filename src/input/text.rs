@@ -23,7 +23,12 @@ mod tests {
         assert_eq!(post.text, "Loving my new #ad shoes\n");
         assert_eq!(
             post.origin,
-            Origin { path: "a.txt".into(), line: Some(1), index: None, text_offset: Some(0) }
+            Origin {
+                path: "a.txt".into(),
+                line: Some(1),
+                text_offset: Some(0),
+                ..Origin::default()
+            }
         );
     }
 

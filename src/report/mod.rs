@@ -226,7 +226,11 @@ mod tests {
         };
 
         let unreadable = RecordError {
-            origin: Origin { path: "posts.jsonl".into(), line: Some(18), ..Origin::default() },
+            origin: Box::new(Origin {
+                path: "posts.jsonl".into(),
+                line: Some(18),
+                ..Origin::default()
+            }),
             id: Some("p18".into()),
             message: "unknown relationship 'payed'; expected one of: paid, gifted".into(),
         };
