@@ -1,3 +1,4 @@
+pub mod batch;
 pub mod cli;
 pub mod engine;
 pub mod finding;

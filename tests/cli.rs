@@ -327,3 +327,35 @@ fn a_sufficient_platform_label_proves_the_label_counts_and_takes_no_fail_example
         .stderr(contains("sufficient-with-fail.yaml:9:9"))
         .stderr(contains("never fires"));
 }
+
+#[test]
+fn output_order_is_the_same_with_one_or_two_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.jsonl");
+    // Enough posts for several chunks, with failing, passing and broken ones.
+    let lines: Vec<String> = (0..2500)
+        .map(|index| match index % 5 {
+            0 => format!("{{\"id\":\"p{index}\",\"text\":\"#ad serum {index}\"}}"),
+            1 => format!("{{\"id\":\"p{index}\",\"text\":\"serum {index} #sp\"}}"),
+            2 => "{not json".to_string(),
+            _ => format!("{{\"id\":\"p{index}\",\"text\":\"serum {index}\",\"country\":\"FR\"}}"),
+        })
+        .collect();
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    let run = |jobs: &str| {
+        let output =
+            stdout_with_code(
+                sponsorlint()
+                    .args(["check", "--format", "jsonl", "--relationship", "paid"])
+                    .args(["--country", "GB", "--jobs", jobs, path.to_str().unwrap()]),
+                2,
+            );
+        jsonl_records(&output)
+    };
+    let sequential = run("1");
+    assert_eq!(sequential.len(), 2500);
+    for (index, record) in sequential.iter().enumerate() {
+        assert_eq!(record["origin"]["line"], index + 1, "record {index} out of order");
+    }
+    assert_eq!(run("2"), sequential);
+}

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{EXIT_ERROR, EXIT_FINDINGS, PackArgs, load_rules};
+use crate::batch::{Jobs, check_records};
 use crate::engine::Engine;
 use crate::finding::{Checked, Severity};
 use crate::input::{Defaults, InputFormat, ReadContext, read_inputs};
@@ -51,6 +52,9 @@ pub struct CheckArgs {
     /// Never show a progress bar
     #[arg(long)]
     pub no_progress: bool,
+    /// Threads that check posts (0 = one per core); output order is kept
+    #[arg(long, short, default_value_t = 0, value_name = "N")]
+    pub jobs: usize,
     /// Also say which files were skipped and why
     #[arg(long, short)]
     pub verbose: bool,
@@ -112,18 +116,16 @@ pub fn run(args: CheckArgs) -> u8 {
             eprintln!("note: {note}");
         }
     };
-    for record in read_inputs(&args.paths, args.input_format, &context, &mut on_note) {
-        let checked = match record {
-            Ok(post) => Checked::Post(Box::new(engine.check(post))),
-            Err(error) => Checked::Error(error),
-        };
+    let records = read_inputs(&args.paths, args.input_format, &context, &mut on_note);
+    let checked_all = check_records(&engine, records, Jobs::new(args.jobs), |checked| {
         if let Checked::Post(post) = &checked {
             worst = worst.max(post.findings.iter().map(|finding| finding.severity).max());
         }
         summary.add(&checked);
-        if let Err(error) = report.record(&checked) {
-            return super::output_failed(&error);
-        }
+        report.record(&checked)
+    });
+    if let Err(error) = checked_all {
+        return super::output_failed(&error);
     }
     if let Err(error) = report.finish(&summary) {
         return super::output_failed(&error);

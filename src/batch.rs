@@ -1,0 +1,126 @@
+//! Checking a stream of records in parallel while keeping input order and
+//! bounded memory: records are pulled in chunks, each chunk is checked on a
+//! rayon pool, and results are handed on in the order they were read.
+
+use rayon::prelude::*;
+
+use crate::engine::Engine;
+use crate::finding::{Checked, RecordError};
+use crate::post::Post;
+
+/// Records pulled from the input and checked together. Large enough to keep
+/// every core busy, small enough that a million-post file never sits in
+/// memory (a chunk of typical posts is well under a megabyte).
+pub const CHUNK: usize = 1024;
+
+/// How many threads check posts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Jobs(usize);
+
+impl Jobs {
+    /// `0` means one per core.
+    pub fn new(requested: usize) -> Jobs {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        Jobs(if requested == 0 { cores } else { requested })
+    }
+
+    pub fn get(self) -> usize {
+        self.0
+    }
+}
+
+/// Checks every record and passes each result to `emit`, in input order.
+/// Stops early, returning the error, when `emit` fails (e.g. a closed pipe).
+pub fn check_records<E>(
+    engine: &Engine,
+    records: impl Iterator<Item = Result<Post, RecordError>>,
+    jobs: Jobs,
+    mut emit: impl FnMut(Checked) -> Result<(), E>,
+) -> Result<(), E> {
+    let check = |record: Result<Post, RecordError>| match record {
+        Ok(post) => Checked::Post(Box::new(engine.check(post))),
+        Err(error) => Checked::Error(error),
+    };
+    if jobs.get() <= 1 {
+        return records.map(check).try_for_each(emit);
+    }
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.get()).build();
+    let Ok(pool) = pool else {
+        // No threads to be had: checking in this thread is still correct.
+        return records.map(check).try_for_each(emit);
+    };
+    let mut records = records.peekable();
+    let mut chunk: Vec<Result<Post, RecordError>> = Vec::with_capacity(CHUNK);
+    while records.peek().is_some() {
+        chunk.extend(records.by_ref().take(CHUNK));
+        // `collect` on an indexed parallel iterator keeps the input order.
+        let checked: Vec<Checked> = pool.install(|| chunk.par_drain(..).map(check).collect());
+        checked.into_iter().try_for_each(&mut emit)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::post::Relationship;
+    use crate::rules;
+
+    fn records(count: usize) -> Vec<Result<Post, RecordError>> {
+        (0..count)
+            .map(|index| {
+                if index % 7 == 3 {
+                    return Err(RecordError {
+                        origin: Box::default(),
+                        id: Some(format!("bad-{index}")),
+                        message: "unreadable".into(),
+                    });
+                }
+                let text = if index % 2 == 0 { "#ad new serum" } else { "new serum" };
+                let mut post = Post::from_text(Default::default(), text);
+                post.id = Some(format!("p{index}"));
+                post.relationship = Relationship::Paid;
+                post.markets = vec![crate::post::Market::parse("GB").unwrap()];
+                Ok(post)
+            })
+            .collect()
+    }
+
+    fn run(jobs: usize, count: usize) -> Vec<(String, usize)> {
+        let engine = Engine::new(rules::load(true, &[]).unwrap());
+        let mut out = Vec::new();
+        check_records(&engine, records(count).into_iter(), Jobs::new(jobs), |checked| {
+            out.push(match checked {
+                Checked::Post(post) => (post.post.id.clone().unwrap(), post.findings.len()),
+                Checked::Error(error) => (error.id.unwrap(), usize::MAX),
+            });
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn results_keep_input_order_whatever_the_number_of_jobs() {
+        // More than two chunks, so ordering across chunks is exercised too.
+        let count = 2 * CHUNK + 17;
+        let sequential = run(1, count);
+        assert_eq!(sequential.len(), count);
+        assert_eq!(sequential[3].0, "bad-3");
+        assert_eq!(sequential[count - 1].0, format!("p{}", count - 1));
+        assert_eq!(run(2, count), sequential);
+        assert_eq!(run(3, count), sequential);
+    }
+
+    #[test]
+    fn a_failing_emit_stops_the_run() {
+        let engine = Engine::new(rules::load(true, &[]).unwrap());
+        let mut seen = 0;
+        let result = check_records(&engine, records(3 * CHUNK).into_iter(), Jobs::new(2), |_| {
+            seen += 1;
+            if seen == 10 { Err("closed") } else { Ok(()) }
+        });
+        assert_eq!(result, Err("closed"));
+        assert_eq!(seen, 10);
+    }
+}
