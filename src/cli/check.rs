@@ -6,11 +6,12 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::progress::Progress;
 use super::{EXIT_ERROR, EXIT_FINDINGS, PackArgs, load_rules};
 use crate::batch::{Jobs, check_records};
 use crate::engine::Engine;
 use crate::finding::{Checked, Severity};
-use crate::input::{Defaults, InputFormat, ReadContext, read_inputs};
+use crate::input::{Defaults, InputFormat, ReadContext, input_sizes, read_inputs};
 use crate::post::{Media, Platform, Relationship};
 use crate::report::{Format, HumanOptions, Summary, reporter};
 
@@ -116,14 +117,21 @@ pub fn run(args: CheckArgs) -> u8 {
             eprintln!("note: {note}");
         }
     };
+    let mut progress = Progress::new(!args.quiet && !args.no_progress, || input_sizes(&args.paths));
     let records = read_inputs(&args.paths, args.input_format, &context, &mut on_note);
     let checked_all = check_records(&engine, records, Jobs::new(args.jobs), |checked| {
+        if let Some(progress) = &mut progress {
+            progress.advance(&checked);
+        }
         if let Checked::Post(post) = &checked {
             worst = worst.max(post.findings.iter().map(|finding| finding.severity).max());
         }
         summary.add(&checked);
         report.record(&checked)
     });
+    if let Some(progress) = progress {
+        progress.finish();
+    }
     if let Err(error) = checked_all {
         return super::output_failed(&error);
     }

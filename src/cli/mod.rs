@@ -2,6 +2,7 @@
 
 mod check;
 mod explain;
+mod progress;
 mod rules;
 
 use std::path::PathBuf;

@@ -185,6 +185,30 @@ fn visible(entry: &DirEntry) -> bool {
         || !(name.starts_with(b".") || (name == b"target" && entry.file_type().is_dir()))
 }
 
+/// The files [`read_inputs`] will read and their sizes, as their origins
+/// will name them, for progress estimates. `None` when stdin is among the
+/// inputs (its size is unknown).
+pub fn input_sizes(paths: &[PathBuf]) -> Option<Vec<(String, u64)>> {
+    let mut sizes = Vec::new();
+    let size = |path: &Path| std::fs::metadata(path).map_or(0, |meta| meta.len());
+    for path in paths {
+        if path.as_os_str() == "-" {
+            return None;
+        }
+        if !path.is_dir() {
+            sizes.push((path.display().to_string(), size(path)));
+            continue;
+        }
+        let filter: fn(&DirEntry) -> bool = visible;
+        for entry in WalkDir::new(path).into_iter().filter_entry(filter).flatten() {
+            if entry.file_type().is_file() && InputFormat::from_path(entry.path()).is_some() {
+                sizes.push((entry.path().display().to_string(), size(entry.path())));
+            }
+        }
+    }
+    Some(sizes)
+}
+
 fn open<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext) -> Records<'a> {
     let display = path.display().to_string();
     match File::open(path) {
