@@ -359,17 +359,3 @@ fn output_order_is_the_same_with_one_or_two_jobs() {
     }
     assert_eq!(run("2"), sequential);
 }
-
-#[test]
-fn no_progress_bar_when_stderr_is_not_a_terminal() {
-    let lines: String = (0..3000)
-        .map(|index| format!("{{\"id\":\"p{index}\",\"text\":\"#ad serum\"}}\n"))
-        .collect();
-    let assert = sponsorlint()
-        .args(["check", "-", "--input-format", "jsonl", "--format", "jsonl"])
-        .args(house())
-        .write_stdin(lines)
-        .assert()
-        .code(0);
-    assert!(assert.get_output().stderr.is_empty(), "stderr is not a terminal: nothing on it");
-}

@@ -90,3 +90,24 @@ impl Progress {
 fn style(template: &str) -> ProgressStyle {
     ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn never_on_a_non_terminal_or_when_disabled() {
+        // Test runners capture stderr, so it is not a terminal here.
+        assert!(!std::io::stderr().is_terminal());
+        let mut asked = false;
+        assert!(
+            Progress::new(true, || {
+                asked = true;
+                None
+            })
+            .is_none()
+        );
+        assert!(!asked, "input sizes are not even computed");
+        assert!(Progress::new(false, || None).is_none());
+    }
+}
