@@ -359,3 +359,21 @@ fn output_order_is_the_same_with_one_or_two_jobs() {
     }
     assert_eq!(run("2"), sequential);
 }
+
+#[test]
+fn completions_and_man_pages_come_from_the_clap_definitions() {
+    let bash = stdout_with_code(sponsorlint().args(["completions", "bash"]), 0);
+    let bash = String::from_utf8_lossy(&bash);
+    assert!(bash.contains("_sponsorlint()") && bash.contains("--fail-on"), "{bash}");
+    let fish = stdout_with_code(sponsorlint().args(["completions", "fish"]), 0);
+    assert!(String::from_utf8_lossy(&fish).contains("complete -c sponsorlint"));
+    sponsorlint().args(["completions", "tcsh"]).assert().code(2).stderr(contains("bash"));
+
+    let page = stdout_with_code(sponsorlint().arg("man"), 0);
+    let page = String::from_utf8_lossy(&page);
+    assert!(page.contains(".TH sponsorlint 1") && page.contains("check"), "{page}");
+    let dir = tempfile::tempdir().unwrap();
+    sponsorlint().args(["man", "--out"]).arg(dir.path()).assert().code(0);
+    let check_page = std::fs::read_to_string(dir.path().join("sponsorlint-check.1")).unwrap();
+    assert!(check_page.contains("fail\\-on"), "{check_page}");
+}

@@ -2,6 +2,7 @@
 
 mod check;
 mod explain;
+mod generate;
 mod progress;
 mod rules;
 
@@ -33,6 +34,17 @@ pub enum Command {
         #[command(flatten)]
         packs: PackArgs,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions {
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page, or write one page per subcommand into a folder
+    Man {
+        /// Folder to write sponsorlint.1, sponsorlint-check.1, … into
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Which rule packs to load.
@@ -55,6 +67,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Rules(command) => rules::run(command),
         Command::Explain { rule, packs } => explain::run(&rule, &packs),
+        Command::Completions { shell } => generate::completions(shell),
+        Command::Man { out } => generate::man(out.as_deref()),
     };
     ExitCode::from(code)
 }
