@@ -377,3 +377,42 @@ fn completions_and_man_pages_come_from_the_clap_definitions() {
     let check_page = std::fs::read_to_string(dir.path().join("sponsorlint-check.1")).unwrap();
     assert!(check_page.contains("fail\\-on"), "{check_page}");
 }
+
+/// The flags a shipped integration passes to `sponsorlint check`.
+fn check_flags_in(script: &str) -> Vec<String> {
+    script
+        .lines()
+        .filter(|line| line.contains("check"))
+        .flat_map(|line| line.split_whitespace())
+        .filter(|word| word.starts_with("--"))
+        .map(|word| word.trim_matches('"').to_string())
+        .collect()
+}
+
+#[test]
+fn the_github_action_and_pre_commit_hook_use_real_flags() {
+    let help = stdout_with_code(sponsorlint().args(["check", "--help"]), 0);
+    let help = String::from_utf8_lossy(&help).to_string();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let action: serde_json::Value =
+        serde_saphyr::from_str(&std::fs::read_to_string(format!("{root}/action.yml")).unwrap())
+            .unwrap();
+    let scripts: Vec<&str> = action["runs"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|step| step["run"].as_str())
+        .collect();
+    let hooks: serde_json::Value = serde_saphyr::from_str(
+        &std::fs::read_to_string(format!("{root}/.pre-commit-hooks.yaml")).unwrap(),
+    )
+    .unwrap();
+    let entry = hooks[0]["entry"].as_str().unwrap();
+    assert!(entry.starts_with("sponsorlint check"), "{entry}");
+    let flags: Vec<String> =
+        scripts.iter().copied().chain([entry]).flat_map(check_flags_in).collect();
+    assert!(flags.contains(&"--format".to_string()), "{flags:?}");
+    for flag in flags {
+        assert!(help.contains(&flag), "{flag} is not a flag of `sponsorlint check`");
+    }
+}
