@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use super::location;
+use super::location::{self, Region};
 use super::{Reporter, Summary};
 use crate::finding::{Checked, CheckedPost, Finding, RecordError, Severity, Verdict};
 use crate::post::Origin;
@@ -98,7 +98,11 @@ impl JunitReporter {
                 Some(element("failure", &summary_of(&errors), Some(kind), &details))
             }
             Verdict::Warn => {
-                let warnings: Vec<&Finding> = checked.findings.iter().collect();
+                let warnings: Vec<&Finding> = checked
+                    .findings
+                    .iter()
+                    .filter(|finding| finding.severity == Severity::Warning)
+                    .collect();
                 Some(element("skipped", &summary_of(&warnings), None, &details))
             }
             // A pass may still carry notes (info findings): kept as output.
@@ -117,7 +121,8 @@ impl JunitReporter {
     }
 
     fn error(&mut self, error: &RecordError) {
-        let message = format!("{}: {}", error.origin, error.message);
+        let place = place(&error.origin, &self.display_path(&error.origin));
+        let message = format!("{place}: {}", error.message);
         let outcome = element("error", &error.message, Some("unreadable-record"), &message);
         let counts = Counts { tests: 1, errors: 1, ..Counts::default() };
         self.case(&error.origin, error.id.as_deref(), Some(outcome), counts);
@@ -125,8 +130,8 @@ impl JunitReporter {
 
     /// Appends one `<testcase>`, named by the post id or else its origin.
     fn case(&mut self, origin: &Origin, id: Option<&str>, outcome: Option<String>, counts: Counts) {
-        let name = id.map_or_else(|| origin.to_string(), str::to_owned);
         let suite = self.suite(origin);
+        let name = id.map_or_else(|| place(origin, &suite.name), str::to_owned);
         let mut tag = format!(
             "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\"",
             escape(&name, true),
@@ -175,6 +180,13 @@ impl Reporter for JunitReporter {
     }
 }
 
+/// The origin as displayed (`posts.jsonl:3`, `posts.json[2]`,
+/// `calendar.xlsx[Sheet1]:5`) with its path as shown in the report.
+fn place(origin: &Origin, path: &str) -> String {
+    // Display starts with the path; what follows says where in the file.
+    format!("{path}{}", &origin.to_string()[origin.path.len()..])
+}
+
 /// `<failure message="…" type="…">text</failure>` and the like.
 fn element(name: &str, message: &str, kind: Option<&str>, text: &str) -> String {
     let kind = kind.map(|kind| format!(" type=\"{}\"", escape(kind, true))).unwrap_or_default();
@@ -201,21 +213,14 @@ fn details(checked: &CheckedPost, path: &str) -> String {
         if let Some(market) = finding.market {
             let _ = write!(text, " ({market})");
         }
-        let _ = write!(text, " at {path}");
-        match location::region(&checked.post, finding.span) {
-            Some(region) => {
-                let _ = write!(text, ":{}", region.start_line);
-                if let Some((column, _)) = region.columns {
-                    let _ = write!(text, ":{column}");
-                }
+        let at = match location::region(&checked.post, finding.span) {
+            Some(Region { start_line, columns: Some((column, _)), .. }) => {
+                format!("{path}:{start_line}:{column}")
             }
-            // No line in the file: what the origin says after its path
-            // (`[3]` in a JSON array, `[Sheet1]:5` in a spreadsheet).
-            None => {
-                let origin = &checked.post.origin;
-                text.push_str(&origin.to_string()[origin.path.len()..]);
-            }
-        }
+            Some(region) => format!("{path}:{}", region.start_line),
+            None => place(&checked.post.origin, path),
+        };
+        let _ = write!(text, " at {at}");
         let _ = writeln!(text, "\n  {}", finding.message);
         if !finding.help.is_empty() {
             let _ = writeln!(text, "  {}", finding.help);

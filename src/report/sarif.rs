@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use super::location::{self, COLUMN_KIND, Region};
 use super::{Reporter, RuleCatalogue, RuleInfo, Summary, message_and_help};
-use crate::finding::{Checked, CheckedPost, Finding, RecordError, Severity};
+use crate::finding::{Checked, CheckedPost, Field, Finding, RecordError, Severity};
 use crate::fingerprint::finding_fingerprint;
 use crate::post::Origin;
 
@@ -70,9 +70,14 @@ impl SarifReporter {
         self.rules.len() - 1
     }
 
-    /// A `physicalLocation` object for a file and an optional region;
-    /// `None` for stdin, which has no artifact to point at.
-    fn physical_location(&self, origin: &Origin, region: Option<Region>) -> Option<Value> {
+    /// A `physicalLocation` object for a file and a region, or else a byte
+    /// offset; `None` for stdin, which has no artifact to point at.
+    fn physical_location(
+        &self,
+        origin: &Origin,
+        region: Option<Region>,
+        byte_offset: Option<usize>,
+    ) -> Option<Value> {
         let path = location::relative_path(&origin.path, self.base_dir.as_deref())?;
         let uri = location::uri(&path);
         let mut artifact = json!({ "uri": uri });
@@ -82,9 +87,7 @@ impl SarifReporter {
         let mut physical = json!({ "artifactLocation": artifact });
         if let Some(region) = region {
             physical["region"] = region_json(region);
-        } else if let Some(offset) = origin.text_offset {
-            // No line known (an element of a JSON array): the byte offset
-            // of the post's text, which the reader does know.
+        } else if let Some(offset) = byte_offset {
             physical["region"] = json!({ "byteOffset": offset });
         }
         Some(physical)
@@ -100,14 +103,17 @@ impl SarifReporter {
             "message": { "text": message_and_help(&finding.message, &finding.help) },
             "partialFingerprints": { FINGERPRINT_KEY: finding_fingerprint(post, finding) },
         });
-        if let Some(physical) = self.physical_location(&post.origin, primary) {
+        // Without a line (an element of a JSON array), a finding in the
+        // text can still point at where the text starts in the file.
+        let text_offset = post.origin.text_offset.filter(|_| finding.span.field == Field::Text);
+        if let Some(physical) = self.physical_location(&post.origin, primary, text_offset) {
             result["locations"] = json!([{ "physicalLocation": physical }]);
             let related: Vec<Value> = finding
                 .related
                 .iter()
                 .filter_map(|span| location::region(post, *span))
                 .filter(|region| Some(*region) != primary)
-                .filter_map(|region| self.physical_location(&post.origin, Some(region)))
+                .filter_map(|region| self.physical_location(&post.origin, Some(region), None))
                 .enumerate()
                 .map(|(id, physical)| {
                     json!({
@@ -131,7 +137,7 @@ impl SarifReporter {
         }
         // Names the post where the region cannot (`posts.json[3]`).
         properties.insert("origin".into(), json!(post.origin.to_string()));
-        if finding.span.field != crate::finding::Field::Text {
+        if finding.span.field != Field::Text {
             properties.insert("field".into(), json!(finding.span.field));
         }
         result["properties"] = Value::Object(properties);
@@ -145,7 +151,7 @@ impl SarifReporter {
             "descriptor": { "id": "unreadable-record" },
         });
         let region = location::record_region(&error.origin);
-        if let Some(physical) = self.physical_location(&error.origin, region) {
+        if let Some(physical) = self.physical_location(&error.origin, region, None) {
             notification["locations"] = json!([{ "physicalLocation": physical }]);
         }
         if let Some(id) = &error.id {
@@ -240,17 +246,19 @@ fn region_json(region: Region) -> Value {
 /// A `reportingDescriptor` for a rule of the catalogue.
 fn descriptor(rule: &RuleInfo) -> Value {
     let source = match (rule.source_title.is_empty(), rule.source_url.is_empty()) {
-        (false, false) => format!("\nSource: {} ({})", rule.source_title, rule.source_url),
-        (true, false) => format!("\nSource: {}", rule.source_url),
-        (false, true) => format!("\nSource: {}", rule.source_title),
+        (false, false) => format!("Source: {} ({})", rule.source_title, rule.source_url),
+        (true, false) => format!("Source: {}", rule.source_url),
+        (false, true) => format!("Source: {}", rule.source_title),
         (true, true) => String::new(),
     };
+    let help: Vec<&str> =
+        [rule.help.as_str(), &source].into_iter().filter(|part| !part.is_empty()).collect();
     let mut descriptor = json!({
         "id": rule.id,
         "name": rule.id,
         "shortDescription": { "text": rule.message },
         "fullDescription": { "text": message_and_help(&rule.message, &rule.help) },
-        "help": { "text": format!("{}{source}", rule.help) },
+        "help": { "text": help.join("\n") },
         "defaultConfiguration": { "level": level(rule.severity) },
         "properties": {
             "category": rule.category,
