@@ -13,7 +13,10 @@ use crate::engine::Engine;
 use crate::finding::{Checked, Severity};
 use crate::input::{Defaults, InputFormat, ReadContext, input_sizes, read_inputs};
 use crate::post::{Media, Platform, Relationship};
-use crate::report::{Format, HumanOptions, Summary, reporter};
+use crate::report::{
+    Format, HumanOptions, ReportOptions, RuleCatalogue, RuleInfo, Summary, reporter,
+};
+use crate::rules::{Rule, RuleSet, Status};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -47,9 +50,12 @@ pub struct CheckArgs {
     /// Input format, overriding the file extension (needed for some stdin)
     #[arg(long, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
-    /// Print only the summary (human format)
+    /// Print only the summary line (human format)
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also list passing posts (csv format: a row with severity `pass`)
+    #[arg(long)]
+    pub all: bool,
     /// Never show a progress bar
     #[arg(long)]
     pub no_progress: bool,
@@ -101,10 +107,15 @@ pub fn run(args: CheckArgs) -> u8 {
         },
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
-    let options = HumanOptions {
-        color: to_terminal && colour_allowed(),
-        quiet: args.quiet,
-        width: terminal_width(),
+    let options = ReportOptions {
+        human: HumanOptions {
+            color: to_terminal && colour_allowed(),
+            quiet: args.quiet,
+            width: terminal_width(),
+        },
+        all_posts: args.all,
+        rules: rule_catalogue(&rules),
+        base_dir: std::env::current_dir().ok(),
     };
     let mut report = reporter(args.format, out, options);
 
@@ -154,4 +165,27 @@ fn colour_allowed() -> bool {
 
 fn terminal_width() -> usize {
     std::env::var("COLUMNS").ok().and_then(|columns| columns.parse().ok()).unwrap_or(100)
+}
+
+/// What reporters may know of the loaded rules (they never see the rule set).
+fn rule_catalogue(rules: &RuleSet) -> RuleCatalogue {
+    let info = |rule: &Rule| {
+        let pack = rules.pack_of(rule);
+        RuleInfo {
+            id: rule.id.clone(),
+            message: rule.message.clone(),
+            help: rule.help.clone(),
+            category: rule.category,
+            severity: rule.severity,
+            kind: rule.check.kind().to_owned(),
+            kind_description: rule.check.describe(),
+            pack: pack.id.clone(),
+            markets: pack.scope_names.clone(),
+            platforms: pack.platforms.iter().map(ToString::to_string).collect(),
+            source_title: rule.source.title.clone(),
+            source_url: rule.source.url.clone(),
+            preview: rule.status == Status::Preview,
+        }
+    };
+    rules.rules.iter().map(info).collect()
 }

@@ -1,5 +1,8 @@
-//! `human`: one rustc-style miette diagnostic per finding, then a summary line.
+//! `human`: one rustc-style miette diagnostic per finding, then a summary
+//! line and summary tables: posts by verdict, the top categories, and posts
+//! per market and per platform. `--quiet` prints the summary line alone.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -10,12 +13,26 @@ use miette::{
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::{HumanOptions, Reporter, Summary};
-use crate::finding::{Checked, CheckedPost, Field, Finding, Severity, Span};
+use crate::finding::{Category, Checked, CheckedPost, Field, Finding, Severity, Span, Verdict};
+use crate::post::{Market, Platform};
+
+/// How many categories the summary table lists by name.
+const TOP_CATEGORIES: usize = 5;
 
 pub struct HumanReporter {
     out: Box<dyn Write>,
     quiet: bool,
     handler: GraphicalReportHandler,
+    /// Posts per market (`None`: the post named none) and per platform,
+    /// for the summary tables.
+    by_market: BTreeMap<Option<Market>, Tally>,
+    by_platform: BTreeMap<Option<Platform>, Tally>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Tally {
+    posts: usize,
+    failing: usize,
 }
 
 impl HumanReporter {
@@ -29,7 +46,88 @@ impl HumanReporter {
         // depend on the terminal; the source URL goes into the help instead.
         let handler =
             GraphicalReportHandler::new_themed(theme).with_width(options.width).with_links(false);
-        HumanReporter { out, quiet: options.quiet, handler }
+        HumanReporter {
+            out,
+            quiet: options.quiet,
+            handler,
+            by_market: BTreeMap::new(),
+            by_platform: BTreeMap::new(),
+        }
+    }
+
+    /// Counts a post for the market and platform tables. A post fails in a
+    /// market when an error finding applies there: one of that market's
+    /// rules, or a rule of no market (global or platform rules apply in
+    /// every market).
+    fn tally(&mut self, checked: &CheckedPost) {
+        let post = &checked.post;
+        let fails_in = |market: Option<Market>| {
+            checked.findings.iter().any(|finding| {
+                finding.severity == Severity::Error
+                    && (finding.market.is_none() || finding.market == market)
+            })
+        };
+        let markets: Vec<Option<Market>> = if post.markets.is_empty() {
+            vec![None]
+        } else {
+            post.markets.iter().copied().map(Some).collect()
+        };
+        for market in markets {
+            let tally = self.by_market.entry(market).or_default();
+            tally.posts += 1;
+            tally.failing += usize::from(fails_in(market));
+        }
+        let tally = self.by_platform.entry(post.platform).or_default();
+        tally.posts += 1;
+        tally.failing += usize::from(checked.verdict() == Verdict::Fail);
+    }
+
+    /// The tables after the summary line.
+    fn tables(&self, summary: &Summary) -> String {
+        let mut text = String::new();
+        if summary.posts == 0 {
+            return text;
+        }
+        let verdicts = [
+            (Verdict::Pass, summary.pass),
+            (Verdict::Warn, summary.warn),
+            (Verdict::Fail, summary.fail),
+            (Verdict::Error, summary.error),
+        ];
+        let rows =
+            verdicts.map(|(verdict, posts)| [verdict.as_str().to_owned(), posts.to_string()]);
+        text.push('\n');
+        text.push_str(&table(["verdict", "posts"], rows));
+
+        let mut categories: Vec<(Category, usize)> =
+            summary.findings_by_category.iter().map(|(category, n)| (*category, *n)).collect();
+        if !categories.is_empty() {
+            // Most findings first; ties in the categories' own order.
+            categories.sort_by_key(|(category, count)| (std::cmp::Reverse(*count), *category));
+            let rest: usize = categories.iter().skip(TOP_CATEGORIES).map(|(_, n)| n).sum();
+            let more = categories.len().saturating_sub(TOP_CATEGORIES);
+            let mut rows: Vec<[String; 2]> = categories
+                .iter()
+                .take(TOP_CATEGORIES)
+                .map(|(category, count)| [category.to_string(), count.to_string()])
+                .collect();
+            if more > 0 {
+                rows.push([format!("{more} more"), rest.to_string()]);
+            }
+            text.push('\n');
+            text.push_str(&table(["top categories", "findings"], rows));
+        }
+
+        for (title, rows) in [
+            ("market", tally_rows(&self.by_market, Market::to_string)),
+            ("platform", tally_rows(&self.by_platform, Platform::to_string)),
+        ] {
+            if !rows.is_empty() {
+                text.push('\n');
+                text.push_str(&table([title, "posts", "failing"], rows));
+            }
+        }
+        text
     }
 
     /// Renders one finding: the diagnostic on the field of its primary span,
@@ -79,6 +177,7 @@ impl Reporter for HumanReporter {
         }
         match checked {
             Checked::Post(post) => {
+                self.tally(post);
                 for finding in &post.findings {
                     let rendered = self.render(post, finding)?;
                     self.out.write_all(rendered.as_bytes())?;
@@ -97,8 +196,52 @@ impl Reporter for HumanReporter {
             self.out,
             "checked {posts} posts: {pass} pass, {warn} warn, {fail} fail, {error} error"
         )?;
+        if !self.quiet {
+            self.out.write_all(self.tables(summary).as_bytes())?;
+        }
         self.out.flush()
     }
+}
+
+/// Rows of `name, posts, failing`: the named keys in order, then the posts
+/// that named none.
+fn tally_rows<K: Copy + Ord>(
+    tallies: &BTreeMap<Option<K>, Tally>,
+    name: impl Fn(&K) -> String,
+) -> Vec<[String; 3]> {
+    let named = tallies.iter().filter(|(key, _)| key.is_some());
+    let unnamed = tallies.iter().filter(|(key, _)| key.is_none());
+    named
+        .chain(unnamed)
+        .map(|(key, tally)| {
+            let name = key.as_ref().map_or_else(|| "(none)".to_owned(), &name);
+            [name, tally.posts.to_string(), tally.failing.to_string()]
+        })
+        .collect()
+}
+
+/// A plain table: a header row, then the rows; the first column
+/// left-aligned, the others (counts) right-aligned.
+fn table<const N: usize>(header: [&str; N], rows: impl IntoIterator<Item = [String; N]>) -> String {
+    let rows: Vec<[String; N]> = std::iter::once(header.map(str::to_owned)).chain(rows).collect();
+    let widths: [usize; N] = std::array::from_fn(|column| {
+        rows.iter().map(|row| row[column].chars().count()).max().unwrap_or(0)
+    });
+    let mut text = String::new();
+    for row in &rows {
+        let mut line = String::new();
+        for (column, cell) in row.iter().enumerate() {
+            let width = widths[column];
+            if column == 0 {
+                let _ = write!(line, "{cell:<width$}");
+            } else {
+                let _ = write!(line, "  {cell:>width$}");
+            }
+        }
+        text.push_str(line.trim_end());
+        text.push('\n');
+    }
+    text
 }
 
 fn severity(severity: Severity) -> miette::Severity {
@@ -197,6 +340,64 @@ mod tests {
             render(Format::Human, HumanOptions { color: true, ..OPTIONS }, &sample_results());
         assert!(colored.contains('\u{1b}'));
         assert!(!render(Format::Human, OPTIONS, &sample_results()).contains('\u{1b}'));
+    }
+
+    #[test]
+    fn tables_count_failing_posts_per_market_and_cut_categories_at_five() {
+        use crate::finding::{Category, CheckedPost};
+        use crate::post::{Market, Platform, Post, Relationship};
+        let market = |code| Market::parse(code).unwrap();
+        let finding = |category, market| Finding {
+            rule: "x/rule".into(),
+            category,
+            severity: Severity::Error,
+            market,
+            message: "m".into(),
+            help: String::new(),
+            source_url: String::new(),
+            span: Span::text(0, 0),
+            related: vec![],
+            fix: None,
+        };
+        let checked = |markets: Vec<Market>, findings: Vec<Finding>| {
+            let post = Post {
+                markets,
+                platform: Some(Platform::Tiktok),
+                text: "t".into(),
+                ..Post::default()
+            };
+            Checked::Post(Box::new(CheckedPost {
+                post,
+                relationship: Relationship::Paid,
+                findings,
+            }))
+        };
+        let results = [
+            // Fails under FR's rules only: failing in FR, not in GB.
+            checked(
+                vec![market("FR"), market("GB")],
+                vec![finding(Category::WrongLanguage, Some(market("FR")))],
+            ),
+            // Global rules fail it in every market it targets; seven
+            // categories, wrong-language among them.
+            checked(
+                vec![market("FR"), market("GB")],
+                Category::ALL.iter().take(7).map(|category| finding(*category, None)).collect(),
+            ),
+            checked(vec![market("GB")], vec![]),
+        ];
+        let output = render(Format::Human, OPTIONS, &results);
+        let tables = output.split_once("error\n\n").unwrap().1;
+        let rows: Vec<Vec<&str>> =
+            tables.lines().map(|line| line.split_whitespace().collect()).collect();
+        let row = |cells: &[&str]| rows.iter().position(|row| row == cells);
+        assert!(row(&["FR", "2", "2"]).is_some(), "{tables}");
+        assert!(row(&["GB", "3", "1"]).is_some(), "{tables}");
+        assert!(row(&["tiktok", "3", "2"]).is_some(), "{tables}");
+        // Most findings first; the sixth and seventh category summed up.
+        let top = row(&["top", "categories", "findings"]).unwrap();
+        assert_eq!(rows[top + 1], ["wrong-language", "2"]);
+        assert_eq!(rows[top + 6], ["2", "more", "2"]);
     }
 
     #[test]

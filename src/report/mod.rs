@@ -1,11 +1,19 @@
-//! Reporters: turn [`Checked`] results into output. They only see results —
-//! never files, never rules — and write to the writer they are given.
+//! Reporters: turn [`Checked`] results into output. They only see results
+//! and a plain-data [`RuleCatalogue`] — never files, never the rule set —
+//! and write to the writer they are given.
 
+mod catalogue;
+mod csv;
+mod github;
 mod human;
 mod json;
+mod junit;
+mod location;
+mod sarif;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::path::PathBuf;
 use std::str::FromStr;
 
 use serde::Serialize;
@@ -13,8 +21,13 @@ use serde::Serialize;
 use crate::finding::{Category, Checked, Verdict};
 use crate::post::UnknownValue;
 
+pub use catalogue::{RuleCatalogue, RuleInfo};
+pub use csv::CsvReporter;
+pub use github::GithubReporter;
 pub use human::HumanReporter;
 pub use json::{JsonReporter, JsonlReporter};
+pub use junit::JunitReporter;
+pub use sarif::SarifReporter;
 
 /// Receives every record in input order, then the run's summary.
 pub trait Reporter {
@@ -57,6 +70,10 @@ pub enum Format {
     Human,
     Json,
     Jsonl,
+    Sarif,
+    Github,
+    Junit,
+    Csv,
 }
 
 impl FromStr for Format {
@@ -66,16 +83,20 @@ impl FromStr for Format {
             "human" => Ok(Format::Human),
             "json" => Ok(Format::Json),
             "jsonl" => Ok(Format::Jsonl),
+            "sarif" => Ok(Format::Sarif),
+            "github" => Ok(Format::Github),
+            "junit" => Ok(Format::Junit),
+            "csv" => Ok(Format::Csv),
             _ => Err(UnknownValue {
                 what: "format",
                 value: value.to_string(),
-                allowed: "human, json, jsonl".to_string(),
+                allowed: "human, json, jsonl, sarif, github, junit, csv".to_string(),
             }),
         }
     }
 }
 
-/// Settings of the human reporter; the JSON formats ignore them.
+/// Settings of the human reporter; the other formats ignore them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HumanOptions {
     pub color: bool,
@@ -85,16 +106,40 @@ pub struct HumanOptions {
     pub width: usize,
 }
 
-pub fn reporter(format: Format, out: Box<dyn Write>, options: HumanOptions) -> Box<dyn Reporter> {
+/// Everything a reporter may be given; each format takes what it uses.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub human: HumanOptions,
+    /// csv: a row for each passing post too (`check --all`).
+    pub all_posts: bool,
+    /// sarif: the loaded rules, described in `tool.driver.rules`.
+    pub rules: RuleCatalogue,
+    /// sarif, github, junit, csv: paths under this directory (the working
+    /// directory) are written relative to it.
+    pub base_dir: Option<PathBuf>,
+}
+
+pub fn reporter(format: Format, out: Box<dyn Write>, options: ReportOptions) -> Box<dyn Reporter> {
+    let base_dir = options.base_dir;
     match format {
-        Format::Human => Box::new(HumanReporter::new(out, options)),
+        Format::Human => Box::new(HumanReporter::new(out, options.human)),
         Format::Json => Box::new(JsonReporter::new(out)),
         Format::Jsonl => Box::new(JsonlReporter::new(out)),
+        Format::Sarif => Box::new(SarifReporter::new(out, options.rules, base_dir)),
+        Format::Github => Box::new(GithubReporter::new(out, base_dir)),
+        Format::Junit => Box::new(JunitReporter::new(out, base_dir)),
+        Format::Csv => Box::new(CsvReporter::new(out, options.all_posts, base_dir)),
     }
 }
 
+/// A finding's message and its help as one text, for formats with a single
+/// message field.
+fn message_and_help(message: &str, help: &str) -> String {
+    if help.is_empty() { message.to_owned() } else { format!("{message}\n{help}") }
+}
+
 #[cfg(test)]
-pub(crate) use tests::{render, sample_results};
+pub(crate) use tests::{Shared, render, render_with, sample_options, sample_results};
 
 #[cfg(test)]
 mod tests {
@@ -262,7 +307,14 @@ mod tests {
 
     /// A writer the test keeps a handle on after boxing it.
     #[derive(Clone, Default)]
-    struct Shared(Rc<RefCell<Vec<u8>>>);
+    pub(crate) struct Shared(Rc<RefCell<Vec<u8>>>);
+
+    impl Shared {
+        /// What was written so far, taken out.
+        pub(crate) fn take(&self) -> String {
+            String::from_utf8(self.0.take()).unwrap()
+        }
+    }
 
     impl Write for Shared {
         fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
@@ -274,8 +326,83 @@ mod tests {
         }
     }
 
+    /// The catalogue entries of the sample rules. `global/video-disclosure`
+    /// is left out on purpose: a finding of a rule the catalogue does not
+    /// know must still be reported.
+    pub(crate) fn sample_catalogue() -> RuleCatalogue {
+        let rule = |id: &str, category, severity, message: &str, help: &str, url: &str| RuleInfo {
+            id: id.into(),
+            message: message.into(),
+            help: help.into(),
+            category,
+            severity,
+            kind: "require-term".into(),
+            kind_description: "Requires one of the accepted disclosure terms in the post.".into(),
+            pack: id.split('/').next().unwrap().into(),
+            markets: match id.split('/').next() {
+                Some("fr") => vec!["FR".into()],
+                Some("gb") => vec!["GB".into()],
+                _ => vec![],
+            },
+            platforms: vec![],
+            source_title: if url.is_empty() { String::new() } else { format!("Source of {id}") },
+            source_url: url.into(),
+            preview: false,
+        };
+        [
+            rule(
+                "fr/missing-disclosure",
+                Category::MissingDisclosure,
+                Severity::Error,
+                "Commercial post without « Publicité » or « Collaboration commerciale »",
+                "Put « Publicité » or « Collaboration commerciale » at the start of the caption.",
+                "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000047663185",
+            ),
+            rule(
+                "global/commercial-signals",
+                Category::UndisclosedCommercialSignals,
+                Severity::Info,
+                "Commercial signals in a post that says nothing",
+                "Treat the post as an advertisement.",
+                "",
+            ),
+            rule(
+                "gb/ambiguous-only",
+                Category::AmbiguousDisclosure,
+                Severity::Warning,
+                "Only an ambiguous tag discloses the relationship",
+                "Use #ad or \"Advertisement\" instead.",
+                "https://www.asa.org.uk/resource/influencers-guide.html",
+            ),
+            rule(
+                "global/missing-disclosure",
+                Category::MissingDisclosure,
+                Severity::Error,
+                "Paid post without any disclosure",
+                "Start the text with \"Ad\".",
+                "https://example.org/baseline",
+            ),
+        ]
+        .into_iter()
+        .collect()
+    }
+
+    /// What the CLI would pass, with the sample catalogue and no base
+    /// directory (the sample paths are relative already).
+    pub(crate) fn sample_options(human: HumanOptions) -> ReportOptions {
+        ReportOptions { human, all_posts: false, rules: sample_catalogue(), base_dir: None }
+    }
+
     /// Runs `results` through a reporter the way the CLI does.
     pub(crate) fn render(format: Format, options: HumanOptions, results: &[Checked]) -> String {
+        render_with(format, sample_options(options), results)
+    }
+
+    pub(crate) fn render_with(
+        format: Format,
+        options: ReportOptions,
+        results: &[Checked],
+    ) -> String {
         let out = Shared::default();
         let mut reporter = reporter(format, Box::new(out.clone()), options);
         let mut summary = Summary::default();
@@ -285,7 +412,7 @@ mod tests {
         }
         reporter.finish(&summary).unwrap();
         drop(reporter);
-        String::from_utf8(out.0.take()).unwrap()
+        out.take()
     }
 
     #[test]
@@ -318,6 +445,7 @@ mod tests {
     fn format_names_allowed_values() {
         assert_eq!("JSONL".parse::<Format>(), Ok(Format::Jsonl));
         let err = "xml".parse::<Format>().unwrap_err().to_string();
-        assert!(err.contains("human, json, jsonl"), "{err}");
+        assert_eq!("Sarif".parse::<Format>(), Ok(Format::Sarif));
+        assert!(err.contains("human, json, jsonl, sarif, github, junit, csv"), "{err}");
     }
 }
