@@ -1,4 +1,5 @@
 pub mod cli;
+pub mod config;
 pub mod engine;
 pub mod finding;
 pub mod fingerprint;
@@ -6,3 +7,4 @@ pub mod input;
 pub mod post;
 pub mod report;
 pub mod rules;
+pub mod triage;
