@@ -1,5 +1,6 @@
 pub mod batch;
 pub mod cli;
+pub mod config;
 pub mod engine;
 pub mod finding;
 pub mod fingerprint;
@@ -7,3 +8,4 @@ pub mod input;
 pub mod post;
 pub mod report;
 pub mod rules;
+pub mod triage;

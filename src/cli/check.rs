@@ -2,13 +2,14 @@
 //! to an exit code.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::progress::Progress;
 use super::{EXIT_ERROR, EXIT_FINDINGS, PackArgs, load_rules};
 use crate::batch::{Jobs, check_records};
+use crate::config::Config;
 use crate::engine::Engine;
 use crate::finding::{Checked, Severity};
 use crate::input::{Defaults, InputFormat, ReadContext, input_sizes, read_inputs};
@@ -44,9 +45,9 @@ pub struct CheckArgs {
     /// Write the report to FILE instead of stdout
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Lowest severity that makes the exit code 1
-    #[arg(long, default_value = "error", value_name = "LEVEL")]
-    pub fail_on: Severity,
+    /// Lowest severity that makes the exit code 1 [default: error]
+    #[arg(long, value_name = "LEVEL")]
+    pub fail_on: Option<Severity>,
     /// Input format, overriding the file extension (needed for some stdin)
     #[arg(long, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
@@ -62,15 +63,25 @@ pub struct CheckArgs {
     /// Threads that check posts (0 = one per core); output order is kept
     #[arg(long, short, default_value_t = 0, value_name = "N")]
     pub jobs: usize,
-    /// Also say which files were skipped and why
+    /// Also say which files were skipped and why, and which suppressions
+    /// and baseline findings matched nothing
     #[arg(long, short)]
     pub verbose: bool,
+    /// Report only findings not recorded in this baseline file
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
     #[command(flatten)]
     pub packs: PackArgs,
 }
 
-pub fn run(args: CheckArgs) -> u8 {
-    let rules = match load_rules(&args.packs) {
+pub fn run(args: CheckArgs, config: &Config) -> u8 {
+    run_checks(args, config, None)
+}
+
+/// `check`; with `record_to`, the `baseline` command, which records the
+/// findings in that file instead of filtering them through a baseline.
+pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Path>) -> u8 {
+    let rules = match load_rules(&args.packs, config) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
@@ -86,15 +97,23 @@ pub fn run(args: CheckArgs) -> u8 {
     }
     markets.dedup();
     let context = ReadContext {
-        defaults: Defaults {
+        defaults: config.fill_defaults(Defaults {
             markets,
             platform: args.platform,
             relationship: args.relationship,
             media: args.media,
             language: args.language.clone(),
-        },
+            brands: Vec::new(),
+        }),
         groups: rules.groups.clone(),
     };
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Error);
+    let mut triage =
+        match super::triage::prepare(args.baseline.as_deref(), config, &rules, record_to.is_some())
+        {
+            Ok(triage) => triage,
+            Err(code) => return code,
+        };
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let out: Box<dyn Write> = match &args.output {
@@ -130,7 +149,12 @@ pub fn run(args: CheckArgs) -> u8 {
     };
     let mut progress = Progress::new(!args.quiet && !args.no_progress, || input_sizes(&args.paths));
     let records = read_inputs(&args.paths, args.input_format, &context, &mut on_note);
-    let checked_all = check_records(&engine, records, Jobs::new(args.jobs), |checked| {
+    // Triage runs here, in input order, so baseline counts are used up the
+    // same way on every run whatever the number of jobs.
+    let checked_all = check_records(&engine, records, Jobs::new(args.jobs), |mut checked| {
+        if let Checked::Post(post) = &mut checked {
+            triage.apply(post);
+        }
         if let Some(progress) = &mut progress {
             progress.advance(&checked);
         }
@@ -146,12 +170,15 @@ pub fn run(args: CheckArgs) -> u8 {
     if let Err(error) = checked_all {
         return super::output_failed(&error);
     }
+    if let Err(code) = super::triage::conclude(triage, &mut summary, verbose, record_to) {
+        return code;
+    }
     if let Err(error) = report.finish(&summary) {
         return super::output_failed(&error);
     }
     if summary.error > 0 {
         EXIT_ERROR
-    } else if worst.is_some_and(|worst| worst >= args.fail_on) {
+    } else if worst.is_some_and(|worst| worst >= fail_on) {
         EXIT_FINDINGS
     } else {
         0

@@ -2,11 +2,12 @@
 //! terms and its examples.
 
 use super::{EXIT_ERROR, PackArgs, load_rules, write_stdout};
+use crate::config::Config;
 use crate::rules::raw::RawExample;
 use crate::rules::{Example, Rule, RuleSet, Status};
 
-pub fn run(id: &str, packs: &PackArgs) -> u8 {
-    let rules = match load_rules(packs) {
+pub fn run(id: &str, packs: &PackArgs, config: &Config) -> u8 {
+    let rules = match load_rules(packs, config) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
@@ -64,7 +65,11 @@ fn explain(rules: &RuleSet, rule: &Rule) -> String {
     } else {
         ""
     };
-    line(format!("severity:  {}{status}", rule.severity));
+    if rule.enabled {
+        line(format!("severity:  {}{status}", rule.severity));
+    } else {
+        line(format!("severity:  off (turned off by the configuration){status}"));
+    }
     if !pack.scope_names.is_empty() || !pack.platforms.is_empty() {
         let platforms: Vec<&str> = pack.platforms.iter().map(|p| p.as_str()).collect();
         line(

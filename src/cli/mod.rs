@@ -1,23 +1,42 @@
 //! The command line: clap definitions and one module per subcommand.
 
+mod baseline;
 mod check;
 mod explain;
 mod generate;
+mod init;
 mod progress;
 mod rules;
+mod triage;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::config::Config;
+
 /// Checks sponsored social-media posts for missing or inadequate
 /// advertising disclosure.
 #[derive(Debug, Parser)]
 #[command(name = "sponsorlint", version, about, long_about = None)]
 pub struct Cli {
+    #[command(flatten)]
+    pub config: ConfigArgs,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Which configuration file applies (for check, baseline, rules and explain).
+#[derive(Debug, Clone, Args)]
+pub struct ConfigArgs {
+    /// Configuration file [default: sponsorlint.yaml or .sponsorlint.yaml
+    /// here or in a folder above]
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Use no configuration file
+    #[arg(long, global = true)]
+    pub no_config: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -45,6 +64,12 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Record the current findings in a baseline file; `check --baseline`
+    /// then reports only new ones
+    Baseline(baseline::BaselineArgs),
+    /// Write a commented starter sponsorlint.yaml in the current folder (or
+    /// the `--config` file)
+    Init(init::InitArgs),
 }
 
 /// Which rule packs to load.
@@ -63,24 +88,60 @@ pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
 pub fn run(cli: Cli) -> ExitCode {
+    let config = &cli.config;
     let code = match cli.command {
-        Command::Check(args) => check::run(args),
-        Command::Rules(command) => rules::run(command),
-        Command::Explain { rule, packs } => explain::run(&rule, &packs),
+        Command::Check(args) => with_config(config, |config| check::run(args, config)),
+        Command::Baseline(args) => with_config(config, |config| baseline::run(args, config)),
+        Command::Rules(command) => rules::run(command, config),
+        Command::Explain { rule, packs } => {
+            with_config(config, |config| explain::run(&rule, &packs, config))
+        }
+        Command::Init(args) => init::run(&args, config.config.as_deref()),
         Command::Completions { shell } => generate::completions(shell),
         Command::Man { out } => generate::man(out.as_deref()),
     };
     ExitCode::from(code)
 }
 
-/// Loads packs, printing every pack problem to stderr on failure.
-fn load_rules(packs: &PackArgs) -> Result<std::sync::Arc<crate::rules::RuleSet>, u8> {
-    crate::rules::load(!packs.no_builtin, &packs.rules).map_err(|errors| {
-        for error in errors {
-            eprintln!("{:?}", miette::Report::new(error));
-        }
-        EXIT_ERROR
-    })
+/// Runs a command that uses the configuration. Only those read it, so a
+/// broken file does not stop `init` or `rules test`.
+fn with_config(args: &ConfigArgs, command: impl FnOnce(&Config) -> u8) -> u8 {
+    match load_config(args) {
+        Ok(config) => command(&config),
+        Err(code) => code,
+    }
+}
+
+/// The configuration `--config`/`--no-config` select, or the one found
+/// upward from the working directory.
+fn load_config(args: &ConfigArgs) -> Result<Config, u8> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    Config::find(args.config.as_deref(), args.no_config, &cwd).map_err(report_file_error)
+}
+
+/// Loads packs — the configuration's, then the command line's on top — and
+/// applies the configuration's rule overrides, printing every problem to
+/// stderr on failure.
+fn load_rules(
+    packs: &PackArgs,
+    config: &Config,
+) -> Result<std::sync::Arc<crate::rules::RuleSet>, u8> {
+    let builtin = config.builtin_packs && !packs.no_builtin;
+    let paths: Vec<PathBuf> = config.pack_paths.iter().chain(&packs.rules).cloned().collect();
+    crate::rules::load_with(builtin, &paths, |rules| config.configure_rules(rules)).map_err(
+        |errors| {
+            for error in errors {
+                report_file_error(error);
+            }
+            EXIT_ERROR
+        },
+    )
+}
+
+/// Prints a file's problems; the exit code of an invalid file.
+fn report_file_error(error: crate::rules::PackError) -> u8 {
+    eprintln!("{:?}", miette::Report::new(error));
+    EXIT_ERROR
 }
 
 /// Writes a command's whole output; a closed pipe is not an error.

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
 
-use super::{EXIT_ERROR, PackArgs, load_rules, write_stdout};
+use super::{ConfigArgs, EXIT_ERROR, PackArgs, load_rules, with_config, write_stdout};
+use crate::config::Config;
 use crate::post::{Market, Platform};
 use crate::rules::{Pack, Rule, RuleSet, selftest};
 
@@ -42,16 +43,19 @@ pub enum ListFormat {
     Json,
 }
 
-pub fn run(command: RulesCommand) -> u8 {
+pub fn run(command: RulesCommand, config: &ConfigArgs) -> u8 {
     match command {
         RulesCommand::List { country, platform, format, packs } => {
-            list(country.as_deref(), platform, format, &packs)
+            with_config(config, |config| list(country.as_deref(), platform, format, &packs, config))
         }
+        // Tests a pack's own examples, whatever a configuration says.
         RulesCommand::Test { paths } => test(&paths),
-        RulesCommand::Coverage { packs } => match load_rules(&packs) {
-            Ok(rules) => write_stdout(&crate::rules::coverage::markdown(&rules)),
-            Err(code) => code,
-        },
+        RulesCommand::Coverage { packs } => {
+            with_config(config, |config| match load_rules(&packs, config) {
+                Ok(rules) => write_stdout(&crate::rules::coverage::markdown(&rules)),
+                Err(code) => code,
+            })
+        }
     }
 }
 
@@ -95,6 +99,7 @@ fn list(
     platform: Option<Platform>,
     format: ListFormat,
     packs: &PackArgs,
+    config: &Config,
 ) -> u8 {
     let market = match country.map(Market::parse).transpose() {
         Ok(market) => market,
@@ -103,7 +108,7 @@ fn list(
             return EXIT_ERROR;
         }
     };
-    let rules = match load_rules(packs) {
+    let rules = match load_rules(packs, config) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
@@ -203,7 +208,7 @@ fn listed<'a>(rules: &'a RuleSet, rule: &'a Rule) -> ListedRule<'a> {
         pack: &pack.id,
         kind: rule.check.kind(),
         category: rule.category.as_str(),
-        severity: rule.severity.as_str(),
+        severity: if rule.enabled { rule.severity.as_str() } else { "off" },
         status: match rule.status {
             crate::rules::Status::Stable => "stable",
             crate::rules::Status::Preview => "preview",

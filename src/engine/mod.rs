@@ -129,6 +129,9 @@ impl Engine {
 fn build_plan(rules: &RuleSet, key: &PlanKey) -> Plan {
     let mut plan = Plan::default();
     for (index, rule) in rules.rules.iter().enumerate() {
+        if !rule.enabled {
+            continue;
+        }
         let pack = rules.pack_of(rule);
         if !pack.platforms.is_empty()
             && !key.platform.is_some_and(|platform| pack.platforms.contains(&platform))

@@ -130,6 +130,9 @@ impl Fields {
         if post.language.is_none() {
             post.language.clone_from(&defaults.language);
         }
+        if post.brands.is_empty() {
+            post.brands.clone_from(&defaults.brands);
+        }
         post
     }
 }
@@ -296,6 +299,7 @@ mod tests {
             relationship: Some(Relationship::Paid),
             media: Some(Media::Video),
             language: Some("en".into()),
+            brands: vec!["Acme".into()],
         };
         let Value::Object(bare) = json!({"text": "x"}) else { unreachable!() };
         let post = post_from_object(bare, Origin::default(), &ctx).unwrap();
@@ -304,9 +308,10 @@ mod tests {
         assert_eq!(post.relationship, Relationship::Paid);
         assert_eq!(post.media, Some(Media::Video));
         assert_eq!(post.language.as_deref(), Some("en"));
+        assert_eq!(post.brands, ["Acme"]);
 
         let Value::Object(said) = json!({"country": "fr", "platform": "x",
-            "relationship": "unknown", "media": "image", "language": "fr"})
+            "relationship": "unknown", "media": "image", "language": "fr", "brand": "Glow"})
         else {
             unreachable!()
         };
@@ -316,6 +321,7 @@ mod tests {
         assert_eq!(post.relationship, Relationship::Unknown);
         assert_eq!(post.media, Some(Media::Image));
         assert_eq!(post.language.as_deref(), Some("fr"));
+        assert_eq!(post.brands, ["Glow"]);
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub struct Defaults {
     pub relationship: Option<Relationship>,
     pub media: Option<Media>,
     pub language: Option<String>,
+    /// The brands of a post that names none (the configuration's `brands`).
+    pub brands: Vec<String>,
 }
 
 /// Everything a reader needs besides the bytes.

@@ -191,11 +191,21 @@ impl Reporter for HumanReporter {
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
-        let Summary { posts, pass, warn, fail, error, .. } = summary;
-        writeln!(
+        let Summary { posts, pass, warn, fail, error, suppressed, baselined, .. } = summary;
+        write!(
             self.out,
             "checked {posts} posts: {pass} pass, {warn} warn, {fail} fail, {error} error"
         )?;
+        // Hidden findings are counted so a quiet run is not mistaken for a clean one.
+        let hidden: Vec<String> = [(*suppressed, "suppressed"), (*baselined, "in the baseline")]
+            .into_iter()
+            .filter(|(count, _)| *count > 0)
+            .map(|(count, why)| format!("{count} {why}"))
+            .collect();
+        if !hidden.is_empty() {
+            write!(self.out, "; findings hidden: {}", hidden.join(", "))?;
+        }
+        writeln!(self.out)?;
         if !self.quiet {
             self.out.write_all(self.tables(summary).as_bytes())?;
         }

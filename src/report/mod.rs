@@ -45,6 +45,10 @@ pub struct Summary {
     pub fail: usize,
     pub error: usize,
     pub findings_by_category: BTreeMap<Category, usize>,
+    /// Findings removed by suppressions (not counted above).
+    pub suppressed: usize,
+    /// Findings absorbed by the baseline (not counted above).
+    pub baselined: usize,
 }
 
 impl Summary {
@@ -433,6 +437,8 @@ mod tests {
                 (Category::VideoDisclosure, 1),
                 (Category::UndisclosedCommercialSignals, 1),
             ]),
+            suppressed: 0,
+            baselined: 0,
         };
         assert_eq!(summary, expected);
         assert_eq!(

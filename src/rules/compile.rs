@@ -426,6 +426,7 @@ impl Compiler {
             check: check?,
             category: category?,
             severity: severity?,
+            enabled: true,
             status,
             when,
             message: raw.message.clone(),

@@ -1,14 +1,15 @@
-//! Rule pack errors: every problem of a file, each pointing at its YAML
-//! line and column.
+//! Errors in the files sponsorlint reads besides posts — rule packs, the
+//! configuration, suppressions and baselines: every problem of a file, each
+//! pointing at its line and column.
 
 use std::ops::Range;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 
-/// One problem in a pack file.
+/// One problem in a file.
 #[derive(Debug, Clone, thiserror::Error, Diagnostic)]
 #[error("{message}")]
-#[diagnostic(code(sponsorlint::pack))]
+#[diagnostic(code(sponsorlint::problem))]
 pub struct Problem {
     pub message: String,
     #[label("{label}")]
@@ -23,14 +24,53 @@ pub struct Problem {
     pub column: usize,
 }
 
-/// All problems of one pack file.
-#[derive(Debug, Clone, thiserror::Error, Diagnostic)]
-#[error("invalid rule pack {path}: {}", summary(.problems))]
-#[diagnostic(code(sponsorlint::invalid_pack))]
+/// Which kind of file a [`PackError`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Pack,
+    Config,
+    Suppressions,
+    Baseline,
+}
+
+impl FileKind {
+    fn noun(self) -> &'static str {
+        match self {
+            FileKind::Pack => "rule pack",
+            FileKind::Config => "configuration",
+            FileKind::Suppressions => "suppressions file",
+            FileKind::Baseline => "baseline",
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            FileKind::Pack => "sponsorlint::invalid_pack",
+            FileKind::Config => "sponsorlint::invalid_config",
+            FileKind::Suppressions => "sponsorlint::invalid_suppressions",
+            FileKind::Baseline => "sponsorlint::invalid_baseline",
+        }
+    }
+}
+
+/// All problems of one file.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("invalid {} {path}: {}", .kind.noun(), summary(.problems))]
 pub struct PackError {
+    pub kind: FileKind,
     pub path: String,
-    #[related]
     pub problems: Vec<Problem>,
+}
+
+// By hand rather than derived: the code depends on the kind of file.
+impl Diagnostic for PackError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(self.kind.code()))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        Some(Box::new(self.problems.iter().map(|problem| problem as &dyn Diagnostic)))
+    }
 }
 
 fn summary(problems: &[Problem]) -> String {
@@ -41,11 +81,17 @@ fn summary(problems: &[Problem]) -> String {
 }
 
 impl PackError {
-    pub fn unreadable(path: &str, reason: &str) -> PackError {
+    pub fn unreadable(kind: FileKind, path: &str, reason: &str) -> PackError {
+        PackError::whole_file(kind, path, format!("cannot read {path}: {reason}"))
+    }
+
+    /// A problem with a file as a whole, not at a place in it.
+    pub fn whole_file(kind: FileKind, path: &str, message: String) -> PackError {
         PackError {
+            kind,
             path: path.to_string(),
             problems: vec![Problem {
-                message: format!("cannot read {path}: {reason}"),
+                message,
                 span: None,
                 label: String::new(),
                 help: None,
@@ -57,17 +103,23 @@ impl PackError {
     }
 }
 
-/// Collects the problems of one pack file.
+/// Collects the problems of one file.
 #[derive(Debug)]
 pub struct Problems<'a> {
+    pub kind: FileKind,
     pub path: &'a str,
     pub source: &'a str,
     pub list: Vec<Problem>,
 }
 
 impl<'a> Problems<'a> {
+    /// The problems of a rule pack.
     pub fn new(path: &'a str, source: &'a str) -> Problems<'a> {
-        Problems { path, source, list: Vec::new() }
+        Problems::of(FileKind::Pack, path, source)
+    }
+
+    pub fn of(kind: FileKind, path: &'a str, source: &'a str) -> Problems<'a> {
+        Problems { kind, path, source, list: Vec::new() }
     }
 
     pub fn add(
@@ -99,7 +151,7 @@ impl<'a> Problems<'a> {
         if self.list.is_empty() {
             Ok(())
         } else {
-            Err(PackError { path: self.path.to_string(), problems: self.list })
+            Err(PackError { kind: self.kind, path: self.path.to_string(), problems: self.list })
         }
     }
 }

@@ -5,7 +5,7 @@
 mod builtin;
 mod compile;
 pub mod coverage;
-mod error;
+pub mod error;
 pub mod raw;
 pub mod selftest;
 pub mod yaml;
@@ -14,7 +14,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 pub use compile::compile;
-pub use error::{PackError, Problem};
+pub use error::{FileKind, PackError, Problem};
 
 use crate::engine::checks::Check;
 use crate::engine::checks::require_term::Fields;
@@ -55,7 +55,11 @@ impl PackSource {
                     builtin: false,
                 })
                 .map_err(|error| {
-                    PackError::unreadable(&file.display().to_string(), &error.to_string())
+                    PackError::unreadable(
+                        FileKind::Pack,
+                        &file.display().to_string(),
+                        &error.to_string(),
+                    )
                 })
         };
         if !path.is_dir() {
@@ -206,6 +210,8 @@ pub struct Rule {
     pub check: Check,
     pub category: Category,
     pub severity: Severity,
+    /// False when the configuration turned the rule off: it is never planned.
+    pub enabled: bool,
     pub status: Status,
     pub when: When,
     pub message: String,
@@ -242,6 +248,27 @@ pub struct RuleSet {
 impl RuleSet {
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|rule| rule.id == id)
+    }
+
+    /// Up to three rule ids close to `id`, closest first, for "did you mean".
+    pub fn similar_ids(&self, id: &str) -> Vec<&str> {
+        let mut close: Vec<(f64, &str)> = self
+            .rules
+            .iter()
+            .map(|rule| (strsim::jaro_winkler(id, &rule.id), rule.id.as_str()))
+            .filter(|(score, _)| *score > 0.8)
+            .collect();
+        close.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(b.1)));
+        close.into_iter().take(3).map(|(_, id)| id).collect()
+    }
+
+    /// The help for a file naming a rule that is not loaded.
+    pub fn unknown_rule_help(&self, id: &str) -> String {
+        let list = "`sponsorlint rules list` shows every loaded rule";
+        match self.similar_ids(id).as_slice() {
+            [] => list.to_string(),
+            close => format!("did you mean {}? {list}", close.join(", ")),
+        }
     }
 
     pub fn pack_of(&self, rule: &Rule) -> &Pack {
@@ -305,7 +332,20 @@ pub fn compile_gathered(
 /// Loads packs for checking: the non-built-in packs' examples must pass
 /// (the built-in ones are proven by the test suite and `rules test`).
 pub fn load(builtin: bool, paths: &[std::path::PathBuf]) -> Result<Arc<RuleSet>, Vec<PackError>> {
-    let rules = compile_gathered(builtin, paths)?;
+    load_with(builtin, paths, |_| Ok(()))
+}
+
+/// [`load`], letting `configure` change rules (turn them off, change their
+/// severity) before the set is shared. Turned-off rules skip their examples.
+pub fn load_with(
+    builtin: bool,
+    paths: &[std::path::PathBuf],
+    configure: impl FnOnce(&mut RuleSet) -> Result<(), PackError>,
+) -> Result<Arc<RuleSet>, Vec<PackError>> {
+    let groups = builtin_market_groups().map_err(|error| vec![error])?;
+    let mut rules = compile(gather(builtin, paths)?, groups)?;
+    configure(&mut rules).map_err(|error| vec![error])?;
+    let rules = Arc::new(rules);
     let report = selftest::run(rules.clone(), |pack| !pack.origin.builtin);
     if report.failures.is_empty() { Ok(rules) } else { Err(report.failures) }
 }

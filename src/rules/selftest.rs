@@ -31,7 +31,7 @@ pub fn run(rules: Arc<RuleSet>, select: impl Fn(&super::Pack) -> bool) -> Report
         }
         let source = pack.origin.text.as_str();
         let mut problems = Problems::new(&pack.origin.name, source);
-        for rule in rules.rules.iter().filter(|rule| rule.pack == pack_index) {
+        for rule in rules.rules.iter().filter(|rule| rule.pack == pack_index && rule.enabled) {
             report.rules += 1;
             for (example, should_fire) in rule
                 .fail_examples
@@ -75,7 +75,7 @@ fn check_example(
         platform: rule.when.platform.first().or(pack.platforms.first()).copied(),
         relationship: Some(rule.when.relationship.first().copied().unwrap_or(Relationship::Paid)),
         media: rule.when.media.first().copied(),
-        language: None,
+        ..Defaults::default()
     };
     let context = ReadContext { defaults, groups: rules.groups.clone() };
     let object = match &example.post {

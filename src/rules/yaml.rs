@@ -17,7 +17,22 @@ pub struct YamlError {
 
 /// Parses one YAML document into `T`, rejecting what `T` rejects.
 pub fn parse<T: DeserializeOwned>(source: &str) -> Result<T, YamlError> {
-    serde_saphyr::from_str(source).map_err(|error| {
+    parse_with(source, serde_saphyr::Options::default())
+}
+
+/// [`parse`] with YAML 1.2 core booleans only (`true`/`false`): in a value
+/// that may be a string or a list, `NO` (Norway) or `off` stays text
+/// instead of turning into a YAML 1.1 boolean. For the configuration and
+/// suppressions files.
+pub fn parse_core<T: DeserializeOwned>(source: &str) -> Result<T, YamlError> {
+    parse_with(source, serde_saphyr::options! { strict_booleans: true })
+}
+
+fn parse_with<T: DeserializeOwned>(
+    source: &str,
+    options: serde_saphyr::Options,
+) -> Result<T, YamlError> {
+    serde_saphyr::from_str_with_options(source, options).map_err(|error| {
         let span = error.location().and_then(|location| location_bytes(source, &location));
         YamlError { message: error.without_snippet().to_string(), span }
     })

@@ -1,0 +1,615 @@
+//! The configuration file, `sponsorlint.yaml`: where it is found, what it
+//! may say (every problem located at its line and column), and what it
+//! changes — post defaults, which packs load, rule overrides, the
+//! suppressions and baseline files. Command-line options override it; the
+//! CLI does the merging, this module knows nothing of flags.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, SeqAccess, Visitor};
+
+use crate::finding::Severity;
+use crate::input::Defaults;
+use crate::post::{Media, Platform, Relationship};
+use crate::rules::error::Problems;
+use crate::rules::yaml::{self, Spanned, span_of};
+use crate::rules::{FileKind, PackError, RuleSet, Status};
+
+/// The names discovery looks for, in each folder from the working directory
+/// up to the filesystem root.
+pub const FILE_NAMES: [&str; 2] = ["sponsorlint.yaml", ".sponsorlint.yaml"];
+
+/// What `sponsorlint init` writes.
+pub const STARTER: &str = include_str!("starter.yaml");
+
+/// A loaded configuration; [`Config::default`] is "no file".
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from.
+    pub path: Option<PathBuf>,
+    /// Its name and text, kept for diagnostics found after loading (rule
+    /// overrides are checked once the packs are loaded).
+    name: String,
+    source: String,
+    /// What a post gets when it does not say; markets already expanded.
+    pub defaults: Defaults,
+    /// Load the packs compiled into the binary.
+    pub builtin_packs: bool,
+    /// Extra pack files or folders, resolved against the file's folder.
+    pub pack_paths: Vec<PathBuf>,
+    pub rule_overrides: Vec<RuleOverride>,
+    /// Column mappings for CSV and spreadsheets: post key → column name.
+    pub columns: BTreeMap<String, String>,
+    pub fail_on: Option<Severity>,
+    /// The suppressions file, resolved against the file's folder.
+    pub suppressions: Option<PathBuf>,
+    /// The baseline file, resolved against the file's folder.
+    pub baseline: Option<PathBuf>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            path: None,
+            name: String::new(),
+            source: String::new(),
+            defaults: Defaults::default(),
+            builtin_packs: true,
+            pack_paths: Vec::new(),
+            rule_overrides: Vec::new(),
+            columns: BTreeMap::new(),
+            fail_on: None,
+            suppressions: None,
+            baseline: None,
+        }
+    }
+}
+
+/// What the configuration does to one rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleSetting {
+    Off,
+    Severity(Severity),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleOverride {
+    pub rule: String,
+    pub setting: RuleSetting,
+    /// Where the rule id is written, for errors found once packs are loaded.
+    span: Option<Range<usize>>,
+}
+
+impl Config {
+    /// The configuration for a run: the `explicit` file, none at all with
+    /// `ignore`, or the one [`discover`]ed from `cwd`.
+    pub fn find(explicit: Option<&Path>, ignore: bool, cwd: &Path) -> Result<Config, PackError> {
+        let path = match explicit {
+            Some(path) => Some(path.to_path_buf()),
+            None if ignore => None,
+            None => discover(cwd)?,
+        };
+        match path {
+            Some(path) => Config::load(&path),
+            None => Ok(Config::default()),
+        }
+    }
+
+    /// Reads and validates a configuration file.
+    pub fn load(path: &Path) -> Result<Config, PackError> {
+        let name = path.display().to_string();
+        let source = std::fs::read_to_string(path)
+            .map_err(|error| PackError::unreadable(FileKind::Config, &name, &error.to_string()))?;
+        let folder = path.parent().unwrap_or(Path::new(""));
+        let mut config = Config::parse(&name, source, folder)?;
+        config.path = Some(path.to_path_buf());
+        Ok(config)
+    }
+
+    /// Validates a configuration's text; relative paths in it are resolved
+    /// against `folder`.
+    pub fn parse(name: &str, source: String, folder: &Path) -> Result<Config, PackError> {
+        let mut problems = Problems::of(FileKind::Config, name, &source);
+        let mut config = Config::default();
+        match yaml::parse_core::<RawConfig>(&source) {
+            Ok(raw) => config.read(raw, &source, folder, &mut problems),
+            Err(error) => problems.add(error.span, error.message, "here", None),
+        }
+        problems.into_result()?;
+        config.name = name.to_string();
+        config.source = source;
+        Ok(config)
+    }
+
+    fn read(&mut self, raw: RawConfig, source: &str, folder: &Path, problems: &mut Problems) {
+        if let Some(defaults) = raw.defaults {
+            self.read_defaults(defaults, source, problems);
+        }
+        if let Some(packs) = raw.packs {
+            self.builtin_packs = packs.builtin.unwrap_or(true);
+            for path in packs.paths.unwrap_or_default() {
+                self.pack_paths.extend(resolve(folder, source, &path, "packs.paths", problems));
+            }
+        }
+        let mut overrides: Vec<_> = raw.rules.unwrap_or_default().into_iter().collect();
+        overrides.sort_by_key(|(rule, _)| span_of(source, rule).map(|span| span.start));
+        for (rule, setting) in overrides {
+            let parsed = match setting.value.trim().to_ascii_lowercase().as_str() {
+                "off" => Ok(RuleSetting::Off),
+                other => other.parse::<Severity>().map(RuleSetting::Severity),
+            };
+            match parsed {
+                Ok(setting) => self.rule_overrides.push(RuleOverride {
+                    span: span_of(source, &rule),
+                    rule: rule.value,
+                    setting,
+                }),
+                Err(_) => problems.add(
+                    span_of(source, &setting),
+                    format!("rule '{}': unknown setting '{}'", rule.value, setting.value),
+                    "not off, error, warning or info",
+                    Some(
+                        "write `off` to turn the rule off, or a severity: error, warning, info"
+                            .into(),
+                    ),
+                ),
+            }
+        }
+        for brand in raw.brands.unwrap_or_default() {
+            match brand.value.trim() {
+                "" => {
+                    problems.add(span_of(source, &brand), "brands: a brand is empty", "empty", None)
+                }
+                name => self.defaults.brands.push(name.to_string()),
+            }
+        }
+        for (key, column) in raw.columns.unwrap_or_default() {
+            match column.value.trim() {
+                "" => problems.add(
+                    span_of(source, &column),
+                    format!("columns: '{key}' names no column"),
+                    "empty",
+                    None,
+                ),
+                name => {
+                    self.columns.insert(key, name.to_string());
+                }
+            }
+        }
+        if let Some(level) = raw.fail_on {
+            self.fail_on = parsed(source, &level, "fail-on", problems);
+        }
+        if let Some(path) = raw.suppressions {
+            self.suppressions = resolve(folder, source, &path, "suppressions", problems);
+        }
+        if let Some(path) = raw.baseline {
+            self.baseline = resolve(folder, source, &path, "baseline", problems);
+        }
+    }
+
+    fn read_defaults(&mut self, raw: RawDefaults, source: &str, problems: &mut Problems) {
+        if let Some(country) = raw.country {
+            let groups = crate::rules::builtin_market_groups().unwrap_or_default();
+            for code in &country.value.0 {
+                match groups.resolve(code) {
+                    Ok(markets) => {
+                        for market in markets {
+                            if !self.defaults.markets.contains(&market) {
+                                self.defaults.markets.push(market);
+                            }
+                        }
+                    }
+                    Err(error) => problems.add(
+                        span_of(source, &country),
+                        format!("defaults.country: {error}"),
+                        "not a country code or group",
+                        None,
+                    ),
+                }
+            }
+        }
+        let defaults = &mut self.defaults;
+        if let Some(platform) = &raw.platform {
+            defaults.platform = parsed::<Platform>(source, platform, "defaults.platform", problems);
+        }
+        if let Some(relationship) = &raw.relationship {
+            defaults.relationship =
+                parsed::<Relationship>(source, relationship, "defaults.relationship", problems);
+        }
+        if let Some(media) = &raw.media {
+            defaults.media = parsed::<Media>(source, media, "defaults.media", problems);
+        }
+        if let Some(language) = raw.language {
+            if is_language_tag(&language.value) {
+                defaults.language = Some(language.value.clone());
+            } else {
+                problems.add(
+                    span_of(source, &language),
+                    format!("defaults.language: '{}' is not a BCP 47 language tag", language.value),
+                    "not a language tag",
+                    Some("write a tag such as en, fr, pt-BR".into()),
+                );
+            }
+        }
+    }
+
+    /// Fills what the command line left unset (`flags`) from the
+    /// configuration: the flags win field by field.
+    pub fn fill_defaults(&self, flags: Defaults) -> Defaults {
+        let ours = &self.defaults;
+        Defaults {
+            markets: if flags.markets.is_empty() { ours.markets.clone() } else { flags.markets },
+            platform: flags.platform.or(ours.platform),
+            relationship: flags.relationship.or(ours.relationship),
+            media: flags.media.or(ours.media),
+            language: flags.language.or_else(|| ours.language.clone()),
+            brands: if flags.brands.is_empty() { ours.brands.clone() } else { flags.brands },
+        }
+    }
+
+    /// Applies the rule overrides to freshly compiled packs: a rule turned
+    /// off is never planned, a severity override changes its findings. An
+    /// override naming a rule that is not loaded is an error.
+    pub fn configure_rules(&self, rules: &mut RuleSet) -> Result<(), PackError> {
+        let mut problems = Problems::of(FileKind::Config, &self.name, &self.source);
+        for wanted in &self.rule_overrides {
+            let Some(index) = rules.rules.iter().position(|rule| rule.id == wanted.rule) else {
+                problems.add(
+                    wanted.span.clone(),
+                    format!("rules: no loaded rule '{}'", wanted.rule),
+                    "unknown rule",
+                    Some(rules.unknown_rule_help(&wanted.rule)),
+                );
+                continue;
+            };
+            let rule = &mut rules.rules[index];
+            match wanted.setting {
+                RuleSetting::Off => rule.enabled = false,
+                // Preview facts are not confirmed: DESIGN.md keeps them below error.
+                RuleSetting::Severity(Severity::Error) if rule.status == Status::Preview => {
+                    problems.add(
+                        wanted.span.clone(),
+                        format!("rules: '{}' is a preview rule and cannot be an error", rule.id),
+                        "preview rule",
+                        Some(
+                            "preview rules encode facts not yet confirmed; use warning or info"
+                                .into(),
+                        ),
+                    )
+                }
+                RuleSetting::Severity(severity) => rule.severity = severity,
+            }
+        }
+        problems.into_result()
+    }
+}
+
+/// The configuration file that applies in `start`: the nearest folder, from
+/// `start` up to the filesystem root, holding one of [`FILE_NAMES`]. Git
+/// roots do not stop the search, so one file above several repositories
+/// serves them all. The path is relative to `start` (`sponsorlint.yaml`,
+/// `../../sponsorlint.yaml`), as diagnostics show it. Both names in one
+/// folder is an error: which one wins would be a guess.
+pub fn discover(start: &Path) -> Result<Option<PathBuf>, PackError> {
+    for (depth, folder) in start.ancestors().enumerate() {
+        let relative = PathBuf::from("../".repeat(depth));
+        let found: Vec<&str> =
+            FILE_NAMES.into_iter().filter(|name| folder.join(name).is_file()).collect();
+        match found.as_slice() {
+            [] => {}
+            [name] => return Ok(Some(relative.join(name))),
+            [first, second, ..] => {
+                let message =
+                    format!("both {first} and {second} exist in {}; keep one", folder.display());
+                let path = relative.join(first).display().to_string();
+                return Err(PackError::whole_file(FileKind::Config, &path, message));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// A path written in the file, relative to the file's `folder`.
+fn resolve(
+    folder: &Path,
+    source: &str,
+    path: &Spanned<String>,
+    key: &str,
+    problems: &mut Problems,
+) -> Option<PathBuf> {
+    if path.value.trim().is_empty() {
+        problems.add(span_of(source, path), format!("{key}: the path is empty"), "empty", None);
+        return None;
+    }
+    Some(folder.join(&path.value))
+}
+
+/// Parses a spanned value of a closed vocabulary, locating the error.
+fn parsed<T: FromStr<Err: fmt::Display>>(
+    source: &str,
+    value: &Spanned<String>,
+    key: &str,
+    problems: &mut Problems,
+) -> Option<T> {
+    match value.value.parse::<T>() {
+        Ok(parsed) => Some(parsed),
+        Err(error) => {
+            problems.add(span_of(source, value), format!("{key}: {error}"), "unknown value", None);
+            None
+        }
+    }
+}
+
+/// A loose BCP 47 check: a 2–3 letter language, then alphanumeric subtags.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split(['-', '_']);
+    let language = parts.next().unwrap_or("");
+    (2..=3).contains(&language.len())
+        && language.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|part| {
+            (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+}
+
+/// The serde mirror of the file. Sections are optional and may be empty
+/// (a section whose every line is commented out is `null`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    defaults: Option<RawDefaults>,
+    packs: Option<RawPacks>,
+    rules: Option<HashMap<Spanned<String>, Spanned<String>>>,
+    brands: Option<Vec<Spanned<String>>>,
+    columns: Option<BTreeMap<String, Spanned<String>>>,
+    #[serde(rename = "fail-on")]
+    fail_on: Option<Spanned<String>>,
+    suppressions: Option<Spanned<String>>,
+    baseline: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDefaults {
+    country: Option<Spanned<Codes>>,
+    platform: Option<Spanned<String>>,
+    relationship: Option<Spanned<String>>,
+    media: Option<Spanned<String>>,
+    language: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPacks {
+    builtin: Option<bool>,
+    paths: Option<Vec<Spanned<String>>>,
+}
+
+/// `country: FR` or `country: [FR, DE]`.
+#[derive(Debug)]
+struct Codes(Vec<String>);
+
+impl<'de> Deserialize<'de> for Codes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Codes, D::Error> {
+        struct CodesVisitor;
+        impl<'de> Visitor<'de> for CodesVisitor {
+            type Value = Codes;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a country code or a list of country codes")
+            }
+            fn visit_str<E: de::Error>(self, code: &str) -> Result<Codes, E> {
+                Ok(Codes(vec![code.to_string()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Codes, A::Error> {
+                let mut codes = Vec::new();
+                while let Some(code) = seq.next_element::<String>()? {
+                    codes.push(code);
+                }
+                Ok(Codes(codes))
+            }
+        }
+        deserializer.deserialize_any(CodesVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::post::Market;
+
+    fn parse(source: &str) -> Result<Config, PackError> {
+        Config::parse("sponsorlint.yaml", source.to_string(), Path::new("/project"))
+    }
+
+    fn first_problem(source: &str) -> crate::rules::Problem {
+        let error = parse(source).expect_err("invalid");
+        assert_eq!(error.kind, FileKind::Config);
+        error.problems.into_iter().next().expect("a problem")
+    }
+
+    #[test]
+    fn every_key_is_read_and_paths_resolve_against_the_file_folder() {
+        let config = parse(
+            "defaults:\n  country: [NO, eu]\n  platform: instagram\n  relationship: paid\n  media: reel\n  language: pt-BR\n\
+             packs:\n  builtin: false\n  paths: [house.yaml, packs/]\n\
+             rules:\n  fr/missing-disclosure: off\n  us/ambiguous-disclosure: warning\n\
+             brands: [Glow Lab]\ncolumns:\n  text: Caption\n\
+             fail-on: warning\nsuppressions: s.yaml\nbaseline: b.json\n",
+        )
+        .unwrap();
+        let markets: Vec<&str> = config.defaults.markets.iter().map(Market::as_str).collect();
+        assert_eq!(markets[0], "NO", "a bare NO is Norway, not a YAML 1.1 boolean");
+        assert!(markets.contains(&"FR") && markets.contains(&"DE"), "EU expands: {markets:?}");
+        assert_eq!(config.defaults.platform, Some(Platform::Instagram));
+        assert_eq!(config.defaults.relationship, Some(Relationship::Paid));
+        assert_eq!(config.defaults.media, Some(Media::Reel));
+        assert_eq!(config.defaults.language.as_deref(), Some("pt-BR"));
+        assert_eq!(config.defaults.brands, ["Glow Lab"]);
+        assert!(!config.builtin_packs);
+        assert_eq!(
+            config.pack_paths,
+            [PathBuf::from("/project/house.yaml"), PathBuf::from("/project/packs/")]
+        );
+        let overrides: Vec<(&str, RuleSetting)> =
+            config.rule_overrides.iter().map(|o| (o.rule.as_str(), o.setting)).collect();
+        assert_eq!(
+            overrides,
+            [
+                ("fr/missing-disclosure", RuleSetting::Off),
+                ("us/ambiguous-disclosure", RuleSetting::Severity(Severity::Warning))
+            ]
+        );
+        assert_eq!(config.columns["text"], "Caption");
+        assert_eq!(config.fail_on, Some(Severity::Warning));
+        assert_eq!(config.suppressions, Some(PathBuf::from("/project/s.yaml")));
+        assert_eq!(config.baseline, Some(PathBuf::from("/project/b.json")));
+    }
+
+    #[test]
+    fn an_empty_file_and_empty_sections_are_the_defaults() {
+        for source in ["", "# nothing yet\n", "defaults:\npacks:\nrules:\n"] {
+            let config = parse(source).unwrap();
+            assert!(config.builtin_packs);
+            assert_eq!(config.defaults, Defaults::default());
+        }
+        assert_eq!(parse("defaults: {country: FR}\n").unwrap().defaults.markets.len(), 1);
+    }
+
+    #[test]
+    fn unknown_keys_are_located() {
+        let problem = first_problem("defaults:\n  platform: x\n  contry: FR\n");
+        assert_eq!((problem.line, problem.column), (3, 3), "{}", problem.message);
+        assert!(problem.message.contains("contry"), "{}", problem.message);
+        assert!(problem.message.starts_with("sponsorlint.yaml:3:3: "), "{}", problem.message);
+        assert_eq!(first_problem("fail_on: error\n").line, 1);
+    }
+
+    #[test]
+    fn bad_values_are_located_and_name_the_allowed_ones() {
+        let problem = first_problem("defaults:\n  platform: myspace\n");
+        assert_eq!((problem.line, problem.column), (2, 13));
+        assert!(problem.message.contains("instagram, tiktok"), "{}", problem.message);
+        let error = parse("defaults:\n  country: [FR, UK]\n  language: '??'\nfail-on: sometimes\nrules:\n  a/b: loud\n")
+            .unwrap_err();
+        let located: Vec<(usize, &str)> =
+            error.problems.iter().map(|p| (p.line, p.message.as_str())).collect();
+        assert_eq!(located.len(), 4, "{located:#?}");
+        let on_line = |line: usize| located.iter().find(|(at, _)| *at == line).unwrap().1;
+        assert!(on_line(2).contains("'UK'") && on_line(2).contains("GB"), "{located:?}");
+        assert!(on_line(3).contains("not a BCP 47"), "{located:?}");
+        assert!(on_line(4).contains("sometimes"), "{located:?}");
+        assert!(on_line(6).contains("a/b") && on_line(6).contains("loud"), "{located:?}");
+        assert_eq!(first_problem("brands: ['']\n").line, 1);
+        assert!(
+            first_problem("packs: {paths: ['']}\n")
+                .message
+                .contains("packs.paths: the path is empty")
+        );
+        assert!(first_problem("defaults:\n  country: 5\n").message.contains("country code"));
+    }
+
+    #[test]
+    fn flags_win_over_the_file_field_by_field() {
+        let config =
+            parse("defaults:\n  country: FR\n  platform: tiktok\n  media: reel\n").unwrap();
+        let flags = Defaults {
+            markets: vec![Market::parse("GB").unwrap()],
+            platform: Some(Platform::Youtube),
+            ..Defaults::default()
+        };
+        let merged = config.fill_defaults(flags);
+        assert_eq!(merged.markets, [Market::parse("GB").unwrap()]);
+        assert_eq!(merged.platform, Some(Platform::Youtube));
+        assert_eq!(merged.media, Some(Media::Reel), "unset flags take the file's value");
+        let merged = config.fill_defaults(Defaults::default());
+        assert_eq!(merged.markets, [Market::parse("FR").unwrap()]);
+    }
+
+    #[test]
+    fn the_starter_file_loads_and_its_examples_name_real_rules() {
+        let config = parse(STARTER).unwrap();
+        assert!(config.builtin_packs);
+        assert_eq!(config.fail_on, Some(Severity::Error));
+        let uncommented = STARTER.replace("  # us/", "  us/");
+        let config = parse(&uncommented).unwrap();
+        assert_eq!(config.rule_overrides.len(), 2, "{uncommented}");
+        config.configure_rules(&mut builtin_rules()).unwrap();
+    }
+
+    #[test]
+    fn the_readme_example_loads_and_names_real_rules() {
+        let readme = include_str!("../../README.md");
+        let start = readme.find("# sponsorlint.yaml\n").expect("the README example");
+        let example = &readme[start..start + readme[start..].find("```").unwrap()];
+        let config = parse(example).unwrap();
+        assert!(!config.rule_overrides.is_empty() && config.baseline.is_some());
+        config.configure_rules(&mut builtin_rules()).unwrap();
+    }
+
+    fn builtin_rules() -> RuleSet {
+        let groups = crate::rules::builtin_market_groups().unwrap();
+        crate::rules::compile(crate::rules::PackSource::builtin(), groups).unwrap()
+    }
+
+    #[test]
+    fn overrides_turn_rules_off_and_change_severities() {
+        let mut rules = builtin_rules();
+        let config =
+            parse("rules:\n  fr/missing-disclosure: off\n  us/ambiguous-only: info\n").unwrap();
+        config.configure_rules(&mut rules).unwrap();
+        assert!(!rules.rule("fr/missing-disclosure").unwrap().enabled);
+        let ambiguous = rules.rule("us/ambiguous-only").unwrap();
+        assert!(ambiguous.enabled);
+        assert_eq!(ambiguous.severity, Severity::Info);
+    }
+
+    #[test]
+    fn an_override_of_an_unknown_rule_says_what_was_meant() {
+        let mut rules = builtin_rules();
+        let config = parse("rules:\n  fr/missing-disclosur: off\n").unwrap();
+        let error = config.configure_rules(&mut rules).unwrap_err();
+        let problem = &error.problems[0];
+        assert_eq!((problem.line, problem.column), (2, 3));
+        assert!(
+            problem.message.contains("no loaded rule 'fr/missing-disclosur'"),
+            "{}",
+            problem.message
+        );
+        let help = problem.help.as_deref().unwrap();
+        assert!(help.starts_with("did you mean fr/missing-disclosure"), "{help}");
+    }
+
+    #[test]
+    fn a_preview_rule_cannot_be_raised_to_error() {
+        let mut rules = builtin_rules();
+        let preview = rules.rules.iter().find(|rule| rule.status == Status::Preview).unwrap();
+        let source = format!("rules:\n  {}: error\n", preview.id);
+        let error = parse(&source).unwrap().configure_rules(&mut rules).unwrap_err();
+        assert!(error.problems[0].message.contains("preview"), "{}", error.problems[0].message);
+    }
+
+    #[test]
+    fn discovery_walks_up_and_refuses_two_names_in_one_folder() {
+        let root = tempfile::tempdir().unwrap();
+        let deep = root.path().join("a/b");
+        std::fs::create_dir_all(&deep).unwrap();
+        let found = || discover(&deep).map(|path| path.map(|path| deep.join(path)));
+        let inside = |path: &Path| {
+            path.canonicalize().unwrap().starts_with(root.path().canonicalize().unwrap())
+        };
+        assert!(!found().unwrap().is_some_and(|path| inside(&path)), "nothing in the temp folder");
+        std::fs::write(root.path().join(".sponsorlint.yaml"), "").unwrap();
+        assert_eq!(discover(&deep).unwrap(), Some(PathBuf::from("../../.sponsorlint.yaml")));
+        std::fs::write(root.path().join("a/sponsorlint.yaml"), "").unwrap();
+        assert_eq!(discover(&deep).unwrap(), Some(PathBuf::from("../sponsorlint.yaml")));
+        std::fs::write(deep.join("sponsorlint.yaml"), "").unwrap();
+        assert_eq!(discover(&deep).unwrap(), Some(PathBuf::from("sponsorlint.yaml")));
+        std::fs::write(root.path().join("a/b/.sponsorlint.yaml"), "").unwrap();
+        let error = discover(&deep).unwrap_err();
+        assert!(error.problems[0].message.contains("keep one"), "{}", error.problems[0].message);
+    }
+}
