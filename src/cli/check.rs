@@ -9,7 +9,7 @@ use clap::Args;
 use super::{EXIT_ERROR, EXIT_FINDINGS, PackArgs, load_rules};
 use crate::engine::Engine;
 use crate::finding::{Checked, Severity};
-use crate::input::{Defaults, InputFormat, ReadContext, read_inputs};
+use crate::input::{ColumnMapping, Defaults, InputFormat, ReadContext, read_inputs};
 use crate::post::{Media, Platform, Relationship};
 use crate::report::{Format, HumanOptions, Summary, reporter};
 
@@ -45,6 +45,12 @@ pub struct CheckArgs {
     /// Input format, overriding the file extension (needed for some stdin)
     #[arg(long, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
+    /// CSV/sheet column holding a post key: text=Caption,country=Market (repeatable)
+    #[arg(long, value_name = "KEY=COLUMN", value_delimiter = ',')]
+    pub map: Vec<ColumnMapping>,
+    /// Sheet of XLSX/ODS workbooks to read (default: the first)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Print only the summary (human format)
     #[arg(long, short)]
     pub quiet: bool,
@@ -83,6 +89,8 @@ pub fn run(args: CheckArgs) -> u8 {
             language: args.language.clone(),
         },
         groups: rules.groups.clone(),
+        columns: args.map.iter().cloned().collect(),
+        sheet: args.sheet.clone(),
     };
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
