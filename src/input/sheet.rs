@@ -3,10 +3,11 @@
 //! later non-empty row one post.
 //!
 //! Memory: calamine cannot stream a sheet, so the used area of the sheet is
-//! read into memory first — about 32 bytes per cell plus the text of string
-//! cells (100 000 rows × 10 columns with 200-byte captions: roughly 50 MB) —
-//! and its rows then become posts one at a time. For bigger calendars,
-//! export CSV, which is streamed.
+//! read into memory first — 32 bytes per cell plus the text of string cells,
+//! and about twice that at the peak while calamine builds the range
+//! (measured: 100 000 rows × 10 columns with 150–200-byte captions peak at
+//! about 120 MB RSS) — and its rows then become posts one at a time. For
+//! bigger calendars, export CSV, which is streamed.
 
 use std::borrow::Cow;
 use std::fmt::Display;
