@@ -12,7 +12,7 @@ use crate::batch::{Jobs, check_records};
 use crate::config::Config;
 use crate::engine::Engine;
 use crate::finding::{Checked, Severity};
-use crate::input::{Defaults, InputFormat, ReadContext, input_sizes, read_inputs};
+use crate::input::{ColumnMapping, Defaults, InputFormat, ReadContext, input_sizes, read_inputs};
 use crate::post::{Media, Platform, Relationship};
 use crate::report::{
     Format, HumanOptions, ReportOptions, RuleCatalogue, RuleInfo, Summary, reporter,
@@ -51,6 +51,12 @@ pub struct CheckArgs {
     /// Input format, overriding the file extension (needed for some stdin)
     #[arg(long, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
+    /// CSV/sheet column holding a post key: text=Caption,country=Market (repeatable)
+    #[arg(long, value_name = "KEY=COLUMN", value_delimiter = ',')]
+    pub map: Vec<ColumnMapping>,
+    /// Sheet of XLSX/ODS workbooks to read (default: the first)
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Print only the summary line (human format)
     #[arg(long, short)]
     pub quiet: bool,
@@ -106,6 +112,13 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
             brands: Vec::new(),
         }),
         groups: rules.groups.clone(),
+        // The command line's mappings win over the config file's.
+        columns: {
+            let mut columns = config.columns.clone();
+            columns.extend(args.map.iter().cloned());
+            columns
+        },
+        sheet: args.sheet.clone(),
     };
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Error);
     let mut triage =

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
 use crate::finding::Severity;
-use crate::input::Defaults;
+use crate::input::{ColumnMap, Defaults};
 use crate::post::{Media, Platform, Relationship};
 use crate::rules::error::Problems;
 use crate::rules::yaml::{self, Spanned, span_of};
@@ -44,7 +44,7 @@ pub struct Config {
     pub pack_paths: Vec<PathBuf>,
     pub rule_overrides: Vec<RuleOverride>,
     /// Column mappings for CSV and spreadsheets: post key → column name.
-    pub columns: BTreeMap<String, String>,
+    pub columns: ColumnMap,
     pub fail_on: Option<Severity>,
     /// The suppressions file, resolved against the file's folder.
     pub suppressions: Option<PathBuf>,
@@ -62,7 +62,7 @@ impl Default for Config {
             builtin_packs: true,
             pack_paths: Vec::new(),
             rule_overrides: Vec::new(),
-            columns: BTreeMap::new(),
+            columns: ColumnMap::default(),
             fail_on: None,
             suppressions: None,
             baseline: None,
@@ -177,7 +177,14 @@ impl Config {
                     None,
                 ),
                 name => {
-                    self.columns.insert(key, name.to_string());
+                    if let Err(error) = self.columns.set(&key, name) {
+                        problems.add(
+                            span_of(source, &column),
+                            format!("columns: {error}"),
+                            "not a post key",
+                            None,
+                        );
+                    }
                 }
             }
         }
@@ -463,7 +470,8 @@ mod tests {
                 ("us/ambiguous-disclosure", RuleSetting::Severity(Severity::Warning))
             ]
         );
-        assert_eq!(config.columns["text"], "Caption");
+        let expected: ColumnMap = ["text=Caption".parse().unwrap()].into_iter().collect();
+        assert_eq!(config.columns, expected);
         assert_eq!(config.fail_on, Some(Severity::Warning));
         assert_eq!(config.suppressions, Some(PathBuf::from("/project/s.yaml")));
         assert_eq!(config.baseline, Some(PathBuf::from("/project/b.json")));

@@ -1,6 +1,8 @@
 //! Post keys → [`Post`]: the one place that knows the keys, their aliases and
 //! their types, shared by every reader and by rule examples.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value};
 
 use crate::finding::RecordError;
@@ -10,6 +12,48 @@ use super::{Defaults, ReadContext};
 
 /// The keys that carry the text, strongest first.
 const TEXT_KEYS: [&str; 4] = ["text", "caption", "description", "body"];
+
+/// Every post key DESIGN.md names, text aliases included. Keys sponsorlint
+/// does not interpret (`url`, `author`, `published_at`) are kept in `extra`.
+pub(super) const KEYS: [&str; 20] = [
+    "id",
+    "text",
+    "caption",
+    "description",
+    "body",
+    "title",
+    "platform",
+    "country",
+    "language",
+    "relationship",
+    "brand",
+    "media",
+    "platform_label",
+    "retouched",
+    "ai_generated",
+    "duration_s",
+    "subtitles",
+    "url",
+    "author",
+    "published_at",
+];
+
+/// The post key a column header or a `--map` key names, if any: matched
+/// without regard to case or surrounding spaces, with inner spaces and
+/// hyphens read as `_` (so "AI generated" is `ai_generated`).
+pub(super) fn known_key(name: &str) -> Option<&'static str> {
+    let wanted: String = name
+        .trim()
+        .chars()
+        .map(|c| if c == ' ' || c == '-' { '_' } else { c.to_ascii_lowercase() })
+        .collect();
+    KEYS.into_iter().find(|key| *key == wanted)
+}
+
+/// The key an alias stands for: `text` for every text alias, else the key.
+pub(super) fn canonical(key: &str) -> &str {
+    if TEXT_KEYS.contains(&key) { "text" } else { key }
+}
 
 /// Converts one JSON object (post keys) into a post, filling the defaults.
 pub fn post_from_object(
@@ -29,19 +73,154 @@ pub(super) fn build<K: AsRef<str>>(
     origin: Origin,
     ctx: &ReadContext,
 ) -> Result<Post, RecordError> {
-    let mut fields = Fields::new(origin);
-    let mut first_error = None;
+    let mut builder = Builder::new(origin, ctx);
     for (key, value, offset) in entries {
-        let key = key.as_ref();
-        if let Err(message) = fields.set(key, value, offset, ctx) {
-            first_error.get_or_insert_with(|| format!("{key}: {message}"));
+        builder.key(key.as_ref(), Ok(value), offset.map_or(Place::Unknown, Place::Offset));
+    }
+    builder.finish().map_err(|failure| failure.error)
+}
+
+/// Where a value sits in its file, so the post's origin can point at its
+/// text and an error at the value at fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Place {
+    Unknown,
+    /// Byte offset of the value in the file.
+    Offset(usize),
+    /// 1-based column of the cell (CSV, sheets).
+    Column(u64),
+}
+
+/// A post built from entries one at a time; see [`build`].
+pub(super) struct Builder<'a> {
+    fields: Fields,
+    ctx: &'a ReadContext,
+    /// The first error and the place of its value.
+    first_error: Option<(String, Place)>,
+}
+
+/// A record that could not become a post, and where the value at fault is.
+#[derive(Debug)]
+pub(super) struct Failure {
+    pub(super) error: RecordError,
+    pub(super) place: Place,
+}
+
+impl<'a> Builder<'a> {
+    pub(super) fn new(origin: Origin, ctx: &'a ReadContext) -> Self {
+        Builder { fields: Fields::new(origin), ctx, first_error: None }
+    }
+
+    /// Sets a post key; `value` is an error when the reader could not even
+    /// convert it.
+    pub(super) fn key(&mut self, key: &str, value: Result<Value, String>, place: Place) {
+        if let Err(message) = value.and_then(|value| self.fields.set(key, value, place, self.ctx)) {
+            self.first_error.get_or_insert_with(|| (format!("{key}: {message}"), place));
         }
     }
-    match first_error {
-        None => Ok(fields.finish(&ctx.defaults)),
-        Some(message) => {
-            Err(RecordError { origin: Box::new(fields.post.origin), id: fields.post.id, message })
+
+    /// Keeps a value in `extra` under its own name, whatever the name.
+    pub(super) fn extra(&mut self, name: String, value: Value) {
+        self.fields.post.extra.insert(name, value);
+    }
+
+    pub(super) fn finish(self) -> Result<Post, Failure> {
+        match self.first_error {
+            None => Ok(self.fields.finish(&self.ctx.defaults)),
+            Some((message, place)) => {
+                let Post { origin, id, .. } = self.fields.post;
+                let error = RecordError { origin: Box::new(origin), id, message };
+                Err(Failure { error, place })
+            }
         }
+    }
+}
+
+/// A spreadsheet or CSV cell that is not empty.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Cell<'a> {
+    Text(Cow<'a, str>),
+    Number(f64),
+    Bool(bool),
+    /// A formula error such as `#N/A`.
+    Error(Cow<'a, str>),
+}
+
+/// The value of a cell under a post key, typed as the key wants: lists split
+/// on `,` or `;`, flags from true/false/yes/no/1/0, whole numbers without
+/// `.0`. A value of the wrong type is left for [`Fields::set`] to name.
+pub(super) fn cell_value(key: &str, cell: Cell<'_>) -> Result<Value, String> {
+    match (canonical(key), cell) {
+        (_, Cell::Error(code)) => Err(format!("the cell holds the error {code}")),
+        ("retouched" | "ai_generated", cell) => flag(&cell).map(Value::Bool),
+        ("platform_label", Cell::Text(text)) => Ok(match word_flag(&text) {
+            Some(on) => Value::Bool(on),
+            None => Value::String(text.trim().to_owned()),
+        }),
+        ("platform_label", cell) => flag(&cell).map(Value::Bool),
+        ("duration_s", Cell::Number(seconds)) => Ok(Value::from(seconds)),
+        ("duration_s", Cell::Text(text)) => match text.trim().parse::<f64>() {
+            Ok(seconds) if seconds.is_finite() => Ok(Value::from(seconds)),
+            _ => Err(format!("expected a number of seconds, found '{text}'")),
+        },
+        (_, Cell::Bool(on)) => Ok(Value::Bool(on)),
+        ("country" | "brand", cell) => Ok(Value::Array(
+            cell_text(cell)
+                .split([',', ';'])
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(|item| Value::String(item.to_owned()))
+                .collect(),
+        )),
+        // The text is checked as written, spaces and all.
+        ("text", cell) => Ok(Value::String(cell_text(cell).into_owned())),
+        (_, cell) => Ok(Value::String(cell_text(cell).trim().to_owned())),
+    }
+}
+
+/// A cell kept in `extra`: numbers and flags keep their JSON type.
+pub(super) fn cell_json(cell: Cell<'_>) -> Value {
+    match cell {
+        Cell::Number(number) if is_whole(number) => Value::from(number as i64),
+        Cell::Number(number) => Value::from(number),
+        Cell::Bool(on) => Value::Bool(on),
+        Cell::Text(text) | Cell::Error(text) => Value::String(text.into_owned()),
+    }
+}
+
+fn cell_text(cell: Cell<'_>) -> Cow<'_, str> {
+    match cell {
+        Cell::Text(text) | Cell::Error(text) => text,
+        // `Display` writes 17.0 as "17": a numeric id 17 is "17".
+        Cell::Number(number) => Cow::Owned(number.to_string()),
+        Cell::Bool(on) => Cow::Borrowed(if on { "true" } else { "false" }),
+    }
+}
+
+/// Whole and within the range where `f64` holds integers exactly.
+fn is_whole(number: f64) -> bool {
+    number.fract() == 0.0 && number.abs() < 9_007_199_254_740_992.0
+}
+
+const FLAG_WORDS: &str = "true, false, yes, no, 1 or 0";
+
+fn word_flag(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" => Some(true),
+        "false" | "no" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+fn flag(cell: &Cell<'_>) -> Result<bool, String> {
+    match cell {
+        Cell::Bool(on) => Ok(*on),
+        Cell::Number(number) if *number == 1.0 => Ok(true),
+        Cell::Number(number) if *number == 0.0 => Ok(false),
+        Cell::Text(text) => {
+            word_flag(text).ok_or_else(|| format!("expected {FLAG_WORDS}, found '{text}'"))
+        }
+        other => Err(format!("expected {FLAG_WORDS}, found '{}'", cell_text(other.clone()))),
     }
 }
 
@@ -64,7 +243,7 @@ impl Fields {
         &mut self,
         key: &str,
         value: Value,
-        offset: Option<usize>,
+        place: Place,
         ctx: &ReadContext,
     ) -> Result<(), String> {
         if value.is_null() {
@@ -104,8 +283,10 @@ impl Fields {
                     if self.text_rank.is_none_or(|current| rank <= current) {
                         post.text = text;
                         self.text_rank = Some(rank);
-                        if offset.is_some() {
-                            post.origin.text_offset = offset;
+                        match place {
+                            Place::Offset(offset) => post.origin.text_offset = Some(offset),
+                            Place::Column(column) => post.origin.column = Some(column),
+                            Place::Unknown => {}
                         }
                     }
                 }
@@ -375,6 +556,54 @@ mod tests {
         let error = build(entries, Origin::default(), &context()).unwrap_err();
         assert_eq!(error.id.as_deref(), Some("p1"));
         assert!(error.message.starts_with("platform: "), "{}", error.message);
+    }
+
+    #[test]
+    fn known_keys_ignore_case_and_spaces_and_read_spaces_as_underscores() {
+        assert_eq!(known_key(" Caption "), Some("caption"));
+        assert_eq!(known_key("AI Generated"), Some("ai_generated"));
+        assert_eq!(known_key("platform-label"), Some("platform_label"));
+        assert_eq!(known_key("Published At"), Some("published_at"));
+        assert_eq!(known_key("Market"), None);
+        assert_eq!(canonical("body"), "text");
+        assert_eq!(canonical("brand"), "brand");
+    }
+
+    #[test]
+    fn cells_are_typed_by_their_key() {
+        let text = |text: &'static str| Cell::Text(Cow::Borrowed(text));
+        assert_eq!(cell_value("id", Cell::Number(17.0)), Ok(json!("17")));
+        assert_eq!(cell_value("title", Cell::Number(1.5)), Ok(json!("1.5")));
+        assert_eq!(cell_value("caption", text("  two\nlines ")), Ok(json!("  two\nlines ")));
+        assert_eq!(cell_value("platform", text(" TikTok ")), Ok(json!("TikTok")));
+        assert_eq!(cell_value("country", text("FR; de,,IT ")), Ok(json!(["FR", "de", "IT"])));
+        assert_eq!(cell_value("brand", text("Glow Lab")), Ok(json!(["Glow Lab"])));
+        for (cell, on) in [(text("Yes"), true), (text("0"), false), (Cell::Number(1.0), true)] {
+            assert_eq!(cell_value("ai_generated", cell), Ok(json!(on)));
+        }
+        assert_eq!(cell_value("retouched", Cell::Bool(true)), Ok(json!(true)));
+        assert_eq!(
+            cell_value("retouched", Cell::Number(2.0)),
+            Err("expected true, false, yes, no, 1 or 0, found '2'".into())
+        );
+        assert_eq!(cell_value("platform_label", text("no")), Ok(json!(false)));
+        assert_eq!(
+            cell_value("platform_label", text("branded_content")),
+            Ok(json!("branded_content"))
+        );
+        assert_eq!(cell_value("duration_s", text(" 30 ")), Ok(json!(30.0)));
+        assert_eq!(
+            cell_value("duration_s", text("30s")),
+            Err("expected a number of seconds, found '30s'".into())
+        );
+        assert_eq!(cell_value("url", Cell::Bool(true)), Ok(json!(true)));
+        assert_eq!(
+            cell_value("text", Cell::Error(Cow::Borrowed("#REF!"))),
+            Err("the cell holds the error #REF!".into())
+        );
+        assert_eq!(cell_json(Cell::Number(1200.0)), json!(1200));
+        assert_eq!(cell_json(Cell::Number(0.25)), json!(0.25));
+        assert_eq!(cell_json(Cell::Error(Cow::Borrowed("#N/A"))), json!("#N/A"));
     }
 
     #[test]

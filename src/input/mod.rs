@@ -13,12 +13,16 @@ use crate::post::{
     Market, MarketGroups, Media, Origin, Platform, Post, Relationship, UnknownValue,
 };
 
+mod columns;
+mod csv;
 mod fields;
 mod json;
 mod jsonl;
 mod markdown;
+mod sheet;
 mod text;
 
+pub use columns::{ColumnMap, ColumnMapping};
 pub use fields::post_from_object;
 
 /// What posts get when they do not say (from the command line or config).
@@ -41,6 +45,10 @@ pub struct ReadContext {
     pub defaults: Defaults,
     /// Expands group names such as `EU` in `country`.
     pub groups: MarketGroups,
+    /// Columns of CSV files and sheets whose header is not their post key.
+    pub columns: ColumnMap,
+    /// The sheet of a workbook to read; the first when `None`.
+    pub sheet: Option<String>,
 }
 
 /// How to read an input.
@@ -50,10 +58,16 @@ pub enum InputFormat {
     Md,
     Json,
     Jsonl,
+    Csv,
+    /// Tab-separated values, read like CSV.
+    Tsv,
+    Xlsx,
+    Ods,
 }
 
 /// The extensions [`InputFormat::from_path`] knows, for messages.
-const EXTENSIONS: &str = ".txt, .md, .markdown, .json, .jsonl or .ndjson";
+const EXTENSIONS: &str =
+    ".txt, .md, .markdown, .json, .jsonl, .ndjson, .csv, .tsv, .xlsx, .xlsm or .ods";
 
 impl InputFormat {
     /// The format a file's extension implies, if any.
@@ -64,6 +78,10 @@ impl InputFormat {
             "md" | "markdown" => Some(InputFormat::Md),
             "json" => Some(InputFormat::Json),
             "jsonl" | "ndjson" => Some(InputFormat::Jsonl),
+            "csv" => Some(InputFormat::Csv),
+            "tsv" => Some(InputFormat::Tsv),
+            "xlsx" | "xlsm" => Some(InputFormat::Xlsx),
+            "ods" => Some(InputFormat::Ods),
             _ => None,
         }
     }
@@ -78,10 +96,14 @@ impl FromStr for InputFormat {
             "md" => Ok(InputFormat::Md),
             "json" => Ok(InputFormat::Json),
             "jsonl" | "ndjson" => Ok(InputFormat::Jsonl),
+            "csv" => Ok(InputFormat::Csv),
+            "tsv" => Ok(InputFormat::Tsv),
+            "xlsx" | "xlsm" => Ok(InputFormat::Xlsx),
+            "ods" => Ok(InputFormat::Ods),
             _ => Err(UnknownValue {
                 what: "input format",
                 value: value.to_owned(),
-                allowed: "txt, md, json, jsonl, ndjson".to_owned(),
+                allowed: "txt, md, json, jsonl, ndjson, csv, tsv, xlsx, ods".to_owned(),
             }),
         }
     }
@@ -98,8 +120,9 @@ pub type Record = Result<Post, RecordError>;
 /// with a note through `on_note`) and `forced`, when given, then says how to
 /// parse them. A named file is read with `forced` or its extension's format.
 /// Stdin without `forced` is JSONL when it starts with `{`, JSON with `[`,
-/// text otherwise. A file that cannot be read is one error record. JSONL and
-/// stdin are streamed.
+/// text otherwise (CSV only when forced; workbooks never). A file that
+/// cannot be read is one error record. JSONL, CSV and stdin are streamed;
+/// a workbook's sheet is read whole, then its rows one by one.
 pub fn read_inputs<'a>(
     paths: &'a [PathBuf],
     forced: Option<InputFormat>,
@@ -179,12 +202,15 @@ impl<'a> Inputs<'a> {
     }
 }
 
-/// Walks past hidden entries and build output, but never refuses a folder
-/// the user named.
+/// Walks past hidden entries, build output and the `~$name.xlsx` lock files
+/// Excel leaves beside open workbooks, but never refuses a folder the user
+/// named.
 fn visible(entry: &DirEntry) -> bool {
     let name = entry.file_name().as_encoded_bytes();
     entry.depth() == 0
-        || !(name.starts_with(b".") || (name == b"target" && entry.file_type().is_dir()))
+        || !(name.starts_with(b".")
+            || name.starts_with(b"~$")
+            || (name == b"target" && entry.file_type().is_dir()))
 }
 
 /// The files [`read_inputs`] will read and their sizes, as their origins
@@ -212,6 +238,9 @@ pub fn input_sizes(paths: &[PathBuf]) -> Option<Vec<(String, u64)>> {
 }
 
 fn open<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext) -> Records<'a> {
+    if matches!(format, InputFormat::Xlsx | InputFormat::Ods) {
+        return sheet::records(path, format, ctx);
+    }
     let display = path.display().to_string();
     match File::open(path) {
         Ok(file) => records(BufReader::new(file), display, format, ctx),
@@ -277,6 +306,13 @@ fn records<'a>(
 ) -> Records<'a> {
     let parse: fn(&str, String, &ReadContext) -> Vec<Record> = match format {
         InputFormat::Jsonl => return Box::new(jsonl::Records::new(Box::new(reader), path, ctx)),
+        InputFormat::Csv => return Box::new(csv::Records::new(Box::new(reader), path, b',', ctx)),
+        InputFormat::Tsv => return Box::new(csv::Records::new(Box::new(reader), path, b'\t', ctx)),
+        // Files go to `sheet::records` in `open`; only stdin gets here.
+        InputFormat::Xlsx | InputFormat::Ods => {
+            let message = "a workbook cannot be read from stdin: pass its path, or pipe CSV with --input-format csv";
+            return one(file_error(path, message.to_owned()));
+        }
         InputFormat::Txt => |text, path, ctx| vec![text::read(text, path, ctx)],
         InputFormat::Md => |text, path, ctx| vec![markdown::read(text, path, ctx)],
         InputFormat::Json => json::read,
@@ -347,6 +383,7 @@ pub(crate) mod tests {
         ReadContext {
             defaults: Defaults::default(),
             groups: MarketGroups([("EU".to_owned(), members)].into_iter().collect()),
+            ..ReadContext::default()
         }
     }
 
@@ -370,7 +407,7 @@ pub(crate) mod tests {
         let error = "csvx".parse::<InputFormat>().unwrap_err().to_string();
         assert_eq!(
             error,
-            "unknown input format 'csvx'; expected one of: txt, md, json, jsonl, ndjson"
+            "unknown input format 'csvx'; expected one of: txt, md, json, jsonl, ndjson, csv, tsv, xlsx, ods"
         );
     }
 
@@ -381,7 +418,11 @@ pub(crate) mod tests {
         assert_eq!(format("b.markdown"), Some(InputFormat::Md));
         assert_eq!(format("b.json"), Some(InputFormat::Json));
         assert_eq!(format("b.ndjson"), Some(InputFormat::Jsonl));
-        assert_eq!(format("b.csv"), None);
+        assert_eq!(format("b.csv"), Some(InputFormat::Csv));
+        assert_eq!(format("b.tsv"), Some(InputFormat::Tsv));
+        assert_eq!(format("b.XLSM"), Some(InputFormat::Xlsx));
+        assert_eq!(format("b.ods"), Some(InputFormat::Ods));
+        assert_eq!(format("b.xls"), None);
         assert_eq!(format("README"), None);
     }
 
@@ -396,14 +437,16 @@ pub(crate) mod tests {
         fs::write(root.join("target/x.txt"), "build").unwrap();
         fs::write(root.join("a.md"), "---\nid: a\n---\none").unwrap();
         fs::write(root.join("c.jsonl"), "{\"text\": \"three\"}\n{\"text\": \"four\"}\n").unwrap();
-        fs::write(root.join("notes.csv"), "x").unwrap();
+        fs::write(root.join("d.csv"), "Caption\nfive\n").unwrap();
+        fs::write(root.join("~$e.xlsx"), "Excel's lock file").unwrap();
+        fs::write(root.join("notes.rtf"), "x").unwrap();
         fs::write(root.join(".hidden.txt"), "hidden").unwrap();
 
         let (records, notes) = read_all(&[root.to_path_buf()], None);
         let texts: Vec<&str> = records.iter().map(|r| r.as_ref().unwrap().text.as_str()).collect();
-        assert_eq!(texts, ["one", "two", "three", "four"]);
+        assert_eq!(texts, ["one", "two", "three", "four", "five"]);
         assert_eq!(notes.len(), 1);
-        assert!(notes[0].contains("notes.csv"), "{notes:?}");
+        assert!(notes[0].contains("notes.rtf"), "{notes:?}");
         let origin = &records[1].as_ref().unwrap().origin;
         assert_eq!(origin.path, root.join("b/2.txt").display().to_string());
     }
@@ -423,7 +466,7 @@ pub(crate) mod tests {
     fn unreadable_and_unknown_named_files_are_error_records_and_reading_goes_on() {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("missing.json");
-        let unknown = dir.path().join("post.csv");
+        let unknown = dir.path().join("post.docx");
         let good = dir.path().join("good.txt");
         fs::write(&unknown, "x").unwrap();
         fs::write(&good, "fine").unwrap();
@@ -474,6 +517,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn stdin_takes_csv_only_when_forced_and_never_a_workbook() {
+        let csv = b"id,caption\n1,hello\n";
+        assert_eq!(stream_of(csv, None)[0].as_ref().unwrap().text, "id,caption\n1,hello\n");
+        let forced = stream_of(csv, Some(InputFormat::Csv));
+        let post = forced[0].as_ref().unwrap();
+        assert_eq!((post.text.as_str(), post.origin.path.as_str()), ("hello", "-"));
+        assert_eq!(post.origin.line, Some(2));
+        let tsv = stream_of(b"id\tcaption\n1\thello, world\n", Some(InputFormat::Tsv));
+        assert_eq!(tsv[0].as_ref().unwrap().text, "hello, world");
+        for workbook in [InputFormat::Xlsx, InputFormat::Ods] {
+            let records = stream_of(b"PK", Some(workbook));
+            let message = &records[0].as_ref().unwrap_err().message;
+            assert!(message.starts_with("a workbook cannot be read from stdin"), "{message}");
+        }
+    }
+
+    #[test]
     fn sniffing_reads_past_buffer_boundaries() {
         let mut input = vec![b' '; 20];
         input.extend_from_slice(b"[{\"text\": \"x\"}]");
@@ -487,7 +547,7 @@ pub(crate) mod tests {
     proptest! {
         #[test]
         fn no_reader_panics_on_arbitrary_bytes(input in prop::collection::vec(any::<u8>(), 0..256)) {
-            for format in [None, Some(InputFormat::Txt), Some(InputFormat::Md), Some(InputFormat::Json), Some(InputFormat::Jsonl)] {
+            for format in [None, Some(InputFormat::Txt), Some(InputFormat::Md), Some(InputFormat::Json), Some(InputFormat::Jsonl), Some(InputFormat::Csv)] {
                 let _ = stream_of(&input, format);
             }
         }

@@ -77,7 +77,7 @@ fn check_example(
         media: rule.when.media.first().copied(),
         ..Defaults::default()
     };
-    let context = ReadContext { defaults, groups: rules.groups.clone() };
+    let context = ReadContext { defaults, groups: rules.groups.clone(), ..ReadContext::default() };
     let object = match &example.post {
         RawExample::Text(text) => {
             let mut object = serde_json::Map::new();

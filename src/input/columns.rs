@@ -1,0 +1,414 @@
+//! Header rows → post keys, shared by the CSV and spreadsheet readers: the
+//! [`ColumnMap`] that `--map` and the config file fill, header matching, and
+//! one row → one post.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::fields::{self, Builder, Cell, Failure, Place};
+use super::{ReadContext, Record};
+use crate::post::{Origin, UnknownValue};
+
+/// Which column holds which post key, for headers that are not post keys
+/// themselves (`--map text=Caption,country=Market`, or the config file).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColumnMap {
+    /// (post key, column header), in the order given.
+    entries: Vec<(&'static str, String)>,
+}
+
+impl ColumnMap {
+    /// Maps a post key (or text alias, any case) to the column headed
+    /// `column`; mapping a key again replaces its column, so later sources
+    /// (the command line after the config file) win.
+    pub fn set(&mut self, key: &str, column: &str) -> Result<(), UnknownValue> {
+        self.insert(post_key(key)?, column.trim().to_owned());
+        Ok(())
+    }
+
+    fn insert(&mut self, key: &'static str, column: String) {
+        self.entries.retain(|(mapped, _)| *mapped != key);
+        self.entries.push((key, column));
+    }
+
+    /// The key whose column is headed `header`.
+    fn key_of(&self, header: &str) -> Option<&'static str> {
+        self.entries.iter().find(|(_, column)| same_header(column, header)).map(|(key, _)| *key)
+    }
+
+    /// Whether some column is mapped to `key` or one of its aliases.
+    fn maps(&self, key: &str) -> bool {
+        self.entries.iter().any(|(mapped, _)| fields::canonical(mapped) == fields::canonical(key))
+    }
+}
+
+impl Extend<ColumnMapping> for ColumnMap {
+    fn extend<I: IntoIterator<Item = ColumnMapping>>(&mut self, mappings: I) {
+        for ColumnMapping { key, column } in mappings {
+            self.insert(key, column);
+        }
+    }
+}
+
+impl FromIterator<ColumnMapping> for ColumnMap {
+    fn from_iter<I: IntoIterator<Item = ColumnMapping>>(mappings: I) -> Self {
+        let mut map = ColumnMap::default();
+        map.extend(mappings);
+        map
+    }
+}
+
+/// One `KEY=COLUMN` as written after `--map`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnMapping {
+    pub key: &'static str,
+    pub column: String,
+}
+
+impl FromStr for ColumnMapping {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let shape = || format!("expected KEY=COLUMN such as text=Caption, found '{text}'");
+        let (key, column) = text.split_once('=').ok_or_else(shape)?;
+        if column.trim().is_empty() {
+            return Err(shape());
+        }
+        let key = post_key(key).map_err(|error| error.to_string())?;
+        Ok(ColumnMapping { key, column: column.trim().to_owned() })
+    }
+}
+
+fn post_key(name: &str) -> Result<&'static str, UnknownValue> {
+    fields::known_key(name).ok_or_else(|| UnknownValue {
+        what: "post key",
+        value: name.trim().to_owned(),
+        allowed: fields::KEYS.join(", "),
+    })
+}
+
+/// Headers match whatever their case and surrounding spaces.
+fn same_header(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+/// The columns of a header row and where each one's cells go.
+#[derive(Debug)]
+pub(super) struct Columns {
+    columns: Vec<Column>,
+    /// 1-based number of the first column (a sheet may start further right).
+    first: u64,
+    /// How messages name a column: CSV by number, sheets by letter.
+    style: ColumnStyle,
+}
+
+#[derive(Debug)]
+struct Column {
+    header: String,
+    target: Target,
+}
+
+/// Where a column's cells go.
+#[derive(Debug, PartialEq)]
+enum Target {
+    Key(&'static str),
+    /// `extra`, under this name.
+    Extra(String),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) enum ColumnStyle {
+    /// `column 3`, as in a CSV file.
+    Number,
+    /// `column C`, as a spreadsheet shows it.
+    Letter,
+}
+
+impl Columns {
+    /// Reads a header row whose first cell is in column `first`. A header
+    /// mapped in `map` gives its key; else a header that is a post key gives
+    /// that key, unless `map` put that key in another column; any other
+    /// column goes to `extra` under its header. Fails when no column holds
+    /// the text or a mapped column is missing.
+    pub(super) fn new(
+        headers: Vec<String>,
+        first: u64,
+        map: &ColumnMap,
+        style: ColumnStyle,
+    ) -> Result<Columns, String> {
+        let columns: Vec<Column> = headers
+            .into_iter()
+            .enumerate()
+            .map(|(index, header)| {
+                let header = header.trim().to_owned();
+                let target = match (map.key_of(&header), fields::known_key(&header)) {
+                    (Some(key), _) => Target::Key(key),
+                    (None, Some(key)) if !map.maps(key) => Target::Key(key),
+                    _ if header.is_empty() => Target::Extra(style.name(first + index as u64)),
+                    _ => Target::Extra(header.clone()),
+                };
+                Column { header, target }
+            })
+            .collect();
+        let columns = Columns { columns, first, style };
+        for (key, column) in &map.entries {
+            if !columns.columns.iter().any(|found| same_header(&found.header, column)) {
+                return Err(format!(
+                    "the column '{column}' mapped to {key} is not in the header; {}",
+                    columns.list()
+                ));
+            }
+        }
+        let holds_text = |column: &Column| matches!(column.target, Target::Key(key) if fields::canonical(key) == "text");
+        if !columns.columns.iter().any(holds_text) {
+            return Err(format!(
+                "no column holds the text: name one text, caption, description or body, or map one with --map text=COLUMN; {}",
+                columns.list()
+            ));
+        }
+        Ok(columns)
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.columns.len()
+    }
+
+    /// The 1-based column number of the cell at `index` in a row.
+    pub(super) fn number(&self, index: usize) -> u64 {
+        self.first + index as u64
+    }
+
+    /// Names the column at `index` for messages: `column 3 (Caption)`.
+    pub(super) fn describe(&self, index: usize) -> String {
+        let name = self.style.name(self.number(index));
+        match self.columns.get(index) {
+            Some(column) if !column.header.is_empty() => format!("{name} ({})", column.header),
+            _ => name,
+        }
+    }
+
+    fn list(&self) -> String {
+        let headers: Vec<&str> = self.columns.iter().map(|column| column.header.as_str()).collect();
+        format!("the headers are: {}", headers.join(", "))
+    }
+
+    /// One row → one post. `cells` are `(index in the row, cell)`; empty
+    /// cells are absent. An error points its origin's column at the cell at
+    /// fault and names it.
+    pub(super) fn post<'c>(
+        &self,
+        cells: impl IntoIterator<Item = (usize, Cell<'c>)>,
+        origin: Origin,
+        ctx: &ReadContext,
+    ) -> Record {
+        let mut builder = Builder::new(origin, ctx);
+        for (index, cell) in cells {
+            if matches!(&cell, Cell::Text(text) if text.trim().is_empty()) {
+                continue;
+            }
+            let Some(column) = self.columns.get(index) else { continue };
+            match &column.target {
+                Target::Key(key) => {
+                    let place = Place::Column(self.number(index));
+                    builder.key(key, fields::cell_value(key, cell), place);
+                }
+                Target::Extra(name) => builder.extra(name.clone(), fields::cell_json(cell)),
+            }
+        }
+        builder.finish().map_err(|Failure { mut error, place }| {
+            if let Place::Column(number) = place {
+                error.origin.column = Some(number);
+                let index = (number - self.first) as usize;
+                error.message = format!("{}: {}", self.describe(index), error.message);
+            }
+            error
+        })
+    }
+}
+
+impl ColumnStyle {
+    fn name(self, number: u64) -> String {
+        match self {
+            ColumnStyle::Number => format!("column {number}"),
+            ColumnStyle::Letter => format!("column {}", Letters(number)),
+        }
+    }
+}
+
+/// A 1-based column number as spreadsheet letters: 1 → A, 27 → AA.
+struct Letters(u64);
+
+impl fmt::Display for Letters {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut letters = Vec::new();
+        let mut rest = self.0;
+        while rest > 0 {
+            rest -= 1;
+            letters.push(b'A' + (rest % 26) as u8);
+            rest /= 26;
+        }
+        letters.reverse();
+        f.write_str(std::str::from_utf8(&letters).map_err(|_| fmt::Error)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::input::tests::context;
+
+    fn columns(headers: &[&str], map: &ColumnMap) -> Result<Columns, String> {
+        let headers = headers.iter().map(|header| (*header).to_owned()).collect();
+        Columns::new(headers, 1, map, ColumnStyle::Number)
+    }
+
+    fn targets(columns: &Columns) -> Vec<&Target> {
+        columns.columns.iter().map(|column| &column.target).collect()
+    }
+
+    fn map(text: &str) -> ColumnMap {
+        let mappings = text.split(',').filter(|mapping| !mapping.is_empty());
+        mappings.map(|mapping| mapping.parse::<ColumnMapping>().unwrap()).collect()
+    }
+
+    fn text(cell: &str) -> Cell<'_> {
+        Cell::Text(Cow::Borrowed(cell))
+    }
+
+    #[test]
+    fn headers_match_post_keys_whatever_their_case_spaces_and_aliases() {
+        let found =
+            columns(&[" Caption ", "COUNTRY", "AI generated", "Platform-Label", "Notes"], &map(""))
+                .unwrap();
+        assert_eq!(
+            targets(&found),
+            [
+                &Target::Key("caption"),
+                &Target::Key("country"),
+                &Target::Key("ai_generated"),
+                &Target::Key("platform_label"),
+                &Target::Extra("Notes".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn mapped_columns_win_and_displace_the_header_named_like_the_key() {
+        let found =
+            columns(&["Text", " market ", "Copy", "Caption"], &map("country=Market,TEXT=copy"))
+                .unwrap();
+        assert_eq!(
+            targets(&found),
+            [
+                &Target::Extra("Text".into()),
+                &Target::Key("country"),
+                &Target::Key("text"),
+                &Target::Extra("Caption".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_later_mapping_of_a_key_replaces_the_earlier_one() {
+        let mut map = map("text=A,country=B");
+        map.set("text", "C").unwrap();
+        assert_eq!(map.entries, [("country", "B".to_owned()), ("text", "C".to_owned())]);
+    }
+
+    #[test]
+    fn mappings_are_checked() {
+        let error = "txt=Caption".parse::<ColumnMapping>().unwrap_err();
+        assert!(error.starts_with("unknown post key 'txt'; expected one of: id, text,"), "{error}");
+        for bad in ["text", "text=", "text= "] {
+            let error = bad.parse::<ColumnMapping>().unwrap_err();
+            assert!(error.starts_with("expected KEY=COLUMN"), "{error}");
+        }
+        let mapping = " Platform label = Network ".parse::<ColumnMapping>().unwrap();
+        assert_eq!((mapping.key, mapping.column.as_str()), ("platform_label", "Network"));
+    }
+
+    #[test]
+    fn a_header_without_text_or_a_missing_mapped_column_is_an_error() {
+        let error = columns(&["id", "Copy"], &map("")).unwrap_err();
+        assert_eq!(
+            error,
+            "no column holds the text: name one text, caption, description or body, or map one with --map text=COLUMN; the headers are: id, Copy"
+        );
+        let error = columns(&["Caption", "Country"], &map("country=Market")).unwrap_err();
+        assert_eq!(
+            error,
+            "the column 'Market' mapped to country is not in the header; the headers are: Caption, Country"
+        );
+    }
+
+    #[test]
+    fn a_row_becomes_a_post_with_the_text_column_and_typed_values() {
+        let found = columns(
+            &["ID", "Market", "", "caption", "Retouched", "Budget"],
+            &map("country=market"),
+        )
+        .unwrap();
+        let row = [
+            (0, Cell::Number(17.0)),
+            (1, text("FR; DE ,")),
+            (2, text("stray")),
+            (3, text(" Hello #ad")),
+            (4, text("YES")),
+            (5, Cell::Number(1200.0)),
+        ];
+        let post = found.post(row, Origin::default(), &context()).unwrap();
+        assert_eq!(post.id.as_deref(), Some("17"));
+        let markets: Vec<&str> = post.markets.iter().map(|market| market.as_str()).collect();
+        assert_eq!(markets, ["FR", "DE"]);
+        assert_eq!(post.text, " Hello #ad");
+        assert_eq!(post.origin.column, Some(4));
+        assert!(post.retouched);
+        assert_eq!(post.extra["Budget"], json!(1200));
+        assert_eq!(post.extra["column 3"], json!("stray"));
+    }
+
+    #[test]
+    fn empty_cells_are_absent() {
+        let found = columns(&["text", "platform", "retouched"], &map("")).unwrap();
+        let row = [(0, text("hi")), (1, text("")), (2, text("  "))];
+        let mut ctx = context();
+        ctx.defaults.platform = Some(crate::post::Platform::Tiktok);
+        let post = found.post(row, Origin::default(), &ctx).unwrap();
+        assert_eq!(post.platform, Some(crate::post::Platform::Tiktok));
+        assert!(!post.retouched);
+    }
+
+    #[test]
+    fn a_bad_value_names_its_column_and_keeps_the_id() {
+        let found = columns(&["Caption", "Country", "ID"], &map("")).unwrap();
+        let row = [(0, text("hi")), (1, text("FR, UK")), (2, text("p9"))];
+        let error = found.post(row, Origin::default(), &context()).unwrap_err();
+        assert_eq!(error.origin.column, Some(2));
+        assert_eq!(error.id.as_deref(), Some("p9"));
+        assert!(
+            error.message.starts_with("column 2 (Country): country: unknown country 'UK'"),
+            "{}",
+            error.message
+        );
+        let letters =
+            Columns::new(vec!["text".into(), "retouched".into()], 3, &map(""), ColumnStyle::Letter)
+                .unwrap();
+        let error = letters.post([(1, text("maybe"))], Origin::default(), &context()).unwrap_err();
+        assert_eq!(
+            error.message,
+            "column D (retouched): retouched: expected true, false, yes, no, 1 or 0, found 'maybe'"
+        );
+        assert_eq!(error.origin.column, Some(4));
+    }
+
+    #[test]
+    fn column_letters() {
+        let names: Vec<String> =
+            [1, 26, 27, 52, 703].into_iter().map(|n| Letters(n).to_string()).collect();
+        assert_eq!(names, ["A", "Z", "AA", "AZ", "AAA"]);
+    }
+}

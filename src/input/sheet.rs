@@ -1,0 +1,270 @@
+//! `.xlsx`/`.xlsm` and `.ods` workbooks (calamine): the first sheet, or the
+//! one `--sheet` names; its first non-empty row is the header and every
+//! later non-empty row one post.
+//!
+//! Memory: calamine cannot stream a sheet, so the used area of the sheet is
+//! read into memory first — 32 bytes per cell plus the text of string cells,
+//! and about twice that at the peak while calamine builds the range
+//! (measured: 100 000 rows × 10 columns with 150–200-byte captions peak at
+//! about 120 MB RSS) — and its rows then become posts one at a time. For
+//! bigger calendars, export CSV, which is streamed.
+
+use std::borrow::Cow;
+use std::fmt::Display;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use calamine::{Data, Ods, Range, Reader, Xlsx, open_workbook};
+
+use super::columns::{ColumnStyle, Columns};
+use super::fields::Cell;
+use super::{InputFormat, ReadContext, Record, Records, file_error, one, record_error};
+use crate::post::Origin;
+
+/// The records of one workbook file in `format` (`Xlsx` or `Ods`).
+pub(super) fn records<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext) -> Records<'a> {
+    let display = path.display().to_string();
+    let wanted = ctx.sheet.as_deref();
+    let read = match format {
+        InputFormat::Ods => range(open_workbook::<Ods<_>, _>(path), "ODS", wanted),
+        _ => range(open_workbook::<Xlsx<_>, _>(path), "XLSX", wanted),
+    };
+    match read {
+        Ok((sheet, range)) => {
+            Box::new(Rows { range, path: display, sheet, ctx, columns: None, next: 0 })
+        }
+        Err(message) => one(file_error(display, message)),
+    }
+}
+
+/// The chosen sheet's name and cells.
+fn range<R: Reader<BufReader<File>>>(
+    workbook: Result<R, R::Error>,
+    kind: &str,
+    wanted: Option<&str>,
+) -> Result<(String, Range<Data>), String>
+where
+    R::Error: Display,
+{
+    let mut workbook =
+        workbook.map_err(|error| format!("not a readable {kind} workbook: {error}"))?;
+    let names = workbook.sheet_names();
+    let name = match wanted {
+        None => names.first().ok_or("the workbook has no sheets")?,
+        // An exact match first; else a unique one without regard to case.
+        Some(wanted) => names
+            .iter()
+            .find(|name| *name == wanted)
+            .or_else(|| {
+                let mut same =
+                    names.iter().filter(|name| name.to_lowercase() == wanted.to_lowercase());
+                same.next().filter(|_| same.next().is_none())
+            })
+            .ok_or_else(|| {
+                format!("no sheet named '{wanted}'; the sheets are: {}", names.join(", "))
+            })?,
+    }
+    .clone();
+    let range =
+        workbook.worksheet_range(&name).map_err(|error| format!("sheet '{name}': {error}"))?;
+    Ok((name, range))
+}
+
+/// The rows of a sheet, turned into posts one at a time.
+struct Rows<'a> {
+    range: Range<Data>,
+    path: String,
+    sheet: String,
+    ctx: &'a ReadContext,
+    /// Known once the header row is read.
+    columns: Option<Columns>,
+    /// Index in `range` of the next row.
+    next: usize,
+}
+
+impl Iterator for Rows<'_> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        let (top, left) = self.range.start()?;
+        loop {
+            let index = self.next;
+            let row = self.range.rows().nth(index)?;
+            self.next += 1;
+            if row.iter().all(|data| cell(data).is_none_or(|cell| is_blank(&cell))) {
+                continue;
+            }
+            let origin = Origin {
+                path: self.path.clone(),
+                sheet: Some(self.sheet.clone()),
+                line: Some(u64::from(top) + index as u64 + 1),
+                ..Origin::default()
+            };
+            let Some(columns) = &self.columns else {
+                let headers = row.iter().map(ToString::to_string).collect();
+                let first = u64::from(left) + 1;
+                match Columns::new(headers, first, &self.ctx.columns, ColumnStyle::Letter) {
+                    Ok(columns) => self.columns = Some(columns),
+                    Err(message) => {
+                        // Without a header no row can be read.
+                        self.next = usize::MAX;
+                        return Some(Err(record_error(origin, message)));
+                    }
+                }
+                continue;
+            };
+            let cells =
+                row.iter().enumerate().filter_map(|(index, data)| Some((index, cell(data)?)));
+            return Some(columns.post(cells, origin, self.ctx));
+        }
+    }
+}
+
+fn is_blank(cell: &Cell<'_>) -> bool {
+    matches!(cell, Cell::Text(text) if text.trim().is_empty())
+}
+
+/// A sheet cell as a post value: dates become ISO 8601 text, durations
+/// seconds; `None` for an empty cell.
+fn cell(data: &Data) -> Option<Cell<'_>> {
+    Some(match data {
+        Data::Empty => return None,
+        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => {
+            Cell::Text(Cow::Borrowed(text))
+        }
+        Data::Int(number) => Cell::Number(*number as f64),
+        Data::Float(number) => Cell::Number(*number),
+        Data::Bool(on) => Cell::Bool(*on),
+        Data::DateTime(moment) if moment.is_duration() => Cell::Number(moment.as_f64() * 86_400.0),
+        Data::DateTime(moment) => {
+            let (year, month, day, hour, minute, second, _) = moment.to_ymd_hms_milli();
+            let date = format!("{year:04}-{month:02}-{day:02}");
+            Cell::Text(Cow::Owned(if (hour, minute, second) == (0, 0, 0) {
+                date
+            } else {
+                format!("{date}T{hour:02}:{minute:02}:{second:02}")
+            }))
+        }
+        Data::Error(error) => Cell::Error(Cow::Owned(error.to_string())),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use calamine::{CellErrorType, ExcelDateTime, ExcelDateTimeType};
+    use serde_json::json;
+
+    use super::*;
+    use crate::input::ColumnMapping;
+    use crate::input::tests::context;
+    use crate::post::{Market, Platform};
+
+    /// The workbooks `tests/data/make_workbooks.py` writes.
+    fn workbook(name: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    }
+
+    fn read(name: &str, sheet: Option<&str>, map: &[&str]) -> Vec<Record> {
+        let mut ctx = context();
+        ctx.sheet = sheet.map(str::to_owned);
+        ctx.columns = map.iter().map(|mapping| mapping.parse::<ColumnMapping>().unwrap()).collect();
+        let format = InputFormat::from_path(Path::new(name)).unwrap();
+        records(&workbook(name), format, &ctx).collect()
+    }
+
+    #[test]
+    fn the_first_sheet_is_read_with_typed_cells_and_spreadsheet_origins() {
+        for name in ["calendar.xlsx", "calendar.ods"] {
+            let records = read(name, None, &["country=Market"]);
+            let posts: Vec<&crate::post::Post> =
+                records.iter().map(|record| record.as_ref().unwrap()).collect();
+            let ids: Vec<&str> = posts.iter().map(|post| post.id.as_deref().unwrap()).collect();
+            assert_eq!(ids, ["17", "18", "19", "20"], "{name}");
+            // Header on row 3 from column B; a blank row 6; caption in C.
+            let places: Vec<_> = posts
+                .iter()
+                .map(|post| (post.origin.sheet.as_deref(), post.origin.line, post.origin.column))
+                .collect();
+            assert_eq!(
+                places,
+                [
+                    (Some("Calendar"), Some(4), Some(3)),
+                    (Some("Calendar"), Some(5), Some(3)),
+                    (Some("Calendar"), Some(7), Some(3)),
+                    (Some("Calendar"), Some(8), Some(3)),
+                ]
+            );
+            assert!(posts[0].origin.path.ends_with(name));
+            assert_eq!(
+                posts[1].text,
+                "Werbung | Mein neues Serum von @glowlab\nAlle Details in der Story"
+            );
+            assert_eq!(posts[1].markets, [Market::parse("DE").unwrap()]);
+            assert_eq!(posts[2].platform, Some(Platform::Tiktok));
+            assert_eq!(posts[2].duration_s, Some(42.0));
+            assert_eq!(posts[2].brands, ["Glow Lab"]);
+            assert_eq!((posts[0].retouched, posts[3].retouched), (false, true), "{name}");
+            assert_eq!(posts[0].extra["Publish date"], json!("2026-03-02"), "{name}");
+        }
+    }
+
+    #[test]
+    fn sheet_names_another_sheet_and_an_unknown_one_lists_them() {
+        for name in ["calendar.xlsx", "calendar.ods"] {
+            let records = read(name, Some("archive"), &[]);
+            let post = records[0].as_ref().unwrap();
+            assert_eq!(post.text, "Old launch post, no label");
+            assert_eq!(
+                (post.origin.sheet.as_deref(), post.origin.line),
+                (Some("Archive"), Some(2))
+            );
+            assert_eq!(post.extra["Market"], json!("US"));
+
+            let records = read(name, Some("Drafts"), &[]);
+            assert_eq!(records.len(), 1);
+            let error = records[0].as_ref().unwrap_err();
+            assert_eq!(error.message, "no sheet named 'Drafts'; the sheets are: Calendar, Archive");
+            assert!(error.origin.path.ends_with(name));
+        }
+    }
+
+    #[test]
+    fn a_header_error_is_one_record_at_the_header_row() {
+        let records = read("calendar.xlsx", None, &["country=Country"]);
+        assert_eq!(records.len(), 1);
+        let error = records[0].as_ref().unwrap_err();
+        assert!(
+            error.message.starts_with("the column 'Country' mapped to country"),
+            "{}",
+            error.message
+        );
+        assert_eq!((error.origin.sheet.as_deref(), error.origin.line), (Some("Calendar"), Some(3)));
+    }
+
+    #[test]
+    fn a_file_that_is_no_workbook_is_one_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fake.xlsx");
+        std::fs::write(&path, "id,caption\n").unwrap();
+        let records: Vec<Record> = records(&path, InputFormat::Xlsx, &context()).collect();
+        let message = &records[0].as_ref().unwrap_err().message;
+        assert!(message.starts_with("not a readable XLSX workbook: "), "{message}");
+    }
+
+    #[test]
+    fn cells_convert_to_post_values() {
+        let moment = |value, kind| Data::DateTime(ExcelDateTime::new(value, kind, false));
+        let text = |text: &str| Some(Cell::Text(Cow::Owned(text.to_owned())));
+        assert_eq!(cell(&moment(46083.0, ExcelDateTimeType::DateTime)), text("2026-03-02"));
+        assert_eq!(
+            cell(&moment(46083.5, ExcelDateTimeType::DateTime)),
+            text("2026-03-02T12:00:00")
+        );
+        assert_eq!(cell(&moment(0.5, ExcelDateTimeType::TimeDelta)), Some(Cell::Number(43_200.0)));
+        assert_eq!(cell(&Data::Int(17)), Some(Cell::Number(17.0)));
+        assert_eq!(cell(&Data::Empty), None);
+        let error = cell(&Data::Error(CellErrorType::NA));
+        assert_eq!(error, Some(Cell::Error(Cow::Owned("#N/A".to_owned()))));
+    }
+}
