@@ -459,3 +459,30 @@ fn a_missing_or_broken_baseline_is_an_error() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn configured_columns_map_csv_headers_and_the_command_line_wins() {
+    let project = Project::with_config("defaults:\n  relationship: paid\ncolumns:\n  text: Copy\n");
+    project.write("drafts/calendar.csv", "ID,Copy,Draft\nc1,#ad my new serum,new serum\n");
+    let records = |extra: &[&str]| {
+        let output = project
+            .run()
+            .args(["check", "drafts/calendar.csv", "--format", "jsonl"])
+            .args(extra)
+            .output()
+            .unwrap();
+        findings_by_post(&output.stdout)
+    };
+    assert_eq!(records(&[]), [("c1".to_string(), vec![])], "the Copy column is the text");
+    let drafted = records(&["--map", "text=Draft"]);
+    assert_eq!(drafted, [("c1".to_string(), vec!["house/missing-ad".to_string()])]);
+
+    let project = Project::with_config("columns:\n  captionz: Caption\n");
+    project
+        .run()
+        .args(["rules", "list"])
+        .assert()
+        .code(2)
+        .stderr(contains("sponsorlint.yaml:5:13: columns:"))
+        .stderr(contains("captionz"));
+}
