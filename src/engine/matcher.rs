@@ -9,10 +9,10 @@ use std::ops::Range;
 use std::str::FromStr;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 
 use super::normalize::{Normalized, is_zero_width, normalize_term};
-use super::tokens::{Link, Tokens};
+use super::tokens::{Hashtag, Link, Tokens};
 use crate::finding::Field;
 
 /// Index of a term set in the rule registry.
@@ -240,12 +240,6 @@ impl MatcherBuilder {
     pub fn build(self) -> Matcher {
         let automaton =
             AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&self.literals).ok();
-        let patterns: Vec<&str> =
-            self.regexes.iter().map(|(pattern, _)| pattern.as_str()).collect();
-        let regex_set = RegexSetBuilder::new(&patterns)
-            .size_limit(REGEX_SIZE_LIMIT * patterns.len().max(1))
-            .build()
-            .unwrap_or_else(|_| RegexSet::empty());
         let regexes = self
             .regexes
             .iter()
@@ -257,7 +251,6 @@ impl MatcherBuilder {
             hashtags: self.hashtags,
             prefixes: self.prefixes,
             urls: self.urls,
-            regex_set,
             regexes,
             brand_terms: self.brand_terms,
         }
@@ -281,7 +274,10 @@ pub struct Matcher {
     hashtags: HashMap<String, Vec<SetId>>,
     prefixes: Vec<(String, SetId)>,
     urls: Vec<(UrlPattern, SetId)>,
-    regex_set: RegexSet,
+    /// Each regex on its own rather than one `RegexSet`: a single regex
+    /// skips a post with a literal prefilter (most posts hold none of a
+    /// pattern's literals), while a set falls back to the slow PikeVM on
+    /// non-ASCII text as soon as one pattern has a Unicode `\b`.
     regexes: Vec<(Regex, SetId)>,
     brand_terms: Vec<BrandTerm>,
 }
@@ -340,12 +336,9 @@ impl Matcher {
                 }
             }
         }
-        if !self.regexes.is_empty() {
-            for index in self.regex_set.matches(text).iter() {
-                let (regex, set) = &self.regexes[index];
-                for found in regex.find_iter(text) {
-                    push(*set, found.range());
-                }
+        for (regex, set) in &self.regexes {
+            for found in regex.find_iter(text) {
+                push(*set, found.range());
             }
         }
         for brand in brands {
@@ -365,32 +358,50 @@ impl Matcher {
         if compact_brand.is_empty() {
             return;
         }
+        // Every brand term holds the brand, as written or compacted (as in
+        // tags and handles). So find the brand's few places in the text once,
+        // then compare each term's words around them: no search is built
+        // per term, and a text without the brand costs two `contains`.
+        let mut places: Vec<Range<usize>> = Vec::new();
+        let forms = [words.clone(), format!("@{compact_brand}"), format!("#{compact_brand}")];
+        for form in &forms {
+            places.extend(text.match_indices(form.as_str()).map(|(at, _)| at..at + form.len()));
+        }
+        let tagged: Vec<&Hashtag> = tokens
+            .hashtags
+            .iter()
+            .filter(|tag| text[tag.body.clone()].contains(compact_brand.as_str()))
+            .collect();
+        if places.is_empty() && tagged.is_empty() {
+            return;
+        }
         for term in &self.brand_terms {
             match term.mode {
                 MatchMode::Hashtag | MatchMode::HashtagPrefix => {
-                    let wanted = format!("{}{compact_brand}{}", term.before, term.after);
-                    for tag in &tokens.hashtags {
+                    for tag in &tagged {
                         let body = &text[tag.body.clone()];
-                        let hit = if term.mode == MatchMode::Hashtag {
-                            body == wanted
-                        } else {
-                            body.len() > wanted.len() && body.starts_with(&wanted)
-                        };
+                        let rest = body
+                            .strip_prefix(term.before.as_str())
+                            .and_then(|rest| rest.strip_prefix(compact_brand.as_str()));
+                        let hit = rest.is_some_and(|rest| match term.mode {
+                            MatchMode::Hashtag => rest == term.after,
+                            _ => rest.len() > term.after.len() && rest.starts_with(&term.after),
+                        });
                         if hit {
                             push(term.set, tag.range.clone());
                         }
                     }
                 }
                 _ => {
-                    for form in
-                        [words.clone(), format!("@{compact_brand}"), format!("#{compact_brand}")]
-                    {
-                        let phrase = format!("{}{form}{}", term.before, term.after);
-                        for (at, found) in text.match_indices(&phrase) {
-                            let range = at..at + found.len();
-                            if word_bounded(text, &range) && !tokens.in_link(&range) {
-                                push(term.set, range);
-                            }
+                    for place in &places {
+                        if !text[..place.start].ends_with(term.before.as_str())
+                            || !text[place.end..].starts_with(term.after.as_str())
+                        {
+                            continue;
+                        }
+                        let range = place.start - term.before.len()..place.end + term.after.len();
+                        if word_bounded(text, &range) && !tokens.in_link(&range) {
+                            push(term.set, range);
                         }
                     }
                 }
