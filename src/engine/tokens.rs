@@ -43,8 +43,10 @@ fn is_hashtag_char(c: char) -> bool {
 static LINK: LazyLock<Regex> = LazyLock::new(|| {
     // A scheme or `www.` link, or a bare domain followed by a path
     // (`amzn.to/3xYz`): bare words with a dot ("e.g.") are not links.
+    // ASCII word boundaries: links start with ASCII, and a Unicode `\b`
+    // sends the regex engine down a slow path on non-ASCII captions.
     Regex::new(
-        r"(?:\b(?:https?://|www\.)[^\s<>]+|\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}/[^\s<>]*)",
+        r"(?:(?-u:\b)(?:https?://|www\.)[^\s<>]+|(?-u:\b)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}/[^\s<>]*)",
     )
     .expect("link pattern compiles")
 });
