@@ -155,6 +155,19 @@ struct BrandTerm {
     after: String,
 }
 
+/// The word a phrase's text ends with, ignoring trailing spaces ("to" of
+/// "thanks to "); empty when it ends in punctuation.
+fn last_word(text: &str) -> &str {
+    let trimmed = text.trim_end();
+    let start = trimmed
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric())
+        .last()
+        .map_or(trimmed.len(), |(at, _)| at);
+    &trimmed[start..]
+}
+
 /// Drops spaces and punctuation, as brand names are written in hashtags.
 fn compact(text: &str) -> String {
     text.chars().filter(|c| c.is_alphanumeric()).collect()
@@ -252,6 +265,7 @@ impl MatcherBuilder {
             prefixes: self.prefixes,
             urls: self.urls,
             regexes,
+            brand_phrases: BrandPhrases::index(&self.brand_terms),
             brand_terms: self.brand_terms,
         }
     }
@@ -280,6 +294,39 @@ pub struct Matcher {
     /// non-ASCII text as soon as one pattern has a Unicode `\b`.
     regexes: Vec<(Regex, SetId)>,
     brand_terms: Vec<BrandTerm>,
+    brand_phrases: BrandPhrases,
+}
+
+/// The word and phrase brand terms, by the last word before the brand, so
+/// that at each place of a brand only the few terms whose words could
+/// precede it are compared.
+#[derive(Debug, Default)]
+struct BrandPhrases {
+    by_word: HashMap<String, Vec<usize>>,
+    /// Terms with nothing or only punctuation before the brand.
+    always: Vec<usize>,
+}
+
+impl BrandPhrases {
+    fn index(terms: &[BrandTerm]) -> BrandPhrases {
+        let mut phrases = BrandPhrases::default();
+        for (index, term) in terms.iter().enumerate() {
+            if matches!(term.mode, MatchMode::Hashtag | MatchMode::HashtagPrefix) {
+                continue;
+            }
+            match last_word(&term.before) {
+                "" => phrases.always.push(index),
+                word => phrases.by_word.entry(word.to_string()).or_default().push(index),
+            }
+        }
+        phrases
+    }
+
+    /// The terms that may match at a brand found right after `preceding`.
+    fn candidates<'a>(&'a self, preceding: &str) -> impl Iterator<Item = usize> + 'a {
+        let keyed = self.by_word.get(last_word(preceding)).into_iter().flatten();
+        self.always.iter().chain(keyed).copied()
+    }
 }
 
 impl Matcher {
@@ -375,35 +422,39 @@ impl Matcher {
         if places.is_empty() && tagged.is_empty() {
             return;
         }
-        for term in &self.brand_terms {
-            match term.mode {
-                MatchMode::Hashtag | MatchMode::HashtagPrefix => {
-                    for tag in &tagged {
-                        let body = &text[tag.body.clone()];
-                        let rest = body
-                            .strip_prefix(term.before.as_str())
-                            .and_then(|rest| rest.strip_prefix(compact_brand.as_str()));
-                        let hit = rest.is_some_and(|rest| match term.mode {
-                            MatchMode::Hashtag => rest == term.after,
-                            _ => rest.len() > term.after.len() && rest.starts_with(&term.after),
-                        });
-                        if hit {
-                            push(term.set, tag.range.clone());
-                        }
+        if !tagged.is_empty() {
+            let tag_terms = self
+                .brand_terms
+                .iter()
+                .filter(|term| matches!(term.mode, MatchMode::Hashtag | MatchMode::HashtagPrefix));
+            for term in tag_terms {
+                for tag in &tagged {
+                    let body = &text[tag.body.clone()];
+                    let rest = body
+                        .strip_prefix(term.before.as_str())
+                        .and_then(|rest| rest.strip_prefix(compact_brand.as_str()));
+                    let hit = rest.is_some_and(|rest| match term.mode {
+                        MatchMode::Hashtag => rest == term.after,
+                        _ => rest.len() > term.after.len() && rest.starts_with(&term.after),
+                    });
+                    if hit {
+                        push(term.set, tag.range.clone());
                     }
                 }
-                _ => {
-                    for place in &places {
-                        if !text[..place.start].ends_with(term.before.as_str())
-                            || !text[place.end..].starts_with(term.after.as_str())
-                        {
-                            continue;
-                        }
-                        let range = place.start - term.before.len()..place.end + term.after.len();
-                        if word_bounded(text, &range) && !tokens.in_link(&range) {
-                            push(term.set, range);
-                        }
-                    }
+            }
+        }
+        for place in &places {
+            let preceding = &text[..place.start];
+            for index in self.brand_phrases.candidates(preceding) {
+                let term = &self.brand_terms[index];
+                if !preceding.ends_with(term.before.as_str())
+                    || !text[place.end..].starts_with(term.after.as_str())
+                {
+                    continue;
+                }
+                let range = place.start - term.before.len()..place.end + term.after.len();
+                if word_bounded(text, &range) && !tokens.in_link(&range) {
+                    push(term.set, range);
                 }
             }
         }
