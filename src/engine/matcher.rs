@@ -168,6 +168,13 @@ fn last_word(text: &str) -> &str {
     &trimmed[start..]
 }
 
+/// The word a phrase's text starts with, ignoring leading spaces.
+fn first_word(text: &str) -> &str {
+    let trimmed = text.trim_start();
+    let end = trimmed.find(|c: char| !c.is_alphanumeric()).unwrap_or(trimmed.len());
+    &trimmed[..end]
+}
+
 /// Drops spaces and punctuation, as brand names are written in hashtags.
 fn compact(text: &str) -> String {
     text.chars().filter(|c| c.is_alphanumeric()).collect()
@@ -297,13 +304,15 @@ pub struct Matcher {
     brand_phrases: BrandPhrases,
 }
 
-/// The word and phrase brand terms, by the last word before the brand, so
-/// that at each place of a brand only the few terms whose words could
-/// precede it are compared.
+/// The word and phrase brand terms, by the last word before the brand (or,
+/// for terms that start with the brand, the first word after it), so that
+/// at each place of a brand only the few terms whose words could surround
+/// it are compared.
 #[derive(Debug, Default)]
 struct BrandPhrases {
-    by_word: HashMap<String, Vec<usize>>,
-    /// Terms with nothing or only punctuation before the brand.
+    by_word_before: HashMap<String, Vec<usize>>,
+    by_word_after: HashMap<String, Vec<usize>>,
+    /// Terms with no word on either side of the brand.
     always: Vec<usize>,
 }
 
@@ -314,18 +323,27 @@ impl BrandPhrases {
             if matches!(term.mode, MatchMode::Hashtag | MatchMode::HashtagPrefix) {
                 continue;
             }
-            match last_word(&term.before) {
-                "" => phrases.always.push(index),
-                word => phrases.by_word.entry(word.to_string()).or_default().push(index),
+            let (before, after) = (last_word(&term.before), first_word(&term.after));
+            if !before.is_empty() {
+                phrases.by_word_before.entry(before.to_string()).or_default().push(index);
+            } else if !after.is_empty() {
+                phrases.by_word_after.entry(after.to_string()).or_default().push(index);
+            } else {
+                phrases.always.push(index);
             }
         }
         phrases
     }
 
-    /// The terms that may match at a brand found right after `preceding`.
-    fn candidates<'a>(&'a self, preceding: &str) -> impl Iterator<Item = usize> + 'a {
-        let keyed = self.by_word.get(last_word(preceding)).into_iter().flatten();
-        self.always.iter().chain(keyed).copied()
+    /// The terms that may match at a brand between `preceding` and `following`.
+    fn candidates<'a>(
+        &'a self,
+        preceding: &str,
+        following: &str,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let before = self.by_word_before.get(last_word(preceding)).into_iter().flatten();
+        let after = self.by_word_after.get(first_word(following)).into_iter().flatten();
+        self.always.iter().chain(before).chain(after).copied()
     }
 }
 
@@ -444,11 +462,11 @@ impl Matcher {
             }
         }
         for place in &places {
-            let preceding = &text[..place.start];
-            for index in self.brand_phrases.candidates(preceding) {
+            let (preceding, following) = (&text[..place.start], &text[place.end..]);
+            for index in self.brand_phrases.candidates(preceding, following) {
                 let term = &self.brand_terms[index];
                 if !preceding.ends_with(term.before.as_str())
-                    || !text[place.end..].starts_with(term.after.as_str())
+                    || !following.starts_with(term.after.as_str())
                 {
                     continue;
                 }
