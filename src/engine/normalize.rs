@@ -32,6 +32,7 @@ impl Normalized {
             origin: Vec::with_capacity(original.len()),
             original_len: original.len(),
         };
+        let mut folded = String::new();
         let mut chars = original.char_indices().peekable();
         while let Some((start, c)) = chars.next() {
             if is_zero_width(c) {
@@ -58,13 +59,22 @@ impl Normalized {
             }
             let unit = &original[start..end];
             if unit.is_ascii() {
-                out.push_str(&unit.to_ascii_lowercase(), start, end);
+                // Most of a caption: one ASCII letter, no allocation.
+                for byte in unit.bytes() {
+                    out.push_byte(byte.to_ascii_lowercase(), start, end);
+                }
             } else {
-                let folded: String = unit.nfkc().flat_map(char::to_lowercase).collect();
+                folded.clear();
+                folded.extend(unit.nfkc().flat_map(char::to_lowercase));
                 out.push_str(&folded, start, end);
             }
         }
         out
+    }
+
+    fn push_byte(&mut self, byte: u8, start: usize, end: usize) {
+        self.text.push(char::from(byte));
+        self.origin.push((to_u32(start), to_u32(end)));
     }
 
     fn push_str(&mut self, piece: &str, start: usize, end: usize) {
