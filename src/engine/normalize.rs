@@ -51,7 +51,7 @@ impl Normalized {
             // decomposed Hangul (as macOS pastes it) to 광.
             let mut end = start + c.len_utf8();
             while let Some(&(next, mark)) = chars.peek() {
-                if !composes_with_previous(mark) {
+                if mark.is_ascii() || !composes_with_previous(mark) {
                     break;
                 }
                 end = next + mark.len_utf8();
