@@ -87,17 +87,19 @@ def rg_pattern(terms):
 
 
 def synthetic_pack(path, rules):
-    """A pack of `rules` extra require-term rules, each with its own terms."""
+    """A pack of `rules` extra rules, each with its own terms, that run on
+    every post and (like most rules on most posts) do not fire: forbid-term
+    rules whose terms no post holds."""
     lines = ["pack: synthetic", "title: Synthetic extra rules for scaling", "version: 1.0.0",
              "sources:", "  - {id: s, title: Synthetic, url: https://example.com}", "terms:"]
     for index in range(rules):
         lines.append(f"  t{index}: {{language: en, match: phrase, any: [\"zq{index}a\", \"zq{index}b xk\"]}}")
     lines.append("rules:")
     for index in range(rules):
-        lines += [f"  - id: synthetic/r{index}", "    kind: require-term",
-                  "    category: missing-disclosure", "    severity: info",
+        lines += [f"  - id: synthetic/r{index}", "    kind: forbid-term",
+                  "    category: prohibited-promotion", "    severity: info",
                   f"    terms: [t{index}]", "    message: m", "    help: h", "    source: s",
-                  f"    examples: {{fail: [\"x\"], pass: [\"zq{index}a x\"]}}"]
+                  f"    examples: {{fail: [\"zq{index}a x\"], pass: [\"x\"]}}"]
     with open(path, "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
 

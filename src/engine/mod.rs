@@ -19,26 +19,23 @@ use crate::finding::{CheckedPost, Finding, Fix, Span};
 use crate::post::{Market, Media, Platform, Post, Relationship};
 use crate::rules::{FixAt, Rule, RuleSet};
 
-/// One rule to run, for one market (`None` for global and platform rules).
-#[derive(Debug, Clone, Copy)]
-struct Planned {
-    rule: usize,
-    market: Option<Market>,
-}
-
-/// The rules that apply to one kind of post, in evaluation order.
+/// The rules of one market (or, for `None`, of the global and platform
+/// packs) that apply to one kind of post, by rule index in pack order.
+/// Plans are per market, not per market combination: a post aimed at FR
+/// and DE reuses the FR and DE plans, so the cache stays small however
+/// markets are combined.
 #[derive(Debug, Default)]
 struct Plan {
     /// `platform-label` rules: they decide whether the label counts.
-    labels: Vec<Planned>,
+    labels: Vec<usize>,
     /// `commercial-signals` rules: they may change the relationship.
-    signals: Vec<Planned>,
-    all: Vec<Planned>,
+    signals: Vec<usize>,
+    all: Vec<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct PlanKey {
-    markets: Vec<Market>,
+    market: Option<Market>,
     platform: Option<Platform>,
     relationship: Relationship,
     media: Option<Media>,
@@ -65,56 +62,65 @@ impl Engine {
         let rules = &*self.rules;
         let scan = PostScan::new(&post, &rules.matcher);
         let declared = post.relationship;
-        let mut plan = self.plan(&post, declared);
+        let mut plans = self.plans(&post, declared);
         let mut relationship = declared;
-        for planned in &plan.signals {
-            if let Check::CommercialSignals(check) = &rules.rules[planned.rule].check
+        let signals = plans.iter().flat_map(|(_, plan)| plan.signals.iter());
+        for &index in signals {
+            if let Check::CommercialSignals(check) = &rules.rules[index].check
                 && let Some(implied) = check.implied(declared, &scan)
             {
                 relationship = implied;
-                plan = self.plan(&post, relationship);
+                plans = self.plans(&post, relationship);
                 break;
             }
         }
 
         let platform = rules.platform_facts(post.platform);
         let language = OnceCell::new();
-        let label_counts = |market: Option<Market>| {
-            match market {
-            // Outside a market's own stance, the platform's declaration is
-            // the platform-native disclosure the global baseline asks for.
-            None => post.platform_label.is_some(),
-            Some(_) => plan.labels.iter().any(|planned| {
-                planned.market == market
-                    && matches!(&rules.rules[planned.rule].check, Check::PlatformLabel(check) if check.counts(&post))
-            }),
-        }
-        };
-        let mut findings = Vec::new();
-        for planned in &plan.all {
-            let rule = &rules.rules[planned.rule];
+        let mut found: Vec<(usize, usize, Finding)> = Vec::new();
+        for (position, (market, plan)) in plans.iter().enumerate() {
+            let label_counts = match market {
+                // Outside a market's own stance, the platform's declaration
+                // is the platform-native disclosure the global baseline asks for.
+                None => post.platform_label.is_some(),
+                Some(_) => plan.labels.iter().any(|&index| {
+                    matches!(&rules.rules[index].check, Check::PlatformLabel(check) if check.counts(&post))
+                }),
+            };
             let ctx = Ctx {
                 post: &post,
                 scan: &scan,
-                label_counts: label_counts(planned.market),
+                label_counts,
                 platform,
                 term_sets: &rules.term_sets,
                 language: &language,
             };
-            if let Some(detection) = rule.check.run(&ctx) {
-                findings.push(finding(rule, planned.market, detection, &post));
+            for &index in &plan.all {
+                let rule = &rules.rules[index];
+                if let Some(detection) = rule.check.run(&ctx) {
+                    found.push((index, position, finding(rule, *market, detection, &post)));
+                }
             }
         }
+        // Findings in pack order, and per rule in the post's market order.
+        found.sort_by_key(|(index, position, _)| (*index, *position));
+        let findings = found.into_iter().map(|(_, _, finding)| finding).collect();
         CheckedPost { post, relationship, findings }
     }
 
-    fn plan(&self, post: &Post, relationship: Relationship) -> Arc<Plan> {
-        let key = PlanKey {
-            markets: post.markets.clone(),
-            platform: post.platform,
-            relationship,
-            media: post.media,
-        };
+    /// The global plan, then one plan per market of the post.
+    fn plans(&self, post: &Post, relationship: Relationship) -> Vec<(Option<Market>, Arc<Plan>)> {
+        std::iter::once(None)
+            .chain(post.markets.iter().copied().map(Some))
+            .map(|market| {
+                let key =
+                    PlanKey { market, platform: post.platform, relationship, media: post.media };
+                (market, self.plan(key))
+            })
+            .collect()
+    }
+
+    fn plan(&self, key: PlanKey) -> Arc<Plan> {
         if let Some(plan) = self.plans.read().ok().and_then(|plans| plans.get(&key).cloned()) {
             return plan;
         }
@@ -141,24 +147,19 @@ fn build_plan(rules: &RuleSet, key: &PlanKey) -> Plan {
         if !rule.when.matches(key.relationship, key.media, key.platform) {
             continue;
         }
-        let markets: Vec<Option<Market>> = if pack.markets.is_empty() {
-            vec![None]
-        } else {
-            key.markets
-                .iter()
-                .filter(|market| rules.applies_in(pack, **market))
-                .map(|market| Some(*market))
-                .collect()
+        let in_scope = match key.market {
+            None => pack.markets.is_empty(),
+            Some(market) => rules.applies_in(pack, market),
         };
-        for market in markets {
-            let planned = Planned { rule: index, market };
-            match rule.check {
-                Check::PlatformLabel(_) => plan.labels.push(planned),
-                Check::CommercialSignals(_) => plan.signals.push(planned),
-                _ => {}
-            }
-            plan.all.push(planned);
+        if !in_scope {
+            continue;
         }
+        match rule.check {
+            Check::PlatformLabel(_) => plan.labels.push(index),
+            Check::CommercialSignals(_) => plan.signals.push(index),
+            _ => {}
+        }
+        plan.all.push(index);
     }
     plan
 }

@@ -10,6 +10,10 @@ pub struct PostScan {
     fields: Vec<ScannedField>,
     /// Sorted by field (text, title, subtitles) and position.
     hits: Vec<Hit>,
+    /// Bit `set` is on when some hit belongs to that term set: most rules
+    /// ask about sets a post does not contain, and learn it without a pass
+    /// over the hits.
+    present: Vec<u64>,
 }
 
 impl PostScan {
@@ -32,16 +36,29 @@ impl PostScan {
         }
         hits.sort_by_key(|hit| (field_order(hit.field), hit.range.start, hit.range.end, hit.set));
         hits.dedup();
-        PostScan { fields, hits }
+        let mut present = Vec::new();
+        for hit in &hits {
+            let (word, bit) = (hit.set as usize / 64, hit.set % 64);
+            if present.len() <= word {
+                present.resize(word + 1, 0);
+            }
+            present[word] |= 1u64 << bit;
+        }
+        PostScan { fields, hits, present }
+    }
+
+    fn has(&self, set: SetId) -> bool {
+        self.present.get(set as usize / 64).is_some_and(|word| word & (1u64 << (set % 64)) != 0)
     }
 
     /// Hits of any of `sets`, in order.
     pub fn hits_of<'a>(&'a self, sets: &'a [SetId]) -> impl Iterator<Item = &'a Hit> + 'a {
-        self.hits.iter().filter(move |hit| sets.contains(&hit.set))
+        let hits: &[Hit] = if self.any(sets) { &self.hits } else { &[] };
+        hits.iter().filter(move |hit| sets.contains(&hit.set))
     }
 
     pub fn any(&self, sets: &[SetId]) -> bool {
-        self.hits_of(sets).next().is_some()
+        sets.iter().any(|&set| self.has(set))
     }
 
     /// The post's main text, scanned.

@@ -18,6 +18,9 @@ impl ForbidTerm {
             return None;
         }
         let found = distinct(ctx.scan.hits_of(&self.terms));
+        if found.is_empty() {
+            return None;
+        }
         let note = format!("found {}", ctx.quote_hits(&found));
         Detection::at_hits(&found, Some(note))
     }
