@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use checks::{Check, Ctx, Detection};
+use matcher::SetId;
 use scan::PostScan;
 
 use crate::finding::{CheckedPost, Finding, Fix, Span};
@@ -30,7 +31,23 @@ struct Plan {
     labels: Vec<usize>,
     /// `commercial-signals` rules: they may change the relationship.
     signals: Vec<usize>,
-    all: Vec<usize>,
+    /// Rules that run on every post (they fire on an absence).
+    always: Vec<usize>,
+    /// Rules that can only fire when one of their sets has a hit, by set.
+    by_trigger: HashMap<SetId, Vec<usize>>,
+}
+
+impl Plan {
+    /// The rules to run on a post with hits of `present` sets, in pack order.
+    fn rules_for(&self, present: impl Iterator<Item = SetId>) -> Vec<usize> {
+        let mut rules = self.always.clone();
+        for set in present {
+            rules.extend(self.by_trigger.get(&set).into_iter().flatten());
+        }
+        rules.sort_unstable();
+        rules.dedup();
+        rules
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -95,7 +112,7 @@ impl Engine {
                 term_sets: &rules.term_sets,
                 language: &language,
             };
-            for &index in &plan.all {
+            for index in plan.rules_for(scan.present_sets()) {
                 let rule = &rules.rules[index];
                 if let Some(detection) = rule.check.run(&ctx) {
                     found.push((index, position, finding(rule, *market, detection, &post)));
@@ -159,7 +176,14 @@ fn build_plan(rules: &RuleSet, key: &PlanKey) -> Plan {
             Check::CommercialSignals(_) => plan.signals.push(index),
             _ => {}
         }
-        plan.all.push(index);
+        match rule.check.trigger() {
+            None => plan.always.push(index),
+            Some(sets) => {
+                for &set in sets {
+                    plan.by_trigger.entry(set).or_default().push(index);
+                }
+            }
+        }
     }
     plan
 }

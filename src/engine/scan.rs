@@ -51,6 +51,15 @@ impl PostScan {
         self.present.get(set as usize / 64).is_some_and(|word| word & (1u64 << (set % 64)) != 0)
     }
 
+    /// The sets with at least one hit, in id order.
+    pub fn present_sets(&self) -> impl Iterator<Item = SetId> + '_ {
+        self.present.iter().enumerate().flat_map(|(word, bits)| {
+            (0..64u32)
+                .filter(move |bit| bits & (1u64 << bit) != 0)
+                .map(move |bit| word as u32 * 64 + bit)
+        })
+    }
+
     /// Hits of any of `sets`, in order.
     pub fn hits_of<'a>(&'a self, sets: &'a [SetId]) -> impl Iterator<Item = &'a Hit> + 'a {
         let hits: &[Hit] = if self.any(sets) { &self.hits } else { &[] };

@@ -84,6 +84,24 @@ impl Check {
         }
     }
 
+    /// The sets of which one must have a hit for the rule to fire, when
+    /// there are such: the engine then runs the rule only on posts that
+    /// hold one, so rules about terms a post lacks cost nothing.
+    /// `None` for rules that fire on an absence (a missing term or label).
+    pub fn trigger(&self) -> Option<&[SetId]> {
+        match self {
+            Check::RequireTerm(_) | Check::PlatformLabel(_) | Check::RequireLabel(_) => None,
+            Check::WithinFold(check) => Some(&check.terms),
+            Check::NotBuried(check) => Some(&check.terms),
+            Check::AmbiguousOnly(check) => Some(&check.ambiguous),
+            Check::SameLanguage(check) => Some(&check.terms),
+            Check::CommercialSignals(check) => Some(&check.signals),
+            Check::ObfuscatedTerm(check) => Some(&check.terms),
+            Check::WithinHashtags(check) => Some(&check.terms),
+            Check::ForbidTerm(check) => Some(&check.terms),
+        }
+    }
+
     /// The term sets the rule reads, by parameter name (for `explain`).
     pub fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
         match self {
