@@ -189,7 +189,7 @@ pub struct MatcherBuilder {
     hashtags: HashMap<String, Vec<SetId>>,
     prefixes: Vec<(String, SetId)>,
     urls: Vec<(UrlPattern, SetId)>,
-    regexes: Vec<(String, SetId)>,
+    regexes: Vec<(Regex, SetId)>,
     brand_terms: Vec<BrandTerm>,
 }
 
@@ -227,11 +227,11 @@ impl MatcherBuilder {
             }
             MatchMode::Url => self.urls.push((UrlPattern::parse(term)?, set)),
             MatchMode::Regex => {
-                RegexBuilder::new(term)
+                let regex = RegexBuilder::new(term)
                     .size_limit(REGEX_SIZE_LIMIT)
                     .build()
                     .map_err(|error| format!("invalid regex: {error}"))?;
-                self.regexes.push((term.to_string(), set));
+                self.regexes.push((regex, set));
             }
         }
         Ok(())
@@ -260,18 +260,13 @@ impl MatcherBuilder {
     pub fn build(self) -> Matcher {
         let automaton =
             AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&self.literals).ok();
-        let regexes = self
-            .regexes
-            .iter()
-            .filter_map(|(pattern, set)| Some((Regex::new(pattern).ok()?, *set)))
-            .collect();
         Matcher {
             automaton,
             literal_sets: self.literal_sets,
             hashtags: self.hashtags,
             prefixes: self.prefixes,
             urls: self.urls,
-            regexes,
+            regexes: self.regexes,
             brand_phrases: BrandPhrases::index(&self.brand_terms),
             brand_terms: self.brand_terms,
         }
