@@ -7,7 +7,8 @@ Builds nothing: run `cargo build --release` first. Generates the seeded
 corpora under bench/data/ when missing, then reports medians of `--runs`
 runs (wall time, peak RSS from the child's rusage) for:
 
-  * sponsorlint check --format jsonl, all built-in packs, --jobs 1 and all cores;
+  * sponsorlint check --format jsonl, all built-in packs, --jobs 1 and all
+    cores (and the same posts as CSV on all cores);
   * rg -c with the built-in disclosure terms as one case-insensitive
     alternation with ASCII word boundaries: a lower bound for reading and
     scanning the bytes;
@@ -133,6 +134,12 @@ def main():
                 wall, rss = measure(check + ["--jobs", str(jobs)], args.runs)
                 results[(posts, f"jobs{jobs}")] = (wall, rss)
                 out.append(row(f"sponsorlint {posts:,} posts, --jobs {jobs}", posts, size, wall, rss))
+            table = path[: -len(".jsonl")] + ".csv"
+            csv_check = [binary, "check", table, "--format", "jsonl", "--output", os.devnull,
+                         "--no-progress", "--jobs", str(CORES)]
+            wall, rss = measure(csv_check, args.runs)
+            out.append(row(f"sponsorlint {posts:,} posts as CSV, --jobs {CORES}", posts,
+                           os.path.getsize(table), wall, rss))
             if shutil.which("rg"):
                 wall, rss = measure(["rg", "-c", "-i", rg_pattern(terms), path], args.runs)
                 results[(posts, "rg")] = (wall, rss)
