@@ -2,7 +2,10 @@
 //! header row, CRLF line ends, fields quoted when they need it). With
 //! `check --all`, each passing post gets a row too (severity `pass`, rule
 //! columns empty), so the sheet lists every post checked. A record that
-//! could not be read is a row with severity `error` and no rule.
+//! could not be read is a row with severity `error` and no rule. A cell
+//! that a spreadsheet would run as a formula (starting with `=`, `+`, `-`,
+//! `@`, tab or carriage return — a post id such as `=HYPERLINK(…)`) gets a
+//! leading `'`, as OWASP advises against CSV injection.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -43,7 +46,7 @@ impl CsvReporter {
             self.header_written = true;
             self.out.write_record(HEADER)?;
         }
-        Ok(self.out.write_record(row)?)
+        Ok(self.out.write_record(row.map(|cell| inert(cell).into_owned()))?)
     }
 
     fn file(&self, origin: &Origin) -> String {
@@ -90,6 +93,15 @@ impl CsvReporter {
         let line = number(error.origin.line);
         let id = error.id.as_deref().unwrap_or("");
         self.row([&file, &line, id, "", "", "", "", "error", &error.message, ""])
+    }
+}
+
+/// The cell, with a `'` in front when a spreadsheet would read it as a formula.
+fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
     }
 }
 
@@ -187,5 +199,15 @@ mod tests {
         post.post.id = Some("id, with \"quotes\"\nand a line".into());
         let rows = rows(&render(Format::Csv, OPTIONS, &results));
         assert_eq!(&rows[0][2], "id, with \"quotes\"\nand a line");
+    }
+
+    #[test]
+    fn formula_cells_are_made_inert() {
+        let mut results = sample_results();
+        let Checked::Post(post) = &mut results[0] else { unreachable!() };
+        post.post.id = Some("=HYPERLINK(\"http://x\")".into());
+        let rows = rows(&render(Format::Csv, OPTIONS, &results));
+        assert_eq!(&rows[0][2], "'=HYPERLINK(\"http://x\")");
+        assert_eq!(&rows[0][3], "FR", "ordinary cells are untouched");
     }
 }
