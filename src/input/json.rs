@@ -18,23 +18,63 @@ pub(super) fn read(text: &str, path: String, ctx: &ReadContext) -> Vec<Record> {
     let json = &text[super::bom_len(text)..];
     match serde_json::from_str::<Document>(json) {
         Ok(Document::Object(pairs)) => {
-            vec![post_from_pairs(pairs, text, 0, Origin { path, ..Origin::default() }, ctx)]
+            let start =
+                text.len() - text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']).len();
+            let line = LineCounter::new(text).line_at(start);
+            let origin = Origin { path, line: Some(line), ..Origin::default() };
+            vec![post_from_pairs(pairs, text, 0, origin, ctx)]
         }
-        Ok(Document::Array(elements)) => elements
-            .into_iter()
-            .enumerate()
-            .map(|(index, element)| {
-                let origin = Origin { path: path.clone(), index: Some(index), ..Origin::default() };
-                match serde_json::from_str::<Object>(element.get()) {
-                    Ok(Object(pairs)) => post_from_pairs(pairs, text, 0, origin, ctx),
-                    Err(error) => Err(record_error(origin, without_position(&error))),
-                }
-            })
-            .collect(),
+        Ok(Document::Array(elements)) => {
+            // The line each element starts on, counted on from the last one.
+            let mut lines = LineCounter::new(text);
+            elements
+                .into_iter()
+                .enumerate()
+                .map(|(index, element)| {
+                    let line =
+                        lines.line_at(element.get().as_ptr() as usize - text.as_ptr() as usize);
+                    let origin = Origin {
+                        path: path.clone(),
+                        index: Some(index),
+                        line: Some(line),
+                        ..Origin::default()
+                    };
+                    match serde_json::from_str::<Object>(element.get()) {
+                        Ok(Object(pairs)) => post_from_pairs(pairs, text, 0, origin, ctx),
+                        Err(error) => Err(record_error(origin, without_position(&error))),
+                    }
+                })
+                .collect()
+        }
         Err(error) => {
             let origin = Origin { path, line: Some(error.line() as u64), ..Origin::default() };
             vec![Err(record_error(origin, error.to_string()))]
         }
+    }
+}
+
+/// 1-based line numbers of byte offsets given in increasing order, counting
+/// each part of the text once.
+struct LineCounter<'a> {
+    text: &'a str,
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        LineCounter { text, offset: 0, line: 1 }
+    }
+
+    fn line_at(&mut self, offset: usize) -> u64 {
+        let offset = offset.min(self.text.len());
+        if offset > self.offset {
+            let newlines =
+                self.text.as_bytes()[self.offset..offset].iter().filter(|&&b| b == b'\n');
+            self.line += newlines.count() as u64;
+            self.offset = offset;
+        }
+        self.line
     }
 }
 
@@ -165,6 +205,19 @@ mod tests {
     }
 
     #[test]
+    fn array_elements_carry_the_line_they_start_on() {
+        let file = "[\n  {\"id\":\"a\",\"text\":\"x\"},\n\n  {\"id\":\"b\",\n   \"text\":\"y\"},\n  {\"id\": 3}\n]\n";
+        let lines: Vec<Option<u64>> = read(file, "a.json".into(), &ReadContext::default())
+            .iter()
+            .map(|record| match record {
+                Ok(post) => post.origin.line,
+                Err(error) => error.origin.line,
+            })
+            .collect();
+        assert_eq!(lines, [Some(2), Some(4), Some(6)]);
+    }
+
+    #[test]
     fn one_object_is_one_post_with_the_text_offset_at_the_quote() {
         let file = "{\n  \"id\": \"p1\",\n  \"caption\":   \"Hello \\\"you\\\" #ad\",\n  \"country\": \"EU\"\n}\n";
         let records = records(file);
@@ -172,7 +225,7 @@ mod tests {
         assert_eq!(post.text, "Hello \"you\" #ad");
         let offset = post.origin.text_offset.unwrap();
         assert!(file[offset..].starts_with("\"Hello"), "{}", &file[offset..]);
-        assert_eq!((post.origin.line, post.origin.index), (None, None));
+        assert_eq!((post.origin.line, post.origin.index), (Some(1), None));
         assert_eq!(post.markets.len(), 2);
     }
 

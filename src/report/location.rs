@@ -38,11 +38,11 @@ impl Region {
 ///   `origin.line` on, so the span maps to exact lines and columns; the
 ///   other fields of a Markdown post come from the front matter, which
 ///   starts the file, so they point at line 1.
-/// - A post inside JSONL or CSV points at its record's line: its text there
+/// - A post inside JSONL, CSV or a JSON file points at its record's line
+///   (for JSON, where the object or array element starts): its text there
 ///   is escaped, so byte spans do not map to columns.
-/// - `None` when the reader knows no line: an element of a JSON array, a
-///   spreadsheet row (a row of a binary file is no line), stdin's sniffed
-///   formats aside from the line they give.
+/// - `None` when the reader knows no line: a spreadsheet row (a row of a
+///   binary file is no line).
 pub fn region(post: &Post, span: Span) -> Option<Region> {
     let origin = &post.origin;
     let line = record_region(origin)?.start_line;
