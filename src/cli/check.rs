@@ -39,7 +39,7 @@ pub struct CheckArgs {
     /// Language (BCP 47) for posts that do not say; detected otherwise
     #[arg(long, value_name = "LANG")]
     pub language: Option<String>,
-    /// Output format
+    /// Output format: human, json, jsonl, sarif, github, junit or csv
     #[arg(long, default_value = "human", value_name = "FORMAT")]
     pub format: Format,
     /// Write the report to FILE instead of stdout
@@ -48,7 +48,7 @@ pub struct CheckArgs {
     /// Lowest severity that makes the exit code 1 [default: error]
     #[arg(long, value_name = "LEVEL")]
     pub fail_on: Option<Severity>,
-    /// Input format, overriding the file extension (needed for some stdin)
+    /// Input format, overriding the file extension: txt, md, json, jsonl, csv, tsv, xlsx or ods
     #[arg(long, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
     /// CSV/sheet column holding a post key: text=Caption,country=Market (repeatable)
