@@ -9,6 +9,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::finding::Checked;
 
+/// The bar when the input's size or position is unknown.
+const SPINNER: &str = "{spinner} {msg}";
+
 /// How long a run goes before the bar appears.
 const DELAY: Duration = Duration::from_secs(1);
 
@@ -42,7 +45,7 @@ impl Progress {
             Some(total) => ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden())
                 .with_style(style("{msg} [{bar:30}] {percent:>3}% · ETA {eta}")),
             None => ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden())
-                .with_style(style("{spinner} {msg}")),
+                .with_style(style(SPINNER)),
         };
         Some(Progress {
             bar,
@@ -71,8 +74,16 @@ impl Progress {
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
             self.shown = true;
         }
-        let within_file = origin.text_offset.unwrap_or(0) as u64;
-        self.bar.set_position(self.done_bytes + within_file);
+        match origin.text_offset {
+            Some(within_file) => self.bar.set_position(self.done_bytes + within_file as u64),
+            // Rows of CSV files and sheets carry no byte offset: rather than
+            // a percentage stuck until the file ends, show posts and rate.
+            None if self.sizes.take().is_some() => {
+                self.bar.set_style(style(SPINNER));
+                self.bar.set_length(0);
+            }
+            None => {}
+        }
         let rate = self.posts as f64 / self.started.elapsed().as_secs_f64().max(0.001);
         self.bar.set_message(format!("{} posts · {rate:.0}/s", self.posts));
     }
