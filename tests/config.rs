@@ -486,3 +486,25 @@ fn configured_columns_map_csv_headers_and_the_command_line_wins() {
         .stderr(contains("sponsorlint.yaml:5:13: columns:"))
         .stderr(contains("captionz"));
 }
+
+#[test]
+fn platform_figures_can_be_overridden_in_the_configuration() {
+    let project = Project::with_config(
+        "platforms:\n  instagram:\n    fold: { graphemes: 90, lines: 3 }\n    max_length: 2000\n",
+    );
+    let output = project.run().args(["rules", "list", "--platform", "instagram"]).output().unwrap();
+    let header = String::from_utf8_lossy(&output.stdout).lines().next().unwrap_or("").to_string();
+    assert!(
+        header.contains("fold 90 graphemes / 3 lines (configured)")
+            && header.contains("text max 2000 (configured)"),
+        "{header}"
+    );
+
+    let project = Project::with_config("platforms:\n  instagramm:\n    max_length: 10\n");
+    project
+        .run()
+        .args(["rules", "list"])
+        .assert()
+        .code(2)
+        .stderr(contains("sponsorlint.yaml:5:3: platforms: unknown platform 'instagramm'"));
+}

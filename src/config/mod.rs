@@ -13,12 +13,14 @@ use std::str::FromStr;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
+use crate::engine::checks::within_fold::Fold;
 use crate::finding::Severity;
 use crate::input::{ColumnMap, Defaults};
 use crate::post::{Media, Platform, Relationship};
 use crate::rules::error::Problems;
+use crate::rules::raw::{RawFold, RawLength};
 use crate::rules::yaml::{self, Spanned, span_of};
-use crate::rules::{FileKind, PackError, RuleSet, Status};
+use crate::rules::{FileKind, Length, PackError, PlatformFacts, RuleSet, Status};
 
 /// The names discovery looks for, in each folder from the working directory
 /// up to the filesystem root.
@@ -43,6 +45,8 @@ pub struct Config {
     /// Extra pack files or folders, resolved against the file's folder.
     pub pack_paths: Vec<PathBuf>,
     pub rule_overrides: Vec<RuleOverride>,
+    /// Platform figures that replace the packs' (a fold measured in-house).
+    pub platform_overrides: Vec<PlatformOverride>,
     /// Column mappings for CSV and spreadsheets: post key → column name.
     pub columns: ColumnMap,
     pub fail_on: Option<Severity>,
@@ -62,6 +66,7 @@ impl Default for Config {
             builtin_packs: true,
             pack_paths: Vec::new(),
             rule_overrides: Vec::new(),
+            platform_overrides: Vec::new(),
             columns: ColumnMap::default(),
             fail_on: None,
             suppressions: None,
@@ -134,6 +139,21 @@ impl Config {
             self.builtin_packs = packs.builtin.unwrap_or(true);
             for path in packs.paths.unwrap_or_default() {
                 self.pack_paths.extend(resolve(folder, source, &path, "packs.paths", problems));
+            }
+        }
+        let mut platforms: Vec<_> = raw.platforms.unwrap_or_default().into_iter().collect();
+        platforms.sort_by_key(|(name, _)| span_of(source, name).map(|span| span.start));
+        for (name, facts) in platforms {
+            match name.value.parse::<Platform>() {
+                Ok(platform) => {
+                    self.platform_overrides.push(PlatformOverride { platform, facts: facts.value })
+                }
+                Err(error) => problems.add(
+                    span_of(source, &name),
+                    format!("platforms: {error}"),
+                    "unknown platform",
+                    None,
+                ),
             }
         }
         let mut overrides: Vec<_> = raw.rules.unwrap_or_default().into_iter().collect();
@@ -292,6 +312,30 @@ impl Config {
                 RuleSetting::Severity(severity) => rule.severity = severity,
             }
         }
+        for wanted in &self.platform_overrides {
+            let facts =
+                match rules.platforms.iter().position(|(known, _)| *known == wanted.platform) {
+                    Some(index) => &mut rules.platforms[index].1,
+                    None => {
+                        rules.platforms.push((wanted.platform, PlatformFacts::default()));
+                        &mut rules.platforms.last_mut().expect("just pushed").1
+                    }
+                };
+            let configured =
+                |basis: &Option<String>| Some(basis.clone().unwrap_or("configured".into()));
+            if let Some(fold) = &wanted.facts.fold {
+                facts.fold = Some(Fold { basis: configured(&fold.basis), ..Fold::from(fold) });
+            }
+            if let Some(length) = &wanted.facts.max_length {
+                let length = Length::from(length);
+                facts.max_length = Some(Length { basis: configured(&length.basis), ..length });
+            }
+            if let Some(length) = &wanted.facts.title_max_length {
+                let length = Length::from(length);
+                facts.title_max_length =
+                    Some(Length { basis: configured(&length.basis), ..length });
+            }
+        }
         problems.into_result()
     }
 }
@@ -377,6 +421,23 @@ struct RawConfig {
     fail_on: Option<Spanned<String>>,
     suppressions: Option<Spanned<String>>,
     baseline: Option<Spanned<String>>,
+    platforms: Option<HashMap<Spanned<String>, Spanned<RawPlatformOverride>>>,
+}
+
+/// `platforms: { instagram: { fold: {graphemes: 150, lines: 2} } }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlatformOverride {
+    fold: Option<RawFold>,
+    max_length: Option<RawLength>,
+    title_max_length: Option<RawLength>,
+}
+
+/// Figures for one platform that replace those of its pack.
+#[derive(Debug, Clone)]
+pub struct PlatformOverride {
+    pub platform: Platform,
+    facts: RawPlatformOverride,
 }
 
 #[derive(Debug, Deserialize)]

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::error::Problems;
-use super::raw::{RawFold, RawMarkets, RawPack, RawRule};
+use super::raw::{RawMarkets, RawPack, RawRule};
 use super::yaml::{self, Spanned, span_of};
 use super::{
     Example, FixAt, FixSpec, Length, Pack, PackError, PackSource, PlatformFacts, Rule, RuleSet,
@@ -238,7 +238,7 @@ impl Compiler {
                 );
             }
             let facts = PlatformFacts {
-                fold: facts.fold.as_ref().map(fold),
+                fold: facts.fold.as_ref().map(Fold::from),
                 max_length: facts.max_length.as_ref().map(Length::from),
                 title_max_length: facts.title_max_length.as_ref().map(Length::from),
                 label: facts.label.clone(),
@@ -501,7 +501,7 @@ impl Params<'_> {
             }),
             "within-fold" => Check::WithinFold(WithinFold {
                 terms: self.sets("terms", self.raw.terms.as_ref(), problems),
-                fold: self.raw.fold.as_ref().map(|spanned| fold(&spanned.value)),
+                fold: self.raw.fold.as_ref().map(|spanned| Fold::from(&spanned.value)),
             }),
             "not-buried" => Check::NotBuried(NotBuried {
                 terms: self.sets("terms", self.raw.terms.as_ref(), problems),
@@ -718,10 +718,6 @@ impl Params<'_> {
             }
         }
     }
-}
-
-fn fold(raw: &RawFold) -> Fold {
-    Fold { graphemes: raw.graphemes, lines: raw.lines, basis: raw.basis.clone() }
 }
 
 fn parse_fields(names: &[Spanned<String>], source: &str, problems: &mut Problems) -> Fields {

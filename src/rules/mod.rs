@@ -130,6 +130,12 @@ impl From<&raw::RawLength> for Length {
     }
 }
 
+impl From<&raw::RawFold> for Fold {
+    fn from(raw: &raw::RawFold) -> Fold {
+        Fold { graphemes: raw.graphemes, lines: raw.lines, basis: raw.basis.clone() }
+    }
+}
+
 /// Facts about a platform, from its pack's `platform:` section.
 #[derive(Debug, Clone)]
 pub struct PlatformFacts {
