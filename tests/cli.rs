@@ -36,7 +36,7 @@ fn exit_0_when_nothing_reaches_the_threshold() {
         .write_stdin("#ad my new serum ✨")
         .assert()
         .code(0)
-        .stdout(contains("checked 1 posts: 1 pass"));
+        .stdout(contains("checked 1 post: 1 pass"));
 }
 
 #[test]
@@ -292,7 +292,7 @@ fn folders_are_walked_and_other_files_skipped_with_a_verbose_note() {
         .args(house())
         .assert()
         .code(0)
-        .stdout(contains("checked 1 posts"))
+        .stdout(contains("checked 1 post:"))
         .stderr(contains("notes.pdf"));
 }
 

@@ -161,7 +161,8 @@ impl HumanReporter {
                 MietteDiagnostic::new("related").with_severity(miette::Severity::Advice)
             };
             let diagnostic = diagnostic.with_code(&finding.rule).with_labels(labels);
-            let source = NamedSource::new(source_name(checked, field, text), text.to_string());
+            let source =
+                NamedSource::new(source_name(checked, finding, field, text), text.to_string());
             let report = Report::new(diagnostic).with_source_code(source);
             self.handler.render_report(&mut rendered, report.as_ref()).map_err(io::Error::other)?;
             rendered.push('\n');
@@ -194,7 +195,8 @@ impl Reporter for HumanReporter {
         let Summary { posts, pass, warn, fail, error, suppressed, baselined, .. } = summary;
         write!(
             self.out,
-            "checked {posts} posts: {pass} pass, {warn} warn, {fail} fail, {error} error"
+            "checked {posts} {}: {pass} pass, {warn} warn, {fail} fail, {error} error",
+            if *posts == 1 { "post" } else { "posts" }
         )?;
         // Hidden findings are counted so a quiet run is not mistaken for a clean one.
         let hidden: Vec<String> = [(*suppressed, "suppressed"), (*baselined, "in the baseline")]
@@ -273,14 +275,18 @@ fn help(finding: &Finding) -> Option<String> {
     }
 }
 
-/// `drafts/a.md:3 · post p17 · FR · text`.
-fn source_name(checked: &CheckedPost, field: Field, text: &str) -> String {
+/// `drafts/a.md:3 · post p17 · FR · text`: the market is the finding's
+/// own (a post aimed at GB and FR gets GB findings and FR findings), or
+/// the post's markets for global and platform findings.
+fn source_name(checked: &CheckedPost, finding: &Finding, field: Field, text: &str) -> String {
     let post = &checked.post;
     let mut name = post.origin.to_string();
     if let Some(id) = &post.id {
         let _ = write!(name, " · post {id}");
     }
-    if !post.markets.is_empty() {
+    if let Some(market) = finding.market {
+        let _ = write!(name, " · {market}");
+    } else if !post.markets.is_empty() {
         let markets: Vec<&str> = post.markets.iter().map(|market| market.as_str()).collect();
         let _ = write!(name, " · {}", markets.join(","));
     }
