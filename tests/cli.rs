@@ -277,6 +277,12 @@ fn explain_shows_the_rule_and_unknown_ids_fail() {
         .assert()
         .code(2)
         .stderr(contains("house/missing-ad"));
+    sponsorlint()
+        .args(["explain", "sponsorlint/expired-suppression"])
+        .args(house())
+        .assert()
+        .code(0)
+        .stdout(contains("a suppression has expired"));
 }
 
 #[test]

@@ -6,7 +6,23 @@ use crate::config::Config;
 use crate::rules::raw::RawExample;
 use crate::rules::{Example, Rule, RuleSet, Status};
 
+/// What `sponsorlint/expired-suppression` means: it is no pack rule, so it
+/// has no source or examples to show.
+const EXPIRED_SUPPRESSION: &str = "sponsorlint/expired-suppression — a suppression has expired
+
+kind:      built in (suppressions file)
+severity:  warning
+why:       An entry of the suppressions file hid a finding until its `expires`
+           date; the date has passed, so the finding is reported again and
+           this warning names the entry (file:line) and its reason.
+fix:       Fix the post, or renew the entry with a new `expires` date and a
+           reason that still holds, or delete the entry.
+";
+
 pub fn run(id: &str, packs: &PackArgs, config: &Config) -> u8 {
+    if id == crate::triage::suppress::EXPIRED_RULE {
+        return write_stdout(EXPIRED_SUPPRESSION);
+    }
     let rules = match load_rules(packs, config) {
         Ok(rules) => rules,
         Err(code) => return code,
