@@ -7,6 +7,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use whatlang::{Detector, Lang};
 
+use super::script::{self, Script};
+
 static NOISE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[#@]\S+|\S+://\S+|www\.\S+").expect("noise pattern compiles"));
 
@@ -47,12 +49,13 @@ pub fn detect(normalized: &str) -> Option<String> {
 fn east_asian(prose: &str) -> Option<&'static str> {
     let (mut kana, mut han, mut hangul, mut latin) = (0usize, 0usize, 0usize, 0usize);
     for c in prose.chars() {
-        match c {
-            '\u{3040}'..='\u{30FF}' | '\u{31F0}'..='\u{31FF}' => kana += 1,
-            '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' => han += 1,
-            '\u{AC00}'..='\u{D7AF}' | '\u{1100}'..='\u{11FF}' => hangul += 1,
-            c if c.is_ascii_alphabetic() || ('\u{C0}'..='\u{24F}').contains(&c) => latin += 1,
-            _ => {}
+        match script::unspaced(c) {
+            Some(Script::Kana) => kana += 1,
+            Some(Script::Han) => han += 1,
+            Some(Script::Hangul) => hangul += 1,
+            Some(Script::Thai) => {}
+            None if c.is_ascii_alphabetic() || ('\u{C0}'..='\u{24F}').contains(&c) => latin += 1,
+            None => {}
         }
     }
     const WEIGHT: usize = 3;

@@ -12,6 +12,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder};
 
 use super::normalize::{Normalized, is_zero_width, normalize_term};
+use super::script;
 use super::tokens::{Hashtag, Link, Tokens};
 use crate::finding::Field;
 
@@ -497,8 +498,8 @@ fn continues_word(edge: Option<char>, neighbour: Option<char>) -> bool {
         (Some(edge), Some(neighbour)) => {
             edge.is_alphanumeric()
                 && neighbour.is_alphanumeric()
-                && !is_unspaced_script(edge)
-                && !is_unspaced_script(neighbour)
+                && script::unspaced(edge).is_none()
+                && script::unspaced(neighbour).is_none()
         }
         _ => false,
     }
@@ -507,22 +508,6 @@ fn continues_word(edge: Option<char>, neighbour: Option<char>) -> bool {
 /// `edge` is followed (or preceded) by a hyphen and a letter of one word.
 fn joined_by_hyphen(edge: Option<char>, mut beyond: impl Iterator<Item = char>) -> bool {
     beyond.next() == Some('-') && continues_word(edge, beyond.next())
-}
-
-/// Han, kana, Hangul and Thai: words are not separated by spaces.
-fn is_unspaced_script(c: char) -> bool {
-    matches!(c,
-        '\u{0E00}'..='\u{0E7F}'   // Thai
-        | '\u{1100}'..='\u{11FF}' // Hangul jamo
-        | '\u{3040}'..='\u{30FF}' // hiragana, katakana
-        | '\u{3130}'..='\u{318F}' // Hangul compatibility jamo
-        | '\u{31F0}'..='\u{31FF}' // katakana extensions
-        | '\u{3400}'..='\u{4DBF}' // CJK extension A
-        | '\u{4E00}'..='\u{9FFF}' // CJK unified ideographs
-        | '\u{AC00}'..='\u{D7FF}' // Hangul syllables and jamo extended B
-        | '\u{F900}'..='\u{FAFF}' // CJK compatibility ideographs
-        | '\u{FF66}'..='\u{FF9F}' // half-width katakana
-        | '\u{20000}'..='\u{2FFFF}')
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod language;
 pub mod matcher;
 pub mod normalize;
 pub mod scan;
+pub mod script;
 pub mod tokens;
 
 use std::cell::OnceCell;
