@@ -389,10 +389,7 @@ impl Compiler {
         let check = Params { raw: &raw, pack_id, source, compiler: self }.build(problems);
         // A `sufficient` platform label only makes the label count: the rule
         // itself never fires, so it can have pass examples only.
-        let never_fires = matches!(
-            &check,
-            Some(Check::PlatformLabel(label)) if label.stance == Stance::Sufficient
-        );
+        let never_fires = check.as_ref().is_some_and(Check::never_fires);
         if never_fires && !raw.examples.fail.is_empty() {
             problems.add(
                 span_of(source, &raw.id),

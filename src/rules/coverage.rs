@@ -5,8 +5,6 @@
 use std::fmt::Write as _;
 
 use super::{Pack, Rule, RuleSet, Status};
-use crate::engine::checks::Check;
-use crate::engine::checks::platform_label::Stance;
 use crate::finding::{Category, Severity};
 use crate::post::Relationship;
 
@@ -105,8 +103,7 @@ fn market_label(pack: &Pack) -> String {
 }
 
 fn cell(rules: &[&Rule]) -> String {
-    let label_suffices = |rule: &&Rule| matches!(&rule.check, Check::PlatformLabel(label) if label.stance == Stance::Sufficient);
-    if !rules.is_empty() && rules.iter().all(label_suffices) {
+    if !rules.is_empty() && rules.iter().all(|rule| rule.check.never_fires()) {
         return "✓".to_string();
     }
     let Some(strongest) = rules.iter().map(|rule| rule.severity).max() else {

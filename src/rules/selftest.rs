@@ -7,8 +7,6 @@ use super::error::Problems;
 use super::raw::RawExample;
 use super::{Example, PackError, Rule, RuleSet};
 use crate::engine::Engine;
-use crate::engine::checks::Check;
-use crate::engine::checks::platform_label::Stance;
 use crate::input::{Defaults, ReadContext, post_from_object};
 use crate::post::{Origin, Relationship};
 
@@ -90,9 +88,7 @@ fn check_example(
     let post = post_from_object(object, origin, &context)
         .map_err(|error| format!("example is not a valid post: {}", error.message))?;
     let checked = engine.check(post);
-    if let Check::PlatformLabel(label) = &rule.check
-        && label.stance == Stance::Sufficient
-    {
+    if rule.check.never_fires() {
         // The rule never fires; what it claims is that the label counts, so
         // none of its pack's rules may report the labelled example.
         let pack_rules: Vec<&str> = checked

@@ -84,6 +84,12 @@ impl Check {
         }
     }
 
+    /// A platform label that is `sufficient` only makes the label count as
+    /// a disclosure for its pack's other rules; the rule itself never fires.
+    pub fn never_fires(&self) -> bool {
+        matches!(self, Check::PlatformLabel(label) if label.stance == platform_label::Stance::Sufficient)
+    }
+
     /// The sets of which one must have a hit for the rule to fire, when
     /// there are such: the engine then runs the rule only on posts that
     /// hold one, so rules about terms a post lacks cost nothing.
