@@ -39,15 +39,16 @@ struct Plan {
 }
 
 impl Plan {
-    /// The rules to run on a post with hits of `present` sets, in pack order.
-    fn rules_for(&self, present: impl Iterator<Item = SetId>) -> Vec<usize> {
-        let mut rules = self.always.clone();
-        for set in present {
-            rules.extend(self.by_trigger.get(&set).into_iter().flatten());
-        }
-        rules.sort_unstable();
-        rules.dedup();
-        rules
+    /// The rules to run on a post with hits of `present` sets: those that
+    /// always run, then the triggered ones, each once. (Findings are put in
+    /// pack order afterwards, so the order here does not matter.)
+    fn rules_for(&self, present: impl Iterator<Item = SetId>) -> impl Iterator<Item = usize> + '_ {
+        let mut triggered: Vec<usize> = present
+            .flat_map(|set| self.by_trigger.get(&set).into_iter().flatten().copied())
+            .collect();
+        triggered.sort_unstable();
+        triggered.dedup();
+        self.always.iter().copied().chain(triggered)
     }
 }
 
