@@ -321,19 +321,20 @@ impl Config {
                         &mut rules.platforms.last_mut().expect("just pushed").1
                     }
                 };
-            let configured =
-                |basis: &Option<String>| Some(basis.clone().unwrap_or("configured".into()));
+            // Findings then say "by a configured figure" unless the file names a basis.
+            let configured = |basis: Option<String>| basis.or_else(|| Some("configured".into()));
             if let Some(fold) = &wanted.facts.fold {
-                facts.fold = Some(Fold { basis: configured(&fold.basis), ..Fold::from(fold) });
+                let fold = Fold::from(fold);
+                facts.fold = Some(Fold { basis: configured(fold.basis.clone()), ..fold });
             }
-            if let Some(length) = &wanted.facts.max_length {
-                let length = Length::from(length);
-                facts.max_length = Some(Length { basis: configured(&length.basis), ..length });
-            }
-            if let Some(length) = &wanted.facts.title_max_length {
-                let length = Length::from(length);
-                facts.title_max_length =
-                    Some(Length { basis: configured(&length.basis), ..length });
+            let lengths = [
+                (&wanted.facts.max_length, &mut facts.max_length),
+                (&wanted.facts.title_max_length, &mut facts.title_max_length),
+            ];
+            for (wanted, fact) in lengths {
+                if let Some(length) = wanted.as_ref().map(Length::from) {
+                    *fact = Some(Length { basis: configured(length.basis.clone()), ..length });
+                }
             }
         }
         problems.into_result()
