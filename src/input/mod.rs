@@ -169,9 +169,7 @@ impl Iterator for Inputs<'_> {
                 self.current =
                     Some(stream(io::stdin().lock(), "-".to_owned(), self.forced, self.ctx));
             } else if path.is_dir() {
-                let filter: fn(&DirEntry) -> bool = visible;
-                self.walk =
-                    Some(WalkDir::new(path).sort_by_file_name().into_iter().filter_entry(filter));
+                self.walk = Some(walk(path));
             } else {
                 self.current = Some(self.named_file(path));
             }
@@ -202,6 +200,13 @@ impl<'a> Inputs<'a> {
     }
 }
 
+/// The entries of a folder as `read_inputs` reads them: sorted by name,
+/// without what [`visible`] leaves out.
+fn walk(path: &Path) -> Walk {
+    let filter: fn(&DirEntry) -> bool = visible;
+    WalkDir::new(path).sort_by_file_name().into_iter().filter_entry(filter)
+}
+
 /// Walks past hidden entries, build output and the `~$name.xlsx` lock files
 /// Excel leaves beside open workbooks, but never refuses a folder the user
 /// named.
@@ -227,8 +232,7 @@ pub fn input_sizes(paths: &[PathBuf]) -> Option<Vec<(String, u64)>> {
             sizes.push((path.display().to_string(), size(path)));
             continue;
         }
-        let filter: fn(&DirEntry) -> bool = visible;
-        for entry in WalkDir::new(path).into_iter().filter_entry(filter).flatten() {
+        for entry in walk(path).flatten() {
             if entry.file_type().is_file() && InputFormat::from_path(entry.path()).is_some() {
                 sizes.push((entry.path().display().to_string(), size(entry.path())));
             }
