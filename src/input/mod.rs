@@ -72,8 +72,13 @@ const EXTENSIONS: &str =
 impl InputFormat {
     /// The format a file's extension implies, if any.
     pub fn from_path(path: &Path) -> Option<InputFormat> {
-        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
-        match extension.as_str() {
+        InputFormat::named(path.extension()?.to_str()?)
+    }
+
+    /// The format a name stands for, as a file extension or a value of
+    /// `--input-format` (case-insensitive).
+    fn named(name: &str) -> Option<InputFormat> {
+        match name.trim().to_ascii_lowercase().as_str() {
             "txt" => Some(InputFormat::Txt),
             "md" | "markdown" => Some(InputFormat::Md),
             "json" => Some(InputFormat::Json),
@@ -91,21 +96,11 @@ impl FromStr for InputFormat {
     type Err = UnknownValue;
 
     fn from_str(value: &str) -> Result<Self, UnknownValue> {
-        match value.trim().to_ascii_lowercase().as_str() {
-            "txt" => Ok(InputFormat::Txt),
-            "md" => Ok(InputFormat::Md),
-            "json" => Ok(InputFormat::Json),
-            "jsonl" | "ndjson" => Ok(InputFormat::Jsonl),
-            "csv" => Ok(InputFormat::Csv),
-            "tsv" => Ok(InputFormat::Tsv),
-            "xlsx" | "xlsm" => Ok(InputFormat::Xlsx),
-            "ods" => Ok(InputFormat::Ods),
-            _ => Err(UnknownValue {
-                what: "input format",
-                value: value.to_owned(),
-                allowed: "txt, md, json, jsonl, ndjson, csv, tsv, xlsx, ods".to_owned(),
-            }),
-        }
+        InputFormat::named(value).ok_or_else(|| UnknownValue {
+            what: "input format",
+            value: value.to_owned(),
+            allowed: "txt, md, json, jsonl, ndjson, csv, tsv, xlsx, ods".to_owned(),
+        })
     }
 }
 
