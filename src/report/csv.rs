@@ -132,7 +132,7 @@ mod tests {
     use super::super::{Format, HumanOptions, render, render_with, sample_options, sample_results};
     use super::*;
 
-    const OPTIONS: HumanOptions = HumanOptions { color: false, quiet: false, width: 100 };
+    const OPTIONS: HumanOptions = super::super::PLAIN;
 
     #[test]
     fn csv_snapshot() {

@@ -140,7 +140,7 @@ mod tests {
     use super::super::{Format, HumanOptions, Shared, render, sample_results};
     use super::*;
 
-    const OPTIONS: HumanOptions = HumanOptions { color: false, quiet: false, width: 100 };
+    const OPTIONS: HumanOptions = super::super::PLAIN;
 
     #[test]
     fn github_snapshot() {

@@ -131,7 +131,7 @@ mod tests {
 
     use super::super::{Format, HumanOptions, render, sample_results};
 
-    const OPTIONS: HumanOptions = HumanOptions { color: false, quiet: false, width: 100 };
+    const OPTIONS: HumanOptions = super::super::PLAIN;
 
     #[test]
     fn jsonl_snapshot() {

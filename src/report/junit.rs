@@ -264,7 +264,7 @@ mod tests {
     use super::super::{Format, HumanOptions, render, sample_results};
     use super::*;
 
-    const OPTIONS: HumanOptions = HumanOptions { color: false, quiet: false, width: 100 };
+    const OPTIONS: HumanOptions = super::super::PLAIN;
 
     #[test]
     fn junit_snapshot() {

@@ -143,7 +143,7 @@ fn message_and_help(message: &str, help: &str) -> String {
 }
 
 #[cfg(test)]
-pub(crate) use tests::{Shared, render, render_with, sample_options, sample_results};
+pub(crate) use tests::{PLAIN, Shared, render, render_with, sample_options, sample_results};
 
 #[cfg(test)]
 mod tests {
@@ -396,6 +396,9 @@ mod tests {
     pub(crate) fn sample_options(human: HumanOptions) -> ReportOptions {
         ReportOptions { human, all_posts: false, rules: sample_catalogue(), base_dir: None }
     }
+
+    /// Human options of the tests: no colour, not quiet, 100 columns.
+    pub(crate) const PLAIN: HumanOptions = HumanOptions { color: false, quiet: false, width: 100 };
 
     /// Runs `results` through a reporter the way the CLI does.
     pub(crate) fn render(format: Format, options: HumanOptions, results: &[Checked]) -> String {

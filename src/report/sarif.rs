@@ -303,7 +303,7 @@ mod tests {
     use crate::finding::{CheckedPost, Span};
     use crate::post::{Post, Relationship};
 
-    const OPTIONS: HumanOptions = HumanOptions { color: false, quiet: false, width: 100 };
+    const OPTIONS: HumanOptions = super::super::PLAIN;
 
     fn sarif(results: &[Checked]) -> Value {
         let output = render(Format::Sarif, OPTIONS, results);
