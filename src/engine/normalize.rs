@@ -5,8 +5,8 @@
 
 use std::ops::Range;
 
-use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Characters that render as nothing and are used to dodge keyword filters.
 pub fn is_zero_width(c: char) -> bool {
@@ -33,43 +33,66 @@ impl Normalized {
             original_len: original.len(),
         };
         let mut folded = String::new();
-        let mut chars = original.char_indices().peekable();
-        while let Some((start, c)) = chars.next() {
-            if is_zero_width(c) {
-                continue;
-            }
-            if c.is_whitespace() {
-                let end = start + c.len_utf8();
-                if out.text.ends_with(' ') {
-                    continue;
+        let bytes = original.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let byte = bytes[at];
+            // Most of a caption: an ASCII character with no combining mark
+            // after it, handled byte by byte without decoding.
+            if byte.is_ascii() && bytes.get(at + 1).is_none_or(u8::is_ascii) {
+                if char::from(byte).is_whitespace() {
+                    out.push_space(at, at + 1);
+                } else {
+                    out.push_byte(byte.to_ascii_lowercase(), at, at + 1);
                 }
-                out.push_str(" ", start, end);
-                continue;
-            }
-            // A base character and the marks after it normalise together, so
-            // "e" + U+0301 composes to "é", half-width ﾌﾟ to プ and
-            // decomposed Hangul (as macOS pastes it) to 광.
-            let mut end = start + c.len_utf8();
-            while let Some(&(next, mark)) = chars.peek() {
-                if mark.is_ascii() || !composes_with_previous(mark) {
-                    break;
-                }
-                end = next + mark.len_utf8();
-                chars.next();
-            }
-            let unit = &original[start..end];
-            if unit.is_ascii() {
-                // Most of a caption: one ASCII letter, no allocation.
-                for byte in unit.bytes() {
-                    out.push_byte(byte.to_ascii_lowercase(), start, end);
-                }
+                at += 1;
             } else {
-                folded.clear();
-                folded.extend(unit.nfkc().flat_map(char::to_lowercase));
-                out.push_str(&folded, start, end);
+                at = out.push_unit(original, at, &mut folded);
             }
         }
         out
+    }
+
+    /// Normalises the character at `start` together with the marks that
+    /// follow it, and returns where the next character starts.
+    fn push_unit(&mut self, original: &str, start: usize, folded: &mut String) -> usize {
+        let mut chars = original[start..].chars();
+        let Some(c) = chars.next() else { return original.len() };
+        let mut end = start + c.len_utf8();
+        if is_zero_width(c) {
+            return end;
+        }
+        if c.is_whitespace() {
+            self.push_space(start, end);
+            return end;
+        }
+        // A base character and the marks after it normalise together, so
+        // "e" + U+0301 composes to "é", half-width ﾌﾟ to プ and decomposed
+        // Hangul (as macOS pastes it) to 광.
+        let base_end = end;
+        for mark in chars {
+            if mark.is_ascii() || !composes_with_previous(mark) {
+                break;
+            }
+            end += mark.len_utf8();
+        }
+        let unit = &original[start..end];
+        if end == base_end && is_unchanged_by_folding(c) {
+            // Emoji, CJK, lower-case accented letters: copied as they are.
+            self.push_str(unit, start, end);
+        } else {
+            folded.clear();
+            folded.extend(unit.nfkc().flat_map(char::to_lowercase));
+            self.push_str(folded, start, end);
+        }
+        end
+    }
+
+    /// Whitespace runs fold to one space.
+    fn push_space(&mut self, start: usize, end: usize) {
+        if !self.text.ends_with(' ') {
+            self.push_byte(b' ', start, end);
+        }
     }
 
     fn push_byte(&mut self, byte: u8, start: usize, end: usize) {
@@ -111,6 +134,33 @@ impl Normalized {
     }
 }
 
+/// Whether NFKC and lower-casing leave a character on its own as it is.
+fn is_unchanged_by_folding(c: char) -> bool {
+    if FOLDING_STABLE_BLOCKS.iter().any(|block| block.contains(&c)) {
+        return true;
+    }
+    let mut lower = c.to_lowercase();
+    lower.next() == Some(c)
+        && lower.next().is_none()
+        && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
+}
+
+/// Blocks common in captions whose every character NFKC and lower-casing
+/// leave as it is: emoji, symbols, lower-case Latin-1, Greek and Cyrillic,
+/// kana, CJK and Hangul. They skip the NFKC quick-check table, a long
+/// `match`; a test checks each character against the tables.
+const FOLDING_STABLE_BLOCKS: [std::ops::RangeInclusive<char>; 9] = [
+    '\u{1F300}'..='\u{1FAFF}',
+    '\u{2600}'..='\u{27BF}',
+    '\u{00DF}'..='\u{00FF}',
+    '\u{03AC}'..='\u{03CE}',
+    '\u{0430}'..='\u{045F}',
+    '\u{3041}'..='\u{3096}',
+    '\u{30A1}'..='\u{30FA}',
+    '\u{4E00}'..='\u{9FFF}',
+    '\u{AC00}'..='\u{D7A3}',
+];
+
 /// Characters that NFKC merges into the character before them.
 fn composes_with_previous(c: char) -> bool {
     is_combining_mark(c)
@@ -133,6 +183,19 @@ pub fn normalize_term(term: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folding_stable_blocks_hold_only_characters_folding_leaves_alone() {
+        for c in FOLDING_STABLE_BLOCKS.iter().flat_map(|block| block.clone()) {
+            let mut lower = c.to_lowercase();
+            assert_eq!((lower.next(), lower.next()), (Some(c), None), "{c:?} has a lower case");
+            assert_eq!(
+                is_nfkc_quick(std::iter::once(c)),
+                IsNormalized::Yes,
+                "{c:?} changes under NFKC"
+            );
+        }
+    }
 
     fn roundtrip(original: &str, needle: &str) -> String {
         let normalized = Normalized::new(original);
