@@ -40,9 +40,8 @@ impl WithinFold {
         let first = ctx.scan.hits_of(&self.terms).find(|hit| hit.field == Field::Text)?;
         let text = &ctx.post.text;
         let before_end = text.get(..first.original.end)?;
-        let graphemes = before_end.graphemes(true).take(fold.graphemes as usize + 1).count();
+        let fits_graphemes = !exceeds_graphemes(before_end, fold.graphemes as usize);
         let line = text.get(..first.original.start)?.matches('\n').count();
-        let fits_graphemes = graphemes <= fold.graphemes as usize;
         let fits_lines = fold.lines.is_none_or(|lines| line < lines as usize);
         if fits_graphemes && fits_lines {
             return None;
@@ -70,6 +69,20 @@ impl WithinFold {
     }
 }
 
+/// Whether `text` has more than `limit` grapheme clusters. Segmenting is
+/// slow, so two bounds decide most captions first: a grapheme holds at least
+/// one character, and at most one ASCII character except for CR LF.
+fn exceeds_graphemes(text: &str, limit: usize) -> bool {
+    if text.len() <= limit {
+        return false;
+    }
+    let ascii = text.bytes().filter(u8::is_ascii).count();
+    if ascii - text.matches("\r\n").count() > limit {
+        return true;
+    }
+    text.chars().count() > limit && text.graphemes(true).nth(limit).is_some()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -77,6 +90,25 @@ mod tests {
     use crate::engine::checks::testing::{fixture, text_post};
     use crate::engine::matcher::MatchMode;
     use crate::rules::PlatformFacts;
+
+    #[test]
+    fn grapheme_bounds_agree_with_segmenting() {
+        let texts = [
+            "plain ascii caption",
+            "line one\r\nline two\r\n\r\nthree",
+            "e\u{301}te\u{301} cafe\u{301}",
+            "family 👨\u{200D}👩\u{200D}👧 and 💪🏻 flags 🇫🇷🇩🇪",
+            "\u{600}1 prepended digit, 한국어 and decomposed \u{1100}\u{1161}",
+            "美容液がお気に入り",
+            "",
+        ];
+        for text in texts {
+            let count = text.graphemes(true).count();
+            for limit in 0..=count + 2 {
+                assert_eq!(exceeds_graphemes(text, limit), count > limit, "{text:?} {limit}");
+            }
+        }
+    }
 
     fn facts(graphemes: u32, lines: Option<u32>) -> PlatformFacts {
         PlatformFacts {
