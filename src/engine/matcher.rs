@@ -4,7 +4,7 @@
 //! templates expanded per post. A post field is scanned once; each hit names
 //! the term set it belongs to.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::ops::Range;
 use std::str::FromStr;
 
@@ -118,9 +118,8 @@ impl UrlPattern {
         })
     }
 
-    fn matches(&self, text: &str, link: &Link) -> bool {
-        let host = text[link.host.clone()].trim_end_matches('.');
-        let labels: Vec<&str> = host.split('.').collect();
+    /// `labels` are the link's host labels, split once for all patterns.
+    fn matches(&self, text: &str, link: &Link, labels: &[&str]) -> bool {
         let host_ok = (0..labels.len()).any(|start| self.host_matches_from(&labels[start..]));
         host_ok
             && text[link.path.clone()].starts_with(&self.path_prefix)
@@ -391,8 +390,10 @@ impl Matcher {
             }
         }
         for link in &tokens.links {
+            let labels: Vec<&str> =
+                text[link.host.clone()].trim_end_matches('.').split('.').collect();
             for (pattern, set) in &self.urls {
-                if pattern.matches(text, link) {
+                if pattern.matches(text, link, &labels) {
                     push(*set, link.range.clone());
                 }
             }

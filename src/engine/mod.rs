@@ -9,8 +9,8 @@ pub mod scan;
 pub mod script;
 pub mod tokens;
 
+use foldhash::HashMap;
 use std::cell::OnceCell;
-use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use checks::{Check, Ctx, Detection};
@@ -69,7 +69,7 @@ pub struct Engine {
 
 impl Engine {
     pub fn new(rules: Arc<RuleSet>) -> Engine {
-        Engine { rules, plans: RwLock::new(HashMap::new()) }
+        Engine { rules, plans: RwLock::new(HashMap::default()) }
     }
 
     pub fn rules(&self) -> &RuleSet {
