@@ -9,6 +9,7 @@ use std::ops::Range;
 use std::str::FromStr;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use memchr::memmem::{self, Finder};
 use regex::{Regex, RegexBuilder};
 
 use super::normalize::{Normalized, is_zero_width, normalize_term};
@@ -423,16 +424,22 @@ impl Matcher {
         // Every brand term holds the brand, as written or compacted (as in
         // tags and handles). So find the brand's few places in the text once,
         // then compare each term's words around them: no search is built
-        // per term, and a text without the brand costs two `contains`.
-        let mut places: Vec<Range<usize>> = Vec::new();
-        let forms = [words.clone(), format!("@{compact_brand}"), format!("#{compact_brand}")];
-        for form in &forms {
-            places.extend(text.match_indices(form.as_str()).map(|(at, _)| at..at + form.len()));
-        }
+        // per term, and a text without the brand costs two substring searches.
+        let compact_finder = Finder::new(compact_brand.as_bytes());
+        let mut places: Vec<Range<usize>> = memmem::find_iter(text.as_bytes(), words.as_bytes())
+            .map(|at| at..at + words.len())
+            .collect();
+        // `@brand` and `#brand`: the compact form right after `@` or `#`.
+        places.extend(
+            compact_finder
+                .find_iter(text.as_bytes())
+                .filter(|&at| at > 0 && matches!(text.as_bytes()[at - 1], b'@' | b'#'))
+                .map(|at| at - 1..at + compact_brand.len()),
+        );
         let tagged: Vec<&Hashtag> = tokens
             .hashtags
             .iter()
-            .filter(|tag| text[tag.body.clone()].contains(compact_brand.as_str()))
+            .filter(|tag| compact_finder.find(text[tag.body.clone()].as_bytes()).is_some())
             .collect();
         if places.is_empty() && tagged.is_empty() {
             return;
