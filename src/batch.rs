@@ -5,8 +5,8 @@
 use rayon::prelude::*;
 
 use crate::engine::Engine;
-use crate::finding::{Checked, RecordError};
-use crate::post::Post;
+use crate::finding::Checked;
+use crate::input::{RawRecord, ReadContext};
 
 /// Records pulled from the input and checked together. Large enough to keep
 /// every core busy between the serial steps (reading, writing), small
@@ -30,15 +30,17 @@ impl Jobs {
     }
 }
 
-/// Checks every record and passes each result to `emit`, in input order.
-/// Stops early, returning the error, when `emit` fails (e.g. a closed pipe).
+/// Parses and checks every record and passes each result to `emit`, in
+/// input order. Stops early, returning the error, when `emit` fails (e.g. a
+/// closed pipe).
 pub fn check_records<E>(
     engine: &Engine,
-    records: impl Iterator<Item = Result<Post, RecordError>>,
+    records: impl Iterator<Item = RawRecord>,
+    ctx: &ReadContext,
     jobs: Jobs,
     mut emit: impl FnMut(Checked) -> Result<(), E>,
 ) -> Result<(), E> {
-    let check = |record: Result<Post, RecordError>| match record {
+    let check = |record: RawRecord| match record.parse(ctx) {
         Ok(post) => Checked::Post(Box::new(engine.check(post))),
         Err(error) => Checked::Error(error),
     };
@@ -51,7 +53,7 @@ pub fn check_records<E>(
         return records.map(check).try_for_each(emit);
     };
     let mut records = records.peekable();
-    let mut chunk: Vec<Result<Post, RecordError>> = Vec::with_capacity(CHUNK);
+    let mut chunk: Vec<RawRecord> = Vec::with_capacity(CHUNK);
     while records.peek().is_some() {
         chunk.extend(records.by_ref().take(CHUNK));
         // `collect` on an indexed parallel iterator keeps the input order.
@@ -64,25 +66,26 @@ pub fn check_records<E>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::post::Relationship;
+    use crate::finding::RecordError;
+    use crate::post::{Post, Relationship};
     use crate::rules;
 
-    fn records(count: usize) -> Vec<Result<Post, RecordError>> {
+    fn records(count: usize) -> Vec<RawRecord> {
         (0..count)
             .map(|index| {
                 if index % 7 == 3 {
-                    return Err(RecordError {
+                    return RawRecord::from(Err(RecordError {
                         origin: Box::default(),
                         id: Some(format!("bad-{index}")),
                         message: "unreadable".into(),
-                    });
+                    }));
                 }
                 let text = if index % 2 == 0 { "#ad new serum" } else { "new serum" };
                 let mut post = Post::from_text(Default::default(), text);
                 post.id = Some(format!("p{index}"));
                 post.relationship = Relationship::Paid;
                 post.markets = vec![crate::post::Market::parse("GB").unwrap()];
-                Ok(post)
+                RawRecord::from(Ok(post))
             })
             .collect()
     }
@@ -90,13 +93,19 @@ mod tests {
     fn run(jobs: usize, count: usize) -> Vec<(String, usize)> {
         let engine = Engine::new(rules::load(true, &[]).unwrap());
         let mut out = Vec::new();
-        check_records(&engine, records(count).into_iter(), Jobs::new(jobs), |checked| {
-            out.push(match checked {
-                Checked::Post(post) => (post.post.id.clone().unwrap(), post.findings.len()),
-                Checked::Error(error) => (error.id.unwrap(), usize::MAX),
-            });
-            Ok::<(), ()>(())
-        })
+        check_records(
+            &engine,
+            records(count).into_iter(),
+            &ReadContext::default(),
+            Jobs::new(jobs),
+            |checked| {
+                out.push(match checked {
+                    Checked::Post(post) => (post.post.id.clone().unwrap(), post.findings.len()),
+                    Checked::Error(error) => (error.id.unwrap(), usize::MAX),
+                });
+                Ok::<(), ()>(())
+            },
+        )
         .unwrap();
         out
     }
@@ -117,10 +126,16 @@ mod tests {
     fn a_failing_emit_stops_the_run() {
         let engine = Engine::new(rules::load(true, &[]).unwrap());
         let mut seen = 0;
-        let result = check_records(&engine, records(3 * CHUNK).into_iter(), Jobs::new(2), |_| {
-            seen += 1;
-            if seen == 10 { Err("closed") } else { Ok(()) }
-        });
+        let result = check_records(
+            &engine,
+            records(3 * CHUNK).into_iter(),
+            &ReadContext::default(),
+            Jobs::new(2),
+            |_| {
+                seen += 1;
+                if seen == 10 { Err("closed") } else { Ok(()) }
+            },
+        );
         assert_eq!(result, Err("closed"));
         assert_eq!(seen, 10);
     }

@@ -164,19 +164,20 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
     let records = read_inputs(&args.paths, args.input_format, &context, &mut on_note);
     // Triage runs here, in input order, so baseline counts are used up the
     // same way on every run whatever the number of jobs.
-    let checked_all = check_records(&engine, records, Jobs::new(args.jobs), |mut checked| {
-        if let Checked::Post(post) = &mut checked {
-            triage.apply(post);
-        }
-        if let Some(progress) = &mut progress {
-            progress.advance(&checked);
-        }
-        if let Checked::Post(post) = &checked {
-            worst = worst.max(post.findings.iter().map(|finding| finding.severity).max());
-        }
-        summary.add(&checked);
-        report.record(&checked)
-    });
+    let checked_all =
+        check_records(&engine, records, &context, Jobs::new(args.jobs), |mut checked| {
+            if let Checked::Post(post) = &mut checked {
+                triage.apply(post);
+            }
+            if let Some(progress) = &mut progress {
+                progress.advance(&checked);
+            }
+            if let Checked::Post(post) = &checked {
+                worst = worst.max(post.findings.iter().map(|finding| finding.severity).max());
+            }
+            summary.add(&checked);
+            report.record(&checked)
+        });
     if let Some(progress) = progress {
         progress.finish();
     }

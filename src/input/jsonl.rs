@@ -6,14 +6,13 @@ use std::io::BufRead;
 use serde_json::error::Category;
 
 use super::json::{Object, post_from_pairs, without_position};
-use super::{ReadContext, Record, bom_len, cannot_read, record_error, utf8};
+use super::{RawRecord, ReadContext, Record, bom_len, cannot_read, record_error, utf8};
 use crate::post::Origin;
 
 /// The records of a JSONL stream, read one line at a time.
 pub(super) struct Records<'a> {
     reader: Box<dyn BufRead + 'a>,
     path: String,
-    ctx: &'a ReadContext,
     /// Line number of the last line read.
     line: u64,
     /// Byte offset in the stream of the next line.
@@ -24,15 +23,15 @@ pub(super) struct Records<'a> {
 }
 
 impl<'a> Records<'a> {
-    pub(super) fn new(reader: Box<dyn BufRead + 'a>, path: String, ctx: &'a ReadContext) -> Self {
-        Records { reader, path, ctx, line: 0, offset: 0, buffer: Vec::new(), failed: false }
+    pub(super) fn new(reader: Box<dyn BufRead + 'a>, path: String) -> Self {
+        Records { reader, path, line: 0, offset: 0, buffer: Vec::new(), failed: false }
     }
 }
 
 impl Iterator for Records<'_> {
-    type Item = Record;
+    type Item = RawRecord;
 
-    fn next(&mut self) -> Option<Record> {
+    fn next(&mut self) -> Option<RawRecord> {
         while !self.failed {
             self.buffer.clear();
             let start = self.offset;
@@ -47,23 +46,38 @@ impl Iterator for Records<'_> {
                 Ok(length) => self.offset += length,
                 Err(error) => {
                     self.failed = true;
-                    return Some(Err(record_error(origin, cannot_read(&self.path, &error))));
+                    return Some(Err(record_error(origin, cannot_read(&self.path, &error))).into());
                 }
             }
-            let line = match utf8(&self.buffer, start) {
-                Ok(line) => line,
-                Err(message) => return Some(Err(record_error(origin, message))),
+            let text = match utf8(&self.buffer, start) {
+                Ok(text) => text,
+                Err(message) => return Some(Err(record_error(origin, message)).into()),
             };
-            let json = if start == 0 { &line[bom_len(line)..] } else { line };
-            if json.trim_ascii().is_empty() {
+            if text.trim_ascii().is_empty() {
                 continue;
             }
-            return Some(match serde_json::from_str::<Object>(json) {
-                Ok(Object(pairs)) => post_from_pairs(pairs, line, start, origin, self.ctx),
-                Err(error) => Err(record_error(origin, line_error(&error))),
-            });
+            return Some(RawRecord::JsonLine(Line { text: text.to_owned(), start, origin }));
         }
         None
+    }
+}
+
+/// One non-blank line of a JSONL stream, not parsed yet.
+pub struct Line {
+    text: String,
+    /// Byte offset of the line in the stream.
+    start: usize,
+    origin: Origin,
+}
+
+impl Line {
+    pub(super) fn parse(self, ctx: &ReadContext) -> Record {
+        let Line { text, start, origin } = self;
+        let json = if start == 0 { &text[bom_len(&text)..] } else { text.as_str() };
+        match serde_json::from_str::<Object>(json) {
+            Ok(Object(pairs)) => post_from_pairs(pairs, &text, start, origin, ctx),
+            Err(error) => Err(record_error(origin, line_error(&error))),
+        }
     }
 }
 
@@ -86,7 +100,7 @@ mod tests {
 
     fn records(input: &[u8]) -> Vec<Record> {
         let ctx = context();
-        Records::new(Box::new(input), "p.jsonl".into(), &ctx).collect()
+        Records::new(Box::new(input), "p.jsonl".into()).map(|raw| raw.parse(&ctx)).collect()
     }
 
     #[test]

@@ -31,9 +31,10 @@ pub(super) fn records<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext
         _ => range(open_workbook::<Xlsx<_>, _>(path), "XLSX", wanted),
     };
     match read {
-        Ok((sheet, range)) => {
-            Box::new(Rows { range, path: display, sheet, ctx, columns: None, next: 0 })
-        }
+        Ok((sheet, range)) => Box::new(
+            Rows { range, path: display, sheet, ctx, columns: None, next: 0 }
+                .map(super::RawRecord::from),
+        ),
         Err(message) => one(file_error(display, message)),
     }
 }
@@ -170,7 +171,7 @@ mod tests {
         ctx.sheet = sheet.map(str::to_owned);
         ctx.columns = map.iter().map(|mapping| mapping.parse::<ColumnMapping>().unwrap()).collect();
         let format = InputFormat::from_path(Path::new(name)).unwrap();
-        records(&workbook(name), format, &ctx).collect()
+        records(&workbook(name), format, &ctx).map(|raw| raw.parse(&ctx)).collect()
     }
 
     #[test]
@@ -247,7 +248,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("fake.xlsx");
         std::fs::write(&path, "id,caption\n").unwrap();
-        let records: Vec<Record> = records(&path, InputFormat::Xlsx, &context()).collect();
+        let ctx = context();
+        let records: Vec<Record> =
+            records(&path, InputFormat::Xlsx, &ctx).map(|raw| raw.parse(&ctx)).collect();
         let message = &records[0].as_ref().unwrap_err().message;
         assert!(message.starts_with("not a readable XLSX workbook: "), "{message}");
     }
