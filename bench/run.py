@@ -154,7 +154,7 @@ def main():
             handle.write("Loving this serum from @glowlab ✨ code LUNA15\n")
         wall, rss = measure([binary, "check", one, "--country", "GB", "--relationship", "paid"], 20)
         results["startup"] = (wall, rss)
-        out.append(row("one .txt post (start-up)", 1, 0, wall, rss))
+        out.append(row("one .txt post (start-up)", 0, 0, wall, rss))
 
         scaling = corpus(sizes[0])
         synthetic = os.path.join(work, "synthetic.yaml")
