@@ -9,7 +9,7 @@ use std::ops::Range;
 use std::str::FromStr;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use memchr::memmem::{self, Finder};
+use memchr::memmem::Finder;
 use regex::{Regex, RegexBuilder};
 
 use super::normalize::{Normalized, is_zero_width, normalize_term};
@@ -343,6 +343,31 @@ impl BrandPhrases {
     }
 }
 
+/// A post's brand, normalised once for all of the post's fields: as written
+/// ("glow lab") and compacted as in tags and handles ("glowlab").
+#[derive(Debug)]
+pub struct Brand {
+    compact: String,
+    words_finder: Finder<'static>,
+    compact_finder: Finder<'static>,
+}
+
+impl Brand {
+    /// `None` for a brand with no letter or digit, which no term can hold.
+    pub fn new(name: &str) -> Option<Brand> {
+        let words = normalize_term(name);
+        let compact = compact(&words);
+        if compact.is_empty() {
+            return None;
+        }
+        Some(Brand {
+            words_finder: Finder::new(words.as_bytes()).into_owned(),
+            compact_finder: Finder::new(compact.as_bytes()).into_owned(),
+            compact,
+        })
+    }
+}
+
 impl Matcher {
     /// All hits of all term sets in one field; `original` is the field's
     /// original text.
@@ -350,7 +375,7 @@ impl Matcher {
         &self,
         scanned: &ScannedField,
         original: &str,
-        brands: &[String],
+        brands: &[Brand],
         hits: &mut Vec<Hit>,
     ) {
         let text = scanned.normalized.text.as_str();
@@ -411,27 +436,25 @@ impl Matcher {
 
     fn scan_brand(
         &self,
-        brand: &str,
+        brand: &Brand,
         text: &str,
         tokens: &Tokens,
         push: &mut impl FnMut(SetId, Range<usize>),
     ) {
-        let words = normalize_term(brand);
-        let compact_brand = compact(&words);
-        if compact_brand.is_empty() {
-            return;
-        }
+        let compact_brand = brand.compact.as_str();
         // Every brand term holds the brand, as written or compacted (as in
         // tags and handles). So find the brand's few places in the text once,
         // then compare each term's words around them: no search is built
         // per term, and a text without the brand costs two substring searches.
-        let compact_finder = Finder::new(compact_brand.as_bytes());
-        let mut places: Vec<Range<usize>> = memmem::find_iter(text.as_bytes(), words.as_bytes())
-            .map(|at| at..at + words.len())
+        let mut places: Vec<Range<usize>> = brand
+            .words_finder
+            .find_iter(text.as_bytes())
+            .map(|at| at..at + brand.words_finder.needle().len())
             .collect();
         // `@brand` and `#brand`: the compact form right after `@` or `#`.
         places.extend(
-            compact_finder
+            brand
+                .compact_finder
                 .find_iter(text.as_bytes())
                 .filter(|&at| at > 0 && matches!(text.as_bytes()[at - 1], b'@' | b'#'))
                 .map(|at| at - 1..at + compact_brand.len()),
@@ -439,7 +462,7 @@ impl Matcher {
         let tagged: Vec<&Hashtag> = tokens
             .hashtags
             .iter()
-            .filter(|tag| compact_finder.find(text[tag.body.clone()].as_bytes()).is_some())
+            .filter(|tag| brand.compact_finder.find(text[tag.body.clone()].as_bytes()).is_some())
             .collect();
         if places.is_empty() && tagged.is_empty() {
             return;
@@ -454,7 +477,7 @@ impl Matcher {
                     let body = &text[tag.body.clone()];
                     let rest = body
                         .strip_prefix(term.before.as_str())
-                        .and_then(|rest| rest.strip_prefix(compact_brand.as_str()));
+                        .and_then(|rest| rest.strip_prefix(compact_brand));
                     let hit = rest.is_some_and(|rest| match term.mode {
                         MatchMode::Hashtag => rest == term.after,
                         _ => rest.len() > term.after.len() && rest.starts_with(&term.after),
@@ -533,7 +556,7 @@ mod tests {
     /// The original text of every hit, with its set.
     fn hits(matcher: &Matcher, text: &str, brands: &[&str]) -> Vec<(SetId, String)> {
         let scanned = ScannedField::new(Field::Text, text);
-        let brands: Vec<String> = brands.iter().map(|b| b.to_string()).collect();
+        let brands: Vec<Brand> = brands.iter().filter_map(|brand| Brand::new(brand)).collect();
         let mut found = Vec::new();
         matcher.scan(&scanned, text, &brands, &mut found);
         found.iter().map(|hit| (hit.set, text[hit.original.clone()].to_string())).collect()

@@ -1,7 +1,7 @@
 //! One scan of one post: every field normalised and tokenised once, and the
 //! hits of every term set of every loaded pack. Rules only look things up.
 
-use super::matcher::{Hit, Matcher, ScannedField, SetId};
+use super::matcher::{Brand, Hit, Matcher, ScannedField, SetId};
 use crate::finding::{Field, Span};
 use crate::post::Post;
 
@@ -25,14 +25,10 @@ impl PostScan {
         for (index, cue) in post.subtitles.iter().enumerate() {
             fields.push(ScannedField::new(Field::Subtitle(index), &cue.text));
         }
+        let brands: Vec<Brand> = post.brands.iter().filter_map(|brand| Brand::new(brand)).collect();
         let mut hits = Vec::new();
         for scanned in &fields {
-            matcher.scan(
-                scanned,
-                scanned.field.text_in(post).unwrap_or(""),
-                &post.brands,
-                &mut hits,
-            );
+            matcher.scan(scanned, scanned.field.text_in(post).unwrap_or(""), &brands, &mut hits);
         }
         hits.sort_by_key(|hit| (field_order(hit.field), hit.range.start, hit.range.end, hit.set));
         hits.dedup();
