@@ -328,15 +328,10 @@ fn records<'a>(
 ) -> Records<'a> {
     let parse: fn(&str, String, &ReadContext) -> Vec<Record> = match format {
         InputFormat::Jsonl => return Box::new(jsonl::Records::new(Box::new(reader), path)),
-        InputFormat::Csv => {
-            return Box::new(
-                csv::Records::new(Box::new(reader), path, b',', ctx).map(RawRecord::from),
-            );
-        }
-        InputFormat::Tsv => {
-            return Box::new(
-                csv::Records::new(Box::new(reader), path, b'\t', ctx).map(RawRecord::from),
-            );
+        InputFormat::Csv | InputFormat::Tsv => {
+            let delimiter = if format == InputFormat::Tsv { b'\t' } else { b',' };
+            let rows = csv::Records::new(Box::new(reader), path, delimiter, ctx);
+            return Box::new(rows.map(RawRecord::from));
         }
         // Files go to `sheet::records` in `open`; only stdin gets here.
         InputFormat::Xlsx | InputFormat::Ods => {
