@@ -1,6 +1,6 @@
 pub mod batch;
-pub mod cli;
 pub mod config;
+pub mod diag;
 pub mod engine;
 pub mod finding;
 pub mod fingerprint;

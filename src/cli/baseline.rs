@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::check::{CheckArgs, run_checks};
 use super::{EXIT_ERROR, EXIT_FINDINGS};
-use crate::config::Config;
+use sponsorlint::config::Config;
 
 #[derive(Debug, Args)]
 pub struct BaselineArgs {

@@ -8,16 +8,18 @@ use clap::Args;
 
 use super::progress::Progress;
 use super::{EXIT_ERROR, EXIT_FINDINGS, PackArgs, load_rules};
-use crate::batch::{Jobs, check_records};
-use crate::config::Config;
-use crate::engine::Engine;
-use crate::finding::{Checked, Severity};
-use crate::input::{ColumnMapping, Defaults, InputFormat, ReadContext, input_sizes, read_inputs};
-use crate::post::{Media, Platform, Relationship};
-use crate::report::{
+use sponsorlint::batch::{Jobs, check_records};
+use sponsorlint::config::Config;
+use sponsorlint::engine::Engine;
+use sponsorlint::finding::{Checked, Severity};
+use sponsorlint::input::{
+    ColumnMapping, Defaults, InputFormat, ReadContext, input_sizes, read_inputs,
+};
+use sponsorlint::post::{Media, Platform, Relationship};
+use sponsorlint::report::{
     Format, HumanOptions, ReportOptions, RuleCatalogue, RuleInfo, Summary, reporter,
 };
-use crate::rules::{Rule, RuleSet, Status};
+use sponsorlint::rules::{Rule, RuleSet, Status};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {

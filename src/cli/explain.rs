@@ -2,9 +2,9 @@
 //! terms and its examples.
 
 use super::{EXIT_ERROR, PackArgs, load_rules, write_stdout};
-use crate::config::Config;
-use crate::rules::raw::RawExample;
-use crate::rules::{Example, Rule, RuleSet, Status};
+use sponsorlint::config::Config;
+use sponsorlint::rules::raw::RawExample;
+use sponsorlint::rules::{Example, Rule, RuleSet, Status};
 
 /// What `sponsorlint/expired-suppression` means: it is no pack rule, so it
 /// has no source or examples to show.
@@ -20,7 +20,7 @@ fix:       Fix the post, or renew the entry with a new `expires` date and a
 ";
 
 pub fn run(id: &str, packs: &PackArgs, config: &Config) -> u8 {
-    if id == crate::triage::suppress::EXPIRED_RULE {
+    if id == sponsorlint::triage::suppress::EXPIRED_RULE {
         return write_stdout(EXPIRED_SUPPRESSION);
     }
     let rules = match load_rules(packs, config) {

@@ -5,7 +5,7 @@ use std::path::Path;
 use clap::Args;
 
 use super::EXIT_ERROR;
-use crate::config::{FILE_NAMES, STARTER};
+use sponsorlint::config::{FILE_NAMES, STARTER};
 
 #[derive(Debug, Args)]
 pub struct InitArgs {

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::Config;
+use sponsorlint::config::Config;
 
 /// Checks sponsored social-media posts for missing or inadequate
 /// advertising disclosure.
@@ -125,10 +125,10 @@ fn load_config(args: &ConfigArgs) -> Result<Config, u8> {
 fn load_rules(
     packs: &PackArgs,
     config: &Config,
-) -> Result<std::sync::Arc<crate::rules::RuleSet>, u8> {
+) -> Result<std::sync::Arc<sponsorlint::rules::RuleSet>, u8> {
     let builtin = config.builtin_packs && !packs.no_builtin;
     let paths: Vec<PathBuf> = config.pack_paths.iter().chain(&packs.rules).cloned().collect();
-    crate::rules::load_with(builtin, &paths, |rules| config.configure_rules(rules)).map_err(
+    sponsorlint::rules::load_with(builtin, &paths, |rules| config.configure_rules(rules)).map_err(
         |errors| {
             for error in errors {
                 report_file_error(error);
@@ -139,7 +139,7 @@ fn load_rules(
 }
 
 /// Prints a file's problems; the exit code of an invalid file.
-fn report_file_error(error: crate::rules::PackError) -> u8 {
+fn report_file_error(error: sponsorlint::diag::FileError) -> u8 {
     eprintln!("{:?}", miette::Report::new(error));
     EXIT_ERROR
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::finding::Checked;
+use sponsorlint::finding::Checked;
 
 /// The bar when the input's size or position is unknown.
 const SPINNER: &str = "{spinner} {msg}";

@@ -6,9 +6,9 @@ use clap::{Subcommand, ValueEnum};
 use serde::Serialize;
 
 use super::{ConfigArgs, EXIT_ERROR, PackArgs, load_rules, with_config, write_stdout};
-use crate::config::Config;
-use crate::post::{Market, Platform};
-use crate::rules::{Pack, Rule, RuleSet, selftest};
+use sponsorlint::config::Config;
+use sponsorlint::post::{Market, Platform};
+use sponsorlint::rules::{Pack, Rule, RuleSet, selftest};
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
@@ -52,7 +52,7 @@ pub fn run(command: RulesCommand, config: &ConfigArgs) -> u8 {
         RulesCommand::Test { paths } => test(&paths),
         RulesCommand::Coverage { packs } => {
             with_config(config, |config| match load_rules(&packs, config) {
-                Ok(rules) => write_stdout(&crate::rules::coverage::markdown(&rules)),
+                Ok(rules) => write_stdout(&sponsorlint::rules::coverage::markdown(&rules)),
                 Err(code) => code,
             })
         }
@@ -210,8 +210,8 @@ fn listed<'a>(rules: &'a RuleSet, rule: &'a Rule) -> ListedRule<'a> {
         category: rule.category.as_str(),
         severity: if rule.enabled { rule.severity.as_str() } else { "off" },
         status: match rule.status {
-            crate::rules::Status::Stable => "stable",
-            crate::rules::Status::Preview => "preview",
+            sponsorlint::rules::Status::Stable => "stable",
+            sponsorlint::rules::Status::Preview => "preview",
         },
         markets: if pack.scope_names.is_empty() { Vec::new() } else { pack.scope_names.clone() },
         platforms: pack
@@ -229,7 +229,7 @@ fn test(paths: &[PathBuf]) -> u8 {
     // The given packs load on top of the built-in ones (they may use their
     // term sets); only their own examples run — or the built-in ones' when
     // no path is given.
-    let rules = match crate::rules::compile_gathered(true, paths) {
+    let rules = match sponsorlint::rules::compile_gathered(true, paths) {
         Ok(rules) => rules,
         Err(errors) => {
             for error in errors {

@@ -5,10 +5,10 @@
 use std::path::Path;
 
 use super::{EXIT_ERROR, report_file_error};
-use crate::config::Config;
-use crate::report::Summary;
-use crate::rules::RuleSet;
-use crate::triage::{Baseline, BaselineUse, Date, Suppressions, Triage};
+use sponsorlint::config::Config;
+use sponsorlint::report::Summary;
+use sponsorlint::rules::RuleSet;
+use sponsorlint::triage::{Baseline, BaselineUse, Date, Suppressions, Triage};
 
 /// The filter for a run; `recording` ignores any baseline and records one.
 pub(super) fn prepare(

@@ -13,14 +13,15 @@ use std::str::FromStr;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
+use crate::diag::Problems;
+use crate::diag::yaml::{self, Spanned, span_of};
+use crate::diag::{FileError, FileKind};
 use crate::engine::checks::within_fold::Fold;
 use crate::finding::Severity;
 use crate::input::{ColumnMap, Defaults};
 use crate::post::{Media, Platform, Relationship};
-use crate::rules::error::Problems;
 use crate::rules::raw::{RawFold, RawLength};
-use crate::rules::yaml::{self, Spanned, span_of};
-use crate::rules::{FileKind, Length, PackError, PlatformFacts, RuleSet, Status};
+use crate::rules::{Length, PlatformFacts, RuleSet, Status};
 
 /// The names discovery looks for, in each folder from the working directory
 /// up to the filesystem root.
@@ -93,7 +94,7 @@ pub struct RuleOverride {
 impl Config {
     /// The configuration for a run: the `explicit` file, none at all with
     /// `ignore`, or the one [`discover`]ed from `cwd`.
-    pub fn find(explicit: Option<&Path>, ignore: bool, cwd: &Path) -> Result<Config, PackError> {
+    pub fn find(explicit: Option<&Path>, ignore: bool, cwd: &Path) -> Result<Config, FileError> {
         let path = match explicit {
             Some(path) => Some(path.to_path_buf()),
             None if ignore => None,
@@ -106,10 +107,10 @@ impl Config {
     }
 
     /// Reads and validates a configuration file.
-    pub fn load(path: &Path) -> Result<Config, PackError> {
+    pub fn load(path: &Path) -> Result<Config, FileError> {
         let name = path.display().to_string();
         let source = std::fs::read_to_string(path)
-            .map_err(|error| PackError::unreadable(FileKind::Config, &name, &error.to_string()))?;
+            .map_err(|error| FileError::unreadable(FileKind::Config, &name, &error.to_string()))?;
         let folder = path.parent().unwrap_or(Path::new(""));
         let mut config = Config::parse(&name, source, folder)?;
         config.path = Some(path.to_path_buf());
@@ -118,7 +119,7 @@ impl Config {
 
     /// Validates a configuration's text; relative paths in it are resolved
     /// against `folder`.
-    pub fn parse(name: &str, source: String, folder: &Path) -> Result<Config, PackError> {
+    pub fn parse(name: &str, source: String, folder: &Path) -> Result<Config, FileError> {
         let mut problems = Problems::of(FileKind::Config, name, &source);
         let mut config = Config::default();
         match yaml::parse_core::<RawConfig>(&source) {
@@ -282,7 +283,7 @@ impl Config {
     /// Applies the rule overrides to freshly compiled packs: a rule turned
     /// off is never planned, a severity override changes its findings. An
     /// override naming a rule that is not loaded is an error.
-    pub fn configure_rules(&self, rules: &mut RuleSet) -> Result<(), PackError> {
+    pub fn configure_rules(&self, rules: &mut RuleSet) -> Result<(), FileError> {
         let mut problems = Problems::of(FileKind::Config, &self.name, &self.source);
         for wanted in &self.rule_overrides {
             let Some(index) = rules.rules.iter().position(|rule| rule.id == wanted.rule) else {
@@ -347,7 +348,7 @@ impl Config {
 /// serves them all. The path is relative to `start` (`sponsorlint.yaml`,
 /// `../../sponsorlint.yaml`), as diagnostics show it. Both names in one
 /// folder is an error: which one wins would be a guess.
-pub fn discover(start: &Path) -> Result<Option<PathBuf>, PackError> {
+pub fn discover(start: &Path) -> Result<Option<PathBuf>, FileError> {
     for (depth, folder) in start.ancestors().enumerate() {
         let relative = PathBuf::from("../".repeat(depth));
         let found: Vec<&str> =
@@ -359,7 +360,7 @@ pub fn discover(start: &Path) -> Result<Option<PathBuf>, PackError> {
                 let message =
                     format!("both {first} and {second} exist in {}; keep one", folder.display());
                 let path = relative.join(first).display().to_string();
-                return Err(PackError::whole_file(FileKind::Config, &path, message));
+                return Err(FileError::whole_file(FileKind::Config, &path, message));
             }
         }
     }
@@ -490,11 +491,11 @@ mod tests {
     use super::*;
     use crate::post::Market;
 
-    fn parse(source: &str) -> Result<Config, PackError> {
+    fn parse(source: &str) -> Result<Config, FileError> {
         Config::parse("sponsorlint.yaml", source.to_string(), Path::new("/project"))
     }
 
-    fn first_problem(source: &str) -> crate::rules::Problem {
+    fn first_problem(source: &str) -> crate::diag::Problem {
         let error = parse(source).expect_err("invalid");
         assert_eq!(error.kind, FileKind::Config);
         error.problems.into_iter().next().expect("a problem")

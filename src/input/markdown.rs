@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::{ReadContext, Record, bom_len, fields, record_error};
+use crate::diag::yaml;
 use crate::post::Origin;
-use crate::rules::yaml;
 
 pub(super) fn read(text: &str, path: String, ctx: &ReadContext) -> Record {
     let start = bom_len(text);

@@ -5,13 +5,13 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
-use super::error::Problems;
 use super::raw::{RawMarkets, RawPack, RawRule};
-use super::yaml::{self, Spanned, span_of};
 use super::{
-    Example, FixAt, FixSpec, Length, Pack, PackError, PackSource, PlatformFacts, Rule, RuleSet,
+    Example, FileError, FixAt, FixSpec, Length, Pack, PackSource, PlatformFacts, Rule, RuleSet,
     Source, Status, TermSet, When,
 };
+use crate::diag::Problems;
+use crate::diag::yaml::{self, Spanned, span_of};
 use crate::engine::checks::Check;
 use crate::engine::checks::ambiguous_only::AmbiguousOnly;
 use crate::engine::checks::commercial_signals::CommercialSignals;
@@ -31,7 +31,7 @@ use crate::post::{Flag, Market, MarketGroups, Media, Platform, Relationship, Unk
 const CATEGORIES: &str = "missing-disclosure, ambiguous-disclosure, disclosure-below-fold, disclosure-buried, wrong-language, missing-label, prohibited-promotion, video-disclosure, platform-label-only, undisclosed-commercial-signals, obfuscated-disclosure";
 
 /// Parses `rules/markets.yaml`.
-pub fn market_groups(name: &str, source: &str) -> Result<MarketGroups, PackError> {
+pub fn market_groups(name: &str, source: &str) -> Result<MarketGroups, FileError> {
     let mut problems = Problems::new(name, source);
     let mut groups = MarketGroups::default();
     match yaml::parse::<RawMarkets>(source) {
@@ -59,7 +59,7 @@ pub fn market_groups(name: &str, source: &str) -> Result<MarketGroups, PackError
 
 /// Compiles packs. Packs are validated independently; all failing files are
 /// returned together.
-pub fn compile(sources: Vec<PackSource>, groups: MarketGroups) -> Result<RuleSet, Vec<PackError>> {
+pub fn compile(sources: Vec<PackSource>, groups: MarketGroups) -> Result<RuleSet, Vec<FileError>> {
     let mut errors = Vec::new();
     let mut parsed: Vec<(PackSource, RawPack)> = Vec::new();
     for source in sources {

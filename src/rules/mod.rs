@@ -5,16 +5,15 @@
 mod builtin;
 mod compile;
 pub mod coverage;
-pub mod error;
+
 pub mod raw;
 pub mod selftest;
-pub mod yaml;
 
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::diag::{FileError, FileKind};
 pub use compile::compile;
-pub use error::{FileKind, PackError, Problem};
 
 use crate::engine::checks::Check;
 use crate::engine::checks::require_term::Fields;
@@ -46,7 +45,7 @@ impl PackSource {
     }
 
     /// A pack file, or every `.yaml`/`.yml` file below a folder (sorted).
-    pub fn from_path(path: &Path) -> Result<Vec<PackSource>, PackError> {
+    pub fn from_path(path: &Path) -> Result<Vec<PackSource>, FileError> {
         let read = |file: &Path| {
             std::fs::read_to_string(file)
                 .map(|text| PackSource {
@@ -55,7 +54,7 @@ impl PackSource {
                     builtin: false,
                 })
                 .map_err(|error| {
-                    PackError::unreadable(
+                    FileError::unreadable(
                         FileKind::Pack,
                         &file.display().to_string(),
                         &error.to_string(),
@@ -81,7 +80,7 @@ impl PackSource {
 }
 
 /// The market groups that ship with the binary (`rules/markets.yaml`).
-pub fn builtin_market_groups() -> Result<MarketGroups, PackError> {
+pub fn builtin_market_groups() -> Result<MarketGroups, FileError> {
     compile::market_groups(builtin::MARKETS_NAME, builtin::MARKETS)
 }
 
@@ -303,7 +302,7 @@ impl RuleSet {
 pub fn gather(
     builtin: bool,
     paths: &[std::path::PathBuf],
-) -> Result<Vec<PackSource>, Vec<PackError>> {
+) -> Result<Vec<PackSource>, Vec<FileError>> {
     let mut sources = if builtin { PackSource::builtin() } else { Vec::new() };
     let mut errors = Vec::new();
     for path in paths {
@@ -330,14 +329,14 @@ fn same_file(builtin: &str, given: &str) -> bool {
 pub fn compile_gathered(
     builtin: bool,
     paths: &[std::path::PathBuf],
-) -> Result<Arc<RuleSet>, Vec<PackError>> {
+) -> Result<Arc<RuleSet>, Vec<FileError>> {
     let groups = builtin_market_groups().map_err(|error| vec![error])?;
     Ok(Arc::new(compile(gather(builtin, paths)?, groups)?))
 }
 
 /// Loads packs for checking: the non-built-in packs' examples must pass
 /// (the built-in ones are proven by the test suite and `rules test`).
-pub fn load(builtin: bool, paths: &[std::path::PathBuf]) -> Result<Arc<RuleSet>, Vec<PackError>> {
+pub fn load(builtin: bool, paths: &[std::path::PathBuf]) -> Result<Arc<RuleSet>, Vec<FileError>> {
     load_with(builtin, paths, |_| Ok(()))
 }
 
@@ -346,8 +345,8 @@ pub fn load(builtin: bool, paths: &[std::path::PathBuf]) -> Result<Arc<RuleSet>,
 pub fn load_with(
     builtin: bool,
     paths: &[std::path::PathBuf],
-    configure: impl FnOnce(&mut RuleSet) -> Result<(), PackError>,
-) -> Result<Arc<RuleSet>, Vec<PackError>> {
+    configure: impl FnOnce(&mut RuleSet) -> Result<(), FileError>,
+) -> Result<Arc<RuleSet>, Vec<FileError>> {
     let groups = builtin_market_groups().map_err(|error| vec![error])?;
     let mut rules = compile(gather(builtin, paths)?, groups)?;
     configure(&mut rules).map_err(|error| vec![error])?;

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use super::error::Problems;
 use super::raw::RawExample;
-use super::{Example, PackError, Rule, RuleSet};
+use super::{Example, FileError, Rule, RuleSet};
+use crate::diag::Problems;
 use crate::engine::Engine;
 use crate::input::{Defaults, ReadContext, post_from_object};
 use crate::post::{Origin, Relationship};
@@ -16,7 +16,7 @@ pub struct Report {
     pub rules: usize,
     pub examples: usize,
     /// One error per pack file with failing examples.
-    pub failures: Vec<PackError>,
+    pub failures: Vec<FileError>,
 }
 
 /// Runs the examples of every rule whose pack `select`s.

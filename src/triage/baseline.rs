@@ -20,10 +20,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::diag::Problems;
+use crate::diag::{FileError, FileKind};
 use crate::finding::CheckedPost;
 use crate::fingerprint::{finding_fingerprint, post_key};
-use crate::rules::error::Problems;
-use crate::rules::{FileKind, PackError};
 
 const VERSION: u32 = 1;
 
@@ -113,10 +113,10 @@ impl Baseline {
     }
 
     /// Reads a baseline file.
-    pub fn load(path: &Path) -> Result<Baseline, PackError> {
+    pub fn load(path: &Path) -> Result<Baseline, FileError> {
         let name = path.display().to_string();
         let source = std::fs::read_to_string(path).map_err(|error| {
-            let mut error = PackError::unreadable(FileKind::Baseline, &name, &error.to_string());
+            let mut error = FileError::unreadable(FileKind::Baseline, &name, &error.to_string());
             error.problems[0].help =
                 Some(format!("record it with `sponsorlint baseline {name} PATHS...`"));
             error
@@ -125,7 +125,7 @@ impl Baseline {
     }
 
     /// Validates a baseline's text.
-    pub fn parse(name: &str, source: &str) -> Result<Baseline, PackError> {
+    pub fn parse(name: &str, source: &str) -> Result<Baseline, FileError> {
         let mut problems = Problems::of(FileKind::Baseline, name, source);
         let raw = match serde_json::from_str::<RawFile>(source) {
             Ok(raw) => raw,

@@ -9,11 +9,12 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::date::Date;
+use crate::diag::yaml::{self, Spanned, span_of};
+use crate::diag::{FileError, FileKind};
+use crate::diag::{Problems, line_column};
 use crate::finding::{Category, CheckedPost, Finding, Severity, Span};
 use crate::fingerprint::post_key;
-use crate::rules::error::{Problems, line_column};
-use crate::rules::yaml::{self, Spanned, span_of};
-use crate::rules::{FileKind, PackError, RuleSet};
+use crate::rules::RuleSet;
 
 /// The rule id of the finding an expired suppression becomes.
 pub const EXPIRED_RULE: &str = "sponsorlint/expired-suppression";
@@ -45,10 +46,10 @@ struct Entry {
 
 impl Suppressions {
     /// Reads a suppressions file; see [`Suppressions::parse`].
-    pub fn load(path: &Path, rules: &RuleSet, today: Date) -> Result<Suppressions, PackError> {
+    pub fn load(path: &Path, rules: &RuleSet, today: Date) -> Result<Suppressions, FileError> {
         let name = path.display().to_string();
         let source = std::fs::read_to_string(path).map_err(|error| {
-            PackError::unreadable(FileKind::Suppressions, &name, &error.to_string())
+            FileError::unreadable(FileKind::Suppressions, &name, &error.to_string())
         })?;
         Suppressions::parse(&name, &source, rules, today)
     }
@@ -61,7 +62,7 @@ impl Suppressions {
         source: &str,
         rules: &RuleSet,
         today: Date,
-    ) -> Result<Suppressions, PackError> {
+    ) -> Result<Suppressions, FileError> {
         let mut problems = Problems::of(FileKind::Suppressions, name, source);
         let raw = yaml::parse_core::<RawFile>(source).unwrap_or_else(|error| {
             problems.add(error.span, error.message, "here", None);
@@ -267,7 +268,7 @@ mod tests {
         }
     }
 
-    fn parse(source: &str) -> Result<Suppressions, PackError> {
+    fn parse(source: &str) -> Result<Suppressions, FileError> {
         Suppressions::parse("s.yaml", source, &rules(), today())
     }
 

@@ -24,7 +24,7 @@ pub struct Problem {
     pub column: usize,
 }
 
-/// Which kind of file a [`PackError`] is about.
+/// Which kind of file a [`FileError`] is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
     Pack,
@@ -56,14 +56,14 @@ impl FileKind {
 /// All problems of one file.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("invalid {} {path}: {}", .kind.noun(), summary(.problems))]
-pub struct PackError {
+pub struct FileError {
     pub kind: FileKind,
     pub path: String,
     pub problems: Vec<Problem>,
 }
 
 // By hand rather than derived: the code depends on the kind of file.
-impl Diagnostic for PackError {
+impl Diagnostic for FileError {
     fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
         Some(Box::new(self.kind.code()))
     }
@@ -80,14 +80,14 @@ fn summary(problems: &[Problem]) -> String {
     }
 }
 
-impl PackError {
-    pub fn unreadable(kind: FileKind, path: &str, reason: &str) -> PackError {
-        PackError::whole_file(kind, path, format!("cannot read {path}: {reason}"))
+impl FileError {
+    pub fn unreadable(kind: FileKind, path: &str, reason: &str) -> FileError {
+        FileError::whole_file(kind, path, format!("cannot read {path}: {reason}"))
     }
 
     /// A problem with a file as a whole, not at a place in it.
-    pub fn whole_file(kind: FileKind, path: &str, message: String) -> PackError {
-        PackError {
+    pub fn whole_file(kind: FileKind, path: &str, message: String) -> FileError {
+        FileError {
             kind,
             path: path.to_string(),
             problems: vec![Problem {
@@ -147,11 +147,11 @@ impl<'a> Problems<'a> {
         });
     }
 
-    pub fn into_result(self) -> Result<(), PackError> {
+    pub fn into_result(self) -> Result<(), FileError> {
         if self.list.is_empty() {
             Ok(())
         } else {
-            Err(PackError { kind: self.kind, path: self.path.to_string(), problems: self.list })
+            Err(FileError { kind: self.kind, path: self.path.to_string(), problems: self.list })
         }
     }
 }
