@@ -23,15 +23,15 @@ use sponsorlint::engine::normalize::Normalized;
 use sponsorlint::engine::scan::PostScan;
 use sponsorlint::finding::Field;
 use sponsorlint::input::{ReadContext, read_inputs};
+use sponsorlint::packs;
 use sponsorlint::post::Post;
-use sponsorlint::rules;
 
 const ROUNDS: usize = 7;
 
 fn main() {
     let corpus = corpus();
     let posts = read_posts(&corpus);
-    let rules = rules::load(true, &[]).expect("the built-in packs load");
+    let rules = packs::load(true, &[]).expect("the built-in packs load");
     let engine = Engine::new(rules.clone());
     let literals: Vec<&str> = rules
         .term_sets

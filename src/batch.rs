@@ -68,7 +68,6 @@ mod tests {
     use super::*;
     use crate::finding::RecordError;
     use crate::post::{Post, Relationship};
-    use crate::rules;
 
     fn records(count: usize) -> Vec<RawRecord> {
         (0..count)
@@ -91,7 +90,7 @@ mod tests {
     }
 
     fn run(jobs: usize, count: usize) -> Vec<(String, usize)> {
-        let engine = Engine::new(rules::load(true, &[]).unwrap());
+        let engine = Engine::new(crate::packs::load(true, &[]).unwrap());
         let mut out = Vec::new();
         check_records(
             &engine,
@@ -124,7 +123,7 @@ mod tests {
 
     #[test]
     fn a_failing_emit_stops_the_run() {
-        let engine = Engine::new(rules::load(true, &[]).unwrap());
+        let engine = Engine::new(crate::packs::load(true, &[]).unwrap());
         let mut seen = 0;
         let result = check_records(
             &engine,

@@ -5,6 +5,7 @@ pub mod engine;
 pub mod finding;
 pub mod fingerprint;
 pub mod input;
+pub mod packs;
 pub mod post;
 pub mod report;
 pub mod rules;

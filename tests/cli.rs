@@ -204,7 +204,7 @@ fn broken_packs_report_every_problem_with_a_location() {
         "broken.yaml:23:15: unknown category 'not-a-category'",
         "broken.yaml:36:11: unknown flag 'retuched'",
         "broken.yaml:49:12: `first` must be at least 1",
-        "broken.yaml:50:14: parameter `unless` is not used by",
+        "broken.yaml:50:5: unknown key `unless`",
     ] {
         assert!(stderr.contains(expected), "missing {expected:?} in:\n{stderr}");
     }

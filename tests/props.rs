@@ -5,13 +5,14 @@ use std::sync::{Arc, OnceLock};
 
 use proptest::prelude::*;
 use sponsorlint::engine::Engine;
+use sponsorlint::engine::RuleSet;
 use sponsorlint::finding::Field;
+use sponsorlint::packs;
 use sponsorlint::post::{Market, Platform, Post, Relationship};
-use sponsorlint::rules::{self, RuleSet};
 
 fn rules() -> Arc<RuleSet> {
     static RULES: OnceLock<Arc<RuleSet>> = OnceLock::new();
-    RULES.get_or_init(|| rules::load(true, &[]).expect("built-in packs compile")).clone()
+    RULES.get_or_init(|| packs::load(true, &[]).expect("built-in packs compile")).clone()
 }
 
 /// Text mixing the characters that stress normalisation and tokenising.

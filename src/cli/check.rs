@@ -11,6 +11,7 @@ use super::{EXIT_ERROR, EXIT_FINDINGS, PackArgs, load_rules};
 use sponsorlint::batch::{Jobs, check_records};
 use sponsorlint::config::Config;
 use sponsorlint::engine::Engine;
+use sponsorlint::engine::RuleSet;
 use sponsorlint::finding::{Checked, Severity};
 use sponsorlint::input::{
     ColumnMapping, Defaults, InputFormat, ReadContext, input_sizes, read_inputs,
@@ -19,7 +20,7 @@ use sponsorlint::post::{Media, Platform, Relationship};
 use sponsorlint::report::{
     Format, HumanOptions, ReportOptions, RuleCatalogue, RuleInfo, Summary, reporter,
 };
-use sponsorlint::rules::{Rule, RuleSet, Status};
+use sponsorlint::rules::{Rule, Status};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -220,8 +221,8 @@ fn rule_catalogue(rules: &RuleSet) -> RuleCatalogue {
             help: rule.help.clone(),
             category: rule.category,
             severity: rule.severity,
-            kind: rule.check.kind().to_owned(),
-            kind_description: rule.check.describe(),
+            kind: rules.check(rule).kind().to_owned(),
+            kind_description: rules.check(rule).describe(),
             pack: pack.id.clone(),
             markets: pack.scope_names.clone(),
             platforms: pack.platforms.iter().map(ToString::to_string).collect(),

@@ -3,8 +3,9 @@
 
 use super::{EXIT_ERROR, PackArgs, load_rules, write_stdout};
 use sponsorlint::config::Config;
+use sponsorlint::engine::RuleSet;
 use sponsorlint::rules::raw::RawExample;
-use sponsorlint::rules::{Example, Rule, RuleSet, Status};
+use sponsorlint::rules::{Example, Rule, Status};
 
 /// What `sponsorlint/expired-suppression` means: it is no pack rule, so it
 /// has no source or examples to show.
@@ -74,7 +75,7 @@ fn explain(rules: &RuleSet, rule: &Rule) -> String {
     if let Some(effective) = &pack.effective {
         line(format!("effective: {effective}"));
     }
-    line(format!("kind:      {} — {}", rule.check.kind(), rule.check.describe()));
+    line(format!("kind:      {} — {}", rules.check(rule).kind(), rules.check(rule).describe()));
     line(format!("category:  {}", rule.category));
     let status = if rule.status == Status::Preview {
         " (preview: the facts behind it are not yet confirmed)"
@@ -110,7 +111,7 @@ fn explain(rules: &RuleSet, rule: &Rule) -> String {
     line(format!("why:   {}", rule.source.title));
     line(format!("       {}", rule.source.url));
     line(format!("fix:   {}", rule.help));
-    for (parameter, sets) in rule.check.term_sets() {
+    for (parameter, sets) in rules.check(rule).term_sets() {
         for set in sets {
             let set = &rules.term_sets[*set as usize];
             let language = set.language.as_deref().unwrap_or("und");

@@ -125,10 +125,10 @@ fn load_config(args: &ConfigArgs) -> Result<Config, u8> {
 fn load_rules(
     packs: &PackArgs,
     config: &Config,
-) -> Result<std::sync::Arc<sponsorlint::rules::RuleSet>, u8> {
+) -> Result<std::sync::Arc<sponsorlint::engine::RuleSet>, u8> {
     let builtin = config.builtin_packs && !packs.no_builtin;
     let paths: Vec<PathBuf> = config.pack_paths.iter().chain(&packs.rules).cloned().collect();
-    sponsorlint::rules::load_with(builtin, &paths, |rules| config.configure_rules(rules)).map_err(
+    sponsorlint::packs::load_with(builtin, &paths, |rules| config.configure_rules(rules)).map_err(
         |errors| {
             for error in errors {
                 report_file_error(error);

@@ -7,8 +7,10 @@ use serde::Serialize;
 
 use super::{ConfigArgs, EXIT_ERROR, PackArgs, load_rules, with_config, write_stdout};
 use sponsorlint::config::Config;
+use sponsorlint::engine::RuleSet;
+use sponsorlint::packs::selftest;
 use sponsorlint::post::{Market, Platform};
-use sponsorlint::rules::{Pack, Rule, RuleSet, selftest};
+use sponsorlint::rules::{Pack, Rule};
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
@@ -52,7 +54,7 @@ pub fn run(command: RulesCommand, config: &ConfigArgs) -> u8 {
         RulesCommand::Test { paths } => test(&paths),
         RulesCommand::Coverage { packs } => {
             with_config(config, |config| match load_rules(&packs, config) {
-                Ok(rules) => write_stdout(&sponsorlint::rules::coverage::markdown(&rules)),
+                Ok(rules) => write_stdout(&sponsorlint::packs::coverage::markdown(&rules)),
                 Err(code) => code,
             })
         }
@@ -206,7 +208,7 @@ fn listed<'a>(rules: &'a RuleSet, rule: &'a Rule) -> ListedRule<'a> {
     ListedRule {
         id: &rule.id,
         pack: &pack.id,
-        kind: rule.check.kind(),
+        kind: rules.check(rule).kind(),
         category: rule.category.as_str(),
         severity: if rule.enabled { rule.severity.as_str() } else { "off" },
         status: match rule.status {
@@ -229,7 +231,7 @@ fn test(paths: &[PathBuf]) -> u8 {
     // The given packs load on top of the built-in ones (they may use their
     // term sets); only their own examples run — or the built-in ones' when
     // no path is given.
-    let rules = match sponsorlint::rules::compile_gathered(true, paths) {
+    let rules = match sponsorlint::packs::compile_gathered(true, paths) {
         Ok(rules) => rules,
         Err(errors) => {
             for error in errors {

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use super::{EXIT_ERROR, report_file_error};
 use sponsorlint::config::Config;
+use sponsorlint::engine::RuleSet;
 use sponsorlint::report::Summary;
-use sponsorlint::rules::RuleSet;
 use sponsorlint::triage::{Baseline, BaselineUse, Date, Suppressions, Triage};
 
 /// The filter for a run; `recording` ignores any baseline and records one.

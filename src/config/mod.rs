@@ -16,12 +16,11 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use crate::diag::Problems;
 use crate::diag::yaml::{self, Spanned, span_of};
 use crate::diag::{FileError, FileKind};
-use crate::engine::checks::within_fold::Fold;
 use crate::finding::Severity;
 use crate::input::{ColumnMap, Defaults};
 use crate::post::{Media, Platform, Relationship};
 use crate::rules::raw::{RawFold, RawLength};
-use crate::rules::{Length, PlatformFacts, RuleSet, Status};
+use crate::rules::{Fold, Length, PlatformFacts, RuleBook, Status};
 
 /// The names discovery looks for, in each folder from the working directory
 /// up to the filesystem root.
@@ -283,7 +282,7 @@ impl Config {
     /// Applies the rule overrides to freshly compiled packs: a rule turned
     /// off is never planned, a severity override changes its findings. An
     /// override naming a rule that is not loaded is an error.
-    pub fn configure_rules(&self, rules: &mut RuleSet) -> Result<(), FileError> {
+    pub fn configure_rules(&self, rules: &mut RuleBook) -> Result<(), FileError> {
         let mut problems = Problems::of(FileKind::Config, &self.name, &self.source);
         for wanted in &self.rule_overrides {
             let Some(index) = rules.rules.iter().position(|rule| rule.id == wanted.rule) else {
@@ -621,9 +620,8 @@ mod tests {
         config.configure_rules(&mut builtin_rules()).unwrap();
     }
 
-    fn builtin_rules() -> RuleSet {
-        let groups = crate::rules::builtin_market_groups().unwrap();
-        crate::rules::compile(crate::rules::PackSource::builtin(), groups).unwrap()
+    fn builtin_rules() -> RuleBook {
+        crate::rules::builtin_book()
     }
 
     #[test]

@@ -6,6 +6,8 @@ use std::ops::Range;
 
 use miette::{Diagnostic, NamedSource, SourceSpan};
 
+use super::yaml::{Spanned, span_of};
+
 /// One problem in a file.
 #[derive(Debug, Clone, thiserror::Error, Diagnostic)]
 #[error("{message}")]
@@ -147,12 +149,26 @@ impl<'a> Problems<'a> {
         });
     }
 
-    pub fn into_result(self) -> Result<(), FileError> {
-        if self.list.is_empty() {
-            Ok(())
-        } else {
-            Err(FileError { kind: self.kind, path: self.path.to_string(), problems: self.list })
+    /// The byte range of a located YAML value in this file.
+    pub fn span_of<T>(&self, value: &Spanned<T>) -> Option<Range<usize>> {
+        span_of(self.source, value)
+    }
+
+    /// Takes over the problems an earlier pass found in the same file.
+    pub fn continue_from(&mut self, earlier: &mut Vec<FileError>) {
+        let path = self.path;
+        if let Some(at) = earlier.iter().position(|error| error.path == path) {
+            self.list.extend(earlier.swap_remove(at).problems);
         }
+    }
+
+    /// The problems in the order of the file.
+    pub fn into_result(mut self) -> Result<(), FileError> {
+        if self.list.is_empty() {
+            return Ok(());
+        }
+        self.list.sort_by_key(|problem| (problem.line, problem.column));
+        Err(FileError { kind: self.kind, path: self.path.to_string(), problems: self.list })
     }
 }
 

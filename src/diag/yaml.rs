@@ -3,9 +3,10 @@
 
 use std::ops::Range;
 
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed};
 
 pub use serde_saphyr::Spanned;
+use serde_saphyr::{MessageFormatter, UserMessageFormatter};
 
 /// A YAML syntax or shape error, located in the source.
 #[derive(Debug, Clone)]
@@ -32,10 +33,31 @@ fn parse_with<T: DeserializeOwned>(
     source: &str,
     options: serde_saphyr::Options,
 ) -> Result<T, YamlError> {
-    serde_saphyr::from_str_with_options(source, options).map_err(|error| {
-        let span = error.location().and_then(|location| location_bytes(source, &location));
-        YamlError { message: error.without_snippet().to_string(), span }
-    })
+    serde_saphyr::from_str_with_options(source, options).map_err(|error| located(source, &error))
+}
+
+/// Parses one YAML document with a seed: a reader that carries what it
+/// needs to know (which kind each rule of a pack has) into the parse.
+pub fn parse_seed<'de, S: DeserializeSeed<'de>>(
+    source: &'de str,
+    seed: S,
+) -> Result<S::Value, YamlError> {
+    serde_saphyr::with_deserializer_from_str_with_options(
+        source,
+        serde_saphyr::Options::default(),
+        |deserializer| seed.deserialize(deserializer),
+    )
+    .map_err(|error| located(source, &error))
+}
+
+/// The error's location as a span, and its message in the user's terms
+/// (the parser's user formatter: no internal names, no location suffix,
+/// since the diagnostic shows the location itself).
+fn located(source: &str, error: &serde_saphyr::Error) -> YamlError {
+    let span = error.location().and_then(|location| location_bytes(source, &location));
+    let message = UserMessageFormatter.format_message(error.without_snippet());
+    let message = message.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    YamlError { message, span }
 }
 
 /// The byte range of a spanned value in `source`.

@@ -5,6 +5,7 @@ pub mod checks;
 pub mod language;
 pub mod matcher;
 pub mod normalize;
+mod ruleset;
 pub mod scan;
 pub mod script;
 pub mod tokens;
@@ -19,7 +20,9 @@ use scan::PostScan;
 
 use crate::finding::{CheckedPost, Finding, Fix, Span};
 use crate::post::{Market, Media, Platform, Post, Relationship};
-use crate::rules::{FixAt, Rule, RuleSet};
+pub use ruleset::RuleSet;
+
+use crate::rules::{FixAt, Rule};
 
 /// The rules of one market (or, for `None`, of the global and platform
 /// packs) that apply to one kind of post, by rule index in pack order.
@@ -85,7 +88,7 @@ impl Engine {
         let mut relationship = declared;
         let signals = plans.iter().flat_map(|(_, plan)| plan.signals.iter());
         for &index in signals {
-            if let Check::CommercialSignals(check) = &rules.rules[index].check
+            if let (_, Check::CommercialSignals(check)) = rules.rule_at(index)
                 && let Some(implied) = check.implied(declared, &scan)
             {
                 relationship = implied;
@@ -103,7 +106,7 @@ impl Engine {
                 // is the platform-native disclosure the global baseline asks for.
                 None => post.platform_label.is_some(),
                 Some(_) => plan.labels.iter().any(|&index| {
-                    matches!(&rules.rules[index].check, Check::PlatformLabel(check) if check.counts(&post))
+                    matches!(rules.rule_at(index), (_, Check::PlatformLabel(check)) if check.counts(&post))
                 }),
             };
             let ctx = Ctx {
@@ -115,8 +118,8 @@ impl Engine {
                 language: &language,
             };
             for index in plan.rules_for(scan.present_sets()) {
-                let rule = &rules.rules[index];
-                if let Some(detection) = rule.check.run(&ctx) {
+                let (rule, check) = rules.rule_at(index);
+                if let Some(detection) = check.run(&ctx) {
                     found.push((index, position, finding(rule, *market, detection, &post)));
                 }
             }
@@ -173,12 +176,13 @@ fn build_plan(rules: &RuleSet, key: &PlanKey) -> Plan {
         if !in_scope {
             continue;
         }
-        match rule.check {
+        let check = rules.check(rule);
+        match check {
             Check::PlatformLabel(_) => plan.labels.push(index),
             Check::CommercialSignals(_) => plan.signals.push(index),
             _ => {}
         }
-        match rule.check.trigger() {
+        match check.trigger() {
             None => plan.always.push(index),
             Some(sets) => {
                 for &set in sets {

@@ -1,88 +1,26 @@
-//! Rule packs: the YAML schema, loading (built in, files, folders),
-//! validation with located diagnostics, and compilation into a [`RuleSet`]
-//! that the engine evaluates.
+//! Rule packs as data: the YAML schema, where pack texts come from
+//! (built in, files, folders), and validation of everything a pack says
+//! besides its rules' kind parameters, with located diagnostics. The result
+//! is a [`RuleBook`]; the engine compiles it (term sets into its matcher,
+//! each rule's kind parameters into a check).
 
 mod builtin;
-mod compile;
-pub mod coverage;
-
+mod markets;
+mod packs;
 pub mod raw;
-pub mod selftest;
+mod rule;
+mod sources;
 
-use std::path::Path;
-use std::sync::Arc;
+use std::ops::Range;
 
-use crate::diag::{FileError, FileKind};
-pub use compile::compile;
+pub use markets::builtin_market_groups;
+pub use packs::compile;
+pub use sources::{PackSource, gather};
 
-use crate::engine::checks::Check;
-use crate::engine::checks::require_term::Fields;
-use crate::engine::checks::within_fold::Fold;
-use crate::engine::matcher::Matcher;
-use crate::finding::{Category, Severity};
+use crate::diag::Problems;
+use crate::diag::yaml::Spanned;
+use crate::finding::{Category, Field, Severity};
 use crate::post::{Market, MarketGroups, Media, Platform, Relationship};
-
-/// One rule pack file's text and where it came from.
-#[derive(Debug, Clone)]
-pub struct PackSource {
-    /// Display name: `rules/countries/fr.yaml` or the user's path.
-    pub name: String,
-    pub text: Arc<String>,
-    pub builtin: bool,
-}
-
-impl PackSource {
-    /// The packs compiled into the binary (`rules/`, minus `rules/examples/`).
-    pub fn builtin() -> Vec<PackSource> {
-        builtin::PACKS
-            .iter()
-            .map(|(name, text)| PackSource {
-                name: (*name).to_string(),
-                text: Arc::new((*text).to_string()),
-                builtin: true,
-            })
-            .collect()
-    }
-
-    /// A pack file, or every `.yaml`/`.yml` file below a folder (sorted).
-    pub fn from_path(path: &Path) -> Result<Vec<PackSource>, FileError> {
-        let read = |file: &Path| {
-            std::fs::read_to_string(file)
-                .map(|text| PackSource {
-                    name: file.display().to_string(),
-                    text: Arc::new(text),
-                    builtin: false,
-                })
-                .map_err(|error| {
-                    FileError::unreadable(
-                        FileKind::Pack,
-                        &file.display().to_string(),
-                        &error.to_string(),
-                    )
-                })
-        };
-        if !path.is_dir() {
-            return Ok(vec![read(path)?]);
-        }
-        let mut files: Vec<_> = walkdir::WalkDir::new(path)
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|entry| {
-                entry.file_type().is_file()
-                    && entry.path().extension().is_some_and(|ext| ext == "yaml" || ext == "yml")
-                    && entry.file_name() != "markets.yaml"
-            })
-            .map(|entry| entry.into_path())
-            .collect();
-        files.sort();
-        files.iter().map(|file| read(file)).collect()
-    }
-}
-
-/// The market groups that ship with the binary (`rules/markets.yaml`).
-pub fn builtin_market_groups() -> Result<MarketGroups, FileError> {
-    compile::market_groups(builtin::MARKETS_NAME, builtin::MARKETS)
-}
 
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -105,7 +43,19 @@ pub struct Pack {
     /// Applies to a market only when no other country pack covers it.
     pub fallback: bool,
     pub sources: Vec<Source>,
+    /// Every rule of the pack in the order written, valid or not: what the
+    /// engine needs to read the kind parameters of each.
+    pub declared: Vec<DeclaredRule>,
     pub origin: PackSource,
+}
+
+/// A rule's kind as written, and the rule when it was valid.
+#[derive(Debug, Clone)]
+pub struct DeclaredRule {
+    pub kind: String,
+    pub kind_span: Option<Range<usize>>,
+    /// Index into [`RuleBook::rules`]; `None` when the rule has problems.
+    pub rule: Option<usize>,
 }
 
 /// A platform's length limit, in characters.
@@ -129,9 +79,58 @@ impl From<&raw::RawLength> for Length {
     }
 }
 
+/// How much of a caption a platform shows before "… more".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fold {
+    pub graphemes: u32,
+    pub lines: Option<u32>,
+    /// Where the figure comes from, e.g. `commonly-cited`.
+    pub basis: Option<String>,
+}
+
 impl From<&raw::RawFold> for Fold {
     fn from(raw: &raw::RawFold) -> Fold {
         Fold { graphemes: raw.graphemes, lines: raw.lines, basis: raw.basis.clone() }
+    }
+}
+
+/// Which fields of a post a rule reads, or a platform always shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fields {
+    pub text: bool,
+    pub title: bool,
+    pub subtitles: bool,
+}
+
+impl Fields {
+    pub const ALL: Fields = Fields { text: true, title: true, subtitles: true };
+    pub const NONE: Fields = Fields { text: false, title: false, subtitles: false };
+
+    pub fn contains(&self, field: Field) -> bool {
+        match field {
+            Field::Text => self.text,
+            Field::Title => self.title,
+            Field::Subtitle(_) => self.subtitles,
+        }
+    }
+
+    /// Reads a list of field names, reporting unknown ones.
+    pub fn parse(names: &[Spanned<String>], problems: &mut Problems) -> Fields {
+        let mut fields = Fields::NONE;
+        for name in names {
+            match name.value.as_str() {
+                "text" => fields.text = true,
+                "title" => fields.title = true,
+                "subtitles" => fields.subtitles = true,
+                other => problems.add(
+                    problems.span_of(name),
+                    format!("unknown field '{other}'; expected text, title or subtitles"),
+                    "unknown field",
+                    None,
+                ),
+            }
+        }
+        fields
     }
 }
 
@@ -153,7 +152,7 @@ impl Default for PlatformFacts {
             max_length: None,
             title_max_length: None,
             label: None,
-            visible_fields: Fields { text: false, title: false, subtitles: false },
+            visible_fields: Fields::NONE,
         }
     }
 }
@@ -204,15 +203,22 @@ pub struct FixSpec {
 pub struct Example {
     pub post: raw::RawExample,
     /// Byte range of the example in its pack file.
-    pub span: Option<std::ops::Range<usize>>,
+    pub span: Option<Range<usize>>,
 }
 
+/// One rule as its pack declares it. Its kind parameters are read by the
+/// engine, which compiles the rule's check from the pack text.
 #[derive(Debug)]
 pub struct Rule {
     pub id: String,
-    /// Index into [`RuleSet::packs`].
+    /// Position in [`RuleBook::rules`].
+    pub index: usize,
+    /// Where the id is written in the pack.
+    pub id_span: Option<Range<usize>>,
+    /// Index into [`RuleBook::packs`].
     pub pack: usize,
-    pub check: Check,
+    /// The rule's kind (`require-term`).
+    pub kind: String,
     pub category: Category,
     pub severity: Severity,
     /// False when the configuration turned the rule off: it is never planned.
@@ -228,29 +234,34 @@ pub struct Rule {
     pub fail_examples: Vec<Example>,
 }
 
-/// A term set, after compilation.
+/// A named list of terms with one match mode.
 #[derive(Debug)]
 pub struct TermSet {
     /// `pack/name`.
     pub name: String,
+    /// Index into [`RuleBook::packs`].
+    pub pack: usize,
     pub language: Option<String>,
+    /// The match mode as written (`hashtag`, `phrase`…) and where.
     pub mode: String,
+    pub mode_span: Option<Range<usize>>,
     pub terms: Vec<String>,
+    /// Where each term is written, in the order of `terms`.
+    pub term_spans: Vec<Option<Range<usize>>>,
 }
 
-/// All loaded packs, compiled.
+/// All loaded packs, validated: what the engine compiles.
 #[derive(Debug)]
-pub struct RuleSet {
+pub struct RuleBook {
     pub packs: Vec<Pack>,
     pub rules: Vec<Rule>,
-    /// By set id.
+    /// In declaration order: a set's position is its id.
     pub term_sets: Vec<TermSet>,
-    pub matcher: Matcher,
     pub groups: MarketGroups,
     pub platforms: Vec<(Platform, PlatformFacts)>,
 }
 
-impl RuleSet {
+impl RuleBook {
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|rule| rule.id == id)
     }
@@ -296,61 +307,11 @@ impl RuleSet {
     }
 }
 
-/// Gathers pack sources: the built-in ones (unless `builtin` is false) and
-/// the files at `paths`. A given file that is also built in (checking
-/// `rules/` itself) replaces its embedded copy, so edits are what is loaded.
-pub fn gather(
-    builtin: bool,
-    paths: &[std::path::PathBuf],
-) -> Result<Vec<PackSource>, Vec<FileError>> {
-    let mut sources = if builtin { PackSource::builtin() } else { Vec::new() };
-    let mut errors = Vec::new();
-    for path in paths {
-        match PackSource::from_path(path) {
-            Ok(found) => {
-                for source in found {
-                    sources.retain(|known| !known.builtin || !same_file(&known.name, &source.name));
-                    sources.push(source);
-                }
-            }
-            Err(error) => errors.push(error),
-        }
-    }
-    if errors.is_empty() { Ok(sources) } else { Err(errors) }
-}
-
-/// `rules/fr.yaml` and `./rules/fr.yaml` name one file.
-fn same_file(builtin: &str, given: &str) -> bool {
-    let given = given.trim_start_matches("./");
-    given == builtin || Path::new(given).ends_with(builtin)
-}
-
-/// Gathers and compiles packs, without running any examples.
-pub fn compile_gathered(
-    builtin: bool,
-    paths: &[std::path::PathBuf],
-) -> Result<Arc<RuleSet>, Vec<FileError>> {
-    let groups = builtin_market_groups().map_err(|error| vec![error])?;
-    Ok(Arc::new(compile(gather(builtin, paths)?, groups)?))
-}
-
-/// Loads packs for checking: the non-built-in packs' examples must pass
-/// (the built-in ones are proven by the test suite and `rules test`).
-pub fn load(builtin: bool, paths: &[std::path::PathBuf]) -> Result<Arc<RuleSet>, Vec<FileError>> {
-    load_with(builtin, paths, |_| Ok(()))
-}
-
-/// [`load`], letting `configure` change rules (turn them off, change their
-/// severity) before the set is shared. Turned-off rules skip their examples.
-pub fn load_with(
-    builtin: bool,
-    paths: &[std::path::PathBuf],
-    configure: impl FnOnce(&mut RuleSet) -> Result<(), FileError>,
-) -> Result<Arc<RuleSet>, Vec<FileError>> {
-    let groups = builtin_market_groups().map_err(|error| vec![error])?;
-    let mut rules = compile(gather(builtin, paths)?, groups)?;
-    configure(&mut rules).map_err(|error| vec![error])?;
-    let rules = Arc::new(rules);
-    let report = selftest::run(rules.clone(), |pack| !pack.origin.builtin);
-    if report.failures.is_empty() { Ok(rules) } else { Err(report.failures) }
+/// The built-in packs as a rule book, for tests of what reads one.
+#[cfg(test)]
+pub(crate) fn builtin_book() -> RuleBook {
+    let groups = builtin_market_groups().expect("built-in market groups");
+    let (book, errors) = compile(PackSource::builtin(), groups);
+    assert!(errors.is_empty(), "built-in packs: {errors:?}");
+    book
 }

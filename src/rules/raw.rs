@@ -123,10 +123,10 @@ pub struct RawFix {
     pub at: Option<Spanned<String>>,
 }
 
-/// One rule. Kind-specific parameters are optional here; the kind's module
-/// says which it needs and rejects the ones it does not use.
+/// What every rule says, whatever its kind. The rule's other keys are its
+/// kind's parameters: the engine reads them (and rejects unknown ones) in a
+/// second pass over the pack, so unknown keys are let through here.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RawRule {
     pub id: Spanned<String>,
     pub kind: Spanned<String>,
@@ -145,34 +145,25 @@ pub struct RawRule {
     pub source: Spanned<String>,
     #[serde(default)]
     pub examples: RawExamples,
+}
 
-    // Kind parameters.
-    #[serde(default)]
-    pub terms: Option<Vec<Spanned<String>>>,
-    #[serde(default)]
-    pub fields: Option<Vec<Spanned<String>>>,
-    #[serde(default)]
-    pub ambiguous: Option<Vec<Spanned<String>>>,
-    #[serde(default)]
-    pub required: Option<Vec<Spanned<String>>>,
-    #[serde(default)]
-    pub signals: Option<Vec<Spanned<String>>>,
-    #[serde(default)]
-    pub implies: Option<Spanned<String>>,
-    #[serde(default)]
-    pub stance: Option<Spanned<String>>,
-    #[serde(default)]
-    pub label: Option<Spanned<String>>,
-    #[serde(default)]
-    pub min_tags: Option<Spanned<u32>>,
-    #[serde(default)]
-    pub fold: Option<Spanned<RawFold>>,
-    #[serde(default)]
-    pub first: Option<Spanned<u32>>,
-    #[serde(default)]
-    pub flag: Option<Spanned<String>>,
-    #[serde(default)]
-    pub unless: Option<Vec<Spanned<String>>>,
+impl RawRule {
+    /// The keys of [`RawRule`]: every other key of a rule is a parameter
+    /// of its kind.
+    pub const KEYS: &[&str] = &[
+        "id",
+        "kind",
+        "category",
+        "severity",
+        "status",
+        "replaced_by",
+        "when",
+        "message",
+        "help",
+        "fix",
+        "source",
+        "examples",
+    ];
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -197,4 +188,45 @@ pub enum RawExample {
 #[serde(deny_unknown_fields)]
 pub struct RawMarkets {
     pub groups: BTreeMap<String, Vec<Spanned<String>>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::de::{self, Deserializer, Error as _, Visitor};
+
+    use super::*;
+
+    /// Captures the field names serde hands to `deserialize_struct`.
+    struct FieldProbe<'a>(&'a mut &'static [&'static str]);
+
+    impl<'de> Deserializer<'de> for FieldProbe<'_> {
+        type Error = de::value::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(Self::Error::custom("not a struct"))
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(Self::Error::custom("probed"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+
+    #[test]
+    fn the_rule_keys_are_the_fields_of_a_rule() {
+        let mut fields: &'static [&'static str] = &[];
+        assert!(RawRule::deserialize(FieldProbe(&mut fields)).is_err());
+        assert_eq!(fields, RawRule::KEYS);
+    }
 }

@@ -14,7 +14,7 @@ use crate::diag::{FileError, FileKind};
 use crate::diag::{Problems, line_column};
 use crate::finding::{Category, CheckedPost, Finding, Severity, Span};
 use crate::fingerprint::post_key;
-use crate::rules::RuleSet;
+use crate::rules::RuleBook;
 
 /// The rule id of the finding an expired suppression becomes.
 pub const EXPIRED_RULE: &str = "sponsorlint/expired-suppression";
@@ -46,7 +46,7 @@ struct Entry {
 
 impl Suppressions {
     /// Reads a suppressions file; see [`Suppressions::parse`].
-    pub fn load(path: &Path, rules: &RuleSet, today: Date) -> Result<Suppressions, FileError> {
+    pub fn load(path: &Path, rules: &RuleBook, today: Date) -> Result<Suppressions, FileError> {
         let name = path.display().to_string();
         let source = std::fs::read_to_string(path).map_err(|error| {
             FileError::unreadable(FileKind::Suppressions, &name, &error.to_string())
@@ -60,7 +60,7 @@ impl Suppressions {
     pub fn parse(
         name: &str,
         source: &str,
-        rules: &RuleSet,
+        rules: &RuleBook,
         today: Date,
     ) -> Result<Suppressions, FileError> {
         let mut problems = Problems::of(FileKind::Suppressions, name, source);
@@ -234,9 +234,8 @@ mod tests {
     use crate::finding::Verdict;
     use crate::post::{Origin, Post};
 
-    fn rules() -> RuleSet {
-        let groups = crate::rules::builtin_market_groups().unwrap();
-        crate::rules::compile(crate::rules::PackSource::builtin(), groups).unwrap()
+    fn rules() -> RuleBook {
+        crate::rules::builtin_book()
     }
 
     fn today() -> Date {

@@ -1,8 +1,21 @@
 //! `ambiguous-only`: the post's only disclosure terms are ones the source
 //! calls ambiguous on their own (#sp, #spon, #collab, #thanks, …).
 
-use super::{Ctx, Detection, distinct};
+use serde::Deserialize;
+
+use super::{CompileContext, Ctx, Detection, Kind, distinct};
+use crate::diag::yaml::Spanned;
 use crate::engine::matcher::SetId;
+
+#[derive(Debug, Deserialize)]
+pub struct Params {
+    /// Terms the source calls unclear (`#sp`, `#collab`).
+    #[serde(default)]
+    ambiguous: Option<Vec<Spanned<String>>>,
+    /// The accepted disclosure terms.
+    #[serde(default)]
+    terms: Option<Vec<Spanned<String>>>,
+}
 
 #[derive(Debug, Clone)]
 pub struct AmbiguousOnly {
@@ -10,8 +23,28 @@ pub struct AmbiguousOnly {
     pub terms: Vec<SetId>,
 }
 
-impl AmbiguousOnly {
-    pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
+impl Kind for AmbiguousOnly {
+    const NAME: &'static str = "ambiguous-only";
+    type Params = Params;
+
+    fn compile(params: Params, context: &mut CompileContext) -> Option<Self> {
+        let ambiguous = context.sets("ambiguous", params.ambiguous);
+        Some(AmbiguousOnly { ambiguous, terms: context.sets("terms", params.terms) })
+    }
+
+    fn trigger(&self) -> Option<&[SetId]> {
+        Some(&self.ambiguous)
+    }
+
+    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+        vec![("ambiguous", &self.ambiguous), ("terms", &self.terms)]
+    }
+
+    fn describe(&self) -> String {
+        "Flags posts whose only disclosure terms are ones the source calls ambiguous.".into()
+    }
+
+    fn run(&self, ctx: &Ctx) -> Option<Detection> {
         if ctx.label_counts || ctx.scan.any(&self.terms) {
             return None;
         }

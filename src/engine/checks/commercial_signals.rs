@@ -2,10 +2,26 @@
 //! makes them commercial — affiliate links, discount codes, "link in bio"
 //! offers — and flags them when no disclosure is present.
 
-use super::{Ctx, Detection, distinct};
+use serde::Deserialize;
+
+use super::{CompileContext, Ctx, Detection, Kind, distinct};
+use crate::diag::yaml::Spanned;
 use crate::engine::matcher::SetId;
 use crate::engine::scan::PostScan;
 use crate::post::Relationship;
+
+#[derive(Debug, Deserialize)]
+pub struct Params {
+    /// Signals that make a post commercial (affiliate links, codes).
+    #[serde(default)]
+    signals: Option<Vec<Spanned<String>>>,
+    /// The accepted disclosure terms.
+    #[serde(default)]
+    terms: Option<Vec<Spanned<String>>>,
+    /// The relationship the other rules assume once signals are found.
+    #[serde(default)]
+    implies: Option<Spanned<String>>,
+}
 
 #[derive(Debug, Clone)]
 pub struct CommercialSignals {
@@ -21,7 +37,49 @@ impl CommercialSignals {
         (declared == Relationship::Unknown && scan.any(&self.signals)).then_some(self.implies)
     }
 
-    pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
+}
+
+impl Kind for CommercialSignals {
+    const NAME: &'static str = "commercial-signals";
+    type Params = Params;
+
+    fn compile(params: Params, context: &mut CompileContext) -> Option<Self> {
+        let signals = context.sets("signals", params.signals);
+        let terms = context.sets("terms", params.terms);
+        let implies = match params.implies {
+            None => Relationship::Paid,
+            Some(implies) => match implies.value.parse::<Relationship>() {
+                Ok(relationship)
+                    if !matches!(relationship, Relationship::Unknown | Relationship::None) =>
+                {
+                    relationship
+                }
+                Ok(_) => {
+                    context.problem(&implies, "`implies` must be a commercial relationship", "not commercial");
+                    return None;
+                }
+                Err(error) => {
+                    context.problem(&implies, error.to_string(), "unknown relationship");
+                    return None;
+                }
+            },
+        };
+        Some(CommercialSignals { signals, terms, implies })
+    }
+
+    fn trigger(&self) -> Option<&[SetId]> {
+        Some(&self.signals)
+    }
+
+    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+        vec![("signals", &self.signals), ("terms", &self.terms)]
+    }
+
+    fn describe(&self) -> String {
+        "Finds commercial signals (affiliate links, discount codes, shop/link-in-bio offers) in posts with an unknown relationship.".into()
+    }
+
+    fn run(&self, ctx: &Ctx) -> Option<Detection> {
         if ctx.post.relationship != Relationship::Unknown
             || ctx.label_counts
             || ctx.scan.any(&self.terms)

@@ -2,8 +2,21 @@
 //! art. 4: cosmetic surgery, nicotine, unregistered crypto services, …),
 //! unless an exception term shows the promotion is allowed.
 
-use super::{Ctx, Detection, distinct};
+use serde::Deserialize;
+
+use super::{CompileContext, Ctx, Detection, Kind, distinct};
+use crate::diag::yaml::Spanned;
 use crate::engine::matcher::SetId;
+
+#[derive(Debug, Deserialize)]
+pub struct Params {
+    /// Terms that promote the banned category.
+    #[serde(default)]
+    terms: Option<Vec<Spanned<String>>>,
+    /// Terms that lift the ban.
+    #[serde(default)]
+    unless: Option<Vec<Spanned<String>>>,
+}
 
 #[derive(Debug, Clone)]
 pub struct ForbidTerm {
@@ -12,8 +25,28 @@ pub struct ForbidTerm {
     pub unless: Vec<SetId>,
 }
 
-impl ForbidTerm {
-    pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
+impl Kind for ForbidTerm {
+    const NAME: &'static str = "forbid-term";
+    type Params = Params;
+
+    fn compile(params: Params, context: &mut CompileContext) -> Option<Self> {
+        let terms = context.sets("terms", params.terms);
+        Some(ForbidTerm { terms, unless: context.optional_sets(params.unless) })
+    }
+
+    fn trigger(&self) -> Option<&[SetId]> {
+        Some(&self.terms)
+    }
+
+    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+        vec![("terms", &self.terms), ("unless", &self.unless)]
+    }
+
+    fn describe(&self) -> String {
+        "Flags promotion of a banned category (unless an exception term is present).".into()
+    }
+
+    fn run(&self, ctx: &Ctx) -> Option<Detection> {
         if ctx.scan.any(&self.unless) {
             return None;
         }

@@ -1,19 +1,15 @@
-//! The closed set of rule kinds, one module each. A check looks at one
-//! post's scan and says whether its rule fires, and where.
+//! The closed set of rule kinds, one module each. A kind's module owns its
+//! YAML parameters (read from the pack, with locations for errors), its
+//! compiled form and its evaluation: a check looks at one post's scan and
+//! says whether its rule fires, and where. `kinds!` below is the one list.
 
-pub mod ambiguous_only;
-pub mod commercial_signals;
-pub mod forbid_term;
-pub mod not_buried;
-pub mod obfuscated_term;
-pub mod platform_label;
-pub mod require_label;
-pub mod require_term;
-pub mod same_language;
-pub mod within_fold;
-pub mod within_hashtags;
+mod compile;
+mod params;
 
 use std::cell::OnceCell;
+
+pub use compile::CompileContext;
+pub use params::{RuleParams, read_params};
 
 use super::matcher::{Hit, SetId};
 use super::scan::PostScan;
@@ -21,9 +17,124 @@ use crate::finding::Span;
 use crate::post::Post;
 use crate::rules::{PlatformFacts, TermSet};
 
-/// A compiled rule kind with its parameters.
-#[derive(Debug, Clone)]
-pub enum Check {
+/// What every rule kind provides.
+pub trait Kind: Sized {
+    /// The kind's name in packs: `require-term`.
+    const NAME: &'static str;
+    /// The kind's parameters: the rule's keys besides the common ones.
+    type Params: serde::de::DeserializeOwned;
+
+    /// Validates the parameters, reporting problems in `context`.
+    fn compile(params: Self::Params, context: &mut CompileContext) -> Option<Self>;
+
+    /// Whether the rule fires on this post, and where.
+    fn run(&self, ctx: &Ctx) -> Option<Detection>;
+
+    /// The sets of which one must have a hit for the rule to fire: the
+    /// engine then runs the rule only on posts that hold one, so rules
+    /// about terms a post lacks cost nothing. `None` for rules that fire on
+    /// an absence (a missing term or label).
+    fn trigger(&self) -> Option<&[SetId]>;
+
+    /// The term sets the rule reads, by parameter name (for `explain`).
+    fn term_sets(&self) -> Vec<(&'static str, &[SetId])>;
+
+    /// One sentence for `explain`: what the rule checks.
+    fn describe(&self) -> String;
+
+    /// A rule that never fires (a platform label that is `sufficient`
+    /// only makes the label count): it has pass examples only.
+    fn never_fires(&self) -> bool {
+        false
+    }
+}
+
+/// The object-safe part of [`Kind`], for dispatch.
+trait Evaluate {
+    fn name(&self) -> &'static str;
+    fn run(&self, ctx: &Ctx) -> Option<Detection>;
+    fn trigger(&self) -> Option<&[SetId]>;
+    fn term_sets(&self) -> Vec<(&'static str, &[SetId])>;
+    fn describe(&self) -> String;
+    fn never_fires(&self) -> bool;
+}
+
+impl<K: Kind> Evaluate for K {
+    fn name(&self) -> &'static str {
+        K::NAME
+    }
+    fn run(&self, ctx: &Ctx) -> Option<Detection> {
+        Kind::run(self, ctx)
+    }
+    fn trigger(&self) -> Option<&[SetId]> {
+        Kind::trigger(self)
+    }
+    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+        Kind::term_sets(self)
+    }
+    fn describe(&self) -> String {
+        Kind::describe(self)
+    }
+    fn never_fires(&self) -> bool {
+        Kind::never_fires(self)
+    }
+}
+
+/// Declares the kinds: a `Check` variant (the compiled rule) and a
+/// `Params` variant (its parameters as read) per kind module.
+macro_rules! kinds {
+    ($($variant:ident($module:ident::$kind:ident)),* $(,)?) => {
+        $(pub mod $module;)*
+
+        /// A compiled rule kind with its parameters.
+        #[derive(Debug, Clone)]
+        pub enum Check {
+            $($variant($module::$kind)),*
+        }
+
+        /// A rule's kind parameters as read from its pack.
+        #[derive(Debug)]
+        pub enum Params {
+            $($variant(<$module::$kind as Kind>::Params)),*
+        }
+
+        impl Check {
+            pub const KINDS: &'static [&'static str] = &[$(<$module::$kind as Kind>::NAME),*];
+
+            fn evaluate(&self) -> &dyn Evaluate {
+                match self {
+                    $(Check::$variant(check) => check),*
+                }
+            }
+
+            pub(crate) fn compile(params: Params, context: &mut CompileContext) -> Option<Check> {
+                match params {
+                    $(Params::$variant(params) => {
+                        <$module::$kind as Kind>::compile(params, context).map(Check::$variant)
+                    })*
+                }
+            }
+        }
+
+        impl Params {
+            /// Reads the parameters of kind `kind`; `None` for an unknown
+            /// kind, whose keys are skipped.
+            fn deserialize<'de, D: serde::Deserializer<'de>>(
+                kind: &str,
+                deserializer: D,
+            ) -> Result<Option<Params>, D::Error> {
+                use serde::Deserialize;
+                $(if kind == <$module::$kind as Kind>::NAME {
+                    return <$module::$kind as Kind>::Params::deserialize(deserializer)
+                        .map(|params| Some(Params::$variant(params)));
+                })*
+                serde::de::IgnoredAny::deserialize(deserializer).map(|_| None)
+            }
+        }
+    };
+}
+
+kinds! {
     RequireTerm(require_term::RequireTerm),
     WithinFold(within_fold::WithinFold),
     NotBuried(not_buried::NotBuried),
@@ -38,136 +149,32 @@ pub enum Check {
 }
 
 impl Check {
-    pub const KINDS: &'static [&'static str] = &[
-        "require-term",
-        "within-fold",
-        "not-buried",
-        "ambiguous-only",
-        "same-language",
-        "platform-label",
-        "commercial-signals",
-        "obfuscated-term",
-        "within-hashtags",
-        "require-label",
-        "forbid-term",
-    ];
-
     pub fn kind(&self) -> &'static str {
-        match self {
-            Check::RequireTerm(_) => "require-term",
-            Check::WithinFold(_) => "within-fold",
-            Check::NotBuried(_) => "not-buried",
-            Check::AmbiguousOnly(_) => "ambiguous-only",
-            Check::SameLanguage(_) => "same-language",
-            Check::PlatformLabel(_) => "platform-label",
-            Check::CommercialSignals(_) => "commercial-signals",
-            Check::ObfuscatedTerm(_) => "obfuscated-term",
-            Check::WithinHashtags(_) => "within-hashtags",
-            Check::RequireLabel(_) => "require-label",
-            Check::ForbidTerm(_) => "forbid-term",
-        }
+        self.evaluate().name()
     }
 
     pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
-        match self {
-            Check::RequireTerm(check) => check.run(ctx),
-            Check::WithinFold(check) => check.run(ctx),
-            Check::NotBuried(check) => check.run(ctx),
-            Check::AmbiguousOnly(check) => check.run(ctx),
-            Check::SameLanguage(check) => check.run(ctx),
-            Check::PlatformLabel(check) => check.run(ctx),
-            Check::CommercialSignals(check) => check.run(ctx),
-            Check::ObfuscatedTerm(check) => check.run(ctx),
-            Check::WithinHashtags(check) => check.run(ctx),
-            Check::RequireLabel(check) => check.run(ctx),
-            Check::ForbidTerm(check) => check.run(ctx),
-        }
+        self.evaluate().run(ctx)
     }
 
-    /// A platform label that is `sufficient` only makes the label count as
-    /// a disclosure for its pack's other rules; the rule itself never fires.
+    /// See [`Kind::never_fires`].
     pub fn never_fires(&self) -> bool {
-        matches!(self, Check::PlatformLabel(label) if label.stance == platform_label::Stance::Sufficient)
+        self.evaluate().never_fires()
     }
 
-    /// The sets of which one must have a hit for the rule to fire, when
-    /// there are such: the engine then runs the rule only on posts that
-    /// hold one, so rules about terms a post lacks cost nothing.
-    /// `None` for rules that fire on an absence (a missing term or label).
+    /// See [`Kind::trigger`].
     pub fn trigger(&self) -> Option<&[SetId]> {
-        match self {
-            Check::RequireTerm(_) | Check::PlatformLabel(_) | Check::RequireLabel(_) => None,
-            Check::WithinFold(check) => Some(&check.terms),
-            Check::NotBuried(check) => Some(&check.terms),
-            Check::AmbiguousOnly(check) => Some(&check.ambiguous),
-            Check::SameLanguage(check) => Some(&check.terms),
-            Check::CommercialSignals(check) => Some(&check.signals),
-            Check::ObfuscatedTerm(check) => Some(&check.terms),
-            Check::WithinHashtags(check) => Some(&check.terms),
-            Check::ForbidTerm(check) => Some(&check.terms),
-        }
+        self.evaluate().trigger()
     }
 
-    /// The term sets the rule reads, by parameter name (for `explain`).
+    /// See [`Kind::term_sets`].
     pub fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
-        match self {
-            Check::RequireTerm(check) => vec![("terms", &check.terms)],
-            Check::WithinFold(check) => vec![("terms", &check.terms)],
-            Check::NotBuried(check) => vec![("terms", &check.terms)],
-            Check::AmbiguousOnly(check) => {
-                vec![("ambiguous", &check.ambiguous), ("terms", &check.terms)]
-            }
-            Check::SameLanguage(check) => {
-                vec![("terms", &check.terms), ("required", &check.required)]
-            }
-            Check::PlatformLabel(check) => vec![("terms", &check.terms)],
-            Check::CommercialSignals(check) => {
-                vec![("signals", &check.signals), ("terms", &check.terms)]
-            }
-            Check::ObfuscatedTerm(check) => vec![("terms", &check.terms)],
-            Check::WithinHashtags(check) => vec![("terms", &check.terms)],
-            Check::RequireLabel(check) => vec![("terms", &check.terms)],
-            Check::ForbidTerm(check) => {
-                vec![("terms", &check.terms), ("unless", &check.unless)]
-            }
-        }
+        self.evaluate().term_sets()
     }
 
-    /// One sentence for `explain`: what the rule checks.
+    /// See [`Kind::describe`].
     pub fn describe(&self) -> String {
-        match self {
-            Check::RequireTerm(_) => "Requires one of the accepted disclosure terms in the post.".into(),
-            Check::WithinFold(_) => {
-                "Requires the first accepted disclosure to be visible before the caption is cut off by \"… more\".".into()
-            }
-            Check::NotBuried(check) => format!(
-                "Flags a disclosure that appears only inside a trailing run of {}+ hashtags or mentions.",
-                check.min_tags
-            ),
-            Check::AmbiguousOnly(_) => "Flags posts whose only disclosure terms are ones the source calls ambiguous.".into(),
-            Check::SameLanguage(_) => {
-                "Requires a disclosure in the post's own language (or the legally required wording).".into()
-            }
-            Check::PlatformLabel(check) => format!(
-                "Decides how the platform's own paid-partnership label counts here: {}.",
-                check.stance.as_str()
-            ),
-            Check::CommercialSignals(_) => {
-                "Finds commercial signals (affiliate links, discount codes, shop/link-in-bio offers) in posts with an unknown relationship.".into()
-            }
-            Check::ObfuscatedTerm(_) => "Flags disclosure terms broken up with invisible (zero-width) characters.".into(),
-            Check::WithinHashtags(check) => format!(
-                "Requires a disclosure given as a hashtag to be among the first {} hashtags.",
-                check.first
-            ),
-            Check::RequireLabel(check) => format!(
-                "Requires one of the label terms when the post is marked `{}`.",
-                check.flag
-            ),
-            Check::ForbidTerm(_) => {
-                "Flags promotion of a banned category (unless an exception term is present).".into()
-            }
-        }
+        self.evaluate().describe()
     }
 }
 
@@ -296,9 +303,12 @@ pub(crate) mod testing {
             .enumerate()
             .map(|(id, (_, language, terms))| TermSet {
                 name: format!("test/{id}"),
+                pack: 0,
                 language: Some(language.to_string()),
                 mode: String::new(),
+                mode_span: None,
                 terms: terms.iter().map(|term| term.to_string()).collect(),
+                term_spans: vec![None; terms.len()],
             })
             .collect();
         Fixture {

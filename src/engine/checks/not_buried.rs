@@ -1,9 +1,21 @@
 //! `not-buried`: a disclosure that appears only inside the trailing run of
 //! hashtags and mentions is buried — readers skim past tag walls.
 
-use super::{Ctx, Detection, distinct};
+use serde::Deserialize;
+
+use super::{CompileContext, Ctx, Detection, Kind, distinct};
+use crate::diag::yaml::Spanned;
 use crate::engine::matcher::{Hit, SetId};
 use crate::finding::Field;
+
+#[derive(Debug, Deserialize)]
+pub struct Params {
+    #[serde(default)]
+    terms: Option<Vec<Spanned<String>>>,
+    /// The smallest trailing run of hashtags and mentions that buries a label.
+    #[serde(default)]
+    min_tags: Option<u32>,
+}
 
 #[derive(Debug, Clone)]
 pub struct NotBuried {
@@ -15,7 +27,33 @@ pub struct NotBuried {
 impl NotBuried {
     pub const DEFAULT_MIN_TAGS: u32 = 3;
 
-    pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
+}
+
+impl Kind for NotBuried {
+    const NAME: &'static str = "not-buried";
+    type Params = Params;
+
+    fn compile(params: Params, context: &mut CompileContext) -> Option<Self> {
+        let min_tags = params.min_tags.unwrap_or(NotBuried::DEFAULT_MIN_TAGS);
+        Some(NotBuried { terms: context.sets("terms", params.terms), min_tags })
+    }
+
+    fn trigger(&self) -> Option<&[SetId]> {
+        Some(&self.terms)
+    }
+
+    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+        vec![("terms", &self.terms)]
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "Flags a disclosure that appears only inside a trailing run of {}+ hashtags or mentions.",
+            self.min_tags
+        )
+    }
+
+    fn run(&self, ctx: &Ctx) -> Option<Detection> {
         if ctx.label_counts {
             return None;
         }

@@ -2,16 +2,44 @@
 //! characters were ignored — it may look like a disclosure to a reader yet
 //! dodge platform and regulator keyword searches, or the reverse.
 
-use super::{Ctx, Detection, distinct};
+use serde::Deserialize;
+
+use super::{CompileContext, Ctx, Detection, Kind, distinct};
+use crate::diag::yaml::Spanned;
 use crate::engine::matcher::SetId;
+
+#[derive(Debug, Deserialize)]
+pub struct Params {
+    #[serde(default)]
+    terms: Option<Vec<Spanned<String>>>,
+}
 
 #[derive(Debug, Clone)]
 pub struct ObfuscatedTerm {
     pub terms: Vec<SetId>,
 }
 
-impl ObfuscatedTerm {
-    pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
+impl Kind for ObfuscatedTerm {
+    const NAME: &'static str = "obfuscated-term";
+    type Params = Params;
+
+    fn compile(params: Params, context: &mut CompileContext) -> Option<Self> {
+        Some(ObfuscatedTerm { terms: context.sets("terms", params.terms) })
+    }
+
+    fn trigger(&self) -> Option<&[SetId]> {
+        Some(&self.terms)
+    }
+
+    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+        vec![("terms", &self.terms)]
+    }
+
+    fn describe(&self) -> String {
+        "Flags disclosure terms broken up with invisible (zero-width) characters.".into()
+    }
+
+    fn run(&self, ctx: &Ctx) -> Option<Detection> {
         let found = distinct(ctx.scan.hits_of(&self.terms).filter(|hit| hit.obfuscated));
         let note = format!("{} contains invisible characters", ctx.quote_hits(&found));
         Detection::at_hits(&found, Some(note))

@@ -2,7 +2,10 @@
 //! a market — `sufficient` on its own, `warn` (counts, but add a text
 //! disclosure too), or `insufficient` (a text disclosure is still needed).
 
-use super::{Ctx, Detection};
+use serde::Deserialize;
+
+use super::{CompileContext, Ctx, Detection, Kind};
+use crate::diag::yaml::Spanned;
 use crate::engine::matcher::SetId;
 use crate::post::Post;
 
@@ -34,6 +37,19 @@ impl Stance {
     }
 }
 
+#[derive(Debug, Deserialize)]
+pub struct Params {
+    /// How the label counts: sufficient, warn or insufficient.
+    #[serde(default)]
+    stance: Option<Spanned<String>>,
+    /// The disclosure terms that make a label unnecessary to mention.
+    #[serde(default)]
+    terms: Option<Vec<Spanned<String>>>,
+    /// The `platform_label` value this rule is about.
+    #[serde(default)]
+    label: Option<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct PlatformLabel {
     pub stance: Stance,
@@ -56,7 +72,48 @@ impl PlatformLabel {
         self.stance != Stance::Insufficient && self.label_present(post)
     }
 
-    pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
+}
+
+impl Kind for PlatformLabel {
+    const NAME: &'static str = "platform-label";
+    type Params = Params;
+
+    fn compile(params: Params, context: &mut CompileContext) -> Option<Self> {
+        let terms = context.sets("terms", params.terms);
+        let label = params.label.unwrap_or_else(|| PlatformLabel::DEFAULT_LABEL.to_string());
+        let Some(stance) = params.stance else {
+            context.missing("kind `platform-label` needs `stance`: sufficient, warn or insufficient");
+            return None;
+        };
+        match Stance::parse(&stance.value) {
+            Ok(parsed) => Some(PlatformLabel { stance: parsed, terms, label }),
+            Err(message) => {
+                context.problem(&stance, message, "unknown stance");
+                None
+            }
+        }
+    }
+
+    fn trigger(&self) -> Option<&[SetId]> {
+        None
+    }
+
+    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+        vec![("terms", &self.terms)]
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "Decides how the platform's own paid-partnership label counts here: {}.",
+            self.stance.as_str()
+        )
+    }
+
+    fn never_fires(&self) -> bool {
+        self.stance == Stance::Sufficient
+    }
+
+    fn run(&self, ctx: &Ctx) -> Option<Detection> {
         if self.stance == Stance::Sufficient
             || !self.label_present(ctx.post)
             || ctx.scan.any(&self.terms)

@@ -2,9 +2,22 @@
 //! given label must be present — FR « Images retouchées » / « Images
 //! virtuelles». The flag comes from the input: it cannot be seen in text.
 
-use super::{Ctx, Detection};
+use serde::Deserialize;
+
+use super::{CompileContext, Ctx, Detection, Kind};
+use crate::diag::yaml::Spanned;
 use crate::engine::matcher::SetId;
 use crate::post::Flag;
+
+#[derive(Debug, Deserialize)]
+pub struct Params {
+    /// The post flag that calls for the label (`retouched`, `ai_generated`).
+    #[serde(default)]
+    flag: Option<Spanned<String>>,
+    /// The accepted labels.
+    #[serde(default)]
+    terms: Option<Vec<Spanned<String>>>,
+}
 
 #[derive(Debug, Clone)]
 pub struct RequireLabel {
@@ -12,10 +25,41 @@ pub struct RequireLabel {
     pub terms: Vec<SetId>,
 }
 
-impl RequireLabel {
+impl Kind for RequireLabel {
+    const NAME: &'static str = "require-label";
+    type Params = Params;
+
+    fn compile(params: Params, context: &mut CompileContext) -> Option<Self> {
+        let terms = context.sets("terms", params.terms);
+        let Some(flag) = params.flag else {
+            let flags: Vec<&str> = Flag::ALL.iter().map(|flag| flag.as_str()).collect();
+            context.missing(format!("kind `require-label` needs `flag`: one of {}", flags.join(", ")));
+            return None;
+        };
+        match flag.value.parse::<Flag>() {
+            Ok(parsed) => Some(RequireLabel { flag: parsed, terms }),
+            Err(error) => {
+                context.problem(&flag, error.to_string(), "unknown flag");
+                None
+            }
+        }
+    }
+
+    fn trigger(&self) -> Option<&[SetId]> {
+        None
+    }
+
+    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+        vec![("terms", &self.terms)]
+    }
+
+    fn describe(&self) -> String {
+        format!("Requires one of the label terms when the post is marked `{}`.", self.flag)
+    }
+
     /// The platform's paid-partnership label is no substitute: it says
     /// "advertising", not "this image was altered".
-    pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
+    fn run(&self, ctx: &Ctx) -> Option<Detection> {
         if !ctx.post.flag(self.flag) || ctx.scan.any(&self.terms) {
             return None;
         }

@@ -1,27 +1,20 @@
 //! `require-term`: at least one term of the sets appears in the chosen fields.
 
-use super::{Ctx, Detection};
+use serde::Deserialize;
+
+use super::{CompileContext, Ctx, Detection, Kind};
+use crate::diag::yaml::Spanned;
 use crate::engine::matcher::SetId;
-use crate::finding::Field;
+use crate::rules::Fields;
 
-/// Which fields of a post a rule reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Fields {
-    pub text: bool,
-    pub title: bool,
-    pub subtitles: bool,
-}
-
-impl Fields {
-    pub const ALL: Fields = Fields { text: true, title: true, subtitles: true };
-
-    pub fn contains(&self, field: Field) -> bool {
-        match field {
-            Field::Text => self.text,
-            Field::Title => self.title,
-            Field::Subtitle(_) => self.subtitles,
-        }
-    }
+#[derive(Debug, Deserialize)]
+pub struct Params {
+    /// The accepted disclosure terms.
+    #[serde(default)]
+    terms: Option<Vec<Spanned<String>>>,
+    /// Where to look (default: text, title and subtitles).
+    #[serde(default)]
+    fields: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Clone)]
@@ -30,8 +23,28 @@ pub struct RequireTerm {
     pub fields: Fields,
 }
 
-impl RequireTerm {
-    pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
+impl Kind for RequireTerm {
+    const NAME: &'static str = "require-term";
+    type Params = Params;
+
+    fn compile(params: Params, context: &mut CompileContext) -> Option<Self> {
+        let fields = params.fields.map_or(Fields::ALL, |names| Fields::parse(&names, context.problems));
+        Some(RequireTerm { terms: context.sets("terms", params.terms), fields })
+    }
+
+    fn trigger(&self) -> Option<&[SetId]> {
+        None
+    }
+
+    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+        vec![("terms", &self.terms)]
+    }
+
+    fn describe(&self) -> String {
+        "Requires one of the accepted disclosure terms in the post.".into()
+    }
+
+    fn run(&self, ctx: &Ctx) -> Option<Detection> {
         if ctx.label_counts {
             return None;
         }

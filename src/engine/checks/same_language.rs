@@ -2,8 +2,21 @@
 //! "#ad" on a French caption does not tell French readers it is an ad — or
 //! the legally required wording is used.
 
-use super::{Ctx, Detection, distinct};
+use serde::Deserialize;
+
+use super::{CompileContext, Ctx, Detection, Kind, distinct};
+use crate::diag::yaml::Spanned;
 use crate::engine::matcher::{Hit, SetId};
+
+#[derive(Debug, Deserialize)]
+pub struct Params {
+    /// The accepted disclosure terms, each set with its language.
+    #[serde(default)]
+    terms: Option<Vec<Spanned<String>>>,
+    /// Wording that always satisfies the rule, whatever the language.
+    #[serde(default)]
+    required: Option<Vec<Spanned<String>>>,
+}
 
 #[derive(Debug, Clone)]
 pub struct SameLanguage {
@@ -12,8 +25,28 @@ pub struct SameLanguage {
     pub required: Vec<SetId>,
 }
 
-impl SameLanguage {
-    pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
+impl Kind for SameLanguage {
+    const NAME: &'static str = "same-language";
+    type Params = Params;
+
+    fn compile(params: Params, context: &mut CompileContext) -> Option<Self> {
+        let terms = context.sets("terms", params.terms);
+        Some(SameLanguage { terms, required: context.optional_sets(params.required) })
+    }
+
+    fn trigger(&self) -> Option<&[SetId]> {
+        Some(&self.terms)
+    }
+
+    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+        vec![("terms", &self.terms), ("required", &self.required)]
+    }
+
+    fn describe(&self) -> String {
+        "Requires a disclosure in the post's own language (or the legally required wording).".into()
+    }
+
+    fn run(&self, ctx: &Ctx) -> Option<Detection> {
         if ctx.label_counts || ctx.scan.any(&self.required) {
             return None;
         }

@@ -4,17 +4,23 @@
 
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::{Ctx, Detection};
+use serde::Deserialize;
+
+use super::{CompileContext, Ctx, Detection, Kind};
+use crate::diag::yaml::Spanned;
+use crate::rules::Fold;
+use crate::rules::raw::RawFold;
 use crate::engine::matcher::SetId;
 use crate::finding::Field;
 
-/// How much of a caption a platform shows before "… more".
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fold {
-    pub graphemes: u32,
-    pub lines: Option<u32>,
-    /// Where the figure comes from, e.g. `commonly-cited`.
-    pub basis: Option<String>,
+#[derive(Debug, Deserialize)]
+pub struct Params {
+    /// The accepted disclosure terms.
+    #[serde(default)]
+    terms: Option<Vec<Spanned<String>>>,
+    /// Overrides the platform's fold.
+    #[serde(default)]
+    fold: Option<Spanned<RawFold>>,
 }
 
 #[derive(Debug, Clone)]
@@ -24,8 +30,28 @@ pub struct WithinFold {
     pub fold: Option<Fold>,
 }
 
-impl WithinFold {
-    pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
+impl Kind for WithinFold {
+    const NAME: &'static str = "within-fold";
+    type Params = Params;
+
+    fn compile(params: Params, context: &mut CompileContext) -> Option<Self> {
+        let fold = params.fold.map(|fold| Fold::from(&fold.value));
+        Some(WithinFold { terms: context.sets("terms", params.terms), fold })
+    }
+
+    fn trigger(&self) -> Option<&[SetId]> {
+        Some(&self.terms)
+    }
+
+    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+        vec![("terms", &self.terms)]
+    }
+
+    fn describe(&self) -> String {
+        "Requires the first accepted disclosure to be visible before the caption is cut off by \"… more\".".into()
+    }
+
+    fn run(&self, ctx: &Ctx) -> Option<Detection> {
         let fold =
             self.fold.as_ref().or_else(|| ctx.platform.and_then(|facts| facts.fold.as_ref()))?;
         if ctx.label_counts {
@@ -86,7 +112,7 @@ fn exceeds_graphemes(text: &str, limit: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::checks::require_term::Fields;
+    use crate::rules::Fields;
     use crate::engine::checks::testing::{fixture, text_post};
     use crate::engine::matcher::MatchMode;
     use crate::rules::PlatformFacts;

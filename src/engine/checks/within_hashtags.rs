@@ -2,9 +2,21 @@
 //! post's first K hashtags (IT: the first three; KR: the first one), not
 //! after a run of topic tags.
 
-use super::{Ctx, Detection, distinct};
+use serde::Deserialize;
+
+use super::{CompileContext, Ctx, Detection, Kind, distinct};
+use crate::diag::yaml::Spanned;
 use crate::engine::matcher::{Hit, SetId};
 use crate::finding::Field;
+
+#[derive(Debug, Deserialize)]
+pub struct Params {
+    #[serde(default)]
+    terms: Option<Vec<Spanned<String>>>,
+    /// How many leading hashtags count.
+    #[serde(default)]
+    first: Option<Spanned<u32>>,
+}
 
 #[derive(Debug, Clone)]
 pub struct WithinHashtags {
@@ -16,10 +28,43 @@ pub struct WithinHashtags {
 impl WithinHashtags {
     pub const DEFAULT_FIRST: u32 = 3;
 
+}
+
+impl Kind for WithinHashtags {
+    const NAME: &'static str = "within-hashtags";
+    type Params = Params;
+
+    fn compile(params: Params, context: &mut CompileContext) -> Option<Self> {
+        let first = match params.first {
+            None => WithinHashtags::DEFAULT_FIRST,
+            Some(first) if first.value == 0 => {
+                context.problem(&first, "`first` must be at least 1", "zero hashtags");
+                return None;
+            }
+            Some(first) => first.value,
+        };
+        Some(WithinHashtags { terms: context.sets("terms", params.terms), first })
+    }
+
+    fn trigger(&self) -> Option<&[SetId]> {
+        Some(&self.terms)
+    }
+
+    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+        vec![("terms", &self.terms)]
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "Requires a disclosure given as a hashtag to be among the first {} hashtags.",
+            self.first
+        )
+    }
+
     /// Fires only when every disclosure of the text is a hashtag and none is
     /// among the first `first` hashtags. A disclosure written as words, or
     /// in the title or video, is placed by other rules (`within-fold`).
-    pub fn run(&self, ctx: &Ctx) -> Option<Detection> {
+    fn run(&self, ctx: &Ctx) -> Option<Detection> {
         if ctx.label_counts {
             return None;
         }

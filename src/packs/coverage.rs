@@ -4,9 +4,10 @@
 
 use std::fmt::Write as _;
 
-use super::{Pack, Rule, RuleSet, Status};
+use crate::engine::RuleSet;
 use crate::finding::{Category, Severity};
 use crate::post::Relationship;
+use crate::rules::{Pack, Rule, Status};
 
 /// The relationship types a market pack is expected to address.
 const RELATIONSHIPS: [Relationship; 7] = [
@@ -83,7 +84,7 @@ pub fn markdown(rules: &RuleSet) -> String {
                                 || rule.when.relationship.contains(relationship)
                         })
                         .collect();
-                    cell(&applying)
+                    cell(rules, &applying)
                 })
                 .collect();
             let _ = writeln!(out, "| {market} | {relationship} | {} |", cells.join(" | "));
@@ -102,8 +103,8 @@ fn market_label(pack: &Pack) -> String {
     if pack.fallback { format!("{names} (baseline)") } else { names }
 }
 
-fn cell(rules: &[&Rule]) -> String {
-    if !rules.is_empty() && rules.iter().all(|rule| rule.check.never_fires()) {
+fn cell(set: &RuleSet, rules: &[&Rule]) -> String {
+    if !rules.is_empty() && rules.iter().all(|rule| set.check(rule).never_fires()) {
         return "✓".to_string();
     }
     let Some(strongest) = rules.iter().map(|rule| rule.severity).max() else {

@@ -3,12 +3,12 @@
 
 use std::sync::Arc;
 
-use super::raw::RawExample;
-use super::{Example, FileError, Rule, RuleSet};
-use crate::diag::Problems;
-use crate::engine::Engine;
+use crate::diag::{FileError, Problems};
+use crate::engine::{Engine, RuleSet};
 use crate::input::{Defaults, ReadContext, post_from_object};
 use crate::post::{Origin, Relationship};
+use crate::rules::raw::RawExample;
+use crate::rules::{Example, Pack, Rule};
 
 /// The outcome of running the examples of some packs.
 #[derive(Debug, Default)]
@@ -20,7 +20,7 @@ pub struct Report {
 }
 
 /// Runs the examples of every rule whose pack `select`s.
-pub fn run(rules: Arc<RuleSet>, select: impl Fn(&super::Pack) -> bool) -> Report {
+pub fn run(rules: Arc<RuleSet>, select: impl Fn(&Pack) -> bool) -> Report {
     let engine = Engine::new(rules.clone());
     let mut report = Report::default();
     for (pack_index, pack) in rules.packs.iter().enumerate() {
@@ -88,7 +88,7 @@ fn check_example(
     let post = post_from_object(object, origin, &context)
         .map_err(|error| format!("example is not a valid post: {}", error.message))?;
     let checked = engine.check(post);
-    if rule.check.never_fires() {
+    if rules.check(rule).never_fires() {
         // The rule never fires; what it claims is that the label counts, so
         // none of its pack's rules may report the labelled example.
         let pack_rules: Vec<&str> = checked

@@ -1,0 +1,83 @@
+//! What a kind needs to validate its parameters: where the rule's kind is
+//! written, term sets by name, and the pack's problem list.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+
+use crate::diag::Problems;
+use crate::diag::yaml::Spanned;
+use crate::engine::matcher::SetId;
+
+/// Handed to [`super::Kind::compile`].
+pub struct CompileContext<'a, 'p> {
+    /// The rule's kind as written, and where.
+    pub kind: &'a str,
+    pub kind_span: Option<Range<usize>>,
+    /// The id of the rule's pack, for set names written without one.
+    pub pack_id: &'a str,
+    /// Every term set by its qualified name (`pack/set`).
+    pub set_ids: &'a HashMap<String, SetId>,
+    pub problems: &'a mut Problems<'p>,
+}
+
+impl CompileContext<'_, '_> {
+    /// Reports a problem at a value of the rule.
+    pub fn problem<T>(&mut self, at: &Spanned<T>, message: impl Into<String>, label: &str) {
+        let span = self.problems.span_of(at);
+        self.problems.add(span, message, label, None);
+    }
+
+    /// Reports a missing parameter, at the rule's kind.
+    pub fn missing(&mut self, message: impl Into<String>) {
+        let span = self.kind_span.clone();
+        self.problems.add(span, message, "missing parameter", None);
+    }
+
+    /// A required list of term sets, by parameter name.
+    pub fn sets(&mut self, name: &str, value: Option<Vec<Spanned<String>>>) -> Vec<SetId> {
+        match value {
+            Some(names) if !names.is_empty() => self.optional_sets(Some(names)),
+            _ => {
+                let kind = self.kind;
+                self.missing(format!("kind `{kind}` needs `{name}`: a list of term sets"));
+                Vec::new()
+            }
+        }
+    }
+
+    /// An optional list of term sets.
+    pub fn optional_sets(&mut self, value: Option<Vec<Spanned<String>>>) -> Vec<SetId> {
+        let mut ids = Vec::new();
+        for name in value.into_iter().flatten() {
+            let qualified = if name.value.contains('/') {
+                name.value.clone()
+            } else {
+                format!("{}/{}", self.pack_id, name.value)
+            };
+            match self.set_ids.get(&qualified) {
+                Some(id) => ids.push(*id),
+                None => {
+                    let help = format!(
+                        "sets of this pack: {}; sets of other packs are written pack/set",
+                        self.own_set_names().join(", ")
+                    );
+                    let span = self.problems.span_of(&name);
+                    self.problems.add(
+                        span,
+                        format!("unknown term set '{}'", name.value),
+                        "unknown term set",
+                        Some(help),
+                    );
+                }
+            }
+        }
+        ids
+    }
+
+    fn own_set_names(&self) -> Vec<&str> {
+        let prefix = format!("{}/", self.pack_id);
+        let names: BTreeSet<&str> =
+            self.set_ids.keys().filter_map(|key| key.strip_prefix(&prefix)).collect();
+        names.into_iter().collect()
+    }
+}

@@ -1,0 +1,201 @@
+//! Reads each rule's kind parameters from its pack in a second pass over
+//! the pack's YAML. The first pass (the `rules` module) read the keys every
+//! rule has; this one knows each rule's kind, hands the rule's other keys to
+//! that kind's own `Params` type, and reports keys that are neither (each
+//! at its own place, reading on). Values are read straight from the YAML
+//! parser, so they keep their locations.
+
+use std::fmt;
+
+use serde::de::{
+    self, DeserializeSeed, Deserializer, IgnoredAny, IntoDeserializer, MapAccess, SeqAccess,
+    Visitor,
+};
+
+use super::Params;
+use crate::diag::yaml::{self, Spanned, YamlError};
+use crate::rules::raw::RawRule;
+
+/// One rule's kind parameters as read.
+#[derive(Debug)]
+pub struct RuleParams {
+    /// `None` for a rule of an unknown kind.
+    pub params: Option<Params>,
+    /// Keys that are neither common rule keys nor parameters of the kind.
+    pub unknown_keys: Vec<Spanned<String>>,
+    /// The kind's parameter names.
+    pub expected: &'static [&'static str],
+}
+
+/// The parameters of a pack's rules, in the order of its `rules:` list,
+/// given each rule's kind in that order.
+pub fn read_params(source: &str, kinds: &[&str]) -> Result<Vec<RuleParams>, YamlError> {
+    yaml::parse_seed(source, PackSeed { kinds })
+}
+
+/// The pack: only its `rules:` list is read.
+struct PackSeed<'k> {
+    kinds: &'k [&'k str],
+}
+
+impl<'de> DeserializeSeed<'de> for PackSeed<'_> {
+    type Value = Vec<RuleParams>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PackSeed<'_> {
+    type Value = Vec<RuleParams>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a rule pack")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut params = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "rules" {
+                params = map.next_value_seed(RulesSeed { kinds: self.kinds })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(params)
+    }
+}
+
+struct RulesSeed<'k> {
+    kinds: &'k [&'k str],
+}
+
+impl<'de> DeserializeSeed<'de> for RulesSeed<'_> {
+    type Value = Vec<RuleParams>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RulesSeed<'_> {
+    type Value = Vec<RuleParams>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a list of rules")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut params = Vec::with_capacity(self.kinds.len());
+        for kind in self.kinds {
+            match seq.next_element_seed(RuleSeed { kind })? {
+                Some(rule) => params.push(rule),
+                None => break,
+            }
+        }
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(params)
+    }
+}
+
+/// One rule: its kind's parameters.
+struct RuleSeed<'k> {
+    kind: &'k str,
+}
+
+impl<'de> DeserializeSeed<'de> for RuleSeed<'_> {
+    type Value = RuleParams;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RuleSeed<'_> {
+    type Value = RuleParams;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("a rule")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let mut unknown_keys = Vec::new();
+        let mut expected: &'static [&'static str] = &[];
+        let only = OnlyParams { map, unknown_keys: &mut unknown_keys, expected: &mut expected };
+        let params = Params::deserialize(self.kind, only)?;
+        Ok(RuleParams { params, unknown_keys, expected })
+    }
+}
+
+/// A rule's map seen as its kind's parameters: the common keys are
+/// skipped, and a key that is neither common nor a parameter of the kind is
+/// set aside with its location.
+struct OnlyParams<'u, A> {
+    map: A,
+    unknown_keys: &'u mut Vec<Spanned<String>>,
+    /// Filled with the kind's parameter names.
+    expected: &'u mut &'static [&'static str],
+}
+
+impl<'de, A: MapAccess<'de>> Deserializer<'de> for OnlyParams<'_, A> {
+    type Error = A::Error;
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, A::Error> {
+        *self.expected = fields;
+        let unknown_keys = self.unknown_keys;
+        visitor.visit_map(ParamsMap { map: self.map, unknown_keys, fields: Some(fields) })
+    }
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, A::Error> {
+        let unknown_keys = self.unknown_keys;
+        visitor.visit_map(ParamsMap { map: self.map, unknown_keys, fields: None })
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map enum identifier ignored_any
+    }
+}
+
+struct ParamsMap<'u, A> {
+    map: A,
+    unknown_keys: &'u mut Vec<Spanned<String>>,
+    /// The kind's parameter names; `None` when any key is accepted (an
+    /// unknown kind, whose keys are only skipped).
+    fields: Option<&'static [&'static str]>,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for ParamsMap<'_, A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        while let Some(key) = self.map.next_key::<Spanned<String>>()? {
+            let name = key.value.as_str();
+            if RawRule::KEYS.contains(&name) {
+                self.map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            if self.fields.is_some_and(|fields| !fields.contains(&name)) {
+                self.map.next_value::<IgnoredAny>()?;
+                self.unknown_keys.push(key);
+                continue;
+            }
+            let key: de::value::StringDeserializer<A::Error> = key.value.into_deserializer();
+            return seed.deserialize(key).map(Some);
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
+    }
+}

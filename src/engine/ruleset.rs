@@ -1,0 +1,196 @@
+//! Compiles a [`RuleBook`] into the engine's [`RuleSet`]: every term set
+//! into the one matcher, and each rule's kind parameters, read from its
+//! pack, into a check.
+
+use std::collections::HashMap;
+use std::ops::Deref;
+
+use super::checks::{Check, CompileContext, Params, RuleParams, read_params};
+use super::matcher::{MatchMode, Matcher, MatcherBuilder, SetId};
+use crate::diag::{FileError, Problems};
+use crate::rules::raw::RawRule;
+use crate::rules::{Rule, RuleBook};
+
+/// The loaded packs, compiled: the [`RuleBook`] (what the packs say) with
+/// each rule's check and the matcher of all term sets.
+#[derive(Debug)]
+pub struct RuleSet {
+    book: RuleBook,
+    /// By rule index, as in `book.rules`.
+    checks: Vec<Check>,
+    pub matcher: Matcher,
+}
+
+impl Deref for RuleSet {
+    type Target = RuleBook;
+
+    fn deref(&self) -> &RuleBook {
+        &self.book
+    }
+}
+
+impl RuleSet {
+    /// The check of a rule of this set.
+    pub fn check(&self, rule: &Rule) -> &Check {
+        &self.checks[rule.index]
+    }
+
+    /// The rules, to change their severity or turn them off before use.
+    pub fn book_mut(&mut self) -> &mut RuleBook {
+        &mut self.book
+    }
+
+    /// The rule at `index` with its check.
+    pub fn rule_at(&self, index: usize) -> (&Rule, &Check) {
+        (&self.book.rules[index], &self.checks[index])
+    }
+
+    /// Compiles every pack of `book`. `earlier` holds the problems found
+    /// while validating the book; they are reported with this pass's, per
+    /// file and in file order, so one run shows every problem.
+    pub fn compile(book: RuleBook, mut earlier: Vec<FileError>) -> Result<RuleSet, Vec<FileError>> {
+        let mut problems: Vec<Problems> = book
+            .packs
+            .iter()
+            .map(|pack| {
+                let mut problems = Problems::new(&pack.origin.name, &pack.origin.text);
+                problems.continue_from(&mut earlier);
+                problems
+            })
+            .collect();
+        let matcher = build_matcher(&book, &mut problems);
+        let set_ids: HashMap<String, SetId> = book
+            .term_sets
+            .iter()
+            .enumerate()
+            .map(|(id, set)| (set.name.clone(), id as SetId))
+            .collect();
+        let mut checks: Vec<Option<Check>> = Vec::new();
+        checks.resize_with(book.rules.len(), || None);
+        for (pack, problems) in book.packs.iter().zip(&mut problems) {
+            let kinds: Vec<&str> = pack.declared.iter().map(|rule| rule.kind.as_str()).collect();
+            let params = match read_params(&pack.origin.text, &kinds) {
+                Ok(params) => params,
+                Err(error) => {
+                    problems.add(error.span, error.message, "here", None);
+                    continue;
+                }
+            };
+            for (declared, read) in pack.declared.iter().zip(params) {
+                let mut context = CompileContext {
+                    kind: &declared.kind,
+                    kind_span: declared.kind_span.clone(),
+                    pack_id: &pack.id,
+                    set_ids: &set_ids,
+                    problems,
+                };
+                report_unknown_keys(&read, &mut context);
+                let check = compile_check(read.params, &mut context);
+                if let (Some(index), Some(check)) = (declared.rule, check) {
+                    check_examples(&book.rules[index], &check, context.problems);
+                    checks[index] = Some(check);
+                }
+            }
+        }
+        let mut errors = earlier;
+        errors.extend(problems.into_iter().filter_map(|problems| problems.into_result().err()));
+        let checks: Option<Vec<Check>> = checks.into_iter().collect();
+        match checks {
+            Some(checks) if errors.is_empty() => Ok(RuleSet { book, checks, matcher }),
+            _ => Err(errors),
+        }
+    }
+}
+
+fn build_matcher(book: &RuleBook, problems: &mut [Problems]) -> Matcher {
+    let mut builder = MatcherBuilder::default();
+    for (id, set) in book.term_sets.iter().enumerate() {
+        let problems = &mut problems[set.pack];
+        let mode = match set.mode.parse::<MatchMode>() {
+            Ok(mode) => mode,
+            Err(message) => {
+                problems.add(set.mode_span.clone(), message, "unknown match mode", None);
+                continue;
+            }
+        };
+        let short_name = set.name.split_once('/').map_or(set.name.as_str(), |(_, name)| name);
+        for (term, span) in set.terms.iter().zip(&set.term_spans) {
+            if let Err(message) = builder.add(id as SetId, mode, term) {
+                problems.add(
+                    span.clone(),
+                    format!("term set '{short_name}': {message}"),
+                    "bad term",
+                    None,
+                );
+            }
+        }
+    }
+    builder.build()
+}
+
+/// A rule's check from its kind's parameters.
+fn compile_check(params: Option<Params>, context: &mut CompileContext) -> Option<Check> {
+    let Some(params) = params else {
+        context.problems.add(
+            context.kind_span.clone(),
+            format!(
+                "unknown rule kind '{}'; expected one of: {}",
+                context.kind,
+                Check::KINDS.join(", ")
+            ),
+            "unknown kind",
+            None,
+        );
+        return None;
+    };
+    Check::compile(params, context)
+}
+
+/// A key that is neither a rule key nor a parameter of the rule's kind:
+/// said at the key, with the closest name it may be a typo of.
+fn report_unknown_keys(read: &RuleParams, context: &mut CompileContext) {
+    if read.params.is_none() {
+        return; // an unknown kind is reported instead
+    }
+    for key in &read.unknown_keys {
+        let known = RawRule::KEYS.iter().chain(read.expected);
+        let closest = known
+            .map(|name| (strsim::jaro_winkler(&key.value, name), *name))
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        let message = match closest {
+            Some((_, name)) => format!("unknown key `{}`; did you mean `{name}`?", key.value),
+            None => format!("unknown key `{}`", key.value),
+        };
+        let parameters = match read.expected {
+            [] => format!("kind `{}` takes no parameters", context.kind),
+            names => format!("kind `{}` takes: {}", context.kind, names.join(", ")),
+        };
+        let help = format!("a rule has: {}; {parameters}", RawRule::KEYS.join(", "));
+        let span = context.problems.span_of(key);
+        context.problems.add(span, message, "unknown key", Some(help));
+    }
+}
+
+/// A rule has pass and fail examples, except one that never fires: pass only.
+fn check_examples(rule: &Rule, check: &Check, problems: &mut Problems) {
+    let never_fires = check.never_fires();
+    if never_fires && !rule.fail_examples.is_empty() {
+        problems.add(
+            rule.id_span.clone(),
+            format!(
+                "rule '{}' has stance `sufficient`, never fires, and so cannot have fail examples",
+                rule.id
+            ),
+            "fail examples of a rule that never fires",
+            Some("give pass examples: posts with the label and no caption disclosure".into()),
+        );
+    } else if rule.pass_examples.is_empty() || (rule.fail_examples.is_empty() && !never_fires) {
+        problems.add(
+            rule.id_span.clone(),
+            format!("rule '{}' needs at least one pass and one fail example", rule.id),
+            "no examples",
+            None,
+        );
+    }
+}

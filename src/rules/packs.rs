@@ -1,0 +1,250 @@
+//! Validates raw packs into a [`RuleBook`]: scope, sources, platform facts,
+//! term sets and rules. Every problem of a file is collected with its
+//! location before giving up on that file.
+
+use std::collections::HashSet;
+
+use super::raw::RawPack;
+use super::rule::{RulePack, RulePlace, compile_rule};
+use super::{
+    DeclaredRule, Fields, Fold, Length, Pack, PackSource, PlatformFacts, Rule, RuleBook, Source,
+    TermSet,
+};
+use crate::diag::yaml::{self, Spanned, span_of};
+use crate::diag::{FileError, Problems};
+use crate::post::{MarketGroups, Platform};
+
+/// Validates packs into a book of their valid rules, with every problem
+/// found: a pack that is not even YAML of the right shape is left out. Packs are validated independently; all failing files are
+/// returned together.
+pub fn compile(sources: Vec<PackSource>, groups: MarketGroups) -> (RuleBook, Vec<FileError>) {
+    let mut errors = Vec::new();
+    let mut parsed: Vec<(PackSource, RawPack)> = Vec::new();
+    for source in sources {
+        match yaml::parse::<RawPack>(&source.text) {
+            Ok(raw) => parsed.push((source, raw)),
+            Err(error) => {
+                let mut problems = Problems::new(&source.name, &source.text);
+                problems.add(error.span, error.message, "here", None);
+                errors.extend(problems.into_result().err());
+            }
+        }
+    }
+
+    let mut compiler = Compiler { groups, ..Compiler::default() };
+    // Term sets first, so rules of any pack may use sets of any other.
+    let mut pack_ids = HashSet::new();
+    let mut accepted = Vec::new();
+    for (source, raw) in parsed {
+        let mut problems = Problems::new(&source.name, &source.text);
+        if !pack_ids.insert(raw.pack.value.clone()) {
+            problems.add(
+                span_of(&source.text, &raw.pack),
+                format!("pack '{}' is loaded twice", raw.pack.value),
+                "duplicate pack id",
+                None,
+            );
+        }
+        compiler.register_term_sets(&raw, accepted.len(), &mut problems);
+        let earlier = problems.list;
+        accepted.push((source, raw, earlier));
+    }
+    let mut rule_ids = HashSet::new();
+    for (source, raw, earlier) in accepted {
+        let mut problems = Problems::new(&source.name, &source.text);
+        problems.list = earlier;
+        compiler.compile_pack(source.clone(), raw, &mut rule_ids, &mut problems);
+        errors.extend(problems.into_result().err());
+    }
+    let book = RuleBook {
+        packs: compiler.packs,
+        rules: compiler.rules,
+        term_sets: compiler.term_sets,
+        groups: compiler.groups,
+        platforms: compiler.platforms,
+    };
+    (book, errors)
+}
+
+#[derive(Default)]
+struct Compiler {
+    groups: MarketGroups,
+    term_sets: Vec<TermSet>,
+    packs: Vec<Pack>,
+    rules: Vec<Rule>,
+    platforms: Vec<(Platform, PlatformFacts)>,
+}
+
+impl Compiler {
+    /// Term sets come first, so rules of any pack may use sets of any other.
+    fn register_term_sets(&mut self, raw: &RawPack, pack: usize, problems: &mut Problems) {
+        for (name, set) in &raw.terms {
+            let qualified = format!("{}/{name}", raw.pack.value);
+            self.term_sets.push(TermSet {
+                name: qualified,
+                pack,
+                language: set.value.language.as_ref().map(|language| language.to_ascii_lowercase()),
+                mode: set.value.mode.value.clone(),
+                mode_span: problems.span_of(&set.value.mode),
+                terms: set.value.any.iter().map(|term| term.value.clone()).collect(),
+                term_spans: set.value.any.iter().map(|term| problems.span_of(term)).collect(),
+            });
+        }
+    }
+
+    fn compile_pack(
+        &mut self,
+        origin: PackSource,
+        raw: RawPack,
+        rule_ids: &mut HashSet<String>,
+        problems: &mut Problems,
+    ) {
+        let source = origin.text.clone();
+        let source = source.as_str();
+        if let Some(version) = &raw.schema_version
+            && version.value != 1
+        {
+            problems.add(
+                span_of(source, version),
+                format!("unsupported schema_version {}; this sponsorlint reads 1", version.value),
+                "unsupported",
+                None,
+            );
+        }
+        if !is_semver(&raw.version.value) {
+            problems.add(
+                span_of(source, &raw.version),
+                format!("version '{}' is not semver (x.y.z)", raw.version.value),
+                "not x.y.z",
+                None,
+            );
+        }
+        if let Some(effective) = &raw.effective
+            && !is_date(&effective.value)
+        {
+            problems.add(
+                span_of(source, effective),
+                format!("effective '{}' is not a date (YYYY-MM-DD)", effective.value),
+                "not a date",
+                None,
+            );
+        }
+        let mut markets = Vec::new();
+        for country in &raw.applies_to.countries {
+            match self.groups.resolve(&country.value) {
+                Ok(found) => markets.extend(found),
+                Err(error) => problems.add(
+                    span_of(source, country),
+                    error.to_string(),
+                    "unknown country",
+                    None,
+                ),
+            }
+        }
+        markets.sort();
+        markets.dedup();
+        let platforms = parse_list::<Platform>(&raw.applies_to.platforms, problems);
+        let mut sources = Vec::new();
+        for entry in &raw.sources {
+            if !entry.url.value.starts_with("https://") && !entry.url.value.starts_with("http://") {
+                problems.add(
+                    span_of(source, &entry.url),
+                    "source url must start with https:// or http://",
+                    "not a URL",
+                    None,
+                );
+            }
+            sources.push(Source {
+                id: entry.id.value.clone(),
+                title: entry.title.clone(),
+                url: entry.url.value.clone(),
+            });
+        }
+        let pack_index = self.packs.len();
+        if let Some(facts) = &raw.platform {
+            if platforms.is_empty() {
+                problems.add(
+                    span_of(source, &raw.pack),
+                    "a pack with `platform:` facts needs applies_to.platforms",
+                    "no platform",
+                    None,
+                );
+            }
+            let facts = PlatformFacts {
+                fold: facts.fold.as_ref().map(Fold::from),
+                max_length: facts.max_length.as_ref().map(Length::from),
+                title_max_length: facts.title_max_length.as_ref().map(Length::from),
+                label: facts.label.clone(),
+                visible_fields: Fields::parse(&facts.visible_fields, problems),
+            };
+            for platform in &platforms {
+                self.platforms.retain(|(known, _)| known != platform);
+                self.platforms.push((*platform, facts.clone()));
+            }
+        }
+        let pack_id = raw.pack.value.clone();
+        let mut declared = Vec::with_capacity(raw.rules.len());
+        for rule in raw.rules {
+            let mut kind = DeclaredRule {
+                kind: rule.value.kind.value.clone(),
+                kind_span: problems.span_of(&rule.value.kind),
+                rule: None,
+            };
+            let pack = RulePack { id: &pack_id, index: pack_index, sources: &sources };
+            let place = RulePlace { pack: &pack, index: self.rules.len() };
+            if let Some(rule) = compile_rule(place, rule, rule_ids, problems) {
+                kind.rule = Some(rule.index);
+                self.rules.push(rule);
+            }
+            declared.push(kind);
+        }
+        self.packs.push(Pack {
+            id: pack_id,
+            title: raw.title,
+            version: raw.version.value,
+            effective: raw.effective.map(|effective| effective.value),
+            markets,
+            scope_names: raw
+                .applies_to
+                .countries
+                .iter()
+                .map(|country| country.value.to_ascii_uppercase())
+                .collect(),
+            platforms,
+            fallback: raw.applies_to.fallback,
+            sources,
+            declared,
+            origin,
+        });
+    }
+}
+
+/// Parses each value of a list, reporting the ones that are not valid.
+pub(super) fn parse_list<T: std::str::FromStr<Err = crate::post::UnknownValue>>(
+    values: &[Spanned<String>],
+    problems: &mut Problems,
+) -> Vec<T> {
+    let mut parsed = Vec::new();
+    for value in values {
+        match value.value.parse::<T>() {
+            Ok(item) => parsed.push(item),
+            Err(error) => {
+                problems.add(problems.span_of(value), error.to_string(), "unknown value", None)
+            }
+        }
+    }
+    parsed
+}
+
+fn is_semver(version: &str) -> bool {
+    let core = version.split(['-', '+']).next().unwrap_or("");
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()))
+}
+
+fn is_date(date: &str) -> bool {
+    let parts: Vec<&str> = date.split('-').collect();
+    matches!(parts.as_slice(), [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2
+        && parts.iter().all(|part| part.chars().all(|c| c.is_ascii_digit())))
+}

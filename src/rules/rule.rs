@@ -1,0 +1,169 @@
+//! Validates what every rule says whatever its kind: id, category,
+//! severity, status, filters, fix, source and examples. The kind and its
+//! parameters are the engine's to read.
+
+use std::collections::HashSet;
+
+use super::packs::parse_list;
+use super::raw::{RawExample, RawFix, RawRule};
+use super::{Example, FixAt, FixSpec, Rule, Source, Status, When};
+use crate::diag::Problems;
+use crate::diag::yaml::Spanned;
+use crate::finding::{Category, Severity};
+
+/// The pack a rule is read in.
+pub(super) struct RulePack<'a> {
+    pub id: &'a str,
+    pub index: usize,
+    pub sources: &'a [Source],
+}
+
+/// Where a rule goes: its pack, and its position among all rules.
+pub(super) struct RulePlace<'a> {
+    pub pack: &'a RulePack<'a>,
+    pub index: usize,
+}
+
+/// Validates one rule; `None` when it has problems (all of them reported).
+pub(super) fn compile_rule(
+    place: RulePlace,
+    raw: Spanned<RawRule>,
+    rule_ids: &mut HashSet<String>,
+    problems: &mut Problems,
+) -> Option<Rule> {
+    let pack = place.pack;
+    let before = problems.list.len();
+    let raw = raw.value;
+    let id = raw.id.value.clone();
+    let id_span = problems.span_of(&raw.id);
+    if !id.starts_with(&format!("{}/", pack.id)) || id.len() <= pack.id.len() + 1 {
+        problems.add(
+            id_span.clone(),
+            format!("rule id '{id}' must start with '{}/'", pack.id),
+            "wrong namespace",
+            None,
+        );
+    }
+    if !rule_ids.insert(id.clone()) {
+        problems.add(id_span.clone(), format!("duplicate rule id '{id}'"), "duplicate", None);
+    }
+    let category = category(&raw.category, problems);
+    let severity = raw
+        .severity
+        .value
+        .parse::<Severity>()
+        .map_err(|error| {
+            problems.add(
+                problems.span_of(&raw.severity),
+                error.to_string(),
+                "unknown severity",
+                None,
+            )
+        })
+        .ok();
+    let status = status(raw.status.as_ref(), problems);
+    if status == Status::Preview && severity == Some(Severity::Error) {
+        problems.add(
+            problems.span_of(&raw.severity),
+            "a preview rule (facts not yet confirmed) cannot have severity error",
+            "use warning or info",
+            None,
+        );
+    }
+    let rule_source = pack.sources.iter().find(|known| known.id == raw.source.value).cloned();
+    if rule_source.is_none() {
+        let known: Vec<&str> = pack.sources.iter().map(|known| known.id.as_str()).collect();
+        problems.add(
+            problems.span_of(&raw.source),
+            format!(
+                "unknown source '{}'; this pack's sources: {}",
+                raw.source.value,
+                known.join(", ")
+            ),
+            "unknown source",
+            None,
+        );
+    }
+    let when = When {
+        relationship: parse_list(&raw.when.relationship, problems),
+        media: parse_list(&raw.when.media, problems),
+        platform: parse_list(&raw.when.platform, problems),
+    };
+    let fix = raw.fix.as_ref().map(|fix| fix_spec(fix, problems));
+    let examples = |list: &[Spanned<RawExample>], problems: &Problems| -> Vec<Example> {
+        list.iter()
+            .map(|example| Example { post: example.value.clone(), span: problems.span_of(example) })
+            .collect()
+    };
+    let pass_examples = examples(&raw.examples.pass, problems);
+    let fail_examples = examples(&raw.examples.fail, problems);
+    if problems.list.len() > before {
+        return None;
+    }
+    Some(Rule {
+        id,
+        index: place.index,
+        id_span,
+        pack: pack.index,
+        kind: raw.kind.value.clone(),
+        category: category?,
+        severity: severity?,
+        enabled: true,
+        status,
+        when,
+        message: raw.message,
+        help: raw.help,
+        fix,
+        source: rule_source?,
+        replaced_by: raw.replaced_by,
+        pass_examples,
+        fail_examples,
+    })
+}
+
+fn category(raw: &Spanned<String>, problems: &mut Problems) -> Option<Category> {
+    let parsed = serde_json::from_value::<Category>(serde_json::Value::String(raw.value.clone()));
+    if parsed.is_err() {
+        let expected: Vec<&str> = Category::ALL.iter().map(|category| category.as_str()).collect();
+        problems.add(
+            problems.span_of(raw),
+            format!("unknown category '{}'; expected one of: {}", raw.value, expected.join(", ")),
+            "unknown category",
+            None,
+        );
+    }
+    parsed.ok()
+}
+
+fn status(raw: Option<&Spanned<String>>, problems: &mut Problems) -> Status {
+    match raw.map(|status| status.value.as_str()) {
+        None | Some("stable") => Status::Stable,
+        Some("preview") => Status::Preview,
+        Some(other) => {
+            problems.add(
+                raw.and_then(|status| problems.span_of(status)),
+                format!("unknown status '{other}'; expected stable or preview"),
+                "unknown status",
+                None,
+            );
+            Status::Stable
+        }
+    }
+}
+
+fn fix_spec(fix: &RawFix, problems: &mut Problems) -> FixSpec {
+    let at = match fix.at.as_ref().map(|at| at.value.as_str()) {
+        None | Some("start") => FixAt::Start,
+        Some("end") => FixAt::End,
+        Some(other) => {
+            problems.add(
+                fix.at.as_ref().and_then(|at| problems.span_of(at)),
+                format!("unknown fix position '{other}'; expected start or end"),
+                "start or end",
+                None,
+            );
+            FixAt::Start
+        }
+    };
+    FixSpec { insert: fix.insert.clone(), at }
+}
