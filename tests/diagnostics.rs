@@ -1,5 +1,5 @@
-//! Snapshots of the diagnostics a user sees for broken rule packs
-//! (`tests/data/broken/`): the real binary, run from the
+//! Snapshots of the diagnostics a user sees for broken rule packs and broken
+//! configuration files (`tests/data/broken/`): the real binary, run from the
 //! repository root with relative paths, `NO_COLOR=1` and `COLUMNS=100`, its
 //! exit code and stderr. A change in wording, location or layout shows up as
 //! a reviewed diff in `tests/snapshots/`.
@@ -37,6 +37,11 @@ fn pack(file: &str) -> String {
 /// `check` with the built-in packs and the broken pack `file`.
 fn pack_with_builtin(file: &str) -> String {
     run(&["check", "-", "--no-config", "--rules", &format!("{BROKEN}/{file}")])
+}
+
+/// `check` with the broken configuration `file`.
+fn config(file: &str) -> String {
+    run(&["check", "-", "--config", &format!("{BROKEN}/{file}")])
 }
 
 /// One test, and one snapshot named after it, per broken file.
@@ -77,4 +82,12 @@ diagnostics! {
     pack_failing_example: pack("failing-example.yaml");
     pack_sufficient_label_still_reported: pack("sufficient-label.yaml");
     pack_sufficient_label_with_fail_examples: pack("sufficient-with-fail.yaml");
+    // Configuration files.
+    config_yaml_syntax_error: config("config-yaml-syntax.yaml");
+    config_unknown_key: config("config-unknown-key.yaml");
+    config_value_of_the_wrong_type: config("config-bad-type.yaml");
+    config_unknown_country: config("config-unknown-country.yaml");
+    config_override_of_an_unknown_rule: config("config-unknown-rule.yaml");
+    config_override_with_an_unknown_severity: config("config-bad-severity.yaml");
+    config_missing_pack_path: config("config-bad-pack-path.yaml");
 }
