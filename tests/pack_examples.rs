@@ -9,10 +9,9 @@
 /// The only code that names the library's modules: when they move, only
 /// this adapter changes. It turns the built-in packs into plain data.
 mod adapter {
-    use sponsorlint::engine::Engine;
+    use sponsorlint::engine::{Engine, RuleSet};
     use sponsorlint::finding::Field;
-    use sponsorlint::input::{Defaults, ReadContext, post_from_object};
-    use sponsorlint::post::{Origin, Relationship};
+    use sponsorlint::packs::{self, selftest};
     use sponsorlint::rules::{self, raw::RawExample};
 
     pub struct Pack {
@@ -55,7 +54,7 @@ mod adapter {
 
     /// Every built-in pack, in load order, with its rules' examples checked.
     pub fn builtin_packs() -> Vec<Pack> {
-        let set = rules::load(true, &[])
+        let set = packs::load(true, &[])
             .unwrap_or_else(|errors| panic!("built-in packs do not compile: {errors:#?}"));
         let engine = Engine::new(set.clone());
         let mut packs = Vec::new();
@@ -71,7 +70,7 @@ mod adapter {
                         .map(|example| ("fail", example))
                         .chain(rule.pass_examples.iter().map(|example| ("pass", example)));
                     let examples = declared
-                        .map(|(expect, example)| check(&engine, &set, rule, expect, &example.post))
+                        .map(|(expect, example)| check(&engine, &set, rule, expect, example))
                         .collect();
                     Rule { id: rule.id.clone(), examples }
                 })
@@ -125,36 +124,15 @@ mod adapter {
         lines.into_iter().map(|line| format!("{platform} {line}")).collect()
     }
 
-    /// Checks one example as `rules::selftest` does: the same defaults
-    /// (the pack's first market that applies, the rule's or the pack's first
-    /// platform, the rule's first relationship or `paid`, its first media).
+    /// Checks one example as `rules test` does.
     fn check(
         engine: &Engine,
-        set: &rules::RuleSet,
+        set: &RuleSet,
         rule: &rules::Rule,
         expect: &'static str,
-        written: &RawExample,
+        example: &rules::Example,
     ) -> Example {
-        let pack = set.pack_of(rule);
-        let defaults = Defaults {
-            markets: pack
-                .markets
-                .iter()
-                .find(|market| set.applies_in(pack, **market))
-                .or(pack.markets.first())
-                .copied()
-                .into_iter()
-                .collect(),
-            platform: rule.when.platform.first().or(pack.platforms.first()).copied(),
-            relationship: Some(
-                rule.when.relationship.first().copied().unwrap_or(Relationship::Paid),
-            ),
-            media: rule.when.media.first().copied(),
-            ..Defaults::default()
-        };
-        let context =
-            ReadContext { defaults, groups: set.groups.clone(), ..ReadContext::default() };
-        let object = match written {
+        let object = match &example.post {
             RawExample::Text(text) => {
                 let mut object = serde_json::Map::new();
                 object.insert("text".into(), serde_json::Value::String(text.clone()));
@@ -172,10 +150,8 @@ mod adapter {
                 other => (key.clone(), other.to_string()),
             })
             .collect();
-        let origin = Origin { path: pack.origin.name.clone(), ..Origin::default() };
-        let post = post_from_object(object, origin, &context).unwrap_or_else(|error| {
-            panic!("{}: example {text:?} is not a post: {error:?}", rule.id)
-        });
+        let post = selftest::example_post(set, rule, example)
+            .unwrap_or_else(|error| panic!("{}: example {text:?}: {error}", rule.id));
         let checked = engine.check(post);
         let read = &checked.post;
         let markets: Vec<String> = read.markets.iter().map(ToString::to_string).collect();

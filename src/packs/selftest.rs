@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::diag::{FileError, Problems};
 use crate::engine::{Engine, RuleSet};
 use crate::input::{Defaults, ReadContext, post_from_object};
-use crate::post::{Origin, Relationship};
+use crate::post::{Origin, Post, Relationship};
 use crate::rules::raw::RawExample;
 use crate::rules::{Example, Pack, Rule};
 
@@ -53,13 +53,11 @@ pub fn run(rules: Arc<RuleSet>, select: impl Fn(&Pack) -> bool) -> Report {
     report
 }
 
-fn check_example(
-    engine: &Engine,
-    rules: &RuleSet,
-    rule: &Rule,
-    example: &Example,
-    should_fire: bool,
-) -> Result<(), String> {
+/// An example as the post it stands for: its pack's first market that
+/// applies, the rule's (or the pack's) first platform, the rule's first
+/// relationship (`paid` when it names none) and first media, unless the
+/// example says otherwise.
+pub fn example_post(rules: &RuleSet, rule: &Rule, example: &Example) -> Result<Post, String> {
     let pack = rules.pack_of(rule);
     let defaults = Defaults {
         markets: pack
@@ -85,8 +83,18 @@ fn check_example(
         RawExample::Post(object) => object.clone(),
     };
     let origin = Origin { path: pack.origin.name.clone(), ..Origin::default() };
-    let post = post_from_object(object, origin, &context)
-        .map_err(|error| format!("example is not a valid post: {}", error.message))?;
+    post_from_object(object, origin, &context)
+        .map_err(|error| format!("example is not a valid post: {}", error.message))
+}
+
+fn check_example(
+    engine: &Engine,
+    rules: &RuleSet,
+    rule: &Rule,
+    example: &Example,
+    should_fire: bool,
+) -> Result<(), String> {
+    let post = example_post(rules, rule, example)?;
     let checked = engine.check(post);
     if rules.check(rule).never_fires() {
         // The rule never fires; what it claims is that the label counts, so
