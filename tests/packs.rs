@@ -114,3 +114,28 @@ fn docs_coverage_md_matches_the_packs() {
         "docs/coverage.md is out of date: run `cargo run -q -- rules coverage > docs/coverage.md`"
     );
 }
+
+/// In YAML, ` #` starts a comment even inside an unquoted sentence, so a
+/// message such as `without « #reclame »` would silently stop at `«`.
+#[test]
+fn no_pack_sentence_is_cut_short_by_a_hashtag() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut files = vec![root.join("global.yaml"), root.join("eu.yaml")];
+    for folder in ["countries", "platforms"] {
+        for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+            files.push(entry.unwrap().path());
+        }
+    }
+    let mut cut = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (number, line) in text.lines().enumerate() {
+            let Some((key, value)) = line.trim_start().split_once(": ") else { continue };
+            let plain = !value.starts_with(['"', '\'', '>', '|', '[', '{']);
+            if ["message", "help", "title"].contains(&key) && plain && value.contains(" #") {
+                cut.push(format!("{}:{}", file.display(), number + 1));
+            }
+        }
+    }
+    assert!(cut.is_empty(), "quote these values: {cut:?}");
+}
