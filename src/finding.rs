@@ -12,8 +12,11 @@ use crate::post::{Market, Origin, Platform, Post, Relationship, UnknownValue};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Worth knowing; shown with `--fail-on info`.
     Info,
+    /// Needs review.
     Warning,
+    /// A breach of the rule.
     Error,
 }
 
@@ -49,7 +52,7 @@ impl fmt::Display for Severity {
     }
 }
 
-/// The stable finding categories of DESIGN.md; every rule has exactly one.
+/// The stable finding categories; every rule has exactly one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
@@ -108,7 +111,9 @@ impl fmt::Display for Category {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Field {
+    /// The caption or body.
     Text,
+    /// The title.
     Title,
     /// The subtitle cue with this index.
     #[serde(rename = "subtitle")]
@@ -118,7 +123,9 @@ pub enum Field {
 /// A byte range of the ORIGINAL text of one field, on char boundaries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct Span {
+    /// First byte.
     pub start: usize,
+    /// Byte after the last one.
     pub end: usize,
     /// Omitted for the main text, which is where most spans point.
     #[serde(skip_serializing_if = "Field::is_text")]
@@ -157,19 +164,27 @@ pub struct Fix {
 /// One result of one rule on one post.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
+    /// The rule's id, `pack/name`: `fr/missing-disclosure`.
     pub rule: String,
+    /// The kind of problem.
     pub category: Category,
+    /// How serious it is.
     pub severity: Severity,
     /// The market whose rule this is; `None` for global and platform rules.
     pub market: Option<Market>,
+    /// What is wrong, with specifics of this post.
     pub message: String,
+    /// How to fix it.
     pub help: String,
+    /// The law or code behind the rule.
     pub source_url: String,
     /// The primary span; further spans (every signal, every ambiguous tag)
     /// follow in `related`.
     pub span: Span,
+    /// Further places the finding concerns.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Span>,
+    /// A suggested edit, where the rule has one.
     pub fix: Option<Fix>,
 }
 
@@ -177,9 +192,13 @@ pub struct Finding {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
+    /// No finding at warning or above.
     Pass,
+    /// Warnings, no error.
     Warn,
+    /// At least one error finding.
     Fail,
+    /// The record could not be read as a post.
     Error,
 }
 

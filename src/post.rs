@@ -28,6 +28,11 @@ pub struct Origin {
     /// opening quote of the string literal).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text_offset: Option<usize>,
+    /// The text is the file's own bytes from `text_offset` (a `.txt` file,
+    /// a Markdown body), not a decoded JSON string or CSV cell, so
+    /// positions in it are positions in the file.
+    #[serde(skip)]
+    pub verbatim: bool,
 }
 
 impl fmt::Display for Origin {
@@ -248,23 +253,35 @@ pub struct Cue {
 /// One unit to check.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Post {
+    /// Where the post was read: file, line, sheet row.
     pub origin: Origin,
+    /// The post's own id, when it has one.
     pub id: Option<String>,
+    /// The caption, description or body.
     pub text: String,
+    /// A title shown with the post (YouTube).
     pub title: Option<String>,
+    /// Timed subtitle cues of a video.
     pub subtitles: Vec<Cue>,
     /// `None` means generic: no platform pack applies.
     pub platform: Option<Platform>,
+    /// The countries whose rules apply.
     pub markets: Vec<Market>,
     /// BCP 47 tag as given; detected by the engine when absent.
     pub language: Option<String>,
+    /// What ties creator and brand; `unknown` lets the text decide.
     pub relationship: Relationship,
+    /// The brands the post is about.
     pub brands: Vec<String>,
+    /// Image, video, story…
     pub media: Option<Media>,
     /// The platform's own paid tag, e.g. `paid_partnership`.
     pub platform_label: Option<String>,
+    /// The image was retouched (some markets require a label).
     pub retouched: bool,
+    /// The image or video was made with AI (some markets require a label).
     pub ai_generated: bool,
+    /// A video's length in seconds.
     pub duration_s: Option<f64>,
     /// Keys we do not interpret (url, author, …), echoed in JSON output.
     pub extra: serde_json::Map<String, serde_json::Value>,

@@ -55,7 +55,7 @@ fn readme_quick_start_commands() {
     assert!(quick_start.lines().any(|line| line == "cargo run -q -- check fixtures/"));
     assert!(quick_start.lines().any(|line| line == "cargo nextest run --no-fail-fast"));
     let ci = read(".ci/run");
-    assert_eq!(ci.lines().last(), Some("cargo nextest run --no-fail-fast"), ".ci/run changed");
+    assert!(ci.lines().any(|line| line == "cargo nextest run --no-fail-fast"), ".ci/run changed");
 }
 
 /// The guide repeats the README's example files (which unit tests in `src/`

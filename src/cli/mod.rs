@@ -83,7 +83,7 @@ pub struct PackArgs {
     pub no_builtin: bool,
 }
 
-/// Exit codes of DESIGN.md.
+/// Exit codes: 0 nothing at or above `--fail-on`, 1 findings at or above it, 2 usage or input errors.
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 

@@ -297,7 +297,7 @@ impl Config {
             let rule = &mut rules.rules[index];
             match wanted.setting {
                 RuleSetting::Off => rule.enabled = false,
-                // Preview facts are not confirmed: DESIGN.md keeps them below error.
+                // Preview facts are not confirmed: they never reach severity error.
                 RuleSetting::Severity(Severity::Error) if rule.status == Status::Preview => {
                     problems.add(
                         wanted.span.clone(),
@@ -611,10 +611,10 @@ mod tests {
     }
 
     #[test]
-    fn the_readme_example_loads_and_names_real_rules() {
-        let readme = include_str!("../../README.md");
-        let start = readme.find("# sponsorlint.yaml\n").expect("the README example");
-        let example = &readme[start..start + readme[start..].find("```").unwrap()];
+    fn the_guide_example_loads_and_names_real_rules() {
+        let guide = include_str!("../../docs/guide.md");
+        let start = guide.find("# sponsorlint.yaml\n").expect("the guide's example");
+        let example = &guide[start..start + guide[start..].find("```").unwrap()];
         let config = parse(example).unwrap();
         assert!(!config.rule_overrides.is_empty() && config.baseline.is_some());
         config.configure_rules(&mut builtin_rules()).unwrap();

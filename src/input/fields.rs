@@ -13,7 +13,7 @@ use super::{Defaults, ReadContext};
 /// The keys that carry the text, strongest first.
 const TEXT_KEYS: [&str; 4] = ["text", "caption", "description", "body"];
 
-/// Every post key DESIGN.md names, text aliases included. Keys sponsorlint
+/// Every post key of the input format, text aliases included. Keys sponsorlint
 /// does not interpret (`url`, `author`, `published_at`) are kept in `extra`.
 pub(super) const KEYS: [&str; 20] = [
     "id",

@@ -52,12 +52,19 @@ pub(super) fn read(text: &str, path: String, ctx: &ReadContext) -> Record {
         }
     }
     let body = &text[offset..];
-    let origin = Origin { path, line: Some(line), text_offset: Some(offset), ..Origin::default() };
+    let origin = Origin {
+        path,
+        line: Some(line),
+        text_offset: Some(offset),
+        verbatim: true,
+        ..Origin::default()
+    };
     let mut post = fields::post_from_object(front, origin, ctx)?;
     if body.trim().is_empty() && !post.text.is_empty() {
         // The text came from a front matter key; the body holds none of it.
         post.origin.line = None;
         post.origin.text_offset = None;
+        post.origin.verbatim = false;
     } else {
         post.text = body.to_owned();
     }

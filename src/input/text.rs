@@ -7,7 +7,7 @@ use crate::post::Origin;
 
 pub(super) fn read(text: &str, path: String, ctx: &ReadContext) -> Record {
     let start = bom_len(text);
-    let origin = Origin { path, line: Some(1), ..Origin::default() };
+    let origin = Origin { path, line: Some(1), verbatim: true, ..Origin::default() };
     let body = Value::String(text[start..].to_owned());
     fields::build([("text", body, Some(start))], origin, ctx)
 }
@@ -27,6 +27,7 @@ mod tests {
                 path: "a.txt".into(),
                 line: Some(1),
                 text_offset: Some(0),
+                verbatim: true,
                 ..Origin::default()
             }
         );

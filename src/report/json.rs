@@ -1,4 +1,4 @@
-//! `json` and `jsonl`: the machine-readable contract of DESIGN.md. Both
+//! `json` and `jsonl`: the machine-readable contract (docs/guide.md). Both
 //! formats write the same record per input record; `jsonl` streams them one
 //! per line, `json` wraps them with a summary in one document.
 

@@ -6,7 +6,6 @@
 use std::path::{Component, Path};
 
 use crate::finding::{Field, Span};
-use crate::input::InputFormat;
 use crate::post::{Origin, Post};
 
 /// The unit of every column here, declared as SARIF's `columnKind`: UTF-16
@@ -71,16 +70,10 @@ pub fn record_region(origin: &Origin) -> Option<Region> {
 }
 
 /// Whether the post's text is the file's text byte for byte from
-/// `origin.text_offset` (`.txt`, a Markdown body), rather than a decoded
-/// JSON string or CSV cell. Decided by the file's extension, as the reader
-/// was picked (an `--input-format` that contradicts the extension is not
-/// visible here).
+/// `origin.text_offset` (the reader says so), rather than a decoded JSON
+/// string or CSV cell.
 fn is_verbatim(origin: &Origin) -> bool {
-    origin.text_offset.is_some()
-        && matches!(
-            InputFormat::from_path(Path::new(&origin.path)),
-            Some(InputFormat::Txt | InputFormat::Md)
-        )
+    origin.text_offset.is_some() && origin.verbatim
 }
 
 /// The number of line breaks before byte `offset` of `text`, and the
@@ -140,8 +133,12 @@ pub fn uri(path: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A post as its reader would make it: the text of a `.txt` or `.md`
+    /// file is the file's own bytes.
     fn post(path: &str, line: Option<u64>, text: &str) -> Post {
-        let origin = Origin { path: path.into(), line, text_offset: Some(0), ..Origin::default() };
+        let verbatim = path.ends_with(".txt") || path.ends_with(".md");
+        let origin =
+            Origin { path: path.into(), line, text_offset: Some(0), verbatim, ..Origin::default() };
         Post::from_text(origin, text)
     }
 

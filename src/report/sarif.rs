@@ -357,6 +357,7 @@ mod tests {
                     path: "drafts/acme.md".into(),
                     line: Some(line),
                     text_offset: Some(40),
+                    verbatim: true,
                     ..Origin::default()
                 },
                 text: text.into(),

@@ -333,10 +333,10 @@ mod tests {
     }
 
     #[test]
-    fn the_readme_example_is_valid() {
-        let readme = include_str!("../../README.md");
-        let start = readme.find("# sponsorlint-suppressions.yaml\n").expect("the README example");
-        let example = &readme[start..start + readme[start..].find("```").unwrap()];
+    fn the_guide_example_is_valid() {
+        let guide = include_str!("../../docs/guide.md");
+        let start = guide.find("# sponsorlint-suppressions.yaml\n").expect("the guide's example");
+        let example = &guide[start..start + guide[start..].find("```").unwrap()];
         assert_eq!(parse(example).unwrap().entries.len(), 2);
     }
 
