@@ -12,7 +12,7 @@ mod adapter {
     use sponsorlint::engine::{Engine, RuleSet};
     use sponsorlint::finding::Field;
     use sponsorlint::packs::{self, selftest};
-    use sponsorlint::rules::{self, raw::RawExample};
+    use sponsorlint::rules;
 
     pub struct Pack {
         /// `rules/countries/fr.yaml`.
@@ -132,14 +132,7 @@ mod adapter {
         expect: &'static str,
         example: &rules::Example,
     ) -> Example {
-        let object = match &example.post {
-            RawExample::Text(text) => {
-                let mut object = serde_json::Map::new();
-                object.insert("text".into(), serde_json::Value::String(text.clone()));
-                object
-            }
-            RawExample::Post(object) => object.clone(),
-        };
+        let object = selftest::example_object(example);
         let text: String =
             object.get("text").and_then(|text| text.as_str()).unwrap_or_default().into();
         let keys = object

@@ -74,17 +74,22 @@ pub fn example_post(rules: &RuleSet, rule: &Rule, example: &Example) -> Result<P
         ..Defaults::default()
     };
     let context = ReadContext { defaults, groups: rules.groups.clone(), ..ReadContext::default() };
-    let object = match &example.post {
+    let object = example_object(example);
+    let origin = Origin { path: pack.origin.name.clone(), ..Origin::default() };
+    post_from_object(object, origin, &context)
+        .map_err(|error| format!("example is not a valid post: {}", error.message))
+}
+
+/// An example's post keys as written: a plain caption is `{"text": …}`.
+pub fn example_object(example: &Example) -> serde_json::Map<String, serde_json::Value> {
+    match &example.post {
         RawExample::Text(text) => {
             let mut object = serde_json::Map::new();
             object.insert("text".into(), serde_json::Value::String(text.clone()));
             object
         }
         RawExample::Post(object) => object.clone(),
-    };
-    let origin = Origin { path: pack.origin.name.clone(), ..Origin::default() };
-    post_from_object(object, origin, &context)
-        .map_err(|error| format!("example is not a valid post: {}", error.message))
+    }
 }
 
 fn check_example(
