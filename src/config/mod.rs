@@ -4,14 +4,10 @@
 //! suppressions and baseline files. Command-line options override it; the
 //! CLI does the merging, this module knows nothing of flags.
 
-use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-
-use serde::Deserialize;
-use serde::de::{self, Deserializer, SeqAccess, Visitor};
 
 use crate::diag::Problems;
 use crate::diag::yaml::{self, Spanned, span_of};
@@ -19,12 +15,15 @@ use crate::diag::{FileError, FileKind};
 use crate::finding::Severity;
 use crate::input::{ColumnMap, Defaults};
 use crate::post::{Media, Platform, Relationship};
-use crate::rules::raw::{RawFold, RawLength};
-use crate::rules::{Fold, Length, PlatformFacts, RuleBook, Status};
 
 /// The names discovery looks for, in each folder from the working directory
 /// up to the filesystem root.
 pub const FILE_NAMES: [&str; 2] = ["sponsorlint.yaml", ".sponsorlint.yaml"];
+
+mod overrides;
+mod raw;
+
+use raw::{RawConfig, RawDefaults, RawPlatformOverride};
 
 /// What `sponsorlint init` writes.
 pub const STARTER: &str = include_str!("starter.yaml");
@@ -278,67 +277,6 @@ impl Config {
             brands: if flags.brands.is_empty() { ours.brands.clone() } else { flags.brands },
         }
     }
-
-    /// Applies the rule overrides to freshly compiled packs: a rule turned
-    /// off is never planned, a severity override changes its findings. An
-    /// override naming a rule that is not loaded is an error.
-    pub fn configure_rules(&self, rules: &mut RuleBook) -> Result<(), FileError> {
-        let mut problems = Problems::of(FileKind::Config, &self.name, &self.source);
-        for wanted in &self.rule_overrides {
-            let Some(index) = rules.rules.iter().position(|rule| rule.id == wanted.rule) else {
-                problems.add(
-                    wanted.span.clone(),
-                    format!("rules: no loaded rule '{}'", wanted.rule),
-                    "unknown rule",
-                    Some(rules.unknown_rule_help(&wanted.rule)),
-                );
-                continue;
-            };
-            let rule = &mut rules.rules[index];
-            match wanted.setting {
-                RuleSetting::Off => rule.enabled = false,
-                // Preview facts are not confirmed: they never reach severity error.
-                RuleSetting::Severity(Severity::Error) if rule.status == Status::Preview => {
-                    problems.add(
-                        wanted.span.clone(),
-                        format!("rules: '{}' is a preview rule and cannot be an error", rule.id),
-                        "preview rule",
-                        Some(
-                            "preview rules encode facts not yet confirmed; use warning or info"
-                                .into(),
-                        ),
-                    )
-                }
-                RuleSetting::Severity(severity) => rule.severity = severity,
-            }
-        }
-        for wanted in &self.platform_overrides {
-            let facts =
-                match rules.platforms.iter().position(|(known, _)| *known == wanted.platform) {
-                    Some(index) => &mut rules.platforms[index].1,
-                    None => {
-                        rules.platforms.push((wanted.platform, PlatformFacts::default()));
-                        &mut rules.platforms.last_mut().expect("just pushed").1
-                    }
-                };
-            // Findings then say "by a configured figure" unless the file names a basis.
-            let configured = |basis: Option<String>| basis.or_else(|| Some("configured".into()));
-            if let Some(fold) = &wanted.facts.fold {
-                let fold = Fold::from(fold);
-                facts.fold = Some(Fold { basis: configured(fold.basis.clone()), ..fold });
-            }
-            let lengths = [
-                (&wanted.facts.max_length, &mut facts.max_length),
-                (&wanted.facts.title_max_length, &mut facts.title_max_length),
-            ];
-            for (wanted, fact) in lengths {
-                if let Some(length) = wanted.as_ref().map(Length::from) {
-                    *fact = Some(Length { basis: configured(length.basis.clone()), ..length });
-                }
-            }
-        }
-        problems.into_result()
-    }
 }
 
 /// The configuration file that applies in `start`: the nearest folder, from
@@ -408,81 +346,11 @@ fn is_language_tag(tag: &str) -> bool {
         })
 }
 
-/// The serde mirror of the file. Sections are optional and may be empty
-/// (a section whose every line is commented out is `null`).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    defaults: Option<RawDefaults>,
-    packs: Option<RawPacks>,
-    rules: Option<HashMap<Spanned<String>, Spanned<String>>>,
-    brands: Option<Vec<Spanned<String>>>,
-    columns: Option<BTreeMap<String, Spanned<String>>>,
-    #[serde(rename = "fail-on")]
-    fail_on: Option<Spanned<String>>,
-    suppressions: Option<Spanned<String>>,
-    baseline: Option<Spanned<String>>,
-    platforms: Option<HashMap<Spanned<String>, Spanned<RawPlatformOverride>>>,
-}
-
-/// `platforms: { instagram: { fold: {graphemes: 150, lines: 2} } }`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawPlatformOverride {
-    fold: Option<RawFold>,
-    max_length: Option<RawLength>,
-    title_max_length: Option<RawLength>,
-}
-
 /// Figures for one platform that replace those of its pack.
 #[derive(Debug, Clone)]
 pub struct PlatformOverride {
     pub platform: Platform,
     facts: RawPlatformOverride,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawDefaults {
-    country: Option<Spanned<Codes>>,
-    platform: Option<Spanned<String>>,
-    relationship: Option<Spanned<String>>,
-    media: Option<Spanned<String>>,
-    language: Option<Spanned<String>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawPacks {
-    builtin: Option<bool>,
-    paths: Option<Vec<Spanned<String>>>,
-}
-
-/// `country: FR` or `country: [FR, DE]`.
-#[derive(Debug)]
-struct Codes(Vec<String>);
-
-impl<'de> Deserialize<'de> for Codes {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Codes, D::Error> {
-        struct CodesVisitor;
-        impl<'de> Visitor<'de> for CodesVisitor {
-            type Value = Codes;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a country code or a list of country codes")
-            }
-            fn visit_str<E: de::Error>(self, code: &str) -> Result<Codes, E> {
-                Ok(Codes(vec![code.to_string()]))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Codes, A::Error> {
-                let mut codes = Vec::new();
-                while let Some(code) = seq.next_element::<String>()? {
-                    codes.push(code);
-                }
-                Ok(Codes(codes))
-            }
-        }
-        deserializer.deserialize_any(CodesVisitor)
-    }
 }
 
 #[cfg(test)]
@@ -607,58 +475,7 @@ mod tests {
         let uncommented = STARTER.replace("  # us/", "  us/");
         let config = parse(&uncommented).unwrap();
         assert_eq!(config.rule_overrides.len(), 2, "{uncommented}");
-        config.configure_rules(&mut builtin_rules()).unwrap();
-    }
-
-    #[test]
-    fn the_guide_example_loads_and_names_real_rules() {
-        let guide = include_str!("../../docs/guide.md");
-        let start = guide.find("# sponsorlint.yaml\n").expect("the guide's example");
-        let example = &guide[start..start + guide[start..].find("```").unwrap()];
-        let config = parse(example).unwrap();
-        assert!(!config.rule_overrides.is_empty() && config.baseline.is_some());
-        config.configure_rules(&mut builtin_rules()).unwrap();
-    }
-
-    fn builtin_rules() -> RuleBook {
-        crate::rules::builtin_book()
-    }
-
-    #[test]
-    fn overrides_turn_rules_off_and_change_severities() {
-        let mut rules = builtin_rules();
-        let config =
-            parse("rules:\n  fr/missing-disclosure: off\n  us/ambiguous-only: info\n").unwrap();
-        config.configure_rules(&mut rules).unwrap();
-        assert!(!rules.rule("fr/missing-disclosure").unwrap().enabled);
-        let ambiguous = rules.rule("us/ambiguous-only").unwrap();
-        assert!(ambiguous.enabled);
-        assert_eq!(ambiguous.severity, Severity::Info);
-    }
-
-    #[test]
-    fn an_override_of_an_unknown_rule_says_what_was_meant() {
-        let mut rules = builtin_rules();
-        let config = parse("rules:\n  fr/missing-disclosur: off\n").unwrap();
-        let error = config.configure_rules(&mut rules).unwrap_err();
-        let problem = &error.problems[0];
-        assert_eq!((problem.line, problem.column), (2, 3));
-        assert!(
-            problem.message.contains("no loaded rule 'fr/missing-disclosur'"),
-            "{}",
-            problem.message
-        );
-        let help = problem.help.as_deref().unwrap();
-        assert!(help.starts_with("did you mean fr/missing-disclosure"), "{help}");
-    }
-
-    #[test]
-    fn a_preview_rule_cannot_be_raised_to_error() {
-        let mut rules = builtin_rules();
-        let preview = rules.rules.iter().find(|rule| rule.status == Status::Preview).unwrap();
-        let source = format!("rules:\n  {}: error\n", preview.id);
-        let error = parse(&source).unwrap().configure_rules(&mut rules).unwrap_err();
-        assert!(error.problems[0].message.contains("preview"), "{}", error.problems[0].message);
+        config.configure_rules(&mut crate::rules::builtin_book()).unwrap();
     }
 
     #[test]
