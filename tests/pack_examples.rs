@@ -144,7 +144,7 @@ mod adapter {
             })
             .collect();
         let post = selftest::example_post(set, rule, example)
-            .unwrap_or_else(|error| panic!("{}: example {text:?}: {error}", rule.id));
+            .unwrap_or_else(|error| panic!("{}: example {text:?}: {}", rule.id, error.message));
         let checked = engine.check(post);
         let read = &checked.post;
         let markets: Vec<String> = read.markets.iter().map(ToString::to_string).collect();

@@ -194,3 +194,88 @@ fn check_examples(rule: &Rule, check: &Check, problems: &mut Problems) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::post::MarketGroups;
+    use crate::rules::{self, PackSource};
+
+    fn compile(rules_yaml: &str) -> Result<RuleSet, Vec<String>> {
+        compile_with_terms("", rules_yaml)
+    }
+
+    fn compile_with_terms(more_terms: &str, rules_yaml: &str) -> Result<RuleSet, Vec<String>> {
+        let text = format!(
+            "pack: house\ntitle: House\nversion: 1.0.0\nsources:\n  - {{ id: s, title: S, url: https://example.org }}\nterms:\n  ad: {{ match: hashtag, any: ['#ad'] }}\n{more_terms}rules:\n{rules_yaml}"
+        );
+        let source = PackSource { name: "house.yaml".into(), text: Arc::new(text), builtin: false };
+        let (book, errors) = rules::compile(vec![source], MarketGroups::default());
+        RuleSet::compile(book, errors).map_err(|errors| {
+            errors
+                .into_iter()
+                .flat_map(|error| error.problems)
+                .map(|problem| problem.message)
+                .collect()
+        })
+    }
+
+    fn rule(kind: &str, extra: &str, examples: &str) -> String {
+        format!(
+            "  - id: house/r\n    kind: {kind}\n    category: missing-disclosure\n    severity: warning\n    message: m\n    help: h\n    source: s\n{extra}    examples: {examples}\n"
+        )
+    }
+
+    const BOTH: &str = "{ fail: ['x'], pass: ['#ad x'] }";
+
+    #[test]
+    fn a_rule_gets_its_kinds_check() {
+        let rules = compile(&rule("require-term", "    terms: [ad]\n", BOTH)).unwrap();
+        let (rule, check) = rules.rule_at(0);
+        assert_eq!((rule.id.as_str(), check.kind()), ("house/r", "require-term"));
+        assert_eq!(check.term_sets(), vec![("terms", &[0][..])]);
+    }
+
+    #[test]
+    fn a_bad_term_is_located_at_the_term() {
+        let bad = "  bad: { match: regex, any: ['(unclosed'] }\n";
+        let problems = compile_with_terms(bad, &rule("require-term", "    terms: [ad]\n", BOTH));
+        let problems = problems.unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("house.yaml:8:30: term set 'bad': invalid regex"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn unknown_kinds_and_keys_are_named_with_what_was_meant() {
+        let problems = compile(&rule("require-terms", "    terms: [ad]\n", BOTH)).unwrap_err();
+        assert!(
+            problems.iter().any(|p| p.contains("unknown rule kind 'require-terms'")),
+            "{problems:?}"
+        );
+        let problems = compile(&rule("require-term", "    termz: [ad]\n", BOTH)).unwrap_err();
+        assert!(
+            problems.iter().any(|p| p.contains("unknown key `termz`; did you mean `terms`?")),
+            "{problems:?}"
+        );
+        assert!(problems.iter().any(|p| p.contains("needs `terms`")), "{problems:?}");
+    }
+
+    #[test]
+    fn a_rule_needs_pass_and_fail_examples_unless_it_never_fires() {
+        let problems =
+            compile(&rule("require-term", "    terms: [ad]\n", "{ pass: ['#ad'] }")).unwrap_err();
+        assert!(
+            problems.iter().any(|p| p.contains("needs at least one pass and one fail example"))
+        );
+        let label = "    stance: sufficient\n    terms: [ad]\n";
+        let problems = compile(&rule("platform-label", label, BOTH)).unwrap_err();
+        assert!(
+            problems.iter().any(|p| p.contains("never fires, and so cannot have fail examples"))
+        );
+    }
+}

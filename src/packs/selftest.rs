@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::diag::{FileError, Problems};
 use crate::engine::{Engine, RuleSet};
+use crate::finding::RecordError;
 use crate::input::{Defaults, ReadContext, post_from_object};
 use crate::post::{Origin, Post, Relationship};
 use crate::rules::raw::RawExample;
@@ -38,10 +39,10 @@ pub fn run(rules: Arc<RuleSet>, select: impl Fn(&Pack) -> bool) -> Report {
                 .chain(rule.pass_examples.iter().map(|e| (e, false)))
             {
                 report.examples += 1;
-                if let Err(message) = check_example(&engine, &rules, rule, example, should_fire) {
+                if let Err(failure) = check_example(&engine, &rules, rule, example, should_fire) {
                     problems.add(
                         example.span.clone(),
-                        message,
+                        failure.to_string(),
                         if should_fire { "fail example" } else { "pass example" },
                         None,
                     );
@@ -57,7 +58,7 @@ pub fn run(rules: Arc<RuleSet>, select: impl Fn(&Pack) -> bool) -> Report {
 /// applies, the rule's (or the pack's) first platform, the rule's first
 /// relationship (`paid` when it names none) and first media, unless the
 /// example says otherwise.
-pub fn example_post(rules: &RuleSet, rule: &Rule, example: &Example) -> Result<Post, String> {
+pub fn example_post(rules: &RuleSet, rule: &Rule, example: &Example) -> Result<Post, RecordError> {
     let pack = rules.pack_of(rule);
     let defaults = Defaults {
         markets: pack
@@ -77,7 +78,6 @@ pub fn example_post(rules: &RuleSet, rule: &Rule, example: &Example) -> Result<P
     let object = example_object(example);
     let origin = Origin { path: pack.origin.name.clone(), ..Origin::default() };
     post_from_object(object, origin, &context)
-        .map_err(|error| format!("example is not a valid post: {}", error.message))
 }
 
 /// An example's post keys as written: a plain caption is `{"text": …}`.
@@ -92,14 +92,30 @@ pub fn example_object(example: &Example) -> serde_json::Map<String, serde_json::
     }
 }
 
+/// Why an example does not prove its rule.
+#[derive(Debug, thiserror::Error)]
+pub enum ExampleFailure {
+    #[error("example is not a valid post: {0}")]
+    NotAPost(String),
+    #[error(
+        "fail example of '{rule}' did not trigger it (relationship checked as {relationship}; other findings: {others})"
+    )]
+    DidNotFire { rule: String, relationship: Relationship, others: String },
+    #[error("pass example of '{rule}' triggered it: {message}")]
+    Fired { rule: String, message: String },
+    #[error("pass example of '{rule}' (the label is sufficient) is still reported by: {rules}")]
+    LabelNotSufficient { rule: String, rules: String },
+}
+
 fn check_example(
     engine: &Engine,
     rules: &RuleSet,
     rule: &Rule,
     example: &Example,
     should_fire: bool,
-) -> Result<(), String> {
-    let post = example_post(rules, rule, example)?;
+) -> Result<(), ExampleFailure> {
+    let post = example_post(rules, rule, example)
+        .map_err(|error| ExampleFailure::NotAPost(error.message))?;
     let checked = engine.check(post);
     if rules.check(rule).never_fires() {
         // The rule never fires; what it claims is that the label counts, so
@@ -112,29 +128,25 @@ fn check_example(
             })
             .map(|finding| finding.rule.as_str())
             .collect();
-        return match pack_rules.is_empty() {
-            true => Ok(()),
-            false => Err(format!(
-                "pass example of '{}' (the label is sufficient) is still reported by: {}",
-                rule.id,
-                pack_rules.join(", ")
-            )),
-        };
+        if pack_rules.is_empty() {
+            return Ok(());
+        }
+        let rules = pack_rules.join(", ");
+        return Err(ExampleFailure::LabelNotSufficient { rule: rule.id.clone(), rules });
     }
     let own: Vec<_> = checked.findings.iter().filter(|finding| finding.rule == rule.id).collect();
     match (should_fire, own.first()) {
         (true, None) => {
             let others: Vec<&str> =
                 checked.findings.iter().map(|finding| finding.rule.as_str()).collect();
-            Err(format!(
-                "fail example of '{}' did not trigger it (relationship checked as {}; other findings: {})",
-                rule.id,
-                checked.relationship,
-                if others.is_empty() { "none".to_string() } else { others.join(", ") }
-            ))
+            Err(ExampleFailure::DidNotFire {
+                rule: rule.id.clone(),
+                relationship: checked.relationship,
+                others: if others.is_empty() { "none".to_string() } else { others.join(", ") },
+            })
         }
         (false, Some(finding)) => {
-            Err(format!("pass example of '{}' triggered it: {}", rule.id, finding.message))
+            Err(ExampleFailure::Fired { rule: rule.id.clone(), message: finding.message.clone() })
         }
         _ => Ok(()),
     }

@@ -248,3 +248,81 @@ fn is_date(date: &str) -> bool {
     matches!(parts.as_slice(), [y, m, d] if y.len() == 4 && m.len() == 2 && d.len() == 2
         && parts.iter().all(|part| part.chars().all(|c| c.is_ascii_digit())))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::diag::Problem;
+
+    const HEAD: &str = "pack: house\ntitle: House\nversion: 1.0.0\nsources:\n  - { id: s, title: S, url: https://example.org }\nterms:\n  ad: { match: hashtag, any: ['#ad'] }\n";
+
+    const RULE: &str = "  - id: house/one\n    kind: require-term\n    category: missing-disclosure\n    severity: error\n    message: m\n    help: h\n    source: s\n    terms: [ad]\n    examples: { fail: ['x'], pass: ['#ad x'] }\n";
+
+    fn book(texts: &[&str]) -> (RuleBook, Vec<FileError>) {
+        let sources = texts
+            .iter()
+            .enumerate()
+            .map(|(index, text)| PackSource {
+                name: format!("pack{index}.yaml"),
+                text: Arc::new(text.to_string()),
+                builtin: false,
+            })
+            .collect();
+        compile(sources, MarketGroups::default())
+    }
+
+    fn problems(errors: &[FileError]) -> Vec<&Problem> {
+        errors.iter().flat_map(|error| &error.problems).collect()
+    }
+
+    #[test]
+    fn a_valid_pack_becomes_a_book_with_located_term_sets() {
+        let text = format!("{HEAD}rules:\n{RULE}");
+        let (book, errors) = book(&[&text]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(book.packs.len(), 1);
+        assert_eq!(book.rules[0].id, "house/one");
+        assert_eq!(book.packs[0].declared[0].rule, Some(0));
+        let set = &book.term_sets[0];
+        assert_eq!((set.name.as_str(), set.pack), ("house/ad", 0));
+        assert_eq!(&text[set.term_spans[0].clone().unwrap()], "'#ad'");
+    }
+
+    #[test]
+    fn a_pack_with_problems_keeps_its_valid_rules_and_reports_every_problem() {
+        let broken_rule =
+            RULE.replace("house/one", "other/two").replace("severity: error", "severity: loud");
+        let text = format!("{HEAD}rules:\n{RULE}{broken_rule}").replace("1.0.0", "1.0");
+        let (book, errors) = book(&[&text]);
+        let messages: Vec<&str> = problems(&errors).iter().map(|p| p.message.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(messages[0].contains("version '1.0' is not semver"));
+        assert!(messages[1].contains("must start with 'house/'"));
+        assert!(messages[2].contains("loud"));
+        assert_eq!(book.rules.len(), 1, "the valid rule is kept for the engine's pass");
+        assert_eq!(book.packs[0].declared.len(), 2);
+        assert_eq!(book.packs[0].declared[1].rule, None);
+    }
+
+    #[test]
+    fn a_pack_loaded_twice_and_facts_without_a_platform_are_problems() {
+        let text = format!("{HEAD}platform:\n  max_length: 10\nrules:\n{RULE}");
+        let (_, errors) = book(&[&text, &text]);
+        let messages: Vec<&str> = problems(&errors).iter().map(|p| p.message.as_str()).collect();
+        assert!(
+            messages.iter().any(|m| m.contains("pack 'house' is loaded twice")),
+            "{messages:?}"
+        );
+        assert!(messages.iter().any(|m| m.contains("needs applies_to.platforms")), "{messages:?}");
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_pack_is_left_out_with_its_location() {
+        let (book, errors) = book(&["pack: [unclosed\n"]);
+        assert!(book.packs.is_empty());
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].problems[0].line >= 1);
+    }
+}

@@ -167,3 +167,67 @@ fn fix_spec(fix: &RawFix, problems: &mut Problems) -> FixSpec {
     };
     FixSpec { insert: fix.insert.clone(), at }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::yaml;
+
+    fn compile(rule: &str, ids: &mut HashSet<String>) -> (Option<Rule>, Vec<String>) {
+        let raw: Spanned<RawRule> = yaml::parse(rule).unwrap();
+        let mut problems = Problems::new("pack.yaml", rule);
+        let sources = [Source { id: "s".into(), title: "S".into(), url: "https://e.org".into() }];
+        let pack = RulePack { id: "house", index: 0, sources: &sources };
+        let compiled = compile_rule(RulePlace { pack: &pack, index: 7 }, raw, ids, &mut problems);
+        (compiled, problems.list.into_iter().map(|problem| problem.message).collect())
+    }
+
+    const RULE: &str = "id: house/one\nkind: require-term\ncategory: missing-disclosure\nseverity: warning\nmessage: m\nhelp: h\nsource: s\nfix: { insert: '#ad ', at: end }\nexamples: { fail: ['x'], pass: ['#ad x'] }\n";
+
+    #[test]
+    fn a_valid_rule_keeps_its_place_kind_and_fix() {
+        let (rule, problems) = compile(RULE, &mut HashSet::new());
+        assert!(problems.is_empty(), "{problems:?}");
+        let rule = rule.unwrap();
+        assert_eq!(
+            (rule.index, rule.kind.as_str(), rule.severity),
+            (7, "require-term", Severity::Warning)
+        );
+        assert_eq!(rule.fix.unwrap().at, FixAt::End);
+        assert_eq!((rule.fail_examples.len(), rule.pass_examples.len()), (1, 1));
+    }
+
+    #[test]
+    fn each_problem_is_reported_and_the_rule_is_dropped() {
+        let mut ids = HashSet::from(["house/one".to_string()]);
+        let text = RULE
+            .replace("severity: warning", "severity: error\nstatus: preview")
+            .replace("source: s", "source: nowhere")
+            .replace("at: end", "at: middle");
+        let (rule, problems) = compile(&text, &mut ids);
+        assert!(rule.is_none());
+        let expected = [
+            "duplicate rule id",
+            "preview rule",
+            "unknown source 'nowhere'; this pack's sources: s",
+            "unknown fix position 'middle'",
+        ];
+        for wanted in expected {
+            assert!(
+                problems.iter().any(|problem| problem.contains(wanted)),
+                "{wanted}: {problems:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_category_lists_the_categories() {
+        let (_, problems) =
+            compile(&RULE.replace("missing-disclosure", "missing"), &mut HashSet::new());
+        assert!(
+            problems[0]
+                .contains("unknown category 'missing'; expected one of: missing-disclosure,"),
+            "{problems:?}"
+        );
+    }
+}

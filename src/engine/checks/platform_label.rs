@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::{CompileContext, Ctx, Detection, Kind};
 use crate::diag::yaml::Spanned;
 use crate::engine::matcher::SetId;
-use crate::post::Post;
+use crate::post::{Post, UnknownValue};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stance {
@@ -16,18 +16,24 @@ pub enum Stance {
     Insufficient,
 }
 
-impl Stance {
-    pub fn parse(value: &str) -> Result<Stance, String> {
+impl std::str::FromStr for Stance {
+    type Err = UnknownValue;
+
+    fn from_str(value: &str) -> Result<Stance, UnknownValue> {
         match value {
             "sufficient" => Ok(Stance::Sufficient),
             "warn" => Ok(Stance::Warn),
             "insufficient" => Ok(Stance::Insufficient),
-            other => Err(format!(
-                "unknown stance '{other}'; expected one of: sufficient, warn, insufficient"
-            )),
+            other => Err(UnknownValue {
+                what: "stance",
+                value: other.to_string(),
+                allowed: "sufficient, warn, insufficient".to_string(),
+            }),
         }
     }
+}
 
+impl Stance {
     pub fn as_str(self) -> &'static str {
         match self {
             Stance::Sufficient => "sufficient",
@@ -85,10 +91,10 @@ impl Kind for PlatformLabel {
             context.missing("kind `platform-label` needs `stance`: sufficient, warn or insufficient");
             return None;
         };
-        match Stance::parse(&stance.value) {
+        match stance.value.parse::<Stance>() {
             Ok(parsed) => Some(PlatformLabel { stance: parsed, terms, label }),
-            Err(message) => {
-                context.problem(&stance, message, "unknown stance");
+            Err(error) => {
+                context.problem(&stance, error.to_string(), "unknown stance");
                 None
             }
         }
