@@ -59,8 +59,11 @@ impl Tokens {
         Tokens { hashtags, mentions, links }
     }
 
+    /// Whether `range` overlaps a link. Links are in text order and do not
+    /// overlap, so a binary search finds the one link that can: checking a
+    /// hit stays logarithmic however many links a caption holds.
     pub fn in_link(&self, range: &Range<usize>) -> bool {
-        self.links.iter().any(|link| link.range.start < range.end && range.start < link.range.end)
+        overlaps_link(&self.links, range)
     }
 
     /// Start of the trailing run of hashtags and mentions: the tags after it
@@ -95,6 +98,12 @@ impl Tokens {
         }
         cluster_start.map(|start| (start, count))
     }
+}
+
+/// See [`Tokens::in_link`]; `links` in text order, not overlapping.
+fn overlaps_link(links: &[Link], range: &Range<usize>) -> bool {
+    let first_ending_after = links.partition_point(|link| link.range.end <= range.start);
+    links.get(first_ending_after).is_some_and(|link| link.range.start < range.end)
 }
 
 fn find_links(text: &str) -> Vec<Link> {
@@ -144,7 +153,7 @@ fn find_hashtags(text: &str, links: &[Link]) -> Vec<Hashtag> {
             .map_or(text.len() - body_start, |(offset, _)| offset);
         let body = body_start..body_start + body_len;
         let rest = &text[body.end..];
-        let inside_link = links.iter().any(|link| link.range.contains(&at));
+        let inside_link = overlaps_link(links, &(at..at + 1));
         if body_len == 0
             || !text[body.clone()].chars().any(char::is_alphabetic)
             || rest.starts_with('#')
@@ -172,7 +181,7 @@ fn find_mentions(text: &str, links: &[Link]) -> Vec<Range<usize>> {
             .map_or(text.len() - at - 1, |(offset, _)| offset);
         // A trailing dot ends the sentence, not the handle.
         let handle = text[at + 1..at + 1 + body_len].trim_end_matches('.');
-        if handle.is_empty() || links.iter().any(|link| link.range.contains(&at)) {
+        if handle.is_empty() || overlaps_link(links, &(at..at + 1)) {
             continue;
         }
         mentions.push(at..at + 1 + handle.len());
@@ -238,5 +247,22 @@ mod tests {
         assert_eq!(&text[start..start + 9], "#skincare");
         assert_eq!(count, 4);
         assert_eq!(Tokens::new("#ad my words").trailing_tags("#ad my words", |_| false), None);
+    }
+
+    #[test]
+    fn a_link_is_found_by_search_like_by_a_scan() {
+        let text = "#a https://x.co/#b @c www.y.org/@d e #f amzn.to/3x #g";
+        let tokens = Tokens::new(text);
+        assert_eq!(bodies(text), vec!["a", "f", "g"]);
+        assert_eq!(tokens.mentions.len(), 1);
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                let scan = tokens
+                    .links
+                    .iter()
+                    .any(|link| link.range.start < end && start < link.range.end);
+                assert_eq!(tokens.in_link(&(start..end)), scan, "{start}..{end}");
+            }
+        }
     }
 }
