@@ -82,8 +82,10 @@ impl Normalized {
             self.push_str(unit, start, end);
         } else {
             folded.clear();
-            folded.extend(unit.nfkc().flat_map(char::to_lowercase));
-            self.push_str(folded, start, end);
+            // NFKC again after lower-casing: `İ` lowers to `i` + U+0307, whose
+            // marks NFKC may reorder, so a second pass would change them.
+            folded.extend(unit.nfkc().flat_map(char::to_lowercase).nfkc());
+            self.push_folded(folded, start, end);
         }
         end
     }
@@ -93,6 +95,20 @@ impl Normalized {
         if !self.text.ends_with(' ') {
             self.push_byte(b' ', start, end);
         }
+    }
+
+    /// What NFKC made of one unit: a space it produced (U+00AF `¯` becomes
+    /// a space and a combining macron) folds into a run like any other, so
+    /// normalising twice changes nothing.
+    fn push_folded(&mut self, folded: &str, start: usize, end: usize) {
+        let mut rest = folded;
+        while let Some(space) = rest.find(char::is_whitespace) {
+            self.push_str(&rest[..space], start, end);
+            self.push_space(start, end);
+            let width = rest[space..].chars().next().map_or(1, char::len_utf8);
+            rest = &rest[space + width..];
+        }
+        self.push_str(rest, start, end);
     }
 
     fn push_byte(&mut self, byte: u8, start: usize, end: usize) {
@@ -167,6 +183,11 @@ fn composes_with_previous(c: char) -> bool {
         || matches!(c,
             '\u{FF9E}' | '\u{FF9F}'      // half-width katakana voicing marks
             | '\u{1160}'..='\u{11FF}'    // Hangul medial vowels and final consonants
+            // Compatibility and half-width Hangul vowels: NFKC makes them
+            // medial vowels, which compose with the consonant before them.
+            | '\u{314F}'..='\u{3164}'
+            | '\u{3187}'..='\u{318E}'
+            | '\u{FFC2}'..='\u{FFDC}'
             | '\u{D7B0}'..='\u{D7FF}')
 }
 
