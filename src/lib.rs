@@ -55,6 +55,8 @@ pub mod fingerprint;
 #[doc(hidden)]
 pub mod input;
 #[doc(hidden)]
+pub mod limits;
+#[doc(hidden)]
 pub mod packs;
 #[doc(hidden)]
 pub mod post;

@@ -128,14 +128,15 @@ fn load_rules(
 ) -> Result<std::sync::Arc<sponsorlint::engine::RuleSet>, u8> {
     let builtin = config.builtin_packs && !packs.no_builtin;
     let paths: Vec<PathBuf> = config.pack_paths.iter().chain(&packs.rules).cloned().collect();
-    sponsorlint::packs::load_with(builtin, &paths, |rules| config.configure_rules(rules)).map_err(
-        |errors| {
-            for error in errors {
-                report_file_error(error);
-            }
-            EXIT_ERROR
-        },
-    )
+    sponsorlint::packs::load_with(builtin, &paths, &Default::default(), |rules| {
+        config.configure_rules(rules)
+    })
+    .map_err(|errors| {
+        for error in errors {
+            report_file_error(error);
+        }
+        EXIT_ERROR
+    })
 }
 
 /// Prints a file's problems; the exit code of an invalid file.

@@ -1,11 +1,13 @@
 //! Where pack texts come from: the packs built into the binary, files and
 //! folders given by the user.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::builtin;
-use crate::diag::{FileError, FileKind};
+use crate::diag::{FileError, FileKind, io_reason};
+use crate::limits::display_size;
 
 /// One rule pack file's text and where it came from.
 #[derive(Debug, Clone)]
@@ -30,21 +32,24 @@ impl PackSource {
     }
 
     /// A pack file, or every `.yaml`/`.yml` file below a folder (sorted).
-    pub fn from_path(path: &Path) -> Result<Vec<PackSource>, FileError> {
+    /// A file larger than `max_bytes` is refused unread.
+    pub fn from_path(path: &Path, max_bytes: u64) -> Result<Vec<PackSource>, FileError> {
         let read = |file: &Path| {
-            std::fs::read_to_string(file)
-                .map(|text| PackSource {
-                    name: file.display().to_string(),
-                    text: Arc::new(text),
-                    builtin: false,
+            let name = file.display().to_string();
+            let unreadable = |reason: String| FileError::unreadable(FileKind::Pack, &name, &reason);
+            let mut text = String::new();
+            std::fs::File::open(file)
+                .and_then(|opened| {
+                    opened.take(max_bytes.saturating_add(1)).read_to_string(&mut text)
                 })
-                .map_err(|error| {
-                    FileError::unreadable(
-                        FileKind::Pack,
-                        &file.display().to_string(),
-                        &error.to_string(),
-                    )
-                })
+                .map_err(|error| unreadable(io_reason(&error)))?;
+            if text.len() as u64 > max_bytes {
+                return Err(unreadable(format!(
+                    "it is larger than the rule-pack limit of {}; raise it with --limit rule-pack=SIZE",
+                    display_size(max_bytes)
+                )));
+            }
+            Ok(PackSource { name, text: Arc::new(text), builtin: false })
         };
         if !path.is_dir() {
             return Ok(vec![read(path)?]);
@@ -67,11 +72,15 @@ impl PackSource {
 /// Gathers pack sources: the built-in ones (unless `builtin` is false) and
 /// the files at `paths`. A given file that is also built in (checking
 /// `rules/` itself) replaces its embedded copy, so edits are what is loaded.
-pub fn gather(builtin: bool, paths: &[PathBuf]) -> Result<Vec<PackSource>, Vec<FileError>> {
+pub fn gather(
+    builtin: bool,
+    paths: &[PathBuf],
+    max_bytes: u64,
+) -> Result<Vec<PackSource>, Vec<FileError>> {
     let mut sources = if builtin { PackSource::builtin() } else { Vec::new() };
     let mut errors = Vec::new();
     for path in paths {
-        match PackSource::from_path(path) {
+        match PackSource::from_path(path, max_bytes) {
             Ok(found) => {
                 for source in found {
                     sources.retain(|known| !known.builtin || !same_file(&known.name, &source.name));
@@ -88,4 +97,28 @@ pub fn gather(builtin: bool, paths: &[PathBuf]) -> Result<Vec<PackSource>, Vec<F
 fn same_file(builtin: &str, given: &str) -> bool {
     let given = given.trim_start_matches("./");
     given == builtin || Path::new(given).ends_with(builtin)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pack_over_the_limit_is_refused_unread_and_says_how_to_raise_it() {
+        let folder = tempfile::tempdir().unwrap();
+        let file = folder.path().join("big.yaml");
+        std::fs::write(&file, "pack: big\n".repeat(200)).unwrap();
+        let error = PackSource::from_path(&file, 1024).unwrap_err();
+        let message = &error.problems[0].message;
+        assert!(message.contains("larger than the rule-pack limit of 1 KiB"), "{message}");
+        assert!(message.contains("--limit rule-pack=SIZE"), "{message}");
+        assert_eq!(PackSource::from_path(&file, 2000).unwrap()[0].text.len(), 2000);
+    }
+
+    #[test]
+    fn a_missing_pack_says_so_in_plain_words() {
+        let error = PackSource::from_path(Path::new("no/such/pack.yaml"), 1024).unwrap_err();
+        let message = &error.problems[0].message;
+        assert!(message.ends_with("there is no such file"), "{message}");
+    }
 }
