@@ -62,19 +62,19 @@ impl FromStr for MatchMode {
 /// every term when the matcher is built.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TermOptions {
-    /// A letter written with an accent also matches without it: «
-    /// Publicité » matches « Publicite » and « PUBLICITE » (and « Publicité »
-    /// with only some of its accents). An unaccented letter of the term
-    /// still needs an unaccented letter in the text.
+    /// A letter written with an accent also matches without it:
+    /// "Publicité" matches "Publicite", "PUBLICITE" and "Publicité" with
+    /// only some of its accents. An unaccented letter of the term still
+    /// needs an unaccented letter in the text.
     pub accents_optional: bool,
     /// The words of a phrase also match run together or joined by `_`, as
-    /// in hashtags: « paid partnership » matches « #PaidPartnership » and «
-    /// #paid_partnership ». The spaces next to `{brand}` stay.
+    /// in hashtags: "paid partnership" matches "#PaidPartnership" and
+    /// "#paid_partnership". The spaces next to `{brand}` stay.
     pub spaces_optional: bool,
 }
 
 impl TermOptions {
-    /// The modes an option applies to, for messages.
+    /// The match modes each option applies to.
     pub const ACCENTS_MODES: &[MatchMode] =
         &[MatchMode::Hashtag, MatchMode::HashtagPrefix, MatchMode::Word, MatchMode::Phrase];
     pub const SPACES_MODES: &[MatchMode] = &[MatchMode::Word, MatchMode::Phrase];
