@@ -2,7 +2,9 @@
 //! aho-corasick automaton for words and phrases, hash lookups for hashtags,
 //! one `RegexSet` for regex terms, a small list for link patterns, and brand
 //! templates expanded per post. A post field is scanned once; each hit names
-//! the term set it belongs to.
+//! the term set it belongs to. A set's [`TermOptions`] (accents or spaces
+//! optional) are spellings added when the matcher is built, so they cost
+//! nothing per post.
 
 use foldhash::HashMap;
 use std::ops::Range;
@@ -11,6 +13,8 @@ use std::str::FromStr;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use memchr::memmem::Finder;
 use regex::{Regex, RegexBuilder};
+
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 use super::normalize::{Normalized, is_zero_width, normalize_term};
 use super::script;
@@ -51,6 +55,114 @@ impl FromStr for MatchMode {
             }
         })
     }
+}
+
+/// How the terms of a set may be spelled in a post besides as written (the
+/// normalisation every term gets aside). Each option adds spellings of
+/// every term when the matcher is built.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TermOptions {
+    /// A letter written with an accent also matches without it:
+    /// "Publicité" matches "Publicite", "PUBLICITE" and "Publicité" with
+    /// only some of its accents. An unaccented letter of the term still
+    /// needs an unaccented letter in the text.
+    pub accents_optional: bool,
+    /// The words of a phrase also match run together or joined by `_`, as
+    /// in hashtags: "paid partnership" matches "#PaidPartnership" and
+    /// "#paid_partnership". The spaces next to `{brand}` stay.
+    pub spaces_optional: bool,
+}
+
+impl TermOptions {
+    /// The match modes each option applies to.
+    pub const ACCENTS_MODES: &[MatchMode] =
+        &[MatchMode::Hashtag, MatchMode::HashtagPrefix, MatchMode::Word, MatchMode::Phrase];
+    pub const SPACES_MODES: &[MatchMode] = &[MatchMode::Word, MatchMode::Phrase];
+}
+
+/// At most this many accented letters per term with accents optional: each
+/// doubles the spellings a term stands for.
+pub const MAX_OPTIONAL_ACCENTS: usize = 8;
+
+/// The base letter of a Latin, Greek or Cyrillic letter with diacritics
+/// (é → e, ç → c, ü → u, ā → a, ά → α); `None` for every other character,
+/// also for letters of their own such as ß, ø and ł, and for kana with a
+/// voicing mark (が is not か).
+fn without_accent(c: char) -> Option<char> {
+    if c.is_ascii() {
+        return None;
+    }
+    let mut parts: Vec<char> = Vec::with_capacity(3);
+    decompose_canonical(c, |part| parts.push(part));
+    match parts.split_first() {
+        Some((&base, marks))
+            if !marks.is_empty()
+                && base < '\u{0530}'
+                && marks.iter().all(|&mark| is_combining_mark(mark)) =>
+        {
+            Some(base)
+        }
+        _ => None,
+    }
+}
+
+/// The spellings a term stands for under `options`, the term itself first
+/// (normalised, as post text is). Spaces are only replaced between the
+/// words of the text around `{brand}`, never next to the brand.
+fn spellings(term: &str, options: TermOptions) -> Result<Vec<String>, String> {
+    let normalized = normalize_term(term);
+    let mut spellings = vec![normalized.clone()];
+    if options.accents_optional {
+        let accented: Vec<(usize, char, char)> = normalized
+            .char_indices()
+            .filter_map(|(at, c)| without_accent(c).map(|base| (at, c, base)))
+            .collect();
+        if accented.len() > MAX_OPTIONAL_ACCENTS {
+            return Err(format!(
+                "'{term}' has {} accented letters; with accents optional a term may have at most {MAX_OPTIONAL_ACCENTS}",
+                accented.len()
+            ));
+        }
+        // Every subset of the accents left out, the term as written first.
+        for dropped in 1..1usize << accented.len() {
+            let mut spelling = String::with_capacity(normalized.len());
+            let mut copied = 0;
+            for (bit, &(at, accented_letter, base)) in accented.iter().enumerate() {
+                spelling.push_str(&normalized[copied..at]);
+                spelling.push(if dropped & (1 << bit) != 0 { base } else { accented_letter });
+                copied = at + accented_letter.len_utf8();
+            }
+            spelling.push_str(&normalized[copied..]);
+            spellings.push(spelling);
+        }
+    }
+    if options.spaces_optional {
+        let spaced = spellings.len();
+        for index in 0..spaced {
+            for separator in ["", "_"] {
+                let joined = join_words(&spellings[index], separator);
+                if !spellings.contains(&joined) {
+                    spellings.push(joined);
+                }
+            }
+        }
+    }
+    Ok(spellings)
+}
+
+/// The spaces between words replaced by `separator`, except the spaces next
+/// to `{brand}` (and at either end).
+fn join_words(text: &str, separator: &str) -> String {
+    let pieces: Vec<String> = text
+        .split("{brand}")
+        .map(|piece| {
+            let words = piece.trim();
+            let start = piece.len() - piece.trim_start().len();
+            let end = start + words.len();
+            format!("{}{}{}", &piece[..start], words.replace(' ', separator), &piece[end..])
+        })
+        .collect();
+    pieces.join("{brand}")
 }
 
 /// One match of a term in one field of a post.
@@ -148,7 +260,7 @@ impl UrlPattern {
 }
 
 /// A term containing `{brand}`, expanded per post.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct BrandTerm {
     set: SetId,
     mode: MatchMode,
@@ -195,11 +307,42 @@ pub struct MatcherBuilder {
 }
 
 impl MatcherBuilder {
-    /// Adds one term; the error says what is wrong with it.
+    /// Adds one term, spelled only as written; the error says what is wrong
+    /// with it.
     pub fn add(&mut self, set: SetId, mode: MatchMode, term: &str) -> Result<(), String> {
+        self.add_with(set, mode, TermOptions::default(), term)
+    }
+
+    /// Adds one term and the other spellings `options` allow.
+    pub fn add_with(
+        &mut self,
+        set: SetId,
+        mode: MatchMode,
+        options: TermOptions,
+        term: &str,
+    ) -> Result<(), String> {
         if term.trim().is_empty() {
             return Err("empty term".to_string());
         }
+        if options.accents_optional && !TermOptions::ACCENTS_MODES.contains(&mode) {
+            return Err("accents can only be optional in hashtag, word and phrase terms".into());
+        }
+        if options.spaces_optional && !TermOptions::SPACES_MODES.contains(&mode) {
+            return Err("spaces can only be optional in word and phrase terms".into());
+        }
+        if options == TermOptions::default() {
+            return self.add_spelling(set, mode, term);
+        }
+        // The term as written first, so that its own problems are reported
+        // in its own words.
+        self.add_spelling(set, mode, term)?;
+        for spelling in spellings(term, options)?.iter().skip(1) {
+            self.add_spelling(set, mode, spelling)?;
+        }
+        Ok(())
+    }
+
+    fn add_spelling(&mut self, set: SetId, mode: MatchMode, term: &str) -> Result<(), String> {
         if term.contains("{brand}") {
             return self.add_brand_term(set, mode, term);
         }
@@ -211,7 +354,7 @@ impl MatcherBuilder {
                     if !sets.contains(&set) {
                         sets.push(set);
                     }
-                } else {
+                } else if !self.prefixes.contains(&(body.clone(), set)) {
                     self.prefixes.push((body, set));
                 }
             }
@@ -254,7 +397,10 @@ impl MatcherBuilder {
         } else {
             (Normalized::new(before.trim_start()).text, Normalized::new(after.trim_end()).text)
         };
-        self.brand_terms.push(BrandTerm { set, mode, before, after });
+        let term = BrandTerm { set, mode, before, after };
+        if !self.brand_terms.contains(&term) {
+            self.brand_terms.push(term);
+        }
         Ok(())
     }
 
@@ -650,6 +796,112 @@ mod tests {
         m.scan(&scanned, text, &[], &mut found);
         assert_eq!(found.len(), 1);
         assert!(found[0].obfuscated);
+    }
+
+    fn matcher_with(mode: MatchMode, options: TermOptions, terms: &[&str]) -> Matcher {
+        let mut builder = MatcherBuilder::default();
+        for term in terms {
+            builder.add_with(0, mode, options, term).unwrap();
+        }
+        builder.build()
+    }
+
+    const ACCENTS: TermOptions = TermOptions { accents_optional: true, spaces_optional: false };
+    const SPACES: TermOptions = TermOptions { accents_optional: false, spaces_optional: true };
+    const BOTH: TermOptions = TermOptions { accents_optional: true, spaces_optional: true };
+
+    fn matched(matcher: &Matcher, text: &str, brands: &[&str]) -> Vec<String> {
+        hits(matcher, text, brands).into_iter().map(|(_, found)| found).collect()
+    }
+
+    #[test]
+    fn optional_accents_may_each_be_left_out() {
+        let m = matcher_with(MatchMode::Phrase, ACCENTS, &["Publicité", "partenariat rémunéré"]);
+        for text in ["Publicité", "Publicite", "PUBLICITE", "PUBLICITÉ", "publicite\u{0301}"] {
+            assert_eq!(matched(&m, text, &[]), [text], "{text}");
+        }
+        for text in ["partenariat remunere", "partenariat rémuneré", "Partenariat Remunéré"] {
+            assert_eq!(matched(&m, text, &[]).len(), 1, "{text}");
+        }
+        assert!(matched(&m, "publicitè publicitéé", &[]).is_empty(), "another accent is no match");
+        let plain = matcher_with(MatchMode::Phrase, ACCENTS, &["publicite"]);
+        assert!(matched(&plain, "publicité", &[]).is_empty(), "an unaccented term stays so");
+    }
+
+    #[test]
+    fn optional_accents_in_hashtags_and_brand_terms() {
+        let m = matcher_with(MatchMode::Hashtag, ACCENTS, &["#commandité", "#produitreçu"]);
+        assert_eq!(matched(&m, "#commandite #Commandité #produitrecu", &[]).len(), 3);
+        let prefix = matcher_with(MatchMode::HashtagPrefix, ACCENTS, &["#offertpar"]);
+        assert_eq!(matched(&prefix, "#offertparGlowLab", &[]).len(), 1);
+        let brand = matcher_with(MatchMode::Phrase, ACCENTS, &["envoyée par {brand}"]);
+        assert_eq!(matched(&brand, "envoyee par @glowlab", &["Glow Lab"]).len(), 1);
+        assert_eq!(matched(&brand, "Envoyée par Glow Lab", &["Glow Lab"]).len(), 1);
+    }
+
+    #[test]
+    fn optional_accents_leave_letters_of_their_own_alone() {
+        assert_eq!(without_accent('é'), Some('e'));
+        assert_eq!(without_accent('ç'), Some('c'));
+        assert_eq!(without_accent('ă'), Some('a'));
+        assert_eq!(without_accent('ά'), Some('α'));
+        for own in ['ß', 'ø', 'ł', 'æ', 'a', '広', 'が', '광'] {
+            assert_eq!(without_accent(own), None, "{own}");
+        }
+        let m = matcher_with(MatchMode::Word, ACCENTS, &["広告"]);
+        assert_eq!(matched(&m, "広告です", &[]).len(), 1);
+    }
+
+    #[test]
+    fn optional_spaces_match_words_run_together_or_joined_by_underscores() {
+        let m = matcher_with(MatchMode::Phrase, SPACES, &["paid partnership"]);
+        for text in [
+            "paid partnership",
+            "Paid\npartnership",
+            "#PaidPartnership",
+            "#paid_partnership",
+            "paidpartnership",
+        ] {
+            assert_eq!(matched(&m, text, &[]).len(), 1, "{text}");
+        }
+        assert!(matched(&m, "paid-partnership #paidpartnerships", &[]).is_empty());
+        assert!(matched(&m, "https://x.com/paidpartnership", &[]).is_empty());
+    }
+
+    #[test]
+    fn optional_spaces_keep_the_space_next_to_the_brand() {
+        let m = matcher_with(MatchMode::Phrase, SPACES, &["prodotto fornito da {brand}"]);
+        assert_eq!(matched(&m, "#prodottofornitoda @glowlab", &["Glow Lab"]).len(), 1);
+        assert_eq!(matched(&m, "prodotto fornito da Glow Lab", &["Glow Lab"]).len(), 1);
+        assert!(matched(&m, "#prodottofornitodaglowlab", &["Glow Lab"]).is_empty());
+        assert_eq!(join_words("thanks to {brand} for the free", ""), "thanksto {brand} forthefree");
+    }
+
+    #[test]
+    fn both_options_combine() {
+        let m = matcher_with(MatchMode::Phrase, BOTH, &["colaboración pagada"]);
+        for text in [
+            "Colaboración pagada",
+            "colaboracion pagada",
+            "#ColaboracionPagada",
+            "#colaboraciónpagada",
+            "#colaboracion_pagada",
+        ] {
+            assert_eq!(matched(&m, text, &[]).len(), 1, "{text}");
+        }
+        assert_eq!(spellings("Colaboración pagada", BOTH).unwrap().len(), 6);
+    }
+
+    #[test]
+    fn options_are_refused_where_they_mean_nothing() {
+        let mut builder = MatcherBuilder::default();
+        assert!(builder.add_with(0, MatchMode::Regex, ACCENTS, "publicit[eé]").is_err());
+        assert!(builder.add_with(0, MatchMode::Url, ACCENTS, "rstyle.me").is_err());
+        assert!(builder.add_with(0, MatchMode::Hashtag, SPACES, "#ad").is_err());
+        let many = "éééééééééé";
+        assert!(
+            builder.add_with(0, MatchMode::Word, ACCENTS, many).unwrap_err().contains("at most 8")
+        );
     }
 
     #[test]

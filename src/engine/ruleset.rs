@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::ops::Deref;
 
 use super::checks::{Check, CompileContext, Params, RuleParams, read_params};
-use super::matcher::{MatchMode, Matcher, MatcherBuilder, SetId};
+use super::matcher::{MatchMode, Matcher, MatcherBuilder, SetId, TermOptions};
 use crate::diag::{FileError, Problems};
 use crate::rules::raw::RawRule;
 use crate::rules::{Rule, RuleBook};
@@ -114,8 +114,12 @@ fn build_matcher(book: &RuleBook, problems: &mut [Problems]) -> Matcher {
             }
         };
         let short_name = set.name.split_once('/').map_or(set.name.as_str(), |(_, name)| name);
+        let options = TermOptions {
+            accents_optional: set.accents_optional,
+            spaces_optional: set.spaces_optional,
+        };
         for (term, span) in set.terms.iter().zip(&set.term_spans) {
-            if let Err(message) = builder.add(id as SetId, mode, term) {
+            if let Err(message) = builder.add_with(id as SetId, mode, options, term) {
                 problems.add(
                     span.clone(),
                     format!("term set '{short_name}': {message}"),

@@ -245,6 +245,11 @@ pub struct TermSet {
     /// The match mode as written (`hashtag`, `phrase`…) and where.
     pub mode: String,
     pub mode_span: Option<Range<usize>>,
+    /// `accents: optional`: accented letters also match without the accent.
+    pub accents_optional: bool,
+    /// `spaces: optional`: a phrase's words also match run together or
+    /// joined by `_`.
+    pub spaces_optional: bool,
     pub terms: Vec<String>,
     /// Where each term is written, in the order of `terms`.
     pub term_spans: Vec<Option<Range<usize>>>,

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use super::raw::RawPack;
-use super::rule::{RulePack, RulePlace, compile_rule};
+use super::rule::{RuleDefaults, RulePack, RulePlace, compile_rule};
 use super::{
     DeclaredRule, Fields, Fold, Length, Pack, PackSource, PlatformFacts, Rule, RuleBook, Source,
     TermSet,
@@ -80,12 +80,18 @@ impl Compiler {
     fn register_term_sets(&mut self, raw: &RawPack, pack: usize, problems: &mut Problems) {
         for (name, set) in &raw.terms {
             let qualified = format!("{}/{name}", raw.pack.value);
+            let mode = set.value.mode.value.as_str();
+            let accents =
+                optional(set.value.accents.as_ref(), "accents", mode, ACCENT_MODES, problems);
+            let spaces = optional(set.value.spaces.as_ref(), "spaces", mode, SPACE_MODES, problems);
             self.term_sets.push(TermSet {
                 name: qualified,
                 pack,
                 language: set.value.language.as_ref().map(|language| language.to_ascii_lowercase()),
                 mode: set.value.mode.value.clone(),
                 mode_span: problems.span_of(&set.value.mode),
+                accents_optional: accents,
+                spaces_optional: spaces,
                 terms: set.value.any.iter().map(|term| term.value.clone()).collect(),
                 term_spans: set.value.any.iter().map(|term| problems.span_of(term)).collect(),
             });
@@ -183,6 +189,7 @@ impl Compiler {
             }
         }
         let pack_id = raw.pack.value.clone();
+        let defaults = RuleDefaults::read(&raw.defaults, problems);
         let mut declared = Vec::with_capacity(raw.rules.len());
         for rule in raw.rules {
             let mut kind = DeclaredRule {
@@ -190,7 +197,12 @@ impl Compiler {
                 kind_span: problems.span_of(&rule.value.kind),
                 rule: None,
             };
-            let pack = RulePack { id: &pack_id, index: pack_index, sources: &sources };
+            let pack = RulePack {
+                id: &pack_id,
+                index: pack_index,
+                sources: &sources,
+                defaults: &defaults,
+            };
             let place = RulePlace { pack: &pack, index: self.rules.len() };
             if let Some(rule) = compile_rule(place, rule, rule_ids, problems) {
                 kind.rule = Some(rule.index);
@@ -217,6 +229,50 @@ impl Compiler {
             origin,
         });
     }
+}
+
+/// The match modes whose terms may leave out accents, or spaces.
+const ACCENT_MODES: &[&str] = &["hashtag", "hashtag-prefix", "word", "phrase"];
+const SPACE_MODES: &[&str] = &["word", "phrase"];
+
+/// A term-set option (`accents`, `spaces`): `optional` is true, `required`
+/// (the default) false. An option the set's match mode cannot use is
+/// reported and left off.
+fn optional(
+    value: Option<&Spanned<String>>,
+    option: &str,
+    mode: &str,
+    modes: &[&str],
+    problems: &mut Problems,
+) -> bool {
+    let Some(value) = value else { return false };
+    let optional = match value.value.as_str() {
+        "optional" => true,
+        "required" => false,
+        other => {
+            problems.add(
+                problems.span_of(value),
+                format!("{option}: '{other}' is not a choice; expected optional or required"),
+                "optional or required",
+                None,
+            );
+            return false;
+        }
+    };
+    if optional && !modes.contains(&mode) {
+        problems.add(
+            problems.span_of(value),
+            format!(
+                "{option} can only be optional in {} and {} terms, not in `{mode}` terms",
+                modes[..modes.len() - 1].join(", "),
+                modes[modes.len() - 1],
+            ),
+            "not for this match mode",
+            None,
+        );
+        return false;
+    }
+    optional
 }
 
 /// Parses each value of a list, reporting the ones that are not valid.
@@ -255,10 +311,13 @@ mod tests {
 
     use super::*;
     use crate::diag::Problem;
+    use crate::finding::Severity;
+    use crate::post::{Media, Relationship};
+    use crate::rules::builtin_market_groups;
 
-    const HEAD: &str = "pack: house\ntitle: House\nversion: 1.0.0\nsources:\n  - { id: s, title: S, url: https://example.org }\nterms:\n  ad: { match: hashtag, any: ['#ad'] }\n";
+    const PACK_HEAD: &str = "pack: house\ntitle: House\nversion: 1.0.0\nsources:\n  - { id: s, title: S, url: https://example.org }\nterms:\n  ad: { match: hashtag, any: ['#ad'] }\n";
 
-    const RULE: &str = "  - id: house/one\n    kind: require-term\n    category: missing-disclosure\n    severity: error\n    message: m\n    help: h\n    source: s\n    terms: [ad]\n    examples: { fail: ['x'], pass: ['#ad x'] }\n";
+    const ONE_RULE: &str = "  - id: house/one\n    kind: require-term\n    category: missing-disclosure\n    severity: error\n    message: m\n    help: h\n    source: s\n    terms: [ad]\n    examples: { fail: ['x'], pass: ['#ad x'] }\n";
 
     fn book(texts: &[&str]) -> (RuleBook, Vec<FileError>) {
         let sources = texts
@@ -279,7 +338,7 @@ mod tests {
 
     #[test]
     fn a_valid_pack_becomes_a_book_with_located_term_sets() {
-        let text = format!("{HEAD}rules:\n{RULE}");
+        let text = format!("{PACK_HEAD}rules:\n{ONE_RULE}");
         let (book, errors) = book(&[&text]);
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(book.packs.len(), 1);
@@ -293,8 +352,8 @@ mod tests {
     #[test]
     fn a_pack_with_problems_keeps_its_valid_rules_and_reports_every_problem() {
         let broken_rule =
-            RULE.replace("house/one", "other/two").replace("severity: error", "severity: loud");
-        let text = format!("{HEAD}rules:\n{RULE}{broken_rule}").replace("1.0.0", "1.0");
+            ONE_RULE.replace("house/one", "other/two").replace("severity: error", "severity: loud");
+        let text = format!("{PACK_HEAD}rules:\n{ONE_RULE}{broken_rule}").replace("1.0.0", "1.0");
         let (book, errors) = book(&[&text]);
         let messages: Vec<&str> = problems(&errors).iter().map(|p| p.message.as_str()).collect();
         assert_eq!(messages.len(), 3, "{messages:?}");
@@ -308,7 +367,7 @@ mod tests {
 
     #[test]
     fn a_pack_loaded_twice_and_facts_without_a_platform_are_problems() {
-        let text = format!("{HEAD}platform:\n  max_length: 10\nrules:\n{RULE}");
+        let text = format!("{PACK_HEAD}platform:\n  max_length: 10\nrules:\n{ONE_RULE}");
         let (_, errors) = book(&[&text, &text]);
         let messages: Vec<&str> = problems(&errors).iter().map(|p| p.message.as_str()).collect();
         assert!(
@@ -324,5 +383,120 @@ mod tests {
         assert!(book.packs.is_empty());
         assert_eq!(errors.len(), 1);
         assert!(errors[0].problems[0].line >= 1);
+    }
+
+    /// The book of one pack text, and the messages of its problems with
+    /// their line numbers.
+    fn load(text: &str) -> (RuleBook, Vec<(usize, String)>) {
+        let source =
+            PackSource { name: "test.yaml".into(), text: Arc::new(text.into()), builtin: false };
+        let (book, errors) = compile(vec![source], builtin_market_groups().unwrap());
+        let problems = errors
+            .iter()
+            .flat_map(|error| &error.problems)
+            .map(|problem| {
+                let at = format!("test.yaml:{}:{}: ", problem.line, problem.column);
+                (problem.line, problem.message.trim_start_matches(&at).to_string())
+            })
+            .collect();
+        (book, problems)
+    }
+
+    const HEAD: &str = "pack: t\ntitle: T\nversion: 1.0.0\n\
+        sources: [{ id: s, title: S, url: https://example.com }]\n";
+
+    fn rule(id: &str, extra: &str) -> String {
+        format!(
+            "  - id: t/{id}\n    kind: require-term\n    category: missing-disclosure\n{extra}    \
+             terms: [ad]\n    message: m\n    help: h\n    source: s\n"
+        )
+    }
+
+    #[test]
+    fn defaults_fill_in_what_a_rule_does_not_say() {
+        let text = format!(
+            "{HEAD}defaults:\n  when: {{ relationship: [gifted, event], media: [video] }}\n  \
+             severity: error\nrules:\n{}{}{}{}",
+            rule("inherits", ""),
+            rule("own-relationship", "    when: { relationship: [paid] }\n"),
+            rule("no-filter", "    severity: info\n    when: { relationship: [], media: [] }\n"),
+            rule("preview", "    status: preview\n    severity: warning\n"),
+        );
+        let (book, problems) = load(&text);
+        assert!(problems.is_empty(), "{problems:?}");
+        let rule = |id: &str| book.rule(&format!("t/{id}")).unwrap();
+        let inherits = rule("inherits");
+        assert_eq!(inherits.when.relationship, [Relationship::Gifted, Relationship::Event]);
+        assert_eq!(inherits.when.media, [Media::Video]);
+        assert_eq!(inherits.severity, Severity::Error);
+        let own = rule("own-relationship");
+        assert_eq!(own.when.relationship, [Relationship::Paid], "a rule's filter replaces");
+        assert_eq!(own.when.media, [Media::Video], "the other filters still default");
+        let none = rule("no-filter");
+        assert!(none.when.relationship.is_empty() && none.when.media.is_empty());
+        assert_eq!(none.severity, Severity::Info);
+        assert_eq!(rule("preview").severity, Severity::Warning);
+    }
+
+    #[test]
+    fn a_rule_without_a_severity_needs_a_default() {
+        let (book, problems) = load(&format!("{HEAD}rules:\n{}", rule("bare", "")));
+        assert!(book.rules.is_empty());
+        assert_eq!(problems, [(6, "rule 't/bare' has no severity".to_string())]);
+    }
+
+    #[test]
+    fn a_default_error_is_no_severity_for_a_preview_rule() {
+        let text = format!(
+            "{HEAD}defaults: {{ severity: error }}\nrules:\n{}",
+            rule("unsure", "    status: preview\n")
+        );
+        let (_, problems) = load(&text);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, 10, "said at the rule's status");
+        assert!(problems[0].1.contains("the pack's default"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_bad_default_is_reported_once_where_it_is_written() {
+        let text = format!(
+            "{HEAD}defaults:\n  when: {{ relationship: [payd] }}\n  severity: critical\nrules:\n{}{}",
+            rule("one", ""),
+            rule("two", ""),
+        );
+        let (book, problems) = load(&text);
+        let lines: Vec<usize> = problems.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, [6, 7], "{problems:?}");
+        assert!(book.rules.is_empty(), "rules without a valid severity are left out");
+    }
+
+    #[test]
+    fn term_set_options_are_read_and_checked_against_the_match_mode() {
+        let text = format!(
+            "{HEAD}terms:\n  \
+             ad: {{ match: phrase, accents: optional, spaces: optional, any: [publicité] }}\n  \
+             tags: {{ match: hashtag, accents: optional, spaces: required, any: ['#pub'] }}\n  \
+             re: {{ match: regex, accents: optional, any: [x] }}\n  \
+             odd: {{ match: word, spaces: sometimes, any: [x] }}\n  \
+             tag: {{ match: hashtag, spaces: optional, any: ['#x'] }}\n"
+        );
+        let (book, problems) = load(&text);
+        let set = |name: &str| {
+            let set = book.term_sets.iter().find(|set| set.name == format!("t/{name}")).unwrap();
+            (set.accents_optional, set.spaces_optional)
+        };
+        assert_eq!(set("ad"), (true, true));
+        assert_eq!(set("tags"), (true, false));
+        assert_eq!(set("re"), (false, false), "left off where the mode cannot use it");
+        let messages: Vec<&str> = problems.iter().map(|(_, message)| message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "accents can only be optional in hashtag, hashtag-prefix, word and phrase terms, \
+                 not in `regex` terms",
+                "spaces: 'sometimes' is not a choice; expected optional or required",
+                "spaces can only be optional in word and phrase terms, not in `hashtag` terms",
+            ]
+        );
     }
 }

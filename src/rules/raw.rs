@@ -26,8 +26,22 @@ pub struct RawPack {
     pub terms: BTreeMap<String, Spanned<RawTermSet>>,
     #[serde(default)]
     pub platform: Option<RawPlatformFacts>,
+    /// What every rule of the pack says unless it says otherwise.
+    #[serde(default)]
+    pub defaults: RawDefaults,
     #[serde(default)]
     pub rules: Vec<Spanned<RawRule>>,
+}
+
+/// `defaults:` — values for the rules of the pack that do not give their
+/// own: each filter of `when` on its own, and `severity`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDefaults {
+    #[serde(default)]
+    pub when: RawWhen,
+    #[serde(default)]
+    pub severity: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -59,6 +73,12 @@ pub struct RawTermSet {
     pub language: Option<String>,
     #[serde(rename = "match")]
     pub mode: Spanned<String>,
+    /// `optional`: accented letters also match without their accent.
+    #[serde(default)]
+    pub accents: Option<Spanned<String>>,
+    /// `optional`: a phrase's words also match run together or joined by `_`.
+    #[serde(default)]
+    pub spaces: Option<Spanned<String>>,
     pub any: Vec<Spanned<String>>,
     #[serde(default)]
     pub description: Option<String>,
@@ -104,15 +124,17 @@ pub struct RawFold {
     pub basis: Option<String>,
 }
 
+/// Filters on the post. A filter that is not given is `None`: a rule then
+/// takes its pack's default, if any; an empty list is no filter at all.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawWhen {
     #[serde(default)]
-    pub relationship: Vec<Spanned<String>>,
+    pub relationship: Option<Vec<Spanned<String>>>,
     #[serde(default)]
-    pub media: Vec<Spanned<String>>,
+    pub media: Option<Vec<Spanned<String>>>,
     #[serde(default)]
-    pub platform: Vec<Spanned<String>>,
+    pub platform: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -131,7 +153,9 @@ pub struct RawRule {
     pub id: Spanned<String>,
     pub kind: Spanned<String>,
     pub category: Spanned<String>,
-    pub severity: Spanned<String>,
+    /// Required unless the pack has a default severity.
+    #[serde(default)]
+    pub severity: Option<Spanned<String>>,
     #[serde(default)]
     pub status: Option<Spanned<String>>,
     #[serde(default)]

@@ -1,21 +1,68 @@
 //! Validates what every rule says whatever its kind: id, category,
-//! severity, status, filters, fix, source and examples. The kind and its
-//! parameters are the engine's to read.
+//! severity, status, filters, fix, source and examples, with the pack's
+//! `defaults:` filling in the severity and the filters a rule does not
+//! give. The kind and its parameters are the engine's to read.
 
 use std::collections::HashSet;
+use std::str::FromStr;
 
 use super::packs::parse_list;
-use super::raw::{RawExample, RawFix, RawRule};
+use super::raw::{RawDefaults, RawExample, RawFix, RawRule};
 use super::{Example, FixAt, FixSpec, Rule, Source, Status, When};
 use crate::diag::Problems;
 use crate::diag::yaml::Spanned;
 use crate::finding::{Category, Severity};
+use crate::post::{Media, Platform, Relationship, UnknownValue};
 
 /// The pack a rule is read in.
 pub(super) struct RulePack<'a> {
     pub id: &'a str,
     pub index: usize,
     pub sources: &'a [Source],
+    pub defaults: &'a RuleDefaults,
+}
+
+/// A pack's `defaults:`, validated once for all of its rules: a problem in
+/// them is reported once, where the default is written.
+#[derive(Debug, Default)]
+pub(super) struct RuleDefaults {
+    pub relationship: Option<Vec<Relationship>>,
+    pub media: Option<Vec<Media>>,
+    pub platform: Option<Vec<Platform>>,
+    /// `Some(None)`: a default severity is written but is not one.
+    pub severity: Option<Option<Severity>>,
+}
+
+impl RuleDefaults {
+    pub fn read(raw: &RawDefaults, problems: &mut Problems) -> RuleDefaults {
+        RuleDefaults {
+            relationship: raw.when.relationship.as_ref().map(|list| parse_list(list, problems)),
+            media: raw.when.media.as_ref().map(|list| parse_list(list, problems)),
+            platform: raw.when.platform.as_ref().map(|list| parse_list(list, problems)),
+            severity: raw.severity.as_ref().map(|severity| parse_severity(severity, problems)),
+        }
+    }
+}
+
+/// A rule's own filter, else the pack's default, else none.
+fn filter<T: Clone + FromStr<Err = UnknownValue>>(
+    own: Option<&Vec<Spanned<String>>>,
+    default: Option<&Vec<T>>,
+    problems: &mut Problems,
+) -> Vec<T> {
+    match own {
+        Some(list) => parse_list(list, problems),
+        None => default.cloned().unwrap_or_default(),
+    }
+}
+
+fn parse_severity(raw: &Spanned<String>, problems: &mut Problems) -> Option<Severity> {
+    raw.value
+        .parse::<Severity>()
+        .map_err(|error| {
+            problems.add(problems.span_of(raw), error.to_string(), "unknown severity", None)
+        })
+        .ok()
 }
 
 /// Where a rule goes: its pack, and its position among all rules.
@@ -48,27 +95,40 @@ pub(super) fn compile_rule(
         problems.add(id_span.clone(), format!("duplicate rule id '{id}'"), "duplicate", None);
     }
     let category = category(&raw.category, problems);
-    let severity = raw
-        .severity
-        .value
-        .parse::<Severity>()
-        .map_err(|error| {
+    let severity = match (&raw.severity, pack.defaults.severity) {
+        (Some(own), _) => parse_severity(own, problems),
+        // A default that is not a severity is reported where it is written.
+        (None, Some(default)) => default,
+        (None, None) => {
             problems.add(
-                problems.span_of(&raw.severity),
-                error.to_string(),
-                "unknown severity",
-                None,
-            )
-        })
-        .ok();
+                id_span.clone(),
+                format!("rule '{id}' has no severity"),
+                "no severity",
+                Some(
+                    "give it `severity:` (error, warning or info), or give the pack a default: \
+                     `defaults: { severity: … }`"
+                        .into(),
+                ),
+            );
+            None
+        }
+    };
     let status = status(raw.status.as_ref(), problems);
     if status == Status::Preview && severity == Some(Severity::Error) {
-        problems.add(
-            problems.span_of(&raw.severity),
-            "a preview rule (facts not yet confirmed) cannot have severity error",
-            "use warning or info",
-            None,
-        );
+        match &raw.severity {
+            Some(own) => problems.add(
+                problems.span_of(own),
+                "a preview rule (facts not yet confirmed) cannot have severity error",
+                "use warning or info",
+                None,
+            ),
+            None => problems.add(
+                raw.status.as_ref().and_then(|status| problems.span_of(status)),
+                "a preview rule (facts not yet confirmed) cannot have severity error, the pack's default",
+                "give this rule `severity: warning` or `info`",
+                None,
+            ),
+        }
     }
     let rule_source = pack.sources.iter().find(|known| known.id == raw.source.value).cloned();
     if rule_source.is_none() {
@@ -84,10 +144,15 @@ pub(super) fn compile_rule(
             None,
         );
     }
+    let defaults = pack.defaults;
     let when = When {
-        relationship: parse_list(&raw.when.relationship, problems),
-        media: parse_list(&raw.when.media, problems),
-        platform: parse_list(&raw.when.platform, problems),
+        relationship: filter(
+            raw.when.relationship.as_ref(),
+            defaults.relationship.as_ref(),
+            problems,
+        ),
+        media: filter(raw.when.media.as_ref(), defaults.media.as_ref(), problems),
+        platform: filter(raw.when.platform.as_ref(), defaults.platform.as_ref(), problems),
     };
     let fix = raw.fix.as_ref().map(|fix| fix_spec(fix, problems));
     let examples = |list: &[Spanned<RawExample>], problems: &Problems| -> Vec<Example> {
@@ -177,7 +242,8 @@ mod tests {
         let raw: Spanned<RawRule> = yaml::parse(rule).unwrap();
         let mut problems = Problems::new("pack.yaml", rule);
         let sources = [Source { id: "s".into(), title: "S".into(), url: "https://e.org".into() }];
-        let pack = RulePack { id: "house", index: 0, sources: &sources };
+        let defaults = RuleDefaults::default();
+        let pack = RulePack { id: "house", index: 0, sources: &sources, defaults: &defaults };
         let compiled = compile_rule(RulePlace { pack: &pack, index: 7 }, raw, ids, &mut problems);
         (compiled, problems.list.into_iter().map(|problem| problem.message).collect())
     }

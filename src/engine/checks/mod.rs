@@ -307,6 +307,8 @@ pub(crate) mod testing {
                 language: Some(language.to_string()),
                 mode: String::new(),
                 mode_span: None,
+                accents_optional: false,
+                spaces_optional: false,
                 terms: terms.iter().map(|term| term.to_string()).collect(),
                 term_spans: vec![None; terms.len()],
             })

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Seeds each fuzz target's corpus from the repository's own files:
+# fixtures for post text, the built-in packs, the example configurations.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seed() {
+  local target=$1
+  shift
+  mkdir -p "fuzz/corpus/$target"
+  for file in "$@"; do
+    cp "$file" "fuzz/corpus/$target/$(basename "$(dirname "$file")")-$(basename "$file")"
+  done
+}
+seed check_text fixtures/note.txt fixtures/drafts/*.md
+seed normalize fixtures/note.txt fixtures/drafts/*.md
+seed rule_pack rules/*.yaml rules/countries/*.yaml rules/platforms/*.yaml tests/data/broken/*.yaml
+seed config src/config/starter.yaml docs/examples/*.yaml
+# One post per JSONL line, as text: many small seeds for the post checks.
+i=0
+while IFS= read -r line; do
+  i=$((i + 1))
+  printf '%s' "$line" | python3 -c 'import json,sys; print(json.loads(sys.stdin.read()).get("text",""), end="")' \
+    > "fuzz/corpus/check_text/calendar-$i.txt" 2>/dev/null || true
+done < fixtures/calendar.jsonl
