@@ -69,9 +69,12 @@ impl Normalized {
         // A base character and the marks after it normalise together, so
         // "e" + U+0301 composes to "é", half-width ﾌﾟ to プ and decomposed
         // Hangul (as macOS pastes it) to 광.
+        // Zero-width characters between the marks are part of the unit and
+        // dropped from it, so the marks around them normalise together, as
+        // they will when the text is normalised again without them.
         let base_end = end;
         for mark in chars {
-            if mark.is_ascii() || !composes_with_previous(mark) {
+            if !is_zero_width(mark) && (mark.is_ascii() || !composes_with_previous(mark)) {
                 break;
             }
             end += mark.len_utf8();
@@ -84,7 +87,8 @@ impl Normalized {
             folded.clear();
             // NFKC again after lower-casing: `İ` lowers to `i` + U+0307, whose
             // marks NFKC may reorder, so a second pass would change them.
-            folded.extend(unit.nfkc().flat_map(char::to_lowercase).nfkc());
+            let visible = unit.chars().filter(|&c| !is_zero_width(c));
+            folded.extend(visible.nfkc().flat_map(char::to_lowercase).nfkc());
             self.push_folded(folded, start, end);
         }
         end
@@ -285,5 +289,16 @@ mod tests {
         assert_eq!(normalized.original_range(5..6), 2..2);
         assert_eq!(normalized.original_range(1..1), 1..1);
         assert_eq!(Normalized::new("").original_range(0..0), 0..0);
+    }
+
+    /// Found by the `normalize` fuzz target: soft hyphens between combining
+    /// marks kept the marks apart the first time and let them reorder the
+    /// second.
+    #[test]
+    fn marks_around_a_zero_width_character_normalise_together() {
+        for text in ["\u{0} \u{1fdd}\u{32a}\u{36a}\u{ad}\u{ad}\u{32a}\u{32a}\u{36a}\u{36a}\u{0}\u{0}\u{32a}", "e\u{300}\u{ad}\u{316}", "x\u{200b}\u{301}\u{316}"] {
+            let once = Normalized::new(text).text;
+            assert_eq!(Normalized::new(&once).text, once, "{text:?}");
+        }
     }
 }
