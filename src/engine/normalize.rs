@@ -296,7 +296,11 @@ mod tests {
     /// second.
     #[test]
     fn marks_around_a_zero_width_character_normalise_together() {
-        for text in ["\u{0} \u{1fdd}\u{32a}\u{36a}\u{ad}\u{ad}\u{32a}\u{32a}\u{36a}\u{36a}\u{0}\u{0}\u{32a}", "e\u{300}\u{ad}\u{316}", "x\u{200b}\u{301}\u{316}"] {
+        for text in [
+            "\u{0} \u{1fdd}\u{32a}\u{36a}\u{ad}\u{ad}\u{32a}\u{32a}\u{36a}\u{36a}\u{0}\u{0}\u{32a}",
+            "e\u{300}\u{ad}\u{316}",
+            "x\u{200b}\u{301}\u{316}",
+        ] {
             let once = Normalized::new(text).text;
             assert_eq!(Normalized::new(&once).text, once, "{text:?}");
         }

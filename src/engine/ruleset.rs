@@ -109,7 +109,12 @@ fn build_matcher(book: &RuleBook, problems: &mut [Problems]) -> Matcher {
         let mode = match set.mode.parse::<MatchMode>() {
             Ok(mode) => mode,
             Err(message) => {
-                problems.add(set.mode_span.clone(), message, "unknown match mode", None);
+                problems.add(
+                    set.mode_span.clone(),
+                    message.to_string(),
+                    "unknown match mode",
+                    None,
+                );
                 continue;
             }
         };

@@ -1,0 +1,218 @@
+//! Terms holding `{brand}`, expanded per post: a post's brands are found
+//! once per field, then the words around each place are compared with the
+//! few terms whose words could surround it.
+
+use std::ops::Range;
+
+use foldhash::HashMap;
+use memchr::memmem::Finder;
+
+use super::{MatchMode, SetId, TermError, word_bounded};
+use crate::engine::normalize::{Normalized, normalize_term};
+use crate::engine::tokens::{Hashtag, Tokens};
+
+/// A term containing `{brand}`, expanded per post.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct BrandTerm {
+    set: SetId,
+    mode: MatchMode,
+    before: String,
+    after: String,
+}
+
+/// The word a phrase's text ends with, ignoring trailing spaces ("to" of
+/// "thanks to "); empty when it ends in punctuation.
+fn last_word(text: &str) -> &str {
+    let trimmed = text.trim_end();
+    let start = trimmed
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric())
+        .last()
+        .map_or(trimmed.len(), |(at, _)| at);
+    &trimmed[start..]
+}
+
+/// The word a phrase's text starts with, ignoring leading spaces.
+fn first_word(text: &str) -> &str {
+    let trimmed = text.trim_start();
+    let end = trimmed.find(|c: char| !c.is_alphanumeric()).unwrap_or(trimmed.len());
+    &trimmed[..end]
+}
+
+/// Drops spaces and punctuation, as brand names are written in hashtags.
+fn compact(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// The word and phrase brand terms, by the last word before the brand (or,
+/// for terms that start with the brand, the first word after it), so that
+/// at each place of a brand only the few terms whose words could surround
+/// it are compared.
+#[derive(Debug, Default)]
+struct BrandPhrases {
+    by_word_before: HashMap<String, Vec<usize>>,
+    by_word_after: HashMap<String, Vec<usize>>,
+    /// Terms with no word on either side of the brand.
+    always: Vec<usize>,
+}
+
+impl BrandPhrases {
+    fn index(terms: &[BrandTerm]) -> BrandPhrases {
+        let mut phrases = BrandPhrases::default();
+        for (index, term) in terms.iter().enumerate() {
+            if matches!(term.mode, MatchMode::Hashtag | MatchMode::HashtagPrefix) {
+                continue;
+            }
+            let (before, after) = (last_word(&term.before), first_word(&term.after));
+            if !before.is_empty() {
+                phrases.by_word_before.entry(before.to_string()).or_default().push(index);
+            } else if !after.is_empty() {
+                phrases.by_word_after.entry(after.to_string()).or_default().push(index);
+            } else {
+                phrases.always.push(index);
+            }
+        }
+        phrases
+    }
+
+    /// The terms that may match at a brand between `preceding` and `following`.
+    fn candidates<'a>(
+        &'a self,
+        preceding: &str,
+        following: &str,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let before = self.by_word_before.get(last_word(preceding)).into_iter().flatten();
+        let after = self.by_word_after.get(first_word(following)).into_iter().flatten();
+        self.always.iter().chain(before).chain(after).copied()
+    }
+}
+
+/// A post's brand, normalised once for all of the post's fields: as written
+/// ("glow lab") and compacted as in tags and handles ("glowlab").
+#[derive(Debug)]
+pub struct Brand {
+    compact: String,
+    words_finder: Finder<'static>,
+    compact_finder: Finder<'static>,
+}
+
+impl Brand {
+    /// `None` for a brand with no letter or digit, which no term can hold.
+    pub fn new(name: &str) -> Option<Brand> {
+        let words = normalize_term(name);
+        let compact = compact(&words);
+        if compact.is_empty() {
+            return None;
+        }
+        Some(Brand {
+            words_finder: Finder::new(words.as_bytes()).into_owned(),
+            compact_finder: Finder::new(compact.as_bytes()).into_owned(),
+            compact,
+        })
+    }
+}
+
+impl BrandTerm {
+    /// A `{brand}` term, or what is wrong with it.
+    pub(super) fn parse(set: SetId, mode: MatchMode, term: &str) -> Result<BrandTerm, TermError> {
+        if matches!(mode, MatchMode::Url | MatchMode::Regex) {
+            return Err(TermError::BrandMode);
+        }
+        let (before, after) = term.split_once("{brand}").unwrap_or((term, ""));
+        if after.contains("{brand}") {
+            return Err(TermError::BrandTwice);
+        }
+        let (before, after) = if matches!(mode, MatchMode::Hashtag | MatchMode::HashtagPrefix) {
+            (compact(&normalize_term(before)), compact(&normalize_term(after)))
+        } else {
+            (Normalized::new(before.trim_start()).text, Normalized::new(after.trim_end()).text)
+        };
+        Ok(BrandTerm { set, mode, before, after })
+    }
+}
+
+/// Every brand term of the loaded packs, indexed for scanning.
+#[derive(Debug, Default)]
+pub(super) struct BrandTerms {
+    terms: Vec<BrandTerm>,
+    phrases: BrandPhrases,
+}
+
+impl BrandTerms {
+    pub(super) fn new(terms: Vec<BrandTerm>) -> BrandTerms {
+        BrandTerms { phrases: BrandPhrases::index(&terms), terms }
+    }
+
+    /// Pushes the hits of every brand term at the places of `brand`.
+    pub(super) fn scan(
+        &self,
+        brand: &Brand,
+        text: &str,
+        tokens: &Tokens,
+        push: &mut impl FnMut(SetId, Range<usize>),
+    ) {
+        let compact_brand = brand.compact.as_str();
+        // Every brand term holds the brand, as written or compacted (as in
+        // tags and handles). So find the brand's few places in the text once,
+        // then compare each term's words around them: no search is built
+        // per term, and a text without the brand costs two substring searches.
+        let mut places: Vec<Range<usize>> = brand
+            .words_finder
+            .find_iter(text.as_bytes())
+            .map(|at| at..at + brand.words_finder.needle().len())
+            .collect();
+        // `@brand` and `#brand`: the compact form right after `@` or `#`.
+        places.extend(
+            brand
+                .compact_finder
+                .find_iter(text.as_bytes())
+                .filter(|&at| at > 0 && matches!(text.as_bytes()[at - 1], b'@' | b'#'))
+                .map(|at| at - 1..at + compact_brand.len()),
+        );
+        let tagged: Vec<&Hashtag> = tokens
+            .hashtags
+            .iter()
+            .filter(|tag| brand.compact_finder.find(text[tag.body.clone()].as_bytes()).is_some())
+            .collect();
+        if places.is_empty() && tagged.is_empty() {
+            return;
+        }
+        if !tagged.is_empty() {
+            let tag_terms = self
+                .terms
+                .iter()
+                .filter(|term| matches!(term.mode, MatchMode::Hashtag | MatchMode::HashtagPrefix));
+            for term in tag_terms {
+                for tag in &tagged {
+                    let body = &text[tag.body.clone()];
+                    let rest = body
+                        .strip_prefix(term.before.as_str())
+                        .and_then(|rest| rest.strip_prefix(compact_brand));
+                    let hit = rest.is_some_and(|rest| match term.mode {
+                        MatchMode::Hashtag => rest == term.after,
+                        _ => rest.len() > term.after.len() && rest.starts_with(&term.after),
+                    });
+                    if hit {
+                        push(term.set, tag.range.clone());
+                    }
+                }
+            }
+        }
+        for place in &places {
+            let (preceding, following) = (&text[..place.start], &text[place.end..]);
+            for index in self.phrases.candidates(preceding, following) {
+                let term = &self.terms[index];
+                if !preceding.ends_with(term.before.as_str())
+                    || !following.starts_with(term.after.as_str())
+                {
+                    continue;
+                }
+                let range = place.start - term.before.len()..place.end + term.after.len();
+                if word_bounded(text, &range) && !tokens.in_link(&range) {
+                    push(term.set, range);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,363 @@
+//! Every term of every loaded pack compiled into one matcher: one
+//! aho-corasick automaton for words and phrases, hash lookups for hashtags,
+//! one `RegexSet` for regex terms, a small list for link patterns, and brand
+//! templates expanded per post. A post field is scanned once; each hit names
+//! the term set it belongs to. A set's [`TermOptions`] (accents or spaces
+//! optional) are spellings added when the matcher is built, so they cost
+//! nothing per post.
+
+mod brand;
+mod spelling;
+mod url;
+
+use foldhash::HashMap;
+use std::ops::Range;
+use std::str::FromStr;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{Regex, RegexBuilder};
+
+pub use brand::Brand;
+use brand::{BrandTerm, BrandTerms};
+use spelling::spellings;
+pub use spelling::{MAX_OPTIONAL_ACCENTS, TermOptions};
+use url::UrlPattern;
+
+use super::normalize::{Normalized, is_zero_width, normalize_term};
+use super::script;
+use super::tokens::Tokens;
+use crate::finding::Field;
+
+/// Index of a term set in the rule registry.
+pub type SetId = u32;
+
+/// Compiled regexes may not grow past this (bytes), so a pack cannot make
+/// every post slow.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchMode {
+    Hashtag,
+    HashtagPrefix,
+    Word,
+    Phrase,
+    Url,
+    Regex,
+}
+
+/// What is wrong with a term or a match mode, in the words of a pack's
+/// author.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TermError {
+    #[error(
+        "unknown match mode '{0}'; expected one of: hashtag, hashtag-prefix, word, phrase, url, regex"
+    )]
+    UnknownMode(String),
+    #[error("empty term")]
+    Empty,
+    #[error("accents can only be optional in hashtag, word and phrase terms")]
+    AccentsMode,
+    #[error("spaces can only be optional in word and phrase terms")]
+    SpacesMode,
+    #[error(
+        "'{term}' has {count} accented letters; with accents optional a term may have at most {max}",
+        max = MAX_OPTIONAL_ACCENTS
+    )]
+    TooManyAccents { term: String, count: usize },
+    #[error("'{0}' is not a hashtag (one word, optional leading #)")]
+    NotAHashtag(String),
+    #[error("'{0}' has no host; write e.g. amzn.to, amazon.*?tag or 7eer.net/c/")]
+    NoHost(String),
+    #[error("invalid regex: {0}")]
+    InvalidRegex(String),
+    #[error("{{brand}} is only allowed in hashtag, hashtag-prefix, word and phrase terms")]
+    BrandMode,
+    #[error("{{brand}} may appear only once in a term")]
+    BrandTwice,
+    #[error("'{0}' has a brace that is not part of {{brand}}; write the slot as {{brand}}")]
+    BrokenBrandSlot(String),
+}
+
+impl FromStr for MatchMode {
+    type Err = TermError;
+    fn from_str(value: &str) -> Result<Self, TermError> {
+        Ok(match value {
+            "hashtag" => MatchMode::Hashtag,
+            "hashtag-prefix" => MatchMode::HashtagPrefix,
+            "word" => MatchMode::Word,
+            "phrase" => MatchMode::Phrase,
+            "url" => MatchMode::Url,
+            "regex" => MatchMode::Regex,
+            other => return Err(TermError::UnknownMode(other.to_string())),
+        })
+    }
+}
+
+/// One match of a term in one field of a post.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub set: SetId,
+    pub field: Field,
+    /// Byte range in the normalised field text.
+    pub range: Range<usize>,
+    /// Byte range in the original field text.
+    pub original: Range<usize>,
+    /// The match needed zero-width characters to be ignored.
+    pub obfuscated: bool,
+}
+
+/// A field of a post, normalised and tokenised once.
+#[derive(Debug, Clone)]
+pub struct ScannedField {
+    pub field: Field,
+    pub normalized: Normalized,
+    pub tokens: Tokens,
+}
+
+impl ScannedField {
+    pub fn new(field: Field, original: &str) -> ScannedField {
+        let normalized = Normalized::new(original);
+        let tokens = Tokens::new(&normalized.text);
+        ScannedField { field, normalized, tokens }
+    }
+}
+
+/// Collects terms while packs are compiled.
+#[derive(Debug, Default)]
+pub struct MatcherBuilder {
+    literals: Vec<String>,
+    literal_sets: Vec<Vec<SetId>>,
+    literal_index: HashMap<String, usize>,
+    hashtags: HashMap<String, Vec<SetId>>,
+    prefixes: Vec<(String, SetId)>,
+    urls: Vec<(UrlPattern, SetId)>,
+    regexes: Vec<(Regex, SetId)>,
+    brand_terms: Vec<BrandTerm>,
+}
+
+impl MatcherBuilder {
+    /// Adds one term, spelled only as written; the error says what is wrong
+    /// with it.
+    pub fn add(&mut self, set: SetId, mode: MatchMode, term: &str) -> Result<(), TermError> {
+        self.add_with(set, mode, TermOptions::default(), term)
+    }
+
+    /// Adds one term and the other spellings `options` allow.
+    pub fn add_with(
+        &mut self,
+        set: SetId,
+        mode: MatchMode,
+        options: TermOptions,
+        term: &str,
+    ) -> Result<(), TermError> {
+        if term.trim().is_empty() {
+            return Err(TermError::Empty);
+        }
+        if options.accents_optional && !TermOptions::ACCENTS_MODES.contains(&mode) {
+            return Err(TermError::AccentsMode);
+        }
+        if options.spaces_optional && !TermOptions::SPACES_MODES.contains(&mode) {
+            return Err(TermError::SpacesMode);
+        }
+        if options == TermOptions::default() {
+            return self.add_spelling(set, mode, term);
+        }
+        // The term as written first, so that its own problems are reported
+        // in its own words.
+        self.add_spelling(set, mode, term)?;
+        for spelling in spellings(term, options)?.iter().skip(1) {
+            self.add_spelling(set, mode, spelling)?;
+        }
+        Ok(())
+    }
+
+    fn add_spelling(&mut self, set: SetId, mode: MatchMode, term: &str) -> Result<(), TermError> {
+        if mode != MatchMode::Regex && term.replace("{brand}", "").contains(['{', '}']) {
+            return Err(TermError::BrokenBrandSlot(term.to_string()));
+        }
+        if term.contains("{brand}") {
+            let term = BrandTerm::parse(set, mode, term)?;
+            if !self.brand_terms.contains(&term) {
+                self.brand_terms.push(term);
+            }
+            return Ok(());
+        }
+        match mode {
+            MatchMode::Hashtag | MatchMode::HashtagPrefix => {
+                let body = hashtag_body(term)?;
+                if mode == MatchMode::Hashtag {
+                    let sets = self.hashtags.entry(body).or_default();
+                    if !sets.contains(&set) {
+                        sets.push(set);
+                    }
+                } else if !self.prefixes.contains(&(body.clone(), set)) {
+                    self.prefixes.push((body, set));
+                }
+            }
+            MatchMode::Word | MatchMode::Phrase => {
+                let pattern = normalize_term(term);
+                let index = *self.literal_index.entry(pattern.clone()).or_insert_with(|| {
+                    self.literals.push(pattern);
+                    self.literal_sets.push(Vec::new());
+                    self.literals.len() - 1
+                });
+                if !self.literal_sets[index].contains(&set) {
+                    self.literal_sets[index].push(set);
+                }
+            }
+            MatchMode::Url => self.urls.push((UrlPattern::parse(term)?, set)),
+            MatchMode::Regex => {
+                let regex = RegexBuilder::new(term)
+                    .size_limit(REGEX_SIZE_LIMIT)
+                    .build()
+                    .map_err(|error| TermError::InvalidRegex(error.to_string()))?;
+                self.regexes.push((regex, set));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn build(self) -> Matcher {
+        let automaton =
+            AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&self.literals).ok();
+        Matcher {
+            automaton,
+            literal_sets: self.literal_sets,
+            hashtags: self.hashtags,
+            prefixes: self.prefixes,
+            urls: self.urls,
+            regexes: self.regexes,
+            brand_terms: BrandTerms::new(self.brand_terms),
+        }
+    }
+}
+
+fn hashtag_body(term: &str) -> Result<String, TermError> {
+    let normalized = normalize_term(term);
+    let body = normalized.strip_prefix('#').unwrap_or(&normalized);
+    if body.is_empty() || body.contains(' ') || body.contains('#') {
+        return Err(TermError::NotAHashtag(term.to_string()));
+    }
+    Ok(body.to_string())
+}
+
+/// The compiled form of all terms of all loaded packs.
+#[derive(Debug)]
+pub struct Matcher {
+    automaton: Option<AhoCorasick>,
+    literal_sets: Vec<Vec<SetId>>,
+    hashtags: HashMap<String, Vec<SetId>>,
+    prefixes: Vec<(String, SetId)>,
+    urls: Vec<(UrlPattern, SetId)>,
+    /// Each regex on its own rather than one `RegexSet`: a single regex
+    /// skips a post with a literal prefilter (most posts hold none of a
+    /// pattern's literals), while a set falls back to the slow PikeVM on
+    /// non-ASCII text as soon as one pattern has a Unicode `\b`.
+    regexes: Vec<(Regex, SetId)>,
+    brand_terms: BrandTerms,
+}
+
+impl Matcher {
+    /// All hits of all term sets in one field; `original` is the field's
+    /// original text.
+    pub fn scan(
+        &self,
+        scanned: &ScannedField,
+        original: &str,
+        brands: &[Brand],
+        hits: &mut Vec<Hit>,
+    ) {
+        let text = scanned.normalized.text.as_str();
+        let tokens = &scanned.tokens;
+        let mut push = |set: SetId, range: Range<usize>| {
+            let original_range = scanned.normalized.original_range(range.clone());
+            let obfuscated = original[original_range.clone()].chars().any(is_zero_width);
+            hits.push(Hit {
+                set,
+                field: scanned.field,
+                range,
+                original: original_range,
+                obfuscated,
+            });
+        };
+
+        if let Some(automaton) = &self.automaton {
+            for found in automaton.find_overlapping_iter(text) {
+                let range = found.start()..found.end();
+                if word_bounded(text, &range) && !tokens.in_link(&range) {
+                    for &set in &self.literal_sets[found.pattern().as_usize()] {
+                        push(set, range.clone());
+                    }
+                }
+            }
+        }
+        for tag in &tokens.hashtags {
+            let body = &text[tag.body.clone()];
+            if let Some(sets) = self.hashtags.get(body) {
+                for &set in sets {
+                    push(set, tag.range.clone());
+                }
+            }
+            for (prefix, set) in &self.prefixes {
+                if body.len() > prefix.len() && body.starts_with(prefix.as_str()) {
+                    push(*set, tag.range.clone());
+                }
+            }
+        }
+        for link in &tokens.links {
+            let labels: Vec<&str> =
+                text[link.host.clone()].trim_end_matches('.').split('.').collect();
+            for (pattern, set) in &self.urls {
+                if pattern.matches(text, link, &labels) {
+                    push(*set, link.range.clone());
+                }
+            }
+        }
+        for (regex, set) in &self.regexes {
+            for found in regex.find_iter(text) {
+                push(*set, found.range());
+            }
+        }
+        for brand in brands {
+            self.brand_terms.scan(brand, text, tokens, &mut push);
+        }
+    }
+}
+
+/// True when the match does not continue a word on either side. A hyphen
+/// between letters joins a compound: "ad" is not a word of "ad-free".
+/// Scripts written without spaces between words (Chinese, Japanese, Thai)
+/// or with particles glued on (Korean) have no boundary to check:
+/// 「広告です」 holds 広告 and 「광고입니다」 holds 광고.
+fn word_bounded(text: &str, range: &Range<usize>) -> bool {
+    let matched = &text[range.clone()];
+    let first = matched.chars().next();
+    let last = matched.chars().next_back();
+    let before = || text[..range.start].chars().rev();
+    let after = || text[range.end..].chars();
+    !continues_word(first, before().next())
+        && !continues_word(last, after().next())
+        && !joined_by_hyphen(first, before())
+        && !joined_by_hyphen(last, after())
+}
+
+/// Whether two adjacent characters belong to one word.
+fn continues_word(edge: Option<char>, neighbour: Option<char>) -> bool {
+    match (edge, neighbour) {
+        (Some(edge), Some(neighbour)) => {
+            edge.is_alphanumeric()
+                && neighbour.is_alphanumeric()
+                && script::unspaced(edge).is_none()
+                && script::unspaced(neighbour).is_none()
+        }
+        _ => false,
+    }
+}
+
+/// `edge` is followed (or preceded) by a hyphen and a letter of one word.
+fn joined_by_hyphen(edge: Option<char>, mut beyond: impl Iterator<Item = char>) -> bool {
+    beyond.next() == Some('-') && continues_word(edge, beyond.next())
+}
+
+#[cfg(test)]
+mod tests;

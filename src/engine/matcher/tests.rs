@@ -1,0 +1,248 @@
+//! The matcher's tests: every match mode, brand terms and spellings.
+
+use super::spelling::{join_words, without_accent};
+use super::*;
+
+fn matcher(terms: &[(MatchMode, &str)]) -> Matcher {
+    let mut builder = MatcherBuilder::default();
+    for (set, (mode, term)) in terms.iter().enumerate() {
+        builder.add(set as SetId, *mode, term).unwrap();
+    }
+    builder.build()
+}
+
+/// The original text of every hit, with its set.
+fn hits(matcher: &Matcher, text: &str, brands: &[&str]) -> Vec<(SetId, String)> {
+    let scanned = ScannedField::new(Field::Text, text);
+    let brands: Vec<Brand> = brands.iter().filter_map(|brand| Brand::new(brand)).collect();
+    let mut found = Vec::new();
+    matcher.scan(&scanned, text, &brands, &mut found);
+    found.iter().map(|hit| (hit.set, text[hit.original.clone()].to_string())).collect()
+}
+
+#[test]
+fn hashtag_mode_is_exact_and_case_insensitive() {
+    let m = matcher(&[(MatchMode::Hashtag, "#ad")]);
+    assert_eq!(hits(&m, "#AD love", &[]), vec![(0, "#AD".into())]);
+    assert_eq!(hits(&m, "＃ａｄ", &[]), vec![(0, "＃ａｄ".into())]);
+    assert_eq!(hits(&m, "#𝗔𝗗", &[]), vec![(0, "#𝗔𝗗".into())]);
+    assert!(hits(&m, "#adventure x#ad https://a.com/#ad", &[]).is_empty());
+}
+
+#[test]
+fn hashtag_prefix_needs_more_after_the_prefix() {
+    let m = matcher(&[(MatchMode::HashtagPrefix, "#SuppliedBy")]);
+    assert_eq!(hits(&m, "#SuppliedByAcme", &[]).len(), 1);
+    assert!(hits(&m, "#SuppliedBy", &[]).is_empty());
+}
+
+#[test]
+fn words_and_phrases_are_bounded_and_whitespace_insensitive() {
+    let m = matcher(&[(MatchMode::Word, "ad"), (MatchMode::Phrase, "paid partnership")]);
+    assert_eq!(hits(&m, "Ad: new serum", &[]), vec![(0, "Ad".into())]);
+    assert!(hits(&m, "adorable bad", &[]).is_empty());
+    assert!(hits(&m, "finally ad-free, pre-ad and ad-hoc", &[]).is_empty(), "compounds");
+    assert_eq!(hits(&m, "Ad - new serum", &[]), vec![(0, "Ad".into())]);
+    assert_eq!(hits(&m, "new serum -ad", &[]), vec![(0, "ad".into())]);
+    assert_eq!(
+        hits(&m, "Paid\n  Partnership with x", &[]),
+        vec![(1, "Paid\n  Partnership".into())]
+    );
+    assert!(hits(&m, "see https://x.com/ad/page", &[]).is_empty(), "not inside links");
+}
+
+#[test]
+fn words_need_no_boundary_in_scripts_written_without_spaces() {
+    let m =
+        matcher(&[(MatchMode::Word, "広告"), (MatchMode::Word, "pr"), (MatchMode::Word, "광고")]);
+    assert_eq!(hits(&m, "【広告です】新しい美容液", &[]), vec![(0, "広告".into())]);
+    assert_eq!(hits(&m, "PR案件です", &[]), vec![(1, "PR".into())]);
+    assert_eq!(hits(&m, "광고입니다 오늘 소개할 제품", &[]), vec![(2, "광고".into())]);
+    assert!(hits(&m, "april prices", &[]).is_empty(), "Latin words keep their boundaries");
+}
+
+#[test]
+fn url_patterns_match_host_path_and_parameter() {
+    let m = matcher(&[
+        (MatchMode::Url, "amazon.*?tag"),
+        (MatchMode::Url, "7eer.net/c/"),
+        (MatchMode::Url, "rstyle.me"),
+    ]);
+    assert_eq!(hits(&m, "https://www.amazon.co.uk/dp/1?tag=x-21", &[]).len(), 1);
+    assert!(hits(&m, "https://www.amazon.com/dp/1", &[]).is_empty(), "no tag");
+    assert_eq!(hits(&m, "go 7eer.net/c/123/abc", &[]).len(), 1);
+    assert!(hits(&m, "go 7eer.net/d/123", &[]).is_empty());
+    assert_eq!(hits(&m, "https://rstyle.me/+abc", &[]).len(), 1);
+    assert!(hits(&m, "https://notrstyle.me/x", &[]).is_empty());
+}
+
+#[test]
+fn regex_terms_run_on_normalised_text() {
+    let m = matcher(&[(MatchMode::Regex, r"\buse (?:my )?code [a-z0-9]{3,}")]);
+    assert_eq!(hits(&m, "USE MY CODE LUNA15 ✨", &[]), vec![(0, "USE MY CODE LUNA15".into())]);
+}
+
+#[test]
+fn brand_terms_expand_per_post() {
+    let m = matcher(&[
+        (MatchMode::Hashtag, "#GiftedBy{brand}"),
+        (MatchMode::Phrase, "thanks to {brand} for the free"),
+    ]);
+    assert_eq!(hits(&m, "#GiftedByGlowLab", &["Glow Lab"]).len(), 1);
+    assert_eq!(hits(&m, "#giftedbyglowlab", &["Glow Lab"]).len(), 1);
+    assert!(hits(&m, "#GiftedByOtherCo", &["Glow Lab"]).is_empty());
+    assert!(hits(&m, "#GiftedByGlowLab", &[]).is_empty(), "no brand, no match");
+    assert_eq!(hits(&m, "Thanks to Glow Lab for the free serum", &["Glow Lab"]).len(), 1);
+    assert_eq!(hits(&m, "thanks to @glowlab for the free serum", &["Glow Lab"]).len(), 1);
+}
+
+#[test]
+fn zero_width_matches_are_marked_obfuscated() {
+    let m = matcher(&[(MatchMode::Hashtag, "#ad")]);
+    let text = "#a\u{200B}d";
+    let scanned = ScannedField::new(Field::Text, text);
+    let mut found = Vec::new();
+    m.scan(&scanned, text, &[], &mut found);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].obfuscated);
+}
+
+fn matcher_with(mode: MatchMode, options: TermOptions, terms: &[&str]) -> Matcher {
+    let mut builder = MatcherBuilder::default();
+    for term in terms {
+        builder.add_with(0, mode, options, term).unwrap();
+    }
+    builder.build()
+}
+
+const ACCENTS: TermOptions = TermOptions { accents_optional: true, spaces_optional: false };
+const SPACES: TermOptions = TermOptions { accents_optional: false, spaces_optional: true };
+const BOTH: TermOptions = TermOptions { accents_optional: true, spaces_optional: true };
+
+fn matched(matcher: &Matcher, text: &str, brands: &[&str]) -> Vec<String> {
+    hits(matcher, text, brands).into_iter().map(|(_, found)| found).collect()
+}
+
+#[test]
+fn optional_accents_may_each_be_left_out() {
+    let m = matcher_with(MatchMode::Phrase, ACCENTS, &["Publicité", "partenariat rémunéré"]);
+    for text in ["Publicité", "Publicite", "PUBLICITE", "PUBLICITÉ", "publicite\u{0301}"] {
+        assert_eq!(matched(&m, text, &[]), [text], "{text}");
+    }
+    for text in ["partenariat remunere", "partenariat rémuneré", "Partenariat Remunéré"] {
+        assert_eq!(matched(&m, text, &[]).len(), 1, "{text}");
+    }
+    assert!(matched(&m, "publicitè publicitéé", &[]).is_empty(), "another accent is no match");
+    let plain = matcher_with(MatchMode::Phrase, ACCENTS, &["publicite"]);
+    assert!(matched(&plain, "publicité", &[]).is_empty(), "an unaccented term stays so");
+}
+
+#[test]
+fn optional_accents_in_hashtags_and_brand_terms() {
+    let m = matcher_with(MatchMode::Hashtag, ACCENTS, &["#commandité", "#produitreçu"]);
+    assert_eq!(matched(&m, "#commandite #Commandité #produitrecu", &[]).len(), 3);
+    let prefix = matcher_with(MatchMode::HashtagPrefix, ACCENTS, &["#offertpar"]);
+    assert_eq!(matched(&prefix, "#offertparGlowLab", &[]).len(), 1);
+    let brand = matcher_with(MatchMode::Phrase, ACCENTS, &["envoyée par {brand}"]);
+    assert_eq!(matched(&brand, "envoyee par @glowlab", &["Glow Lab"]).len(), 1);
+    assert_eq!(matched(&brand, "Envoyée par Glow Lab", &["Glow Lab"]).len(), 1);
+}
+
+#[test]
+fn optional_accents_leave_letters_of_their_own_alone() {
+    assert_eq!(without_accent('é'), Some('e'));
+    assert_eq!(without_accent('ç'), Some('c'));
+    assert_eq!(without_accent('ă'), Some('a'));
+    assert_eq!(without_accent('ά'), Some('α'));
+    for own in ['ß', 'ø', 'ł', 'æ', 'a', '広', 'が', '광'] {
+        assert_eq!(without_accent(own), None, "{own}");
+    }
+    let m = matcher_with(MatchMode::Word, ACCENTS, &["広告"]);
+    assert_eq!(matched(&m, "広告です", &[]).len(), 1);
+}
+
+#[test]
+fn optional_spaces_match_words_run_together_or_joined_by_underscores() {
+    let m = matcher_with(MatchMode::Phrase, SPACES, &["paid partnership"]);
+    for text in [
+        "paid partnership",
+        "Paid\npartnership",
+        "#PaidPartnership",
+        "#paid_partnership",
+        "paidpartnership",
+    ] {
+        assert_eq!(matched(&m, text, &[]).len(), 1, "{text}");
+    }
+    assert!(matched(&m, "paid-partnership #paidpartnerships", &[]).is_empty());
+    assert!(matched(&m, "https://x.com/paidpartnership", &[]).is_empty());
+}
+
+#[test]
+fn optional_spaces_keep_the_space_next_to_the_brand() {
+    let m = matcher_with(MatchMode::Phrase, SPACES, &["prodotto fornito da {brand}"]);
+    assert_eq!(matched(&m, "#prodottofornitoda @glowlab", &["Glow Lab"]).len(), 1);
+    assert_eq!(matched(&m, "prodotto fornito da Glow Lab", &["Glow Lab"]).len(), 1);
+    assert!(matched(&m, "#prodottofornitodaglowlab", &["Glow Lab"]).is_empty());
+    assert_eq!(join_words("thanks to {brand} for the free", ""), "thanksto {brand} forthefree");
+}
+
+#[test]
+fn both_options_combine() {
+    let m = matcher_with(MatchMode::Phrase, BOTH, &["colaboración pagada"]);
+    for text in [
+        "Colaboración pagada",
+        "colaboracion pagada",
+        "#ColaboracionPagada",
+        "#colaboraciónpagada",
+        "#colaboracion_pagada",
+    ] {
+        assert_eq!(matched(&m, text, &[]).len(), 1, "{text}");
+    }
+    assert_eq!(spellings("Colaboración pagada", BOTH).unwrap().len(), 6);
+}
+
+#[test]
+fn options_are_refused_where_they_mean_nothing() {
+    let mut builder = MatcherBuilder::default();
+    assert!(builder.add_with(0, MatchMode::Regex, ACCENTS, "publicit[eé]").is_err());
+    assert!(builder.add_with(0, MatchMode::Url, ACCENTS, "rstyle.me").is_err());
+    assert!(builder.add_with(0, MatchMode::Hashtag, SPACES, "#ad").is_err());
+    let many = "éééééééééé";
+    assert!(
+        builder
+            .add_with(0, MatchMode::Word, ACCENTS, many)
+            .unwrap_err()
+            .to_string()
+            .contains("at most 8")
+    );
+}
+
+#[test]
+fn bad_terms_are_explained() {
+    let mut builder = MatcherBuilder::default();
+    assert!(
+        builder.add(0, MatchMode::Regex, "(").unwrap_err().to_string().contains("invalid regex")
+    );
+    assert!(builder.add(0, MatchMode::Hashtag, "two words").is_err());
+    assert!(builder.add(0, MatchMode::Url, "?tag").is_err());
+    assert!(builder.add(0, MatchMode::Regex, "{brand}x").is_err());
+}
+
+/// A slot written `{brand` or `{Brand}` used to load and never match.
+#[test]
+fn a_broken_brand_slot_is_refused() {
+    let mut builder = MatcherBuilder::default();
+    for term in ["#GiftedBy{brand", "thanks {Brand} for", "brand} partner", "{brand}{brand}"] {
+        let error = builder.add(0, MatchMode::Phrase, term).unwrap_err();
+        assert!(
+            matches!(error, TermError::BrokenBrandSlot(_) | TermError::BrandTwice),
+            "{term}: {error}"
+        );
+    }
+    assert_eq!(
+        builder.add(0, MatchMode::Phrase, "thanks {Brand} for").unwrap_err().to_string(),
+        "'thanks {Brand} for' has a brace that is not part of {brand}; write the slot as {brand}"
+    );
+    assert!(builder.add(0, MatchMode::Regex, r"code [A-Z]{4,12}").is_ok(), "regex braces");
+    assert!(builder.add(0, MatchMode::Hashtag, "#GiftedBy{brand}").is_ok());
+}
