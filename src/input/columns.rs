@@ -5,7 +5,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::fields::{self, Builder, Cell, Failure, Place};
+use super::cells::{self, Cell};
+use super::fields::{self, Builder, Failure, Place};
 use super::{ReadContext, Record};
 use crate::post::{Origin, UnknownValue};
 
@@ -210,9 +211,9 @@ impl Columns {
             match &column.target {
                 Target::Key(key) => {
                     let place = Place::Column(self.number(index));
-                    builder.key(key, fields::cell_value(key, cell), place);
+                    builder.key(key, cells::cell_value(key, cell), place);
                 }
-                Target::Extra(name) => builder.extra(name.clone(), fields::cell_json(cell)),
+                Target::Extra(name) => builder.extra(name.clone(), cells::cell_json(cell)),
             }
         }
         builder.finish().map_err(|Failure { mut error, place }| {

@@ -12,8 +12,8 @@ use std::io::BufRead;
 
 use csv_core::ReadRecordResult;
 
+use super::cells::Cell;
 use super::columns::{ColumnStyle, Columns};
-use super::fields::Cell;
 use super::{ReadContext, Record, cannot_read, record_error};
 use crate::post::Origin;
 

@@ -2,17 +2,16 @@
 //! [`Record`] per post or per thing that could not be read.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-
-use walkdir::{DirEntry, WalkDir};
 
 use crate::finding::RecordError;
 use crate::post::{
     Market, MarketGroups, Media, Origin, Platform, Post, Relationship, UnknownValue,
 };
 
+mod cells;
 mod columns;
 mod csv;
 mod fields;
@@ -20,10 +19,17 @@ mod json;
 mod jsonl;
 mod markdown;
 mod sheet;
+mod stdin;
 mod text;
+mod values;
+mod walk;
 
 pub use columns::{ColumnMap, ColumnMapping};
 pub use fields::post_from_object;
+pub use walk::input_sizes;
+
+use stdin::stream;
+use walk::{Walk, walk, walk_error};
 
 /// What posts get when they do not say (from the command line or config).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -151,7 +157,6 @@ pub fn read_inputs<'a>(
 }
 
 type Records<'a> = Box<dyn Iterator<Item = RawRecord> + 'a>;
-type Walk = walkdir::FilterEntry<walkdir::IntoIter, fn(&DirEntry) -> bool>;
 
 struct Inputs<'a> {
     paths: std::slice::Iter<'a, PathBuf>,
@@ -218,47 +223,6 @@ impl<'a> Inputs<'a> {
     }
 }
 
-/// The entries of a folder as `read_inputs` reads them: sorted by name,
-/// without what [`visible`] leaves out.
-fn walk(path: &Path) -> Walk {
-    let filter: fn(&DirEntry) -> bool = visible;
-    WalkDir::new(path).sort_by_file_name().into_iter().filter_entry(filter)
-}
-
-/// Walks past hidden entries, build output and the `~$name.xlsx` lock files
-/// Excel leaves beside open workbooks, but never refuses a folder the user
-/// named.
-fn visible(entry: &DirEntry) -> bool {
-    let name = entry.file_name().as_encoded_bytes();
-    entry.depth() == 0
-        || !(name.starts_with(b".")
-            || name.starts_with(b"~$")
-            || (name == b"target" && entry.file_type().is_dir()))
-}
-
-/// The files [`read_inputs`] will read and their sizes, as their origins
-/// will name them, for progress estimates. `None` when stdin is among the
-/// inputs (its size is unknown).
-pub fn input_sizes(paths: &[PathBuf]) -> Option<Vec<(String, u64)>> {
-    let mut sizes = Vec::new();
-    let size = |path: &Path| std::fs::metadata(path).map_or(0, |meta| meta.len());
-    for path in paths {
-        if path.as_os_str() == "-" {
-            return None;
-        }
-        if !path.is_dir() {
-            sizes.push((path.display().to_string(), size(path)));
-            continue;
-        }
-        for entry in walk(path).flatten() {
-            if entry.file_type().is_file() && InputFormat::from_path(entry.path()).is_some() {
-                sizes.push((entry.path().display().to_string(), size(entry.path())));
-            }
-        }
-    }
-    Some(sizes)
-}
-
 fn open<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext) -> Records<'a> {
     if matches!(format, InputFormat::Xlsx | InputFormat::Ods) {
         return sheet::records(path, format, ctx);
@@ -270,52 +234,6 @@ fn open<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext) -> Records<'
             let message = cannot_read(&display, &error);
             one(file_error(display, message))
         }
-    }
-}
-
-/// Reads a stream of unknown type: the format is `forced`, or sniffed from
-/// the first non-blank byte.
-fn stream<'a>(
-    mut reader: impl BufRead + 'a,
-    path: String,
-    forced: Option<InputFormat>,
-    ctx: &'a ReadContext,
-) -> Records<'a> {
-    if let Some(format) = forced {
-        return records(reader, path, format, ctx);
-    }
-    match sniff(&mut reader) {
-        // The blank bytes read while sniffing go back in front, so offsets
-        // and text stay true.
-        Ok((format, blank)) => records(io::Cursor::new(blank).chain(reader), path, format, ctx),
-        Err(error) => {
-            let message = cannot_read(&path, &error);
-            one(file_error(path, message))
-        }
-    }
-}
-
-/// Consumes leading whitespace and decides from the next byte; returns the
-/// format and the consumed bytes.
-fn sniff(reader: &mut impl BufRead) -> io::Result<(InputFormat, Vec<u8>)> {
-    let mut blank = Vec::new();
-    loop {
-        let buffer = reader.fill_buf()?;
-        let Some(&first) = buffer.iter().find(|byte| !byte.is_ascii_whitespace()) else {
-            if buffer.is_empty() {
-                return Ok((InputFormat::Txt, blank));
-            }
-            let length = buffer.len();
-            blank.extend_from_slice(buffer);
-            reader.consume(length);
-            continue;
-        };
-        let format = match first {
-            b'{' => InputFormat::Jsonl,
-            b'[' => InputFormat::Json,
-            _ => InputFormat::Txt,
-        };
-        return Ok((format, blank));
     }
 }
 
@@ -373,15 +291,6 @@ fn cannot_read(path: &str, error: &io::Error) -> String {
     format!("cannot read '{path}': {error}")
 }
 
-fn walk_error(error: &walkdir::Error) -> RecordError {
-    let path = error.path().map(|path| path.display().to_string()).unwrap_or_default();
-    let message = match error.io_error() {
-        Some(io_error) => cannot_read(&path, io_error),
-        None => error.to_string(),
-    };
-    file_error(path, message)
-}
-
 /// Decodes bytes that start at `base` in their file; the error names the
 /// file offset of the first invalid byte.
 fn utf8(bytes: &[u8], base: usize) -> Result<&str, String> {
@@ -398,8 +307,6 @@ fn bom_len(text: &str) -> usize {
 pub(crate) mod tests {
     use std::fs;
 
-    use proptest::prelude::*;
-
     use super::*;
 
     /// A context with a two-country `EU` group and no defaults.
@@ -412,18 +319,16 @@ pub(crate) mod tests {
         }
     }
 
-    fn read_all(paths: &[PathBuf], forced: Option<InputFormat>) -> (Vec<Record>, Vec<String>) {
+    pub(crate) fn read_all(
+        paths: &[PathBuf],
+        forced: Option<InputFormat>,
+    ) -> (Vec<Record>, Vec<String>) {
         let ctx = context();
         let mut notes = Vec::new();
         let mut on_note = |note: String| notes.push(note);
         let records =
             read_inputs(paths, forced, &ctx, &mut on_note).map(|raw| raw.parse(&ctx)).collect();
         (records, notes)
-    }
-
-    fn stream_of(input: &[u8], forced: Option<InputFormat>) -> Vec<Record> {
-        let ctx = context();
-        stream(input, "-".into(), forced, &ctx).map(|raw| raw.parse(&ctx)).collect()
     }
 
     #[test]
@@ -450,31 +355,6 @@ pub(crate) mod tests {
         assert_eq!(format("b.ods"), Some(InputFormat::Ods));
         assert_eq!(format("b.xls"), None);
         assert_eq!(format("README"), None);
-    }
-
-    #[test]
-    fn folders_are_walked_in_name_order_skipping_hidden_and_target() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        fs::create_dir_all(root.join("b/.git")).unwrap();
-        fs::create_dir_all(root.join("target")).unwrap();
-        fs::write(root.join("b/2.txt"), "two").unwrap();
-        fs::write(root.join("b/.git/x.txt"), "hidden").unwrap();
-        fs::write(root.join("target/x.txt"), "build").unwrap();
-        fs::write(root.join("a.md"), "---\nid: a\n---\none").unwrap();
-        fs::write(root.join("c.jsonl"), "{\"text\": \"three\"}\n{\"text\": \"four\"}\n").unwrap();
-        fs::write(root.join("d.csv"), "Caption\nfive\n").unwrap();
-        fs::write(root.join("~$e.xlsx"), "Excel's lock file").unwrap();
-        fs::write(root.join("notes.rtf"), "x").unwrap();
-        fs::write(root.join(".hidden.txt"), "hidden").unwrap();
-
-        let (records, notes) = read_all(&[root.to_path_buf()], None);
-        let texts: Vec<&str> = records.iter().map(|r| r.as_ref().unwrap().text.as_str()).collect();
-        assert_eq!(texts, ["one", "two", "three", "four", "five"]);
-        assert_eq!(notes.len(), 1);
-        assert!(notes[0].contains("notes.rtf"), "{notes:?}");
-        let origin = &records[1].as_ref().unwrap().origin;
-        assert_eq!(origin.path, root.join("b/2.txt").display().to_string());
     }
 
     #[test]
@@ -521,69 +401,6 @@ pub(crate) mod tests {
             let offset = bytes.iter().position(|byte| *byte == 0xff).unwrap();
             let message = &records[0].as_ref().unwrap_err().message;
             assert_eq!(message, &format!("invalid UTF-8 at byte offset {offset}"));
-        }
-    }
-
-    #[test]
-    fn stdin_is_sniffed_from_the_first_non_blank_byte() {
-        let jsonl = stream_of(b"\n  {\"text\": \"a\"}\n{\"text\": \"b\"}\n", None);
-        assert_eq!(jsonl.len(), 2);
-        let first = jsonl[0].as_ref().unwrap();
-        assert_eq!((first.origin.line, first.origin.text_offset), (Some(2), Some(12)));
-
-        let json = stream_of(b" [{\"text\": \"a\"}, {\"text\": \"b\"}]", None);
-        assert_eq!(json[1].as_ref().unwrap().origin.index, Some(1));
-
-        let text = stream_of(b"  plain caption #ad", None);
-        assert_eq!(text[0].as_ref().unwrap().text, "  plain caption #ad");
-        assert_eq!(stream_of(b"", None)[0].as_ref().unwrap().text, "");
-
-        let forced = stream_of(b"{\"text\": \"a\"}", Some(InputFormat::Txt));
-        assert_eq!(forced[0].as_ref().unwrap().text, "{\"text\": \"a\"}");
-    }
-
-    #[test]
-    fn stdin_takes_csv_only_when_forced_and_never_a_workbook() {
-        let csv = b"id,caption\n1,hello\n";
-        assert_eq!(stream_of(csv, None)[0].as_ref().unwrap().text, "id,caption\n1,hello\n");
-        let forced = stream_of(csv, Some(InputFormat::Csv));
-        let post = forced[0].as_ref().unwrap();
-        assert_eq!((post.text.as_str(), post.origin.path.as_str()), ("hello", "-"));
-        assert_eq!(post.origin.line, Some(2));
-        let tsv = stream_of(b"id\tcaption\n1\thello, world\n", Some(InputFormat::Tsv));
-        assert_eq!(tsv[0].as_ref().unwrap().text, "hello, world");
-        for workbook in [InputFormat::Xlsx, InputFormat::Ods] {
-            let records = stream_of(b"PK", Some(workbook));
-            let message = &records[0].as_ref().unwrap_err().message;
-            assert!(message.starts_with("a workbook cannot be read from stdin"), "{message}");
-        }
-    }
-
-    #[test]
-    fn sniffing_reads_past_buffer_boundaries() {
-        let mut input = vec![b' '; 20];
-        input.extend_from_slice(b"[{\"text\": \"x\"}]");
-        let ctx = context();
-        let reader = BufReader::with_capacity(4, &input[..]);
-        let records: Vec<Record> =
-            stream(reader, "-".into(), None, &ctx).map(|raw| raw.parse(&ctx)).collect();
-        let post = records[0].as_ref().unwrap();
-        assert!(input[post.origin.text_offset.unwrap()..].starts_with(b"\"x\""));
-    }
-
-    proptest! {
-        #[test]
-        fn no_reader_panics_on_arbitrary_bytes(input in prop::collection::vec(any::<u8>(), 0..256)) {
-            for format in [None, Some(InputFormat::Txt), Some(InputFormat::Md), Some(InputFormat::Json), Some(InputFormat::Jsonl), Some(InputFormat::Csv)] {
-                let _ = stream_of(&input, format);
-            }
-        }
-
-        #[test]
-        fn no_reader_panics_on_arbitrary_text(input in "(---\n|\\{|\\[|\"|text|: |\n| |[a-z]|\u{feff})*") {
-            for format in [Some(InputFormat::Md), Some(InputFormat::Json), Some(InputFormat::Jsonl)] {
-                let _ = stream_of(input.as_bytes(), format);
-            }
         }
     }
 }

@@ -17,8 +17,8 @@ use std::path::Path;
 
 use calamine::{Data, Ods, Range, Reader, Xlsx, open_workbook};
 
+use super::cells::Cell;
 use super::columns::{ColumnStyle, Columns};
-use super::fields::Cell;
 use super::{InputFormat, ReadContext, Record, Records, file_error, one, record_error};
 use crate::post::Origin;
 
