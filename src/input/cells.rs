@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use super::fields::canonical;
+use super::values::ValueError;
 
 /// A spreadsheet or CSV cell that is not empty.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,9 +21,9 @@ pub(super) enum Cell<'a> {
 /// The value of a cell under a post key, typed as the key wants: lists split
 /// on `,` or `;`, flags from true/false/yes/no/1/0, whole numbers without
 /// `.0`. A value of the wrong type is left for the post's fields to name.
-pub(super) fn cell_value(key: &str, cell: Cell<'_>) -> Result<Value, String> {
+pub(super) fn cell_value(key: &str, cell: Cell<'_>) -> Result<Value, ValueError> {
     match (canonical(key), cell) {
-        (_, Cell::Error(code)) => Err(format!("the cell holds the error {code}")),
+        (_, Cell::Error(code)) => Err(ValueError::CellError(code.into_owned())),
         ("retouched" | "ai_generated", cell) => flag(&cell).map(Value::Bool),
         ("platform_label", Cell::Text(text)) => Ok(match word_flag(&text) {
             Some(on) => Value::Bool(on),
@@ -32,7 +33,7 @@ pub(super) fn cell_value(key: &str, cell: Cell<'_>) -> Result<Value, String> {
         ("duration_s", Cell::Number(seconds)) => Ok(Value::from(seconds)),
         ("duration_s", Cell::Text(text)) => match text.trim().parse::<f64>() {
             Ok(seconds) if seconds.is_finite() => Ok(Value::from(seconds)),
-            _ => Err(format!("expected a number of seconds, found '{text}'")),
+            _ => Err(ValueError::NotSeconds(text.into_owned())),
         },
         (_, Cell::Bool(on)) => Ok(Value::Bool(on)),
         ("country" | "brand", cell) => Ok(Value::Array(
@@ -73,8 +74,6 @@ fn is_whole(number: f64) -> bool {
     number.fract() == 0.0 && number.abs() < 9_007_199_254_740_992.0
 }
 
-const FLAG_WORDS: &str = "true, false, yes, no, 1 or 0";
-
 fn word_flag(text: &str) -> Option<bool> {
     match text.trim().to_ascii_lowercase().as_str() {
         "true" | "yes" | "1" => Some(true),
@@ -83,15 +82,13 @@ fn word_flag(text: &str) -> Option<bool> {
     }
 }
 
-fn flag(cell: &Cell<'_>) -> Result<bool, String> {
+fn flag(cell: &Cell<'_>) -> Result<bool, ValueError> {
     match cell {
         Cell::Bool(on) => Ok(*on),
         Cell::Number(number) if *number == 1.0 => Ok(true),
         Cell::Number(number) if *number == 0.0 => Ok(false),
-        Cell::Text(text) => {
-            word_flag(text).ok_or_else(|| format!("expected {FLAG_WORDS}, found '{text}'"))
-        }
-        other => Err(format!("expected {FLAG_WORDS}, found '{}'", cell_text(other.clone()))),
+        Cell::Text(text) => word_flag(text).ok_or_else(|| ValueError::NotFlag(text.to_string())),
+        other => Err(ValueError::NotFlag(cell_text(other.clone()).into_owned())),
     }
 }
 
@@ -101,36 +98,38 @@ mod tests {
 
     use super::*;
 
+    /// The value, or the error as the user reads it.
+    fn value(key: &str, cell: Cell<'_>) -> Result<Value, String> {
+        cell_value(key, cell).map_err(|error| error.to_string())
+    }
+
     #[test]
     fn cells_are_typed_by_their_key() {
         let text = |text: &'static str| Cell::Text(Cow::Borrowed(text));
-        assert_eq!(cell_value("id", Cell::Number(17.0)), Ok(json!("17")));
-        assert_eq!(cell_value("title", Cell::Number(1.5)), Ok(json!("1.5")));
-        assert_eq!(cell_value("caption", text("  two\nlines ")), Ok(json!("  two\nlines ")));
-        assert_eq!(cell_value("platform", text(" TikTok ")), Ok(json!("TikTok")));
-        assert_eq!(cell_value("country", text("FR; de,,IT ")), Ok(json!(["FR", "de", "IT"])));
-        assert_eq!(cell_value("brand", text("Glow Lab")), Ok(json!(["Glow Lab"])));
+        assert_eq!(value("id", Cell::Number(17.0)), Ok(json!("17")));
+        assert_eq!(value("title", Cell::Number(1.5)), Ok(json!("1.5")));
+        assert_eq!(value("caption", text("  two\nlines ")), Ok(json!("  two\nlines ")));
+        assert_eq!(value("platform", text(" TikTok ")), Ok(json!("TikTok")));
+        assert_eq!(value("country", text("FR; de,,IT ")), Ok(json!(["FR", "de", "IT"])));
+        assert_eq!(value("brand", text("Glow Lab")), Ok(json!(["Glow Lab"])));
         for (cell, on) in [(text("Yes"), true), (text("0"), false), (Cell::Number(1.0), true)] {
-            assert_eq!(cell_value("ai_generated", cell), Ok(json!(on)));
+            assert_eq!(value("ai_generated", cell), Ok(json!(on)));
         }
-        assert_eq!(cell_value("retouched", Cell::Bool(true)), Ok(json!(true)));
+        assert_eq!(value("retouched", Cell::Bool(true)), Ok(json!(true)));
         assert_eq!(
-            cell_value("retouched", Cell::Number(2.0)),
+            value("retouched", Cell::Number(2.0)),
             Err("expected true, false, yes, no, 1 or 0, found '2'".into())
         );
-        assert_eq!(cell_value("platform_label", text("no")), Ok(json!(false)));
+        assert_eq!(value("platform_label", text("no")), Ok(json!(false)));
+        assert_eq!(value("platform_label", text("branded_content")), Ok(json!("branded_content")));
+        assert_eq!(value("duration_s", text(" 30 ")), Ok(json!(30.0)));
         assert_eq!(
-            cell_value("platform_label", text("branded_content")),
-            Ok(json!("branded_content"))
-        );
-        assert_eq!(cell_value("duration_s", text(" 30 ")), Ok(json!(30.0)));
-        assert_eq!(
-            cell_value("duration_s", text("30s")),
+            value("duration_s", text("30s")),
             Err("expected a number of seconds, found '30s'".into())
         );
-        assert_eq!(cell_value("url", Cell::Bool(true)), Ok(json!(true)));
+        assert_eq!(value("url", Cell::Bool(true)), Ok(json!(true)));
         assert_eq!(
-            cell_value("text", Cell::Error(Cow::Borrowed("#REF!"))),
+            value("text", Cell::Error(Cow::Borrowed("#REF!"))),
             Err("the cell holds the error #REF!".into())
         );
         assert_eq!(cell_json(Cell::Number(1200.0)), json!(1200));

@@ -13,7 +13,7 @@ use std::io::BufRead;
 use csv_core::ReadRecordResult;
 
 use super::cells::Cell;
-use super::columns::{ColumnStyle, Columns};
+use super::columns::{ColumnStyle, Columns, HeaderError};
 use super::{ReadContext, Record, cannot_read, record_error};
 use crate::post::Origin;
 
@@ -138,12 +138,12 @@ impl<'a> Records<'a> {
         starts.zip(ends).map(|(start, end)| &self.fields[start..*end])
     }
 
-    fn header(&self, raw: &Raw) -> Result<Columns, String> {
+    fn header(&self, raw: &Raw) -> Result<Columns, HeaderError> {
         let mut headers = Vec::with_capacity(raw.count);
         for (index, bytes) in self.fields(raw).enumerate() {
             match std::str::from_utf8(bytes) {
                 Ok(header) => headers.push(header.to_owned()),
-                Err(_) => return Err(format!("header of column {}: invalid UTF-8", index + 1)),
+                Err(_) => return Err(HeaderError::NotUtf8 { column: index + 1 }),
             }
         }
         Columns::new(headers, 1, &self.ctx.columns, ColumnStyle::Number)

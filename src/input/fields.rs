@@ -6,7 +6,9 @@ use serde_json::{Map, Value};
 use crate::finding::RecordError;
 use crate::post::{Media, Origin, Platform, Post, Relationship};
 
-use super::values::{boolean, cues, id, number, platform_label, string, strings, vocabulary};
+use super::values::{
+    ValueError, boolean, cues, id, number, platform_label, string, strings, vocabulary,
+};
 use super::{Defaults, ReadContext};
 
 /// The keys that carry the text, strongest first.
@@ -95,7 +97,15 @@ pub(super) struct Builder<'a> {
     fields: Fields,
     ctx: &'a ReadContext,
     /// The first error and the place of its value.
-    first_error: Option<(String, Place)>,
+    first_error: Option<(KeyError, Place)>,
+}
+
+/// A post key whose value is wrong: `platform: unknown platform 'tiktoc'; …`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{key}: {error}")]
+pub(super) struct KeyError {
+    key: String,
+    error: ValueError,
 }
 
 /// A record that could not become a post, and where the value at fault is.
@@ -112,9 +122,10 @@ impl<'a> Builder<'a> {
 
     /// Sets a post key; `value` is an error when the reader could not even
     /// convert it.
-    pub(super) fn key(&mut self, key: &str, value: Result<Value, String>, place: Place) {
-        if let Err(message) = value.and_then(|value| self.fields.set(key, value, place, self.ctx)) {
-            self.first_error.get_or_insert_with(|| (format!("{key}: {message}"), place));
+    pub(super) fn key(&mut self, key: &str, value: Result<Value, ValueError>, place: Place) {
+        if let Err(error) = value.and_then(|value| self.fields.set(key, value, place, self.ctx)) {
+            self.first_error
+                .get_or_insert_with(|| (KeyError { key: key.to_owned(), error }, place));
         }
     }
 
@@ -126,9 +137,10 @@ impl<'a> Builder<'a> {
     pub(super) fn finish(self) -> Result<Post, Failure> {
         match self.first_error {
             None => Ok(self.fields.finish(&self.ctx.defaults)),
-            Some((message, place)) => {
+            Some((error, place)) => {
                 let Post { origin, id, .. } = self.fields.post;
-                let error = RecordError { origin: Box::new(origin), id, message };
+                let error =
+                    RecordError { origin: Box::new(origin), id, message: error.to_string() };
                 Err(Failure { error, place })
             }
         }
@@ -156,7 +168,7 @@ impl Fields {
         value: Value,
         place: Place,
         ctx: &ReadContext,
-    ) -> Result<(), String> {
+    ) -> Result<(), ValueError> {
         if value.is_null() {
             return Ok(());
         }
@@ -170,7 +182,7 @@ impl Fields {
             "language" => post.language = Some(string(value)?),
             "country" => {
                 for code in strings(value)? {
-                    for market in ctx.groups.resolve(&code).map_err(|error| error.to_string())? {
+                    for market in ctx.groups.resolve(&code)? {
                         if !post.markets.contains(&market) {
                             post.markets.push(market);
                         }
@@ -376,6 +388,19 @@ mod tests {
         );
         let message = error(json!({"subtitles": [{"start": 0, "text": "a"}]}));
         assert!(message.starts_with("subtitles: cue 0: missing field `end`"), "{message}");
+        // In the user's words, not serde's (`expected f64`, `struct Cue`).
+        assert_eq!(
+            error(json!({"subtitles": [{"start": 0, "end": 1, "text": "a"}, {"start": "0:01"}]})),
+            "subtitles: cue 1: start: expected a number, found a string"
+        );
+        assert_eq!(
+            error(json!({"subtitles": [5]})),
+            "subtitles: cue 0: expected a {start, end, text} object, found a number"
+        );
+        assert_eq!(
+            error(json!({"subtitles": [{"start": 0, "end": 1, "text": "a", "speaker": "x"}]})),
+            "subtitles: cue 0: unknown field `speaker`, expected one of `start`, `end`, `text`"
+        );
     }
 
     #[test]

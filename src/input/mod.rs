@@ -278,24 +278,31 @@ fn one<'a>(error: RecordError) -> Records<'a> {
     Box::new(std::iter::once(Err(error).into()))
 }
 
-fn record_error(origin: Origin, message: String) -> RecordError {
-    RecordError { origin: Box::new(origin), id: None, message }
+/// A record that could not be read, and why in the user's words.
+fn record_error(origin: Origin, error: impl std::fmt::Display) -> RecordError {
+    RecordError { origin: Box::new(origin), id: None, message: error.to_string() }
 }
 
 /// An error about a whole file or stream rather than one of its records.
-fn file_error(path: String, message: String) -> RecordError {
-    record_error(Origin { path, ..Origin::default() }, message)
+fn file_error(path: String, error: impl std::fmt::Display) -> RecordError {
+    record_error(Origin { path, ..Origin::default() }, error)
 }
 
 fn cannot_read(path: &str, error: &io::Error) -> String {
     format!("cannot read '{path}': {error}")
 }
 
+/// Bytes that are not UTF-8, and where the first bad one is in the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid UTF-8 at byte offset {offset}")]
+struct NotUtf8 {
+    offset: usize,
+}
+
 /// Decodes bytes that start at `base` in their file; the error names the
 /// file offset of the first invalid byte.
-fn utf8(bytes: &[u8], base: usize) -> Result<&str, String> {
-    std::str::from_utf8(bytes)
-        .map_err(|error| format!("invalid UTF-8 at byte offset {}", base + error.valid_up_to()))
+fn utf8(bytes: &[u8], base: usize) -> Result<&str, NotUtf8> {
+    std::str::from_utf8(bytes).map_err(|error| NotUtf8 { offset: base + error.valid_up_to() })
 }
 
 /// Length of a byte-order mark at the start of `text`, which is not content.
