@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use super::output::{self, Reads};
 use super::progress::Progress;
 use super::{EXIT_ERROR, EXIT_FINDINGS, PackArgs, load_rules};
 use sponsorlint::batch::{Jobs, check_records};
@@ -90,6 +91,10 @@ pub fn run(args: CheckArgs, config: &Config) -> u8 {
 /// `check`; with `record_to`, the `baseline` command, which records the
 /// findings in that file instead of filtering them through a baseline.
 pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Path>) -> u8 {
+    if let Err(message) = refuse_overwrites(&args, config, record_to) {
+        eprintln!("error: {message}");
+        return EXIT_ERROR;
+    }
     let rules = match load_rules(&args.packs, config) {
         Ok(rules) => rules,
         Err(code) => return code,
@@ -132,15 +137,17 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
         };
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let out: Box<dyn Write> = match &args.output {
-        Some(path) => match std::fs::File::create(path) {
-            Ok(file) => Box::new(std::io::BufWriter::new(file)),
+    // A report file is written beside its place and renamed into it at the
+    // end, so a run cut short leaves the old one whole.
+    let (out, pending): (Box<dyn Write>, _) = match &args.output {
+        Some(path) => match output::create(path) {
+            Ok((file, pending)) => (Box::new(std::io::BufWriter::new(file)), Some(pending)),
             Err(error) => {
                 eprintln!("error: cannot write {}: {error}", path.display());
                 return EXIT_ERROR;
             }
         },
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        None => (Box::new(std::io::BufWriter::new(std::io::stdout().lock())), None),
     };
     let options = ReportOptions {
         human: HumanOptions {
@@ -193,6 +200,13 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
     if let Err(error) = report.finish(&summary) {
         return super::output_failed(&error);
     }
+    drop(report);
+    if let (Some(path), Some(pending)) = (&args.output, pending)
+        && let Err(error) = pending.commit()
+    {
+        eprintln!("error: cannot write {}: {error}", path.display());
+        return EXIT_ERROR;
+    }
     if summary.error > 0 {
         EXIT_ERROR
     } else if worst.is_some_and(|worst| worst >= fail_on) {
@@ -200,6 +214,42 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
     } else {
         0
     }
+}
+
+/// A usage error when the run would write over what it reads: `--output`,
+/// or the baseline being recorded, is an input, a file an input folder
+/// would read, a rule pack, the configuration, the suppressions or the
+/// baseline; or the baseline to record replaces a file that is not one.
+fn refuse_overwrites(
+    args: &CheckArgs,
+    config: &Config,
+    record_to: Option<&Path>,
+) -> Result<(), String> {
+    let reads = Reads {
+        inputs: &args.paths,
+        packs: config.pack_paths.iter().chain(&args.packs.rules).map(PathBuf::as_path).collect(),
+        config,
+        baseline: if record_to.is_some() { None } else { args.baseline.as_deref() },
+    };
+    if let Some(output) = &args.output {
+        output::refuse_overwrite("--output", output, &reads)?;
+    }
+    if let Some(baseline) = record_to {
+        output::refuse_overwrite("the baseline file", baseline, &reads)?;
+        if args.output.as_deref().is_some_and(|output| output::same_place(output, baseline)) {
+            return Err(format!(
+                "--output {} is the baseline file being recorded; choose another file",
+                baseline.display()
+            ));
+        }
+        if !output::is_baseline_or_absent(baseline) {
+            return Err(format!(
+                "{} exists and is not a baseline file; the baseline file comes first: `sponsorlint baseline FILE PATHS...` (to replace that file anyway, delete it first)",
+                baseline.display()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `NO_COLOR` (any non-empty value) turns colour off: https://no-color.org

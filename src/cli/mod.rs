@@ -5,6 +5,7 @@ mod check;
 mod explain;
 mod generate;
 mod init;
+mod output;
 mod progress;
 mod rules;
 mod triage;

@@ -26,7 +26,7 @@ mod walk;
 
 pub use columns::{ColumnMap, ColumnMapping};
 pub use fields::post_from_object;
-pub use walk::input_sizes;
+pub use walk::{input_reading, input_sizes};
 
 use stdin::stream;
 use walk::{Walk, walk, walk_error};

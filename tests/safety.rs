@@ -1,0 +1,189 @@
+//! Regression tests for runs that lost data, hung or panicked: each test is
+//! named after the defect it keeps fixed. Rules come from
+//! `tests/data/packs/house.yaml` (`#ad` on paid posts) unless a test says
+//! otherwise.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::str::contains;
+
+const HOUSE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/packs/house.yaml");
+
+/// `sponsorlint` in `dir`, without colour or a configuration file.
+fn sponsorlint(dir: &Path) -> Command {
+    let mut command = bare(dir);
+    command.arg("--no-config");
+    command
+}
+
+/// `sponsorlint` in `dir`, without colour.
+fn bare(dir: &Path) -> Command {
+    let mut command = Command::cargo_bin("sponsorlint").expect("binary built");
+    command.current_dir(dir).env("NO_COLOR", "1").env_remove("COLUMNS");
+    command
+}
+
+fn house() -> [&'static str; 3] {
+    ["--no-builtin", "--rules", HOUSE]
+}
+
+/// A folder with two posts in `posts.jsonl` (one fails when paid) and a copy
+/// of the house pack in `house.yaml`.
+fn workspace() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    std::fs::write(root.join("posts.jsonl"), POSTS).unwrap();
+    std::fs::copy(HOUSE, root.join("house.yaml")).unwrap();
+    (dir, root)
+}
+
+const POSTS: &str = "{\"id\":\"a\",\"text\":\"#ad serum\"}\n{\"id\":\"b\",\"text\":\"serum\"}\n";
+
+fn read(path: impl AsRef<Path>) -> String {
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn output_over_an_input_truncated_it() {
+    let (_dir, root) = workspace();
+    let refused = |args: &[&str], what: &str| {
+        let assert = sponsorlint(&root)
+            .args(["check", "--relationship", "paid"])
+            .args(args)
+            .assert()
+            .code(2)
+            .stdout("");
+        let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+        assert!(stderr.contains(what), "expected {what:?} in {stderr}");
+    };
+    // The input itself, under another spelling of its path.
+    refused(
+        &["posts.jsonl", "--rules", "house.yaml", "--no-builtin", "-o", "./posts.jsonl"],
+        "posts.jsonl",
+    );
+    assert_eq!(read(root.join("posts.jsonl")), POSTS);
+    // A file that a folder given as input would read, existing or not yet.
+    std::fs::create_dir(root.join("drafts")).unwrap();
+    std::fs::write(root.join("drafts/a.txt"), "#ad hi").unwrap();
+    refused(&["drafts", "--rules", "house.yaml", "--no-builtin", "-o", "drafts/a.txt"], "drafts");
+    assert_eq!(read(root.join("drafts/a.txt")), "#ad hi");
+    refused(
+        &["drafts/", "--rules", "house.yaml", "--no-builtin", "-o", "drafts/report.json"],
+        "drafts",
+    );
+    assert!(!root.join("drafts/report.json").exists());
+    // The rule pack and the configuration file.
+    refused(
+        &["posts.jsonl", "--rules", "house.yaml", "--no-builtin", "-o", "house.yaml"],
+        "rule pack",
+    );
+    assert_eq!(read(root.join("house.yaml")), read(HOUSE));
+    std::fs::write(root.join("sponsorlint.yaml"), "fail-on: error\n").unwrap();
+    let assert = bare(&root)
+        .args(["--config", "sponsorlint.yaml", "check", "posts.jsonl", "-o", "sponsorlint.yaml"])
+        .args(house())
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(stderr.contains("configuration"), "{stderr}");
+    assert_eq!(read(root.join("sponsorlint.yaml")), "fail-on: error\n");
+
+    // What the folder walk does not read may be written there.
+    sponsorlint(&root)
+        .args(["check", "drafts", "-o", "drafts/report.sarif", "--format", "sarif"])
+        .args(house())
+        .assert()
+        .code(0);
+    assert!(read(root.join("drafts/report.sarif")).contains("\"version\":\"2.1.0\""));
+}
+
+#[test]
+fn baseline_over_an_input_truncated_it() {
+    let (_dir, root) = workspace();
+    std::fs::copy(root.join("posts.jsonl"), root.join("other.jsonl")).unwrap();
+    // The baseline file name forgotten: the first input takes its place.
+    sponsorlint(&root)
+        .args(["baseline", "posts.jsonl", "other.jsonl", "--relationship", "paid"])
+        .args(house())
+        .assert()
+        .code(2)
+        .stderr(contains("posts.jsonl"))
+        .stderr(contains("not a baseline"));
+    assert_eq!(read(root.join("posts.jsonl")), POSTS);
+    // The baseline file among the inputs.
+    sponsorlint(&root)
+        .args(["baseline", "posts.jsonl", "posts.jsonl", "--relationship", "paid"])
+        .args(house())
+        .assert()
+        .code(2)
+        .stderr(contains("posts.jsonl"));
+    assert_eq!(read(root.join("posts.jsonl")), POSTS);
+    // A new baseline, then the same one recorded again, are written.
+    for _ in 0..2 {
+        sponsorlint(&root)
+            .args(["baseline", "baseline.json", "posts.jsonl", "--relationship", "paid"])
+            .args(house())
+            .assert()
+            .code(0);
+        assert!(read(root.join("baseline.json")).contains("\"findings\""));
+    }
+}
+
+#[test]
+fn output_was_truncated_first_so_a_cut_run_left_half_a_report() {
+    use std::io::Write as _;
+    use std::time::{Duration, Instant};
+
+    let (_dir, root) = workspace();
+    let report = root.join("report.jsonl");
+    std::fs::write(&report, "old report\n").unwrap();
+    let others = || -> Vec<String> {
+        let names = std::fs::read_dir(&root)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned());
+        let known = ["posts.jsonl", "house.yaml", "report.jsonl"];
+        names.filter(|name| !known.contains(&name.as_str())).collect()
+    };
+    // A run that waits on its input: the report is being written.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sponsorlint"))
+        .current_dir(&root)
+        .args(["--no-config", "check", "-", "--format", "jsonl", "-o", "report.jsonl"])
+        .args(house())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"{\"id\":\"x\",\"text\":\"serum\"}\n").unwrap();
+    stdin.flush().unwrap();
+    let started = Instant::now();
+    while others().is_empty()
+        && read(&report) == "old report\n"
+        && started.elapsed() < Duration::from_secs(20)
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(read(&report), "old report\n", "the report is replaced only when complete");
+    // Cut short: the old report stays, whole.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(read(&report), "old report\n");
+    for leftover in others() {
+        assert!(leftover.starts_with(".sponsorlint-"), "a hidden temporary file, not {leftover}");
+    }
+
+    // A run that ends replaces it, and leaves nothing else behind.
+    for leftover in others() {
+        std::fs::remove_file(root.join(leftover)).unwrap();
+    }
+    sponsorlint(&root)
+        .args(["check", "-", "--format", "jsonl", "-o", "report.jsonl"])
+        .args(house())
+        .write_stdin("{\"id\":\"x\",\"text\":\"serum\"}\n")
+        .assert()
+        .code(0);
+    assert!(read(&report).starts_with("{\"origin\""), "{}", read(&report));
+    assert_eq!(others(), Vec::<String>::new());
+}
