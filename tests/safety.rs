@@ -187,3 +187,69 @@ fn output_was_truncated_first_so_a_cut_run_left_half_a_report() {
     assert!(read(&report).starts_with("{\"origin\""), "{}", read(&report));
     assert_eq!(others(), Vec::<String>::new());
 }
+
+/// The formats of `check --format`.
+const FORMATS: [&str; 7] = ["human", "json", "jsonl", "sarif", "github", "junit", "csv"];
+
+#[test]
+fn a_finding_past_column_65535_panicked_the_human_report() {
+    let (_dir, root) = workspace();
+    // One line of 70,000 characters, its problem (an "#ad" buried in
+    // trailing hashtags) at the end.
+    let caption = format!("{} my new serum #a #b #c #ad", "x ".repeat(35_000));
+    std::fs::write(root.join("wide.txt"), &caption).unwrap();
+    let column = caption.find("#ad").unwrap() + 1;
+    for format in FORMATS {
+        let assert = sponsorlint(&root)
+            .args(["check", "wide.txt", "--relationship", "paid", "--country", "GB"])
+            .args(["--format", format])
+            .assert()
+            .code(1);
+        let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+        if format == "human" {
+            assert!(stdout.contains(&format!("text:1:{column}]")), "{stdout}");
+            assert!(stdout.contains("#c #ad"), "{stdout}");
+            assert!(stdout.lines().all(|line| line.chars().count() < 400), "lines are clipped");
+        }
+    }
+}
+
+#[test]
+fn a_problem_past_column_65535_panicked_pack_and_config_errors() {
+    let (_dir, root) = workspace();
+    // A term set on one line of 90,000 characters with an unknown key at
+    // its end.
+    let many: Vec<String> = (0..9000).map(|n| format!("\"#x{n}\"")).collect();
+    let wide = read(HOUSE).replace(
+        "  ad: { language: en, match: hashtag, any: [\"#ad\"] }",
+        &format!(
+            "  ad: {{ language: en, match: hashtag, any: [\"#ad\", {}], bogus: 1 }}",
+            many.join(", ")
+        ),
+    );
+    std::fs::write(root.join("wide.yaml"), &wide).unwrap();
+    let line = wide.lines().find(|line| line.contains("bogus")).unwrap();
+    let column = line.find("bogus").unwrap() + 1;
+    for command in [
+        &["rules", "test", "wide.yaml"][..],
+        &["check", "posts.jsonl", "--no-builtin", "--rules", "wide.yaml"],
+    ] {
+        sponsorlint(&root)
+            .args(command)
+            .assert()
+            .code(2)
+            .stderr(contains(format!("wide.yaml:10:{column}")))
+            .stderr(contains("bogus"));
+    }
+    // A configuration file written on one line.
+    let brands: Vec<String> = (0..9000).map(|n| format!("brand{n}")).collect();
+    let config = format!("{{brands: [{}], fail-on: sometimes}}\n", brands.join(", "));
+    std::fs::write(root.join("wide-config.yaml"), &config).unwrap();
+    let column = config.find("sometimes").unwrap() + 1;
+    bare(&root)
+        .args(["--config", "wide-config.yaml", "check", "posts.jsonl"])
+        .args(house())
+        .assert()
+        .code(2)
+        .stderr(contains(format!("wide-config.yaml:1:{column}")));
+}

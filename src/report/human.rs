@@ -12,7 +12,7 @@ use miette::{
 };
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::{HumanOptions, Reporter, Summary};
+use super::{Clipped, HumanOptions, Reporter, Summary};
 use crate::finding::{Category, Checked, CheckedPost, Field, Finding, Severity, Span, Verdict};
 use crate::post::{Market, Platform};
 
@@ -164,7 +164,9 @@ impl HumanReporter {
             let source =
                 NamedSource::new(source_name(checked, finding, field, text), text.to_string());
             let report = Report::new(diagnostic).with_source_code(source);
-            self.handler.render_report(&mut rendered, report.as_ref()).map_err(io::Error::other)?;
+            // Clipped: miette panics on columns past 65,535.
+            let clipped = Clipped::new(report.as_ref());
+            self.handler.render_report(&mut rendered, &clipped).map_err(io::Error::other)?;
             rendered.push('\n');
         }
         Ok(rendered)

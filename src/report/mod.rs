@@ -10,6 +10,7 @@ mod json;
 mod junit;
 mod location;
 mod sarif;
+mod snippet;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -28,6 +29,7 @@ pub use human::HumanReporter;
 pub use json::{JsonReporter, JsonlReporter};
 pub use junit::JunitReporter;
 pub use sarif::SarifReporter;
+pub use snippet::Clipped;
 
 /// Receives every record in input order, then the run's summary.
 pub trait Reporter {
