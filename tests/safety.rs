@@ -253,3 +253,86 @@ fn a_problem_past_column_65535_panicked_pack_and_config_errors() {
         .code(2)
         .stderr(contains(format!("wide-config.yaml:1:{column}")));
 }
+
+/// Runs `check FILE --format jsonl` and returns the records and exit code.
+fn jsonl_of(root: &Path, file: &str, extra: &[&str]) -> (Vec<serde_json::Value>, i32) {
+    let output = sponsorlint(root)
+        .args(["check", file, "--format", "jsonl", "--relationship", "paid"])
+        .args(house())
+        .args(extra)
+        .output()
+        .unwrap();
+    let records = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    (records, output.status.code().unwrap())
+}
+
+fn lines_and_verdicts(records: &[serde_json::Value]) -> Vec<(u64, String)> {
+    records
+        .iter()
+        .map(|record| {
+            let line = record["origin"]["line"].as_u64().unwrap();
+            (line, record["verdict"].as_str().unwrap().to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn an_unbalanced_csv_quote_swallowed_the_rows_up_to_the_next_quote() {
+    let (_dir, root) = workspace();
+    // Row 2 (line 3) opens a quote that only row 400 (line 401) closes.
+    let mut rows = vec!["id,text".to_owned(), "1,#ad one".to_owned(), "2,\"#ad stray".to_owned()];
+    rows.extend((3..400).map(|n| format!("{n},#ad row {n}")));
+    rows.push("400,#ad closes\"".to_owned());
+    rows.push("401,#ad last".to_owned());
+    std::fs::write(root.join("stray.csv"), rows.join("\n") + "\n").unwrap();
+    let (records, code) = jsonl_of(&root, "stray.csv", &[]);
+    assert_eq!(code, 2);
+    // Records in = results out + error records: every row, in order.
+    let expected: Vec<(u64, String)> =
+        (2..=402).map(|line| (line, if line == 3 { "error" } else { "pass" }.to_owned())).collect();
+    assert_eq!(lines_and_verdicts(&records), expected);
+    let error = records[1]["error"].as_str().unwrap();
+    assert!(error.contains("line 3") && error.contains("200 lines"), "{error}");
+
+    // Never closed: reported where the quote opened; the lines after it
+    // are rows.
+    std::fs::write(
+        root.join("eof.csv"),
+        "text,id\n#ad ok,1\n\"#ad oops,2\n#ad next,3\n#ad last,4\n",
+    )
+    .unwrap();
+    let (records, code) = jsonl_of(&root, "eof.csv", &[]);
+    assert_eq!(code, 2);
+    let verdicts = lines_and_verdicts(&records);
+    assert_eq!(
+        verdicts,
+        [(2, "pass"), (3, "error"), (4, "pass"), (5, "pass")].map(|(l, v)| (l, v.to_owned()))
+    );
+    assert!(records[1]["error"].as_str().unwrap().contains("never closed"));
+
+    // Closed by the next row's own quote: the row's fields do not add up.
+    std::fs::write(
+        root.join("count.csv"),
+        "id,text,country\n1,\"#ad hi, there\",FR\n2,\"#ad oops,GB\n3,#ad x,\"US\"\n4,#ad y,GB\n",
+    )
+    .unwrap();
+    let (records, code) = jsonl_of(&root, "count.csv", &[]);
+    assert_eq!(code, 2);
+    let verdicts = lines_and_verdicts(&records);
+    assert_eq!(
+        verdicts,
+        [(2, "pass"), (3, "error"), (4, "pass"), (5, "pass")].map(|(l, v)| (l, v.to_owned()))
+    );
+
+    // A long caption over many lines is still one post.
+    let caption: Vec<String> = (0..150).map(|n| format!("line {n}, with a comma")).collect();
+    let file = format!("id,text\n1,\"#ad {}\"\n2,#ad next\n", caption.join("\n"));
+    std::fs::write(root.join("long.csv"), file).unwrap();
+    let (records, code) = jsonl_of(&root, "long.csv", &[]);
+    assert_eq!(code, 0);
+    assert_eq!(lines_and_verdicts(&records), [(2, "pass".to_owned()), (152, "pass".to_owned())]);
+}

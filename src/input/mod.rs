@@ -18,6 +18,7 @@ mod fields;
 mod json;
 mod jsonl;
 mod markdown;
+mod quotes;
 mod sheet;
 mod stdin;
 mod text;
