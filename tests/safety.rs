@@ -336,3 +336,49 @@ fn an_unbalanced_csv_quote_swallowed_the_rows_up_to_the_next_quote() {
     assert_eq!(code, 0);
     assert_eq!(lines_and_verdicts(&records), [(2, "pass".to_owned()), (152, "pass".to_owned())]);
 }
+
+/// Makes a named pipe (FIFO) at `path`.
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_inside_a_checked_folder_hung_the_run() {
+    use std::time::Duration;
+
+    let (_dir, root) = workspace();
+    std::fs::create_dir(root.join("drafts")).unwrap();
+    std::fs::write(root.join("drafts/a.txt"), "#ad serum").unwrap();
+    mkfifo(&root.join("drafts/b.txt"));
+    sponsorlint(&root)
+        .args(["check", "drafts", "--relationship", "paid", "--verbose"])
+        .args(house())
+        .timeout(Duration::from_secs(20))
+        .assert()
+        .code(0)
+        .stdout(contains("checked 1 post:"))
+        .stderr(contains("b.txt"))
+        .stderr(contains("not a regular file"));
+
+    // Named on the command line, a pipe is read as a stream, its format
+    // sniffed as stdin's when its name has no known extension.
+    let pipe = root.join("pipe");
+    mkfifo(&pipe);
+    let writer = {
+        let pipe = pipe.clone();
+        std::thread::spawn(move || std::fs::write(pipe, "{\"id\":\"p\",\"text\":\"serum\"}\n"))
+    };
+    let output = sponsorlint(&root)
+        .args(["check", "pipe", "--relationship", "paid", "--format", "jsonl"])
+        .args(house())
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    writer.join().unwrap().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    let record: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(record["id"], "p");
+}

@@ -202,26 +202,49 @@ impl Iterator for Inputs<'_> {
 }
 
 impl<'a> Inputs<'a> {
+    /// A file named on the command line. A pipe or device (`<(…)` in a
+    /// shell) whose name has no known extension is sniffed like stdin.
     fn named_file(&self, path: &Path) -> Records<'a> {
-        match self.forced.or_else(|| InputFormat::from_path(path)) {
-            Some(format) => open(path, format, self.ctx),
-            None => {
-                let path = path.display().to_string();
-                let message = format!(
-                    "cannot tell the input format of '{path}': expected a {EXTENSIONS} file, or a forced input format"
-                );
-                one(file_error(path, message))
-            }
+        if let Some(format) = self.forced.or_else(|| InputFormat::from_path(path)) {
+            return open(path, format, self.ctx);
         }
+        let display = path.display().to_string();
+        if !is_regular_or_folder(path) {
+            return match File::open(path) {
+                Ok(file) => stream(BufReader::new(file), display, None, self.ctx),
+                Err(error) => {
+                    let message = cannot_read(&display, &error);
+                    one(file_error(display, message))
+                }
+            };
+        }
+        let message = format!(
+            "cannot tell the input format of '{display}': expected a {EXTENSIONS} file, or a forced input format"
+        );
+        one(file_error(display, message))
     }
 
+    /// A file found in a folder: read when it is a regular file (or a link
+    /// to one) with an input format's extension. Pipes, sockets and devices
+    /// are skipped: reading one waits for a writer that may never come.
     fn walked_file(&mut self, path: &Path) -> Option<Records<'a>> {
         let Some(format) = InputFormat::from_path(path) else {
             (self.on_note)(format!("skipped {}: not a {EXTENSIONS} file", path.display()));
             return None;
         };
+        if !is_regular_or_folder(path) {
+            let note = "not a regular file (a pipe, socket or device is read only when named)";
+            (self.on_note)(format!("skipped {}: {note}", path.display()));
+            return None;
+        }
         Some(open(path, self.forced.unwrap_or(format), self.ctx))
     }
+}
+
+/// Whether `path` is a regular file or a folder (following links); a path
+/// that cannot be looked at counts as one, so opening it reports why.
+fn is_regular_or_folder(path: &Path) -> bool {
+    std::fs::metadata(path).map_or(true, |meta| meta.is_file() || meta.is_dir())
 }
 
 fn open<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext) -> Records<'a> {
