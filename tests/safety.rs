@@ -382,3 +382,18 @@ fn a_fifo_inside_a_checked_folder_hung_the_run() {
     let record: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(record["id"], "p");
 }
+
+#[test]
+fn jobs_1000_spawned_1000_threads() {
+    let (_dir, root) = workspace();
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    sponsorlint(&root)
+        .args(["check", "posts.jsonl", "--jobs", "1000"])
+        .args(house())
+        .assert()
+        .code(0)
+        .stderr(contains(format!(
+            "--jobs 1000 is more than 4 threads per core; using {}",
+            4 * cores
+        )));
+}

@@ -70,7 +70,7 @@ pub struct CheckArgs {
     /// Never show a progress bar
     #[arg(long)]
     pub no_progress: bool,
-    /// Threads that check posts (0 = one per core); output order is kept
+    /// Threads that check posts (0 = one per core, at most 4 per core); output order is kept
     #[arg(long, short, default_value_t = 0, value_name = "N")]
     pub jobs: usize,
     /// Also say which files were skipped and why, and which suppressions
@@ -174,20 +174,28 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
     let records = read_inputs(&args.paths, args.input_format, &context, &mut on_note);
     // Triage runs here, in input order, so baseline counts are used up the
     // same way on every run whatever the number of jobs.
-    let checked_all =
-        check_records(&engine, records, &context, Jobs::new(args.jobs), |mut checked| {
-            if let Checked::Post(post) = &mut checked {
-                triage.apply(post);
-            }
-            if let Some(progress) = &mut progress {
-                progress.advance(&checked);
-            }
-            if let Checked::Post(post) = &checked {
-                worst = worst.max(post.findings.iter().map(|finding| finding.severity).max());
-            }
-            summary.add(&checked);
-            report.record(&checked)
-        });
+    let jobs = Jobs::new(args.jobs);
+    if jobs.get() < args.jobs {
+        eprintln!(
+            "note: --jobs {} is more than {} threads per core; using {}",
+            args.jobs,
+            Jobs::PER_CORE,
+            jobs.get()
+        );
+    }
+    let checked_all = check_records(&engine, records, &context, jobs, |mut checked| {
+        if let Checked::Post(post) = &mut checked {
+            triage.apply(post);
+        }
+        if let Some(progress) = &mut progress {
+            progress.advance(&checked);
+        }
+        if let Checked::Post(post) = &checked {
+            worst = worst.max(post.findings.iter().map(|finding| finding.severity).max());
+        }
+        summary.add(&checked);
+        report.record(&checked)
+    });
     if let Some(progress) = progress {
         progress.finish();
     }
