@@ -397,3 +397,90 @@ fn jobs_1000_spawned_1000_threads() {
             4 * cores
         )));
 }
+
+#[test]
+fn a_closed_pipe_exited_0_after_failures() {
+    use std::io::{BufRead as _, BufReader};
+
+    let (_dir, root) = workspace();
+    // Enough failing posts that the report outgrows any pipe buffer.
+    let posts: String =
+        (0..5000).map(|n| format!("{{\"id\":\"p{n}\",\"text\":\"serum {n}\"}}\n")).collect();
+    std::fs::write(root.join("many.jsonl"), posts).unwrap();
+    for format in ["jsonl", "human"] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sponsorlint"))
+            .current_dir(&root)
+            .args([
+                "--no-config",
+                "check",
+                "many.jsonl",
+                "--relationship",
+                "paid",
+                "--format",
+                format,
+            ])
+            .args(house())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // `| head -1`: one line, then the reader is gone.
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(1), "{format}: failures were found before the pipe closed");
+    }
+    // A baseline cut short is not recorded, and says so.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sponsorlint"))
+        .current_dir(&root)
+        .args(["--no-config", "baseline", "b.json", "many.jsonl", "--relationship", "paid"])
+        .args(["--format", "jsonl"])
+        .args(house())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(2));
+    assert!(!root.join("b.json").exists());
+}
+
+#[test]
+fn empty_stdin_was_one_passing_post() {
+    let (_dir, root) = workspace();
+    for (input, forced) in [
+        ("", None),
+        ("  \n\n", None),
+        ("", Some("txt")),
+        ("\n\n\n", Some("jsonl")),
+        ("", Some("json")),
+    ] {
+        let mut command = sponsorlint(&root);
+        command.args(["check", "-"]).args(house()).write_stdin(input);
+        if let Some(format) = forced {
+            command.args(["--input-format", format]);
+        }
+        command.assert().code(0).stdout("").stderr(contains("no posts in standard input"));
+    }
+    // Machine formats still write a whole, empty document.
+    let output = sponsorlint(&root)
+        .args(["check", "-", "--format", "json"])
+        .args(house())
+        .write_stdin("")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let document: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    assert_eq!(document["summary"]["posts"], 0);
+    assert_eq!(document["posts"], serde_json::json!([]));
+    sponsorlint(&root)
+        .args(["check", "-", "--format", "jsonl"])
+        .args(house())
+        .write_stdin("\n \n")
+        .assert()
+        .code(0)
+        .stdout("");
+}

@@ -199,14 +199,36 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
     if let Some(progress) = progress {
         progress.finish();
     }
+    // The exit code the findings so far call for.
+    let exit_code = |summary: &Summary| {
+        if summary.error > 0 {
+            EXIT_ERROR
+        } else if worst.is_some_and(|worst| worst >= fail_on) {
+            EXIT_FINDINGS
+        } else {
+            0
+        }
+    };
+    // A closed pipe (`| head`) ends the run: the reader has seen enough,
+    // but what was found so far still sets the exit code.
+    let closed = |error: &std::io::Error, summary: &Summary| {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            return super::output_failed(error);
+        }
+        if record_to.is_some() {
+            eprintln!("error: the report was closed before the end; no baseline was recorded");
+            return EXIT_ERROR;
+        }
+        exit_code(summary)
+    };
     if let Err(error) = checked_all {
-        return super::output_failed(&error);
+        return closed(&error, &summary);
     }
     if let Err(code) = super::triage::conclude(triage, &mut summary, verbose, record_to) {
         return code;
     }
     if let Err(error) = report.finish(&summary) {
-        return super::output_failed(&error);
+        return closed(&error, &summary);
     }
     drop(report);
     if let (Some(path), Some(pending)) = (&args.output, pending)
@@ -215,13 +237,22 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
         eprintln!("error: cannot write {}: {error}", path.display());
         return EXIT_ERROR;
     }
-    if summary.error > 0 {
-        EXIT_ERROR
-    } else if worst.is_some_and(|worst| worst >= fail_on) {
-        EXIT_FINDINGS
-    } else {
-        0
+    if summary.posts == 0 {
+        eprintln!("note: no posts in {}", inputs_named(&args.paths));
     }
+    exit_code(&summary)
+}
+
+/// The inputs as a sentence names them: `standard input`, `drafts/, a.csv`.
+fn inputs_named(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths
+        .iter()
+        .map(|path| match path.as_os_str() == "-" {
+            true => "standard input".to_owned(),
+            false => path.display().to_string(),
+        })
+        .collect();
+    names.join(", ")
 }
 
 /// A usage error when the run would write over what it reads: `--output`,

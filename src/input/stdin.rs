@@ -6,20 +6,22 @@ use std::io::{self, BufRead, Read};
 use super::{InputFormat, ReadContext, Records, cannot_read, file_error, one, records};
 
 /// Reads a stream of unknown type: the format is `forced`, or sniffed from
-/// the first non-blank byte.
+/// the first non-blank byte. A stream of nothing but blanks holds no posts,
+/// whatever its format.
 pub(super) fn stream<'a>(
     mut reader: impl BufRead + 'a,
     path: String,
     forced: Option<InputFormat>,
     ctx: &'a ReadContext,
 ) -> Records<'a> {
-    if let Some(format) = forced {
-        return records(reader, path, format, ctx);
-    }
     match sniff(&mut reader) {
+        Ok((None, _)) => Box::new(std::iter::empty()),
         // The blank bytes read while sniffing go back in front, so offsets
         // and text stay true.
-        Ok((format, blank)) => records(io::Cursor::new(blank).chain(reader), path, format, ctx),
+        Ok((Some(sniffed), blank)) => {
+            let format = forced.unwrap_or(sniffed);
+            records(io::Cursor::new(blank).chain(reader), path, format, ctx)
+        }
         Err(error) => {
             let message = cannot_read(&path, &error);
             one(file_error(path, message))
@@ -28,14 +30,15 @@ pub(super) fn stream<'a>(
 }
 
 /// Consumes leading whitespace and decides from the next byte; returns the
-/// format and the consumed bytes.
-fn sniff(reader: &mut impl BufRead) -> io::Result<(InputFormat, Vec<u8>)> {
+/// format (`None` when there is nothing but whitespace) and the consumed
+/// bytes.
+fn sniff(reader: &mut impl BufRead) -> io::Result<(Option<InputFormat>, Vec<u8>)> {
     let mut blank = Vec::new();
     loop {
         let buffer = reader.fill_buf()?;
         let Some(&first) = buffer.iter().find(|byte| !byte.is_ascii_whitespace()) else {
             if buffer.is_empty() {
-                return Ok((InputFormat::Txt, blank));
+                return Ok((None, blank));
             }
             let length = buffer.len();
             blank.extend_from_slice(buffer);
@@ -47,7 +50,7 @@ fn sniff(reader: &mut impl BufRead) -> io::Result<(InputFormat, Vec<u8>)> {
             b'[' => InputFormat::Json,
             _ => InputFormat::Txt,
         };
-        return Ok((format, blank));
+        return Ok((Some(format), blank));
     }
 }
 
@@ -78,10 +81,19 @@ mod tests {
 
         let text = stream_of(b"  plain caption #ad", None);
         assert_eq!(text[0].as_ref().unwrap().text, "  plain caption #ad");
-        assert_eq!(stream_of(b"", None)[0].as_ref().unwrap().text, "");
 
         let forced = stream_of(b"{\"text\": \"a\"}", Some(InputFormat::Txt));
         assert_eq!(forced[0].as_ref().unwrap().text, "{\"text\": \"a\"}");
+    }
+
+    #[test]
+    fn blank_stdin_is_no_posts_whatever_its_format() {
+        for format in
+            [None, Some(InputFormat::Txt), Some(InputFormat::Json), Some(InputFormat::Csv)]
+        {
+            assert!(stream_of(b"", format).is_empty());
+            assert!(stream_of(b" \r\n\t\n", format).is_empty());
+        }
     }
 
     #[test]

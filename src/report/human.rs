@@ -194,6 +194,10 @@ impl Reporter for HumanReporter {
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        // No posts, nothing to say: the command line says so on stderr.
+        if summary.posts == 0 {
+            return self.out.flush();
+        }
         let Summary { posts, pass, warn, fail, error, suppressed, baselined, .. } = summary;
         write!(
             self.out,
@@ -416,6 +420,12 @@ mod tests {
         let top = row(&["top", "categories", "findings"]).unwrap();
         assert_eq!(rows[top + 1], ["wrong-language", "2"]);
         assert_eq!(rows[top + 6], ["2", "more", "2"]);
+    }
+
+    #[test]
+    fn no_posts_print_nothing() {
+        assert_eq!(render(Format::Human, OPTIONS, &[]), "");
+        assert_eq!(render(Format::Human, HumanOptions { quiet: true, ..OPTIONS }, &[]), "");
     }
 
     #[test]
