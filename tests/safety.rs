@@ -484,3 +484,72 @@ fn empty_stdin_was_one_passing_post() {
         .code(0)
         .stdout("");
 }
+
+/// `text` in UTF-16 with its byte-order mark.
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    let mut bytes = if big_endian { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+    for unit in text.encode_utf16() {
+        bytes.extend_from_slice(&if big_endian { unit.to_be_bytes() } else { unit.to_le_bytes() });
+    }
+    bytes
+}
+
+#[test]
+fn utf16_files_were_rejected_as_invalid_utf8() {
+    let (_dir, root) = workspace();
+    let files = [
+        ("post.txt", "#ad crème ✨\nline two"),
+        ("draft.md", "---\nid: m\n---\n#ad crème 👍🏽"),
+        ("posts.json", "[{\"id\": \"j\", \"text\": \"#ad crème\"}]"),
+        (
+            "lines.jsonl",
+            "{\"id\": \"l1\", \"text\": \"#ad one\"}\r\n{\"id\": \"l2\", \"text\": \"#ad two\"}\r\n",
+        ),
+        ("calendar.csv", "id,text\r\nc1,\"#ad crème, \"\"quoted\"\"\"\r\nc2,#ad two\r\n"),
+        ("calendar.tsv", "id\ttext\r\nt1\t#ad crème\r\n"),
+    ];
+    for big_endian in [false, true] {
+        for (name, text) in files {
+            std::fs::write(root.join(name), utf16(text, big_endian)).unwrap();
+            let (records, code) = jsonl_of(&root, name, &[]);
+            assert_eq!(code, 0, "{name} (big endian: {big_endian}): {records:?}");
+            assert!(records.iter().all(|record| record["verdict"] == "pass"), "{records:?}");
+        }
+        // Excel's "Unicode text" export: UTF-16 LE, tab-separated, .txt.
+        let export = "ID\tCaption\tCountry\r\n1\t#ad Glow serum\tGB\r\n2\tGlow serum\tGB\r\n";
+        std::fs::write(root.join("export.txt"), utf16(export, big_endian)).unwrap();
+        let (records, code) = jsonl_of(&root, "export.txt", &["--input-format", "tsv"]);
+        assert_eq!(code, 1);
+        let ids: Vec<&str> = records.iter().map(|record| record["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["1", "2"]);
+        assert_eq!(records[1]["origin"]["line"], 3);
+    }
+    // On stdin too, sniffed after decoding.
+    let output = sponsorlint(&root)
+        .args(["check", "-", "--format", "jsonl"])
+        .args(house())
+        .write_stdin(utf16("\n{\"id\": \"s\", \"text\": \"#ad crème\"}\n", false))
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let record: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    assert_eq!((record["id"].as_str(), record["origin"]["line"].as_u64()), (Some("s"), Some(2)));
+    // Not UTF-8 nor UTF-16: an error naming the byte and where it is.
+    std::fs::write(root.join("latin1.csv"), b"id,text\n1,#ad ok\n2,#ad caf\xe9\n3,#ad fine\n")
+        .unwrap();
+    let (records, code) = jsonl_of(&root, "latin1.csv", &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        records[1]["error"],
+        "column 2 (text): not UTF-8 (byte 0xE9 at line 3); save the file as UTF-8"
+    );
+    std::fs::write(root.join("latin1.txt"), b"#ad\nfine\ncaf\xe9").unwrap();
+    let (records, _) = jsonl_of(&root, "latin1.txt", &[]);
+    assert_eq!(
+        records[0]["error"],
+        "not UTF-8 (byte 0xE9 at line 3, byte offset 12); save the file as UTF-8"
+    );
+    assert_eq!(records[0]["origin"]["line"], 3);
+}

@@ -6,6 +6,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::cells::{self, Cell};
+use super::decode::NotUtf8;
 use super::fields::{self, Builder, Failure, Place};
 use super::{ReadContext, Record};
 use crate::post::{Origin, UnknownValue};
@@ -112,8 +113,8 @@ pub(super) enum HeaderError {
         "no column holds the text: name one text, caption, description or body, or map one with --map text=COLUMN; the headers are: {headers}"
     )]
     NoText { headers: String },
-    #[error("header of column {column}: invalid UTF-8")]
-    NotUtf8 { column: usize },
+    #[error("header of column {column}: {error}")]
+    NotUtf8 { column: usize, error: NotUtf8 },
 }
 
 /// The columns of a header row and where each one's cells go.

@@ -16,11 +16,13 @@
 
 use std::borrow::Cow;
 use std::io::BufRead;
+use std::ops::Range;
 
 use csv_core::ReadRecordResult;
 
 use super::cells::Cell;
 use super::columns::{ColumnStyle, Columns, HeaderError};
+use super::decode::NotUtf8;
 use super::quotes::{Quotes, Replay, StrayQuote, count_fields, read_again};
 use super::{ReadContext, Record, cannot_read, record_error};
 use crate::post::Origin;
@@ -179,19 +181,29 @@ impl<'a> Records<'a> {
         Origin { path: self.path.clone(), line: Some(line), ..Origin::default() }
     }
 
-    /// The fields of the record now read.
-    fn fields(&self, raw: &Raw) -> impl Iterator<Item = &[u8]> {
+    /// The fields of the record now read, as ranges of `fields`.
+    fn fields(&self, raw: &Raw) -> impl Iterator<Item = Range<usize>> + use<'_> {
         let ends = &self.ends[..raw.count];
         let starts = std::iter::once(0).chain(ends.iter().copied());
-        starts.zip(ends).map(|(start, end)| &self.fields[start..*end])
+        starts.zip(ends).map(|(start, end)| start..*end)
+    }
+
+    /// A field as text, or its first byte that is not UTF-8 and that byte's
+    /// line (line breaks inside quoted fields counted).
+    fn text(&self, raw: &Raw, field: Range<usize>) -> Result<&str, NotUtf8> {
+        std::str::from_utf8(&self.fields[field.clone()]).map_err(|error| {
+            let bad = field.start + error.valid_up_to();
+            let breaks = self.fields[..bad].iter().filter(|byte| **byte == b'\n').count();
+            NotUtf8 { byte: self.fields[bad], line: raw.line + breaks as u64, offset: None }
+        })
     }
 
     fn header(&self, raw: &Raw) -> Result<Columns, HeaderError> {
         let mut headers = Vec::with_capacity(raw.count);
-        for (index, bytes) in self.fields(raw).enumerate() {
-            match std::str::from_utf8(bytes) {
+        for (index, field) in self.fields(raw).enumerate() {
+            match self.text(raw, field) {
                 Ok(header) => headers.push(header.to_owned()),
-                Err(_) => return Err(HeaderError::NotUtf8 { column: index + 1 }),
+                Err(error) => return Err(HeaderError::NotUtf8 { column: index + 1, error }),
             }
         }
         Columns::new(headers, 1, &self.ctx.columns, ColumnStyle::Number)
@@ -203,16 +215,12 @@ impl<'a> Records<'a> {
             return Err(record_error(origin, error));
         }
         let mut cells = Vec::with_capacity(raw.count);
-        for (index, bytes) in self.fields(raw).enumerate() {
-            match std::str::from_utf8(bytes) {
+        for (index, field) in self.fields(raw).enumerate() {
+            match self.text(raw, field) {
                 Ok(text) => cells.push((index, Cell::Text(Cow::Borrowed(text)))),
                 Err(error) => {
                     origin.column = Some(columns.number(index));
-                    let message = format!(
-                        "{}: invalid UTF-8 at byte {} of the cell",
-                        columns.describe(index),
-                        error.valid_up_to()
-                    );
+                    let message = format!("{}: {error}", columns.describe(index));
                     return Err(record_error(origin, message));
                 }
             }
@@ -346,9 +354,17 @@ pub(super) mod tests {
         let records = read(b"id,Caption\n1,ok\n2,caf\xe9 #ad\n3,fine\n");
         assert_eq!(records.len(), 3);
         let error = records[1].as_ref().unwrap_err();
-        assert_eq!(error.message, "column 2 (Caption): invalid UTF-8 at byte 3 of the cell");
+        assert_eq!(
+            error.message,
+            "column 2 (Caption): not UTF-8 (byte 0xE9 at line 3); save the file as UTF-8"
+        );
         assert_eq!((error.origin.line, error.origin.column), (Some(3), Some(2)));
         assert_eq!(records[2].as_ref().unwrap().text, "fine");
+        // The line of the byte itself, inside a field over several lines.
+        let records = read(b"id,Caption\n\"1\n\n\",\"two\nlin\xe9s\"\n");
+        let error = records[0].as_ref().unwrap_err();
+        assert!(error.message.contains("(byte 0xE9 at line 5)"), "{}", error.message);
+        assert_eq!(error.origin.line, Some(2));
     }
 
     #[test]
@@ -403,7 +419,10 @@ pub(super) mod tests {
         assert_eq!(error.origin.line, Some(2));
         assert!(error.message.starts_with("no column holds the text"), "{}", error.message);
         let records = read(b"te\xffxt\n1\n");
-        assert_eq!(records[0].as_ref().unwrap_err().message, "header of column 1: invalid UTF-8");
+        assert_eq!(
+            records[0].as_ref().unwrap_err().message,
+            "header of column 1: not UTF-8 (byte 0xFF at line 1); save the file as UTF-8"
+        );
     }
 
     #[test]

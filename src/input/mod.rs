@@ -14,6 +14,7 @@ use crate::post::{
 mod cells;
 mod columns;
 mod csv;
+mod decode;
 mod fields;
 mod json;
 mod jsonl;
@@ -252,8 +253,8 @@ fn open<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext) -> Records<'
         return sheet::records(path, format, ctx);
     }
     let display = path.display().to_string();
-    match File::open(path) {
-        Ok(file) => records(BufReader::new(file), display, format, ctx),
+    match File::open(path).and_then(|file| decode::utf8_reader(BufReader::new(file))) {
+        Ok(reader) => records(reader, display, format, ctx),
         Err(error) => {
             let message = cannot_read(&display, &error);
             one(file_error(display, message))
@@ -290,9 +291,12 @@ fn records<'a>(
             let message = cannot_read(&path, &error);
             vec![Err(file_error(path, message))]
         }
-        Ok(_) => match utf8(&bytes, 0) {
+        Ok(_) => match decode::utf8(&bytes, 0, 1) {
             Ok(text) => parse(text, path, ctx),
-            Err(message) => vec![Err(file_error(path, message))],
+            Err(error) => {
+                let origin = Origin { path, line: Some(error.line), ..Origin::default() };
+                vec![Err(record_error(origin, error))]
+            }
         },
     };
     Box::new(records.into_iter().map(RawRecord::from))
@@ -314,19 +318,6 @@ fn file_error(path: String, error: impl std::fmt::Display) -> RecordError {
 
 fn cannot_read(path: &str, error: &io::Error) -> String {
     format!("cannot read '{path}': {error}")
-}
-
-/// Bytes that are not UTF-8, and where the first bad one is in the file.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid UTF-8 at byte offset {offset}")]
-struct NotUtf8 {
-    offset: usize,
-}
-
-/// Decodes bytes that start at `base` in their file; the error names the
-/// file offset of the first invalid byte.
-fn utf8(bytes: &[u8], base: usize) -> Result<&str, NotUtf8> {
-    std::str::from_utf8(bytes).map_err(|error| NotUtf8 { offset: base + error.valid_up_to() })
 }
 
 /// Length of a byte-order mark at the start of `text`, which is not content.
@@ -431,7 +422,12 @@ pub(crate) mod tests {
             assert_eq!(records.len(), 1);
             let offset = bytes.iter().position(|byte| *byte == 0xff).unwrap();
             let message = &records[0].as_ref().unwrap_err().message;
-            assert_eq!(message, &format!("invalid UTF-8 at byte offset {offset}"));
+            assert_eq!(
+                message,
+                &format!(
+                    "not UTF-8 (byte 0xFF at line 1, byte offset {offset}); save the file as UTF-8"
+                )
+            );
         }
     }
 }

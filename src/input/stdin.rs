@@ -3,22 +3,24 @@
 
 use std::io::{self, BufRead, Read};
 
-use super::{InputFormat, ReadContext, Records, cannot_read, file_error, one, records};
+use super::{InputFormat, ReadContext, Records, cannot_read, decode, file_error, one, records};
 
 /// Reads a stream of unknown type: the format is `forced`, or sniffed from
 /// the first non-blank byte. A stream of nothing but blanks holds no posts,
 /// whatever its format.
 pub(super) fn stream<'a>(
-    mut reader: impl BufRead + 'a,
+    reader: impl BufRead + 'a,
     path: String,
     forced: Option<InputFormat>,
     ctx: &'a ReadContext,
 ) -> Records<'a> {
-    match sniff(&mut reader) {
-        Ok((None, _)) => Box::new(std::iter::empty()),
+    let sniffed = decode::utf8_reader(reader)
+        .and_then(|mut reader| sniff(&mut reader).map(|sniffed| (sniffed, reader)));
+    match sniffed {
+        Ok(((None, _), _)) => Box::new(std::iter::empty()),
         // The blank bytes read while sniffing go back in front, so offsets
         // and text stay true.
-        Ok((Some(sniffed), blank)) => {
+        Ok(((Some(sniffed), blank), reader)) => {
             let format = forced.unwrap_or(sniffed);
             records(io::Cursor::new(blank).chain(reader), path, format, ctx)
         }
