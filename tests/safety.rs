@@ -553,3 +553,88 @@ fn utf16_files_were_rejected_as_invalid_utf8() {
     );
     assert_eq!(records[0]["origin"]["line"], 3);
 }
+
+/// JSONL posts with every character that can break a report: C0 and C1
+/// controls, DEL, an escape sequence, `]]>`, `%` escapes, line breaks,
+/// U+2028, the non-characters U+FFFE/U+FFFF, and lone surrogates.
+const HOSTILE: &str = concat!(
+    r#"{"id":"p\u0000\u0001\u001b[31m]]>%0A%\n\r\u2028\ufffe\uffff\u0085\u007f,x:y::","#,
+    r#""text":"serum \u0000\u0007 ]]> %25 \u001b[2J\u009b end \ud800 \udc00 \ud83d\ude00","#,
+    r#""author":"\u0000x]]>\ufffe"}"#,
+    "\n",
+    r#"{"id":"e\u0000]]>","platform":"tik\u0000]]>%\n\u001b[31m\ufffe"}"#,
+    "\n",
+    r##"{"id":"s","text":"#ad \ud800 lone"}"##,
+    "\n",
+);
+
+/// Control characters a report may not carry raw (tab and line breaks are
+/// each format's own business).
+fn raw_controls(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|c| {
+            (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+                || matches!(c, '\u{fffe}' | '\u{ffff}')
+        })
+        .collect()
+}
+
+#[test]
+fn control_characters_and_lone_surrogates_broke_the_outputs() {
+    let (_dir, root) = workspace();
+    std::fs::write(root.join("hostile.jsonl"), HOSTILE).unwrap();
+    let run = |format: &str| {
+        let output = sponsorlint(&root)
+            .args(["check", "hostile.jsonl", "--relationship", "paid", "--format", format])
+            .args(house())
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{format}");
+        String::from_utf8(output.stdout).expect("UTF-8")
+    };
+
+    // The lone surrogates became U+FFFD and their posts were checked.
+    let jsonl = run("jsonl");
+    let records: Vec<serde_json::Value> =
+        jsonl.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    let verdicts: Vec<&str> = records.iter().map(|r| r["verdict"].as_str().unwrap()).collect();
+    assert_eq!(verdicts, ["fail", "error", "pass"]);
+    assert_eq!(records[0]["extra"]["author"], "\u{0}x]]>\u{fffe}");
+
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(json["summary"]["posts"], 3);
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 1);
+
+    let junit = run("junit");
+    let document = roxmltree::Document::parse(&junit).expect("well-formed XML");
+    let cases: Vec<_> =
+        document.descendants().filter(|node| node.has_tag_name("testcase")).collect();
+    assert_eq!(cases.len(), 3);
+    assert!(cases[0].attribute("name").unwrap().contains("]]>"));
+
+    let csv = run("csv");
+    assert_eq!(raw_controls(&csv), [], "{csv:?}");
+    let mut reader = ::csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2, "a finding and an unreadable record");
+    assert!(
+        rows[0][2].starts_with("p\u{fffd}\u{fffd}\u{fffd}[31m]]>%0A%\n\r\u{2028}"),
+        "{:?}",
+        &rows[0][2]
+    );
+
+    let github = run("github");
+    assert_eq!(raw_controls(&github), [], "{github:?}");
+    for line in github.lines() {
+        assert!(line.starts_with("::") || line.starts_with("sponsorlint: "), "{line:?}");
+    }
+    assert!(github.contains("post p\u{fffd}\u{fffd}\u{fffd}[31m]]>%250A%25%0A%0D"), "{github}");
+
+    let human = run("human");
+    assert_eq!(raw_controls(&human), [], "no escape sequence reaches a terminal: {human:?}");
+    assert!(
+        human.contains("· post p\u{fffd}\u{fffd}\u{fffd}[31m]]>%0A%\u{fffd}\u{fffd}"),
+        "{human}"
+    );
+}

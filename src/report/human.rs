@@ -12,7 +12,7 @@ use miette::{
 };
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::{Clipped, HumanOptions, Reporter, Summary};
+use super::{Clipped, HumanOptions, Reporter, Summary, printable};
 use crate::finding::{Category, Checked, CheckedPost, Field, Finding, Severity, Span, Verdict};
 use crate::post::{Market, Platform};
 
@@ -153,9 +153,9 @@ impl HumanReporter {
                 });
             let labels = primary.into_iter().chain(related);
             let diagnostic = if position == 0 {
-                let mut diagnostic = MietteDiagnostic::new(&finding.message)
+                let mut diagnostic = MietteDiagnostic::new(printable(&finding.message, true))
                     .with_severity(severity(finding.severity));
-                diagnostic.help = help(finding);
+                diagnostic.help = help(finding).map(|help| printable(&help, true).into_owned());
                 diagnostic
             } else {
                 MietteDiagnostic::new("related").with_severity(miette::Severity::Advice)
@@ -188,7 +188,8 @@ impl Reporter for HumanReporter {
                 Ok(())
             }
             Checked::Error(error) => {
-                writeln!(self.out, "error: {}: {}\n", error.origin, error.message)
+                let line = format!("error: {}: {}", error.origin, error.message);
+                writeln!(self.out, "{}\n", printable(&line, false))
             }
         }
     }
@@ -312,7 +313,9 @@ fn source_name(checked: &CheckedPost, finding: &Finding, field: Field, text: &st
     if text.is_empty() {
         name.push_str(" (empty)");
     }
-    name
+    // An id or a file name may hold anything: the header stays one line,
+    // and no escape sequence reaches the terminal.
+    printable(&name, false).into_owned()
 }
 
 /// The span as miette wants it, kept inside `text` and on char boundaries so

@@ -138,6 +138,25 @@ pub fn reporter(format: Format, out: Box<dyn Write>, options: ReportOptions) -> 
     }
 }
 
+/// `text` without what a report must not carry raw: control characters
+/// (C0 but tab, DEL, C1: a NUL ends a cell in some spreadsheets, an escape
+/// sequence acts on a terminal) and the non-characters U+FFFE and U+FFFF
+/// become U+FFFD. Line breaks are kept when `line_breaks`, for a format
+/// that escapes or quotes them; else they become U+FFFD too.
+pub(crate) fn printable(text: &str, line_breaks: bool) -> std::borrow::Cow<'_, str> {
+    let unprintable = |c: char| unprintable(c, line_breaks);
+    if !text.chars().any(unprintable) {
+        return text.into();
+    }
+    text.chars().map(|c| if unprintable(c) { '\u{fffd}' } else { c }).collect::<String>().into()
+}
+
+/// Whether [`printable`] replaces `c`.
+fn unprintable(c: char, line_breaks: bool) -> bool {
+    (c.is_control() && c != '\t' && !(line_breaks && matches!(c, '\n' | '\r')))
+        || matches!(c, '\u{fffe}' | '\u{ffff}')
+}
+
 /// A finding's message and its help as one text, for formats with a single
 /// message field.
 fn message_and_help(message: &str, help: &str) -> String {

@@ -16,6 +16,7 @@
 use std::fmt;
 use std::ops::Range;
 
+use super::unprintable;
 use miette::{
     Diagnostic, LabeledSpan, MietteError, MietteSpanContents, Severity, SourceCode, SourceSpan,
     SpanContents,
@@ -152,7 +153,38 @@ struct Piece {
     /// Where it is in the original, and where its line starts there.
     original: usize,
     line_start: usize,
+    /// Its length in the original, and in the snippet: the same for copied
+    /// text, not for a character shown as U+FFFD.
     len: usize,
+    shown: usize,
+}
+
+impl Piece {
+    /// The snippet offset of an original offset inside or at the end of
+    /// this piece (a replaced character has no inside).
+    fn to_snippet(self, original: usize) -> usize {
+        let into = original.saturating_sub(self.original).min(self.len);
+        if self.len == self.shown {
+            self.at + into
+        } else if into == 0 {
+            self.at
+        } else {
+            self.at + self.shown
+        }
+    }
+
+    /// The original offset of a snippet offset inside or at the end of this
+    /// piece.
+    fn to_original(self, at: usize) -> usize {
+        let into = at.saturating_sub(self.at).min(self.shown);
+        if self.len == self.shown {
+            self.original + into
+        } else if into == 0 {
+            self.original
+        } else {
+            self.original + self.len
+        }
+    }
 }
 
 impl Snippet {
@@ -205,7 +237,8 @@ impl Snippet {
         let content = line.trim_end_matches(['\n', '\r']);
         let chars = content.chars().count();
         if chars <= LONG_LINE {
-            self.copy(line, 0..line.len(), line_start);
+            self.copy(line, 0..content.len(), line_start);
+            self.copy_as_is(line, content.len()..line.len(), line_start);
             return;
         }
         // Byte offset of each character, and of the end.
@@ -243,17 +276,43 @@ impl Snippet {
         if shown < chars {
             self.text.push_str(CUT);
         }
-        self.copy(line, content.len()..line.len(), line_start);
+        self.copy_as_is(line, content.len()..line.len(), line_start);
     }
 
     /// Appends `range` of `line` (which starts at `line_start` in the
-    /// original) to the snippet.
+    /// original) to the snippet, with what must not reach a terminal raw
+    /// (control characters but tabs and line breaks) shown as U+FFFD.
     fn copy(&mut self, line: &str, range: Range<usize>, line_start: usize) {
+        let text = &line[range.clone()];
+        let mut run = range.start;
+        for (at, c) in text.char_indices().map(|(at, c)| (range.start + at, c)) {
+            if !unprintable(c, false) {
+                continue;
+            }
+            self.copy_as_is(line, run..at, line_start);
+            self.pieces.push(Piece {
+                at: self.text.len(),
+                original: line_start + at,
+                line_start,
+                len: c.len_utf8(),
+                shown: '\u{fffd}'.len_utf8(),
+            });
+            self.text.push('\u{fffd}');
+            run = at + c.len_utf8();
+        }
+        self.copy_as_is(line, run..range.end, line_start);
+    }
+
+    fn copy_as_is(&mut self, line: &str, range: Range<usize>, line_start: usize) {
+        if range.is_empty() {
+            return;
+        }
         self.pieces.push(Piece {
             at: self.text.len(),
             original: line_start + range.start,
             line_start,
             len: range.len(),
+            shown: range.len(),
         });
         self.text.push_str(&line[range]);
     }
@@ -263,7 +322,7 @@ impl Snippet {
     fn to_snippet(&self, original: usize) -> usize {
         let after = self.pieces.partition_point(|piece| piece.original + piece.len < original);
         match self.pieces.get(after) {
-            Some(piece) if original >= piece.original => piece.at + (original - piece.original),
+            Some(piece) if original >= piece.original => piece.to_snippet(original),
             Some(piece) => piece.at,
             None => self.text.len(),
         }
@@ -276,14 +335,12 @@ impl Snippet {
             return 0;
         }
         // The piece that holds `at`, else the one that ends there.
-        let index = self.pieces.partition_point(|piece| piece.at + piece.len <= at);
+        let index = self.pieces.partition_point(|piece| piece.at + piece.shown <= at);
         let piece = match self.pieces.get(index) {
             Some(piece) if piece.at <= at => Some(piece),
             _ => index.checked_sub(1).and_then(|before| self.pieces.get(before)),
         };
-        let column = piece.map_or(0, |piece| {
-            piece.original + (at.saturating_sub(piece.at)).min(piece.len) - piece.line_start
-        });
+        let column = piece.map_or(0, |piece| piece.to_original(at) - piece.line_start);
         // Inside a CRLF, miette counts the pair as one line break.
         let bytes = self.text.as_bytes();
         let in_crlf = at > 0 && bytes.get(at - 1) == Some(&b'\r') && bytes.get(at) == Some(&b'\n');
@@ -372,6 +429,22 @@ mod tests {
         assert!(out.contains("│ …x x x") && out.contains("#b #ad\n"), "{out}");
         assert!(out.lines().all(|line| line.chars().count() < 200), "{out}");
         assert!(out.contains("buried"), "{out}");
+    }
+
+    #[test]
+    fn control_characters_are_shown_as_replacement_characters_in_place() {
+        let text = "a\u{1b}[2J\u{0}\u{85}b \r #ad\r\nnext";
+        let original = report(text, vec![at(text, "#ad", "here")]);
+        let out = render(&Clipped::new(original.as_ref()));
+        let column = text.find("#ad").unwrap() + 1;
+        assert!(out.contains(&format!("[name:1:{column}]")), "{out}");
+        assert!(out.contains("a\u{fffd}[2J\u{fffd}\u{fffd}b \u{fffd} #ad\n"), "{out:?}");
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        // The label is under "#ad".
+        let line = out.lines().find(|line| line.contains("#ad")).unwrap();
+        let under = out.lines().skip_while(|l| !l.contains("#ad")).nth(1).unwrap();
+        let at = line.chars().position(|c| c == '#').unwrap();
+        assert_eq!(under.chars().nth(at + 1), Some('┬'), "{out}");
     }
 
     #[test]
