@@ -9,10 +9,11 @@
 //!
 //! A quote that is never meant to close would take the following rows into
 //! one field. A quoted field is taken as such a stray quote when it is never
-//! closed, runs over [`MAX_FIELD_LINES`] lines, or leaves its row (over
-//! several lines) with another number of fields than the header: the row is
-//! an error at the line where the quote opened, and the lines after that
-//! one are read again as rows (see `quotes.rs`).
+//! closed, runs over [`MAX_FIELD_LINES`](super::quotes::MAX_FIELD_LINES)
+//! lines, or leaves its row (over several lines) with another number of
+//! fields than the header: the row is an error at the line where the quote
+//! opened, and the lines after that one are read again as rows (see
+//! `quotes.rs`).
 
 use std::borrow::Cow;
 use std::io::BufRead;

@@ -39,7 +39,7 @@ const CUT: &str = "…";
 /// short would hide nothing worth its marker.
 const JOIN: usize = 8;
 
-/// A diagnostic copied with its source cut to a [`Snippet`]; renders like
+/// A diagnostic copied with its source cut to a `Snippet`; renders like
 /// the original wherever the original renders, and never panics for long
 /// lines.
 #[derive(Debug)]
