@@ -19,10 +19,15 @@ pub const CHUNK: usize = 4096;
 pub struct Jobs(usize);
 
 impl Jobs {
-    /// `0` means one per core.
+    /// At most this many threads per core: checking is all computation, so
+    /// more threads only cost memory (a stack each) and switching.
+    pub const PER_CORE: usize = 4;
+
+    /// `0` means one per core; more than [`Jobs::PER_CORE`] per core is
+    /// capped there.
     pub fn new(requested: usize) -> Jobs {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        Jobs(if requested == 0 { cores } else { requested })
+        Jobs(if requested == 0 { cores } else { requested.min(Jobs::PER_CORE * cores) })
     }
 
     pub fn get(self) -> usize {
@@ -119,6 +124,15 @@ mod tests {
         assert_eq!(sequential[count - 1].0, format!("p{}", count - 1));
         assert_eq!(run(2, count), sequential);
         assert_eq!(run(3, count), sequential);
+    }
+
+    #[test]
+    fn jobs_1000_spawned_1000_threads() {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        assert_eq!(Jobs::new(1000).get(), 4 * cores);
+        assert_eq!(Jobs::new(0).get(), cores);
+        assert_eq!(Jobs::new(1).get(), 1);
+        assert_eq!(Jobs::new(4 * cores).get(), 4 * cores);
     }
 
     #[test]

@@ -64,7 +64,10 @@ fn a_csv_file_is_one_record_per_row_in_order_with_its_first_line() {
     assert_eq!(records[0]["extra"], json!({"Notes": "keep"}));
     assert_eq!(records[1]["findings"][0]["rule"], "house/missing-ad");
     assert_eq!(records[2]["error"], "the row has 5 fields but the header has 4 fields");
-    assert_eq!(records[3]["error"], "column 2 (Caption): invalid UTF-8 at byte 3 of the cell");
+    assert_eq!(
+        records[3]["error"],
+        "column 2 (Caption): not UTF-8 (byte 0xE9 at line 7); save the file as UTF-8"
+    );
     assert_eq!(records[3]["origin"]["column"], 2);
     let error = records[4]["error"].as_str().unwrap();
     assert!(error.starts_with("column 3 (Market): country: unknown country 'XX'"), "{error}");

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use super::output::{self, Reads};
 use super::progress::Progress;
 use super::{EXIT_ERROR, EXIT_FINDINGS, PackArgs, load_rules};
 use sponsorlint::batch::{Jobs, check_records};
@@ -69,7 +70,7 @@ pub struct CheckArgs {
     /// Never show a progress bar
     #[arg(long)]
     pub no_progress: bool,
-    /// Threads that check posts (0 = one per core); output order is kept
+    /// Threads that check posts (0 = one per core, at most 4 per core); output order is kept
     #[arg(long, short, default_value_t = 0, value_name = "N")]
     pub jobs: usize,
     /// Also say which files were skipped and why, and which suppressions
@@ -90,6 +91,10 @@ pub fn run(args: CheckArgs, config: &Config) -> u8 {
 /// `check`; with `record_to`, the `baseline` command, which records the
 /// findings in that file instead of filtering them through a baseline.
 pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Path>) -> u8 {
+    if let Err(message) = refuse_overwrites(&args, config, record_to) {
+        eprintln!("error: {message}");
+        return EXIT_ERROR;
+    }
     let rules = match load_rules(&args.packs, config) {
         Ok(rules) => rules,
         Err(code) => return code,
@@ -132,15 +137,17 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
         };
 
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let out: Box<dyn Write> = match &args.output {
-        Some(path) => match std::fs::File::create(path) {
-            Ok(file) => Box::new(std::io::BufWriter::new(file)),
+    // A report file is written beside its place and renamed into it at the
+    // end, so a run cut short leaves the old one whole.
+    let (out, pending): (Box<dyn Write>, _) = match &args.output {
+        Some(path) => match output::create(path) {
+            Ok((file, pending)) => (Box::new(std::io::BufWriter::new(file)), Some(pending)),
             Err(error) => {
                 eprintln!("error: cannot write {}: {error}", path.display());
                 return EXIT_ERROR;
             }
         },
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        None => (Box::new(std::io::BufWriter::new(std::io::stdout().lock())), None),
     };
     let options = ReportOptions {
         human: HumanOptions {
@@ -167,39 +174,121 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
     let records = read_inputs(&args.paths, args.input_format, &context, &mut on_note);
     // Triage runs here, in input order, so baseline counts are used up the
     // same way on every run whatever the number of jobs.
-    let checked_all =
-        check_records(&engine, records, &context, Jobs::new(args.jobs), |mut checked| {
-            if let Checked::Post(post) = &mut checked {
-                triage.apply(post);
-            }
-            if let Some(progress) = &mut progress {
-                progress.advance(&checked);
-            }
-            if let Checked::Post(post) = &checked {
-                worst = worst.max(post.findings.iter().map(|finding| finding.severity).max());
-            }
-            summary.add(&checked);
-            report.record(&checked)
-        });
+    let jobs = Jobs::new(args.jobs);
+    if jobs.get() < args.jobs {
+        eprintln!(
+            "note: --jobs {} is more than {} threads per core; using {}",
+            args.jobs,
+            Jobs::PER_CORE,
+            jobs.get()
+        );
+    }
+    let checked_all = check_records(&engine, records, &context, jobs, |mut checked| {
+        if let Checked::Post(post) = &mut checked {
+            triage.apply(post);
+        }
+        if let Some(progress) = &mut progress {
+            progress.advance(&checked);
+        }
+        if let Checked::Post(post) = &checked {
+            worst = worst.max(post.findings.iter().map(|finding| finding.severity).max());
+        }
+        summary.add(&checked);
+        report.record(&checked)
+    });
     if let Some(progress) = progress {
         progress.finish();
     }
+    // The exit code the findings so far call for.
+    let exit_code = |summary: &Summary| {
+        if summary.error > 0 {
+            EXIT_ERROR
+        } else if worst.is_some_and(|worst| worst >= fail_on) {
+            EXIT_FINDINGS
+        } else {
+            0
+        }
+    };
+    // A closed pipe (`| head`) ends the run: the reader has seen enough,
+    // but what was found so far still sets the exit code.
+    let closed = |error: &std::io::Error, summary: &Summary| {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            return super::output_failed(error);
+        }
+        if record_to.is_some() {
+            eprintln!("error: the report was closed before the end; no baseline was recorded");
+            return EXIT_ERROR;
+        }
+        exit_code(summary)
+    };
     if let Err(error) = checked_all {
-        return super::output_failed(&error);
+        return closed(&error, &summary);
     }
     if let Err(code) = super::triage::conclude(triage, &mut summary, verbose, record_to) {
         return code;
     }
     if let Err(error) = report.finish(&summary) {
-        return super::output_failed(&error);
+        return closed(&error, &summary);
     }
-    if summary.error > 0 {
-        EXIT_ERROR
-    } else if worst.is_some_and(|worst| worst >= fail_on) {
-        EXIT_FINDINGS
-    } else {
-        0
+    drop(report);
+    if let (Some(path), Some(pending)) = (&args.output, pending)
+        && let Err(error) = pending.commit()
+    {
+        eprintln!("error: cannot write {}: {error}", path.display());
+        return EXIT_ERROR;
     }
+    if summary.posts == 0 {
+        eprintln!("note: no posts in {}", inputs_named(&args.paths));
+    }
+    exit_code(&summary)
+}
+
+/// The inputs as a sentence names them: `standard input`, `drafts/, a.csv`.
+fn inputs_named(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths
+        .iter()
+        .map(|path| match path.as_os_str() == "-" {
+            true => "standard input".to_owned(),
+            false => path.display().to_string(),
+        })
+        .collect();
+    names.join(", ")
+}
+
+/// A usage error when the run would write over what it reads: `--output`,
+/// or the baseline being recorded, is an input, a file an input folder
+/// would read, a rule pack, the configuration, the suppressions or the
+/// baseline; or the baseline to record replaces a file that is not one.
+fn refuse_overwrites(
+    args: &CheckArgs,
+    config: &Config,
+    record_to: Option<&Path>,
+) -> Result<(), String> {
+    let reads = Reads {
+        inputs: &args.paths,
+        packs: config.pack_paths.iter().chain(&args.packs.rules).map(PathBuf::as_path).collect(),
+        config,
+        baseline: if record_to.is_some() { None } else { args.baseline.as_deref() },
+    };
+    if let Some(output) = &args.output {
+        output::refuse_overwrite("--output", output, &reads)?;
+    }
+    if let Some(baseline) = record_to {
+        output::refuse_overwrite("the baseline file", baseline, &reads)?;
+        if args.output.as_deref().is_some_and(|output| output::same_place(output, baseline)) {
+            return Err(format!(
+                "--output {} is the baseline file being recorded; choose another file",
+                baseline.display()
+            ));
+        }
+        if !output::is_baseline_or_absent(baseline) {
+            return Err(format!(
+                "{} exists and is not a baseline file; the baseline file comes first: `sponsorlint baseline FILE PATHS...` (to replace that file anyway, delete it first)",
+                baseline.display()
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `NO_COLOR` (any non-empty value) turns colour off: https://no-color.org

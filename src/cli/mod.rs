@@ -5,6 +5,7 @@ mod check;
 mod explain;
 mod generate;
 mod init;
+mod output;
 mod progress;
 mod rules;
 mod triage;
@@ -139,9 +140,10 @@ fn load_rules(
     })
 }
 
-/// Prints a file's problems; the exit code of an invalid file.
+/// Prints a file's problems; the exit code of an invalid file. The source
+/// is clipped around each problem: miette panics on columns past 65,535.
 fn report_file_error(error: sponsorlint::diag::FileError) -> u8 {
-    eprintln!("{:?}", miette::Report::new(error));
+    eprintln!("{:?}", miette::Report::new(sponsorlint::report::Clipped::new(&error)));
     EXIT_ERROR
 }
 

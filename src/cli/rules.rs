@@ -235,7 +235,7 @@ fn test(paths: &[PathBuf]) -> u8 {
         Ok(rules) => rules,
         Err(errors) => {
             for error in errors {
-                eprintln!("{:?}", miette::Report::new(error));
+                super::report_file_error(error);
             }
             return EXIT_ERROR;
         }
@@ -243,7 +243,7 @@ fn test(paths: &[PathBuf]) -> u8 {
     let report = selftest::run(rules, |pack| pack.origin.builtin == paths.is_empty());
     let failed: usize = report.failures.iter().map(|failure| failure.problems.len()).sum();
     for failure in report.failures {
-        eprintln!("{:?}", miette::Report::new(failure));
+        super::report_file_error(failure);
     }
     println!("{} passed, {} failed ({} rules)", report.examples - failed, failed, report.rules);
     if failed > 0 { EXIT_ERROR } else { 0 }

@@ -46,7 +46,7 @@ pub(super) fn conclude(
         }
     }
     if let (Some(path), Some(baseline)) = (record_to, leftovers.recorded) {
-        if let Err(error) = std::fs::write(path, baseline.to_json()) {
+        if let Err(error) = super::output::write_file(path, baseline.to_json().as_bytes()) {
             eprintln!("error: cannot write {}: {error}", path.display());
             return Err(EXIT_ERROR);
         }

@@ -5,7 +5,9 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::fields::{self, Builder, Cell, Failure, Place};
+use super::cells::{self, Cell};
+use super::decode::NotUtf8;
+use super::fields::{self, Builder, Failure, Place};
 use super::{ReadContext, Record};
 use crate::post::{Origin, UnknownValue};
 
@@ -65,17 +67,25 @@ pub struct ColumnMapping {
     pub column: String,
 }
 
-impl FromStr for ColumnMapping {
-    type Err = String;
+/// Why a `--map` value is not a mapping.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MappingError {
+    #[error("expected KEY=COLUMN such as text=Caption, found '{0}'")]
+    Shape(String),
+    #[error(transparent)]
+    UnknownKey(#[from] UnknownValue),
+}
 
-    fn from_str(text: &str) -> Result<Self, String> {
-        let shape = || format!("expected KEY=COLUMN such as text=Caption, found '{text}'");
+impl FromStr for ColumnMapping {
+    type Err = MappingError;
+
+    fn from_str(text: &str) -> Result<Self, MappingError> {
+        let shape = || MappingError::Shape(text.to_owned());
         let (key, column) = text.split_once('=').ok_or_else(shape)?;
         if column.trim().is_empty() {
             return Err(shape());
         }
-        let key = post_key(key).map_err(|error| error.to_string())?;
-        Ok(ColumnMapping { key, column: column.trim().to_owned() })
+        Ok(ColumnMapping { key: post_key(key)?, column: column.trim().to_owned() })
     }
 }
 
@@ -90,6 +100,21 @@ fn post_key(name: &str) -> Result<&'static str, UnknownValue> {
 /// Headers match whatever their case and surrounding spaces.
 fn same_header(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+/// Why a header row cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(super) enum HeaderError {
+    #[error(
+        "the column '{column}' mapped to {key} is not in the header; the headers are: {headers}"
+    )]
+    MappedColumnMissing { column: String, key: &'static str, headers: String },
+    #[error(
+        "no column holds the text: name one text, caption, description or body, or map one with --map text=COLUMN; the headers are: {headers}"
+    )]
+    NoText { headers: String },
+    #[error("header of column {column}: {error}")]
+    NotUtf8 { column: usize, error: NotUtf8 },
 }
 
 /// The columns of a header row and where each one's cells go.
@@ -135,7 +160,7 @@ impl Columns {
         first: u64,
         map: &ColumnMap,
         style: ColumnStyle,
-    ) -> Result<Columns, String> {
+    ) -> Result<Columns, HeaderError> {
         let columns: Vec<Column> = headers
             .into_iter()
             .enumerate()
@@ -153,18 +178,16 @@ impl Columns {
         let columns = Columns { columns, first, style };
         for (key, column) in &map.entries {
             if !columns.columns.iter().any(|found| same_header(&found.header, column)) {
-                return Err(format!(
-                    "the column '{column}' mapped to {key} is not in the header; {}",
-                    columns.list()
-                ));
+                return Err(HeaderError::MappedColumnMissing {
+                    column: column.clone(),
+                    key,
+                    headers: columns.list(),
+                });
             }
         }
         let holds_text = |column: &Column| matches!(column.target, Target::Key(key) if fields::canonical(key) == "text");
         if !columns.columns.iter().any(holds_text) {
-            return Err(format!(
-                "no column holds the text: name one text, caption, description or body, or map one with --map text=COLUMN; {}",
-                columns.list()
-            ));
+            return Err(HeaderError::NoText { headers: columns.list() });
         }
         Ok(columns)
     }
@@ -187,9 +210,10 @@ impl Columns {
         }
     }
 
+    /// The headers as the messages list them.
     fn list(&self) -> String {
         let headers: Vec<&str> = self.columns.iter().map(|column| column.header.as_str()).collect();
-        format!("the headers are: {}", headers.join(", "))
+        headers.join(", ")
     }
 
     /// One row → one post. `cells` are `(index in the row, cell)`; empty
@@ -210,9 +234,9 @@ impl Columns {
             match &column.target {
                 Target::Key(key) => {
                     let place = Place::Column(self.number(index));
-                    builder.key(key, fields::cell_value(key, cell), place);
+                    builder.key(key, cells::cell_value(key, cell), place);
                 }
-                Target::Extra(name) => builder.extra(name.clone(), fields::cell_json(cell)),
+                Target::Extra(name) => builder.extra(name.clone(), cells::cell_json(cell)),
             }
         }
         builder.finish().map_err(|Failure { mut error, place }| {
@@ -263,7 +287,7 @@ mod tests {
 
     fn columns(headers: &[&str], map: &ColumnMap) -> Result<Columns, String> {
         let headers = headers.iter().map(|header| (*header).to_owned()).collect();
-        Columns::new(headers, 1, map, ColumnStyle::Number)
+        Columns::new(headers, 1, map, ColumnStyle::Number).map_err(|error| error.to_string())
     }
 
     fn targets(columns: &Columns) -> Vec<&Target> {
@@ -321,10 +345,10 @@ mod tests {
 
     #[test]
     fn mappings_are_checked() {
-        let error = "txt=Caption".parse::<ColumnMapping>().unwrap_err();
+        let error = "txt=Caption".parse::<ColumnMapping>().unwrap_err().to_string();
         assert!(error.starts_with("unknown post key 'txt'; expected one of: id, text,"), "{error}");
         for bad in ["text", "text=", "text= "] {
-            let error = bad.parse::<ColumnMapping>().unwrap_err();
+            let error = bad.parse::<ColumnMapping>().unwrap_err().to_string();
             assert!(error.starts_with("expected KEY=COLUMN"), "{error}");
         }
         let mapping = " Platform label = Network ".parse::<ColumnMapping>().unwrap();

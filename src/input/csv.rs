@@ -6,14 +6,25 @@
 //! counted here because `csv::Position` names the wrong line after blank
 //! lines and with CRLF line ends (rust-csv issues 208 and 395), and a
 //! diagnostic must point at the first line of its record.
+//!
+//! A quote that is never meant to close would take the following rows into
+//! one field. A quoted field is taken as such a stray quote when it is never
+//! closed, runs over [`MAX_FIELD_LINES`](super::quotes::MAX_FIELD_LINES)
+//! lines, or leaves its row (over several lines) with another number of
+//! fields than the header: the row is an error at the line where the quote
+//! opened, and the lines after that one are read again as rows (see
+//! `quotes.rs`).
 
 use std::borrow::Cow;
 use std::io::BufRead;
+use std::ops::Range;
 
 use csv_core::ReadRecordResult;
 
-use super::columns::{ColumnStyle, Columns};
-use super::fields::Cell;
+use super::cells::Cell;
+use super::columns::{ColumnStyle, Columns, HeaderError};
+use super::decode::NotUtf8;
+use super::quotes::{Quotes, Replay, StrayQuote, count_fields, read_again};
 use super::{ReadContext, Record, cannot_read, record_error};
 use crate::post::Origin;
 
@@ -21,8 +32,9 @@ const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// The records of a CSV stream.
 pub(super) struct Records<'a> {
-    reader: Box<dyn BufRead + 'a>,
+    reader: Replay<'a>,
     parser: csv_core::Reader,
+    delimiter: u8,
     path: String,
     ctx: &'a ReadContext,
     /// Known once the header row is read.
@@ -34,6 +46,8 @@ pub(super) struct Records<'a> {
     /// The current record's fields back to back, and where each one ends.
     fields: Vec<u8>,
     ends: Vec<usize>,
+    /// The current record's bytes as read, to read again after a stray quote.
+    bytes: Vec<u8>,
     /// Set at the end, after a read error or a bad header.
     done: bool,
 }
@@ -46,8 +60,18 @@ struct Raw {
     count: usize,
     /// Bytes of field content.
     length: usize,
-    /// A quoted field ran to the end of the input without its closing quote.
-    unclosed: bool,
+    /// Set when the record is not a row but the work of a stray quote; the
+    /// lines after the quote's are then read again.
+    stray: Option<StrayQuote>,
+}
+
+/// Why a row cannot be read as the header says.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum RowError {
+    #[error("the row has {} but the header has {}", count_fields(*.found), count_fields(*.header))]
+    Ragged { found: usize, header: usize },
+    #[error("{quote}{}", read_again(.quote, *.rows_follow))]
+    Stray { quote: StrayQuote, rows_follow: bool },
 }
 
 impl<'a> Records<'a> {
@@ -58,8 +82,9 @@ impl<'a> Records<'a> {
         ctx: &'a ReadContext,
     ) -> Self {
         Records {
-            reader,
+            reader: Replay::new(reader),
             parser: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            delimiter,
             path,
             ctx,
             columns: None,
@@ -67,6 +92,7 @@ impl<'a> Records<'a> {
             started: false,
             fields: vec![0; 4096],
             ends: vec![0; 64],
+            bytes: Vec::new(),
             done: false,
         }
     }
@@ -75,32 +101,57 @@ impl<'a> Records<'a> {
     fn read_record(&mut self) -> std::io::Result<Option<Raw>> {
         self.skip_blank_lines()?;
         let line = self.line;
-        let (mut length, mut count, mut quotes) = (0, 0, 0);
+        let (mut length, mut count) = (0, 0);
+        let mut quotes = Quotes::default();
+        self.bytes.clear();
         loop {
             let input = self.reader.fill_buf()?;
             let (result, read, written, ended) =
                 self.parser.read_record(input, &mut self.fields[length..], &mut self.ends[count..]);
             let consumed = &input[..read];
-            self.line += consumed.iter().filter(|byte| **byte == b'\n').count() as u64;
-            quotes += consumed.iter().filter(|byte| **byte == b'"').count();
+            quotes.feed(consumed, self.bytes.len(), &mut self.line, self.delimiter);
+            self.bytes.extend_from_slice(consumed);
             let at_end = input.is_empty();
             self.reader.consume(read);
             length += written;
             count += ended;
+            let mut raw = Raw { line, count, length, stray: None };
+            if let Some(opened) = quotes.too_long {
+                raw.stray = Some(StrayQuote::TooLong { opened });
+                return Ok(Some(self.read_again_after(raw)));
+            }
             match result {
                 ReadRecordResult::InputEmpty => {}
                 ReadRecordResult::OutputFull => self.fields.resize(self.fields.len() * 2, 0),
                 ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
                 ReadRecordResult::Record => {
-                    // Balanced quotes come in pairs; an odd count in a record
-                    // that spans lines and ends only with the input means a
-                    // quote was never closed and swallowed the rest.
-                    let unclosed = at_end && quotes % 2 == 1 && self.line > line;
-                    return Ok(Some(Raw { line, count, length, unclosed }));
+                    let header = self.columns.as_ref().map(Columns::len);
+                    raw.stray = match (quotes.unclosed(), quotes.multiline, header) {
+                        (Some(opened), _, _) if at_end => Some(StrayQuote::Unclosed { opened }),
+                        (_, Some((opened, closed)), Some(header)) if count != header => {
+                            Some(StrayQuote::Misfit { opened, closed, found: count, header })
+                        }
+                        _ => None,
+                    };
+                    return Ok(Some(self.read_again_after(raw)));
                 }
                 ReadRecordResult::End => return Ok(None),
             }
         }
+    }
+
+    /// After a stray quote, sets the lines after the quote's line to be
+    /// read again, as rows.
+    fn read_again_after(&mut self, raw: Raw) -> Raw {
+        let Some(stray) = raw.stray else { return raw };
+        let opened = stray.opened();
+        let after = self.bytes[opened.at..].iter().position(|byte| *byte == b'\n');
+        if let Some(newline) = after {
+            self.reader.unread(&self.bytes[opened.at + newline + 1..]);
+            self.line = opened.line + 1;
+        }
+        self.parser.reset();
+        raw
     }
 
     /// Consumes a leading BOM and blank lines, counting them, so the next
@@ -131,19 +182,29 @@ impl<'a> Records<'a> {
         Origin { path: self.path.clone(), line: Some(line), ..Origin::default() }
     }
 
-    /// The fields of the record now read.
-    fn fields(&self, raw: &Raw) -> impl Iterator<Item = &[u8]> {
+    /// The fields of the record now read, as ranges of `fields`.
+    fn fields(&self, raw: &Raw) -> impl Iterator<Item = Range<usize>> + use<'_> {
         let ends = &self.ends[..raw.count];
         let starts = std::iter::once(0).chain(ends.iter().copied());
-        starts.zip(ends).map(|(start, end)| &self.fields[start..*end])
+        starts.zip(ends).map(|(start, end)| start..*end)
     }
 
-    fn header(&self, raw: &Raw) -> Result<Columns, String> {
+    /// A field as text, or its first byte that is not UTF-8 and that byte's
+    /// line (line breaks inside quoted fields counted).
+    fn text(&self, raw: &Raw, field: Range<usize>) -> Result<&str, NotUtf8> {
+        std::str::from_utf8(&self.fields[field.clone()]).map_err(|error| {
+            let bad = field.start + error.valid_up_to();
+            let breaks = self.fields[..bad].iter().filter(|byte| **byte == b'\n').count();
+            NotUtf8 { byte: self.fields[bad], line: raw.line + breaks as u64, offset: None }
+        })
+    }
+
+    fn header(&self, raw: &Raw) -> Result<Columns, HeaderError> {
         let mut headers = Vec::with_capacity(raw.count);
-        for (index, bytes) in self.fields(raw).enumerate() {
-            match std::str::from_utf8(bytes) {
+        for (index, field) in self.fields(raw).enumerate() {
+            match self.text(raw, field) {
                 Ok(header) => headers.push(header.to_owned()),
-                Err(_) => return Err(format!("header of column {}: invalid UTF-8", index + 1)),
+                Err(error) => return Err(HeaderError::NotUtf8 { column: index + 1, error }),
             }
         }
         Columns::new(headers, 1, &self.ctx.columns, ColumnStyle::Number)
@@ -151,26 +212,16 @@ impl<'a> Records<'a> {
 
     fn row(&self, columns: &Columns, raw: &Raw, mut origin: Origin) -> Record {
         if raw.count != columns.len() {
-            let fields =
-                |count| if count == 1 { "1 field".to_owned() } else { format!("{count} fields") };
-            let message = format!(
-                "the row has {} but the header has {}",
-                fields(raw.count),
-                fields(columns.len())
-            );
-            return Err(record_error(origin, message));
+            let error = RowError::Ragged { found: raw.count, header: columns.len() };
+            return Err(record_error(origin, error));
         }
         let mut cells = Vec::with_capacity(raw.count);
-        for (index, bytes) in self.fields(raw).enumerate() {
-            match std::str::from_utf8(bytes) {
+        for (index, field) in self.fields(raw).enumerate() {
+            match self.text(raw, field) {
                 Ok(text) => cells.push((index, Cell::Text(Cow::Borrowed(text)))),
                 Err(error) => {
                     origin.column = Some(columns.number(index));
-                    let message = format!(
-                        "{}: invalid UTF-8 at byte {} of the cell",
-                        columns.describe(index),
-                        error.valid_up_to()
-                    );
+                    let message = format!("{}: {error}", columns.describe(index));
                     return Err(record_error(origin, message));
                 }
             }
@@ -194,12 +245,12 @@ impl Iterator for Records<'_> {
                 }
             };
             let origin = self.origin(raw.line);
-            if raw.unclosed {
-                let message = format!(
-                    "a quoted field in this row is never closed, so the row runs to the end of the file (line {})",
-                    self.line
-                );
-                return Some(Err(record_error(origin, message)));
+            if let Some(quote) = raw.stray {
+                let line = quote.opened().line;
+                // In the header, the columns themselves are unknown.
+                self.done = self.columns.is_none();
+                let error = RowError::Stray { quote, rows_follow: !self.done && self.line > line };
+                return Some(Err(record_error(self.origin(line), error)));
             }
             match &self.columns {
                 None => match self.header(&raw) {
@@ -220,7 +271,7 @@ impl Iterator for Records<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use proptest::prelude::*;
     use serde_json::json;
 
@@ -232,11 +283,11 @@ mod tests {
         Records::new(Box::new(input), "c.csv".into(), b',', ctx).collect()
     }
 
-    fn read(input: &[u8]) -> Vec<Record> {
+    pub(in crate::input) fn read(input: &[u8]) -> Vec<Record> {
         read_with(input, &context())
     }
 
-    fn lines(records: &[Record]) -> Vec<Option<u64>> {
+    pub(in crate::input) fn lines(records: &[Record]) -> Vec<Option<u64>> {
         records
             .iter()
             .map(|record| match record {
@@ -246,7 +297,7 @@ mod tests {
             .collect()
     }
 
-    fn texts(records: &[Record]) -> Vec<&str> {
+    pub(in crate::input) fn texts(records: &[Record]) -> Vec<&str> {
         records.iter().map(|record| record.as_ref().unwrap().text.as_str()).collect()
     }
 
@@ -304,9 +355,17 @@ mod tests {
         let records = read(b"id,Caption\n1,ok\n2,caf\xe9 #ad\n3,fine\n");
         assert_eq!(records.len(), 3);
         let error = records[1].as_ref().unwrap_err();
-        assert_eq!(error.message, "column 2 (Caption): invalid UTF-8 at byte 3 of the cell");
+        assert_eq!(
+            error.message,
+            "column 2 (Caption): not UTF-8 (byte 0xE9 at line 3); save the file as UTF-8"
+        );
         assert_eq!((error.origin.line, error.origin.column), (Some(3), Some(2)));
         assert_eq!(records[2].as_ref().unwrap().text, "fine");
+        // The line of the byte itself, inside a field over several lines.
+        let records = read(b"id,Caption\n\"1\n\n\",\"two\nlin\xe9s\"\n");
+        let error = records[0].as_ref().unwrap_err();
+        assert!(error.message.contains("(byte 0xE9 at line 5)"), "{}", error.message);
+        assert_eq!(error.origin.line, Some(2));
     }
 
     #[test]
@@ -361,20 +420,10 @@ mod tests {
         assert_eq!(error.origin.line, Some(2));
         assert!(error.message.starts_with("no column holds the text"), "{}", error.message);
         let records = read(b"te\xffxt\n1\n");
-        assert_eq!(records[0].as_ref().unwrap_err().message, "header of column 1: invalid UTF-8");
-    }
-
-    #[test]
-    fn an_unclosed_quote_is_reported_not_read_as_one_huge_caption() {
-        let records = read(b"text,id\nok,1\n\"oops,2\nnext,3\nlast,4\n");
-        assert_eq!(records.len(), 2);
-        let error = records[1].as_ref().unwrap_err();
-        assert_eq!(error.origin.line, Some(3));
-        assert!(error.message.contains("never closed"), "{}", error.message);
-        assert!(error.message.ends_with("(line 6)"), "{}", error.message);
-        // A lone inch mark in an unquoted last line is content, not a quote.
-        let records = read(b"text\n5\" screen");
-        assert_eq!(texts(&records), ["5\" screen"]);
+        assert_eq!(
+            records[0].as_ref().unwrap_err().message,
+            "header of column 1: not UTF-8 (byte 0xFF at line 1); save the file as UTF-8"
+        );
     }
 
     #[test]

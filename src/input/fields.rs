@@ -1,13 +1,14 @@
 //! Post keys → [`Post`]: the one place that knows the keys, their aliases and
 //! their types, shared by every reader and by rule examples.
 
-use std::borrow::Cow;
-
 use serde_json::{Map, Value};
 
 use crate::finding::RecordError;
-use crate::post::{Cue, Media, Origin, Platform, Post, Relationship, UnknownValue};
+use crate::post::{Media, Origin, Platform, Post, Relationship};
 
+use super::values::{
+    ValueError, boolean, cues, id, number, platform_label, string, strings, vocabulary,
+};
 use super::{Defaults, ReadContext};
 
 /// The keys that carry the text, strongest first.
@@ -96,7 +97,15 @@ pub(super) struct Builder<'a> {
     fields: Fields,
     ctx: &'a ReadContext,
     /// The first error and the place of its value.
-    first_error: Option<(String, Place)>,
+    first_error: Option<(KeyError, Place)>,
+}
+
+/// A post key whose value is wrong: `platform: unknown platform 'tiktoc'; …`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{key}: {error}")]
+pub(super) struct KeyError {
+    key: String,
+    error: ValueError,
 }
 
 /// A record that could not become a post, and where the value at fault is.
@@ -113,9 +122,10 @@ impl<'a> Builder<'a> {
 
     /// Sets a post key; `value` is an error when the reader could not even
     /// convert it.
-    pub(super) fn key(&mut self, key: &str, value: Result<Value, String>, place: Place) {
-        if let Err(message) = value.and_then(|value| self.fields.set(key, value, place, self.ctx)) {
-            self.first_error.get_or_insert_with(|| (format!("{key}: {message}"), place));
+    pub(super) fn key(&mut self, key: &str, value: Result<Value, ValueError>, place: Place) {
+        if let Err(error) = value.and_then(|value| self.fields.set(key, value, place, self.ctx)) {
+            self.first_error
+                .get_or_insert_with(|| (KeyError { key: key.to_owned(), error }, place));
         }
     }
 
@@ -127,100 +137,13 @@ impl<'a> Builder<'a> {
     pub(super) fn finish(self) -> Result<Post, Failure> {
         match self.first_error {
             None => Ok(self.fields.finish(&self.ctx.defaults)),
-            Some((message, place)) => {
+            Some((error, place)) => {
                 let Post { origin, id, .. } = self.fields.post;
-                let error = RecordError { origin: Box::new(origin), id, message };
+                let error =
+                    RecordError { origin: Box::new(origin), id, message: error.to_string() };
                 Err(Failure { error, place })
             }
         }
-    }
-}
-
-/// A spreadsheet or CSV cell that is not empty.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) enum Cell<'a> {
-    Text(Cow<'a, str>),
-    Number(f64),
-    Bool(bool),
-    /// A formula error such as `#N/A`.
-    Error(Cow<'a, str>),
-}
-
-/// The value of a cell under a post key, typed as the key wants: lists split
-/// on `,` or `;`, flags from true/false/yes/no/1/0, whole numbers without
-/// `.0`. A value of the wrong type is left for [`Fields::set`] to name.
-pub(super) fn cell_value(key: &str, cell: Cell<'_>) -> Result<Value, String> {
-    match (canonical(key), cell) {
-        (_, Cell::Error(code)) => Err(format!("the cell holds the error {code}")),
-        ("retouched" | "ai_generated", cell) => flag(&cell).map(Value::Bool),
-        ("platform_label", Cell::Text(text)) => Ok(match word_flag(&text) {
-            Some(on) => Value::Bool(on),
-            None => Value::String(text.trim().to_owned()),
-        }),
-        ("platform_label", cell) => flag(&cell).map(Value::Bool),
-        ("duration_s", Cell::Number(seconds)) => Ok(Value::from(seconds)),
-        ("duration_s", Cell::Text(text)) => match text.trim().parse::<f64>() {
-            Ok(seconds) if seconds.is_finite() => Ok(Value::from(seconds)),
-            _ => Err(format!("expected a number of seconds, found '{text}'")),
-        },
-        (_, Cell::Bool(on)) => Ok(Value::Bool(on)),
-        ("country" | "brand", cell) => Ok(Value::Array(
-            cell_text(cell)
-                .split([',', ';'])
-                .map(str::trim)
-                .filter(|item| !item.is_empty())
-                .map(|item| Value::String(item.to_owned()))
-                .collect(),
-        )),
-        // The text is checked as written, spaces and all.
-        ("text", cell) => Ok(Value::String(cell_text(cell).into_owned())),
-        (_, cell) => Ok(Value::String(cell_text(cell).trim().to_owned())),
-    }
-}
-
-/// A cell kept in `extra`: numbers and flags keep their JSON type.
-pub(super) fn cell_json(cell: Cell<'_>) -> Value {
-    match cell {
-        Cell::Number(number) if is_whole(number) => Value::from(number as i64),
-        Cell::Number(number) => Value::from(number),
-        Cell::Bool(on) => Value::Bool(on),
-        Cell::Text(text) | Cell::Error(text) => Value::String(text.into_owned()),
-    }
-}
-
-fn cell_text(cell: Cell<'_>) -> Cow<'_, str> {
-    match cell {
-        Cell::Text(text) | Cell::Error(text) => text,
-        // `Display` writes 17.0 as "17": a numeric id 17 is "17".
-        Cell::Number(number) => Cow::Owned(number.to_string()),
-        Cell::Bool(on) => Cow::Borrowed(if on { "true" } else { "false" }),
-    }
-}
-
-/// Whole and within the range where `f64` holds integers exactly.
-fn is_whole(number: f64) -> bool {
-    number.fract() == 0.0 && number.abs() < 9_007_199_254_740_992.0
-}
-
-const FLAG_WORDS: &str = "true, false, yes, no, 1 or 0";
-
-fn word_flag(text: &str) -> Option<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "true" | "yes" | "1" => Some(true),
-        "false" | "no" | "0" => Some(false),
-        _ => None,
-    }
-}
-
-fn flag(cell: &Cell<'_>) -> Result<bool, String> {
-    match cell {
-        Cell::Bool(on) => Ok(*on),
-        Cell::Number(number) if *number == 1.0 => Ok(true),
-        Cell::Number(number) if *number == 0.0 => Ok(false),
-        Cell::Text(text) => {
-            word_flag(text).ok_or_else(|| format!("expected {FLAG_WORDS}, found '{text}'"))
-        }
-        other => Err(format!("expected {FLAG_WORDS}, found '{}'", cell_text(other.clone()))),
     }
 }
 
@@ -245,7 +168,7 @@ impl Fields {
         value: Value,
         place: Place,
         ctx: &ReadContext,
-    ) -> Result<(), String> {
+    ) -> Result<(), ValueError> {
         if value.is_null() {
             return Ok(());
         }
@@ -259,7 +182,7 @@ impl Fields {
             "language" => post.language = Some(string(value)?),
             "country" => {
                 for code in strings(value)? {
-                    for market in ctx.groups.resolve(&code).map_err(|error| error.to_string())? {
+                    for market in ctx.groups.resolve(&code)? {
                         if !post.markets.contains(&market) {
                             post.markets.push(market);
                         }
@@ -318,95 +241,13 @@ impl Fields {
     }
 }
 
-/// Names a JSON value's type for error messages.
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
-}
-
-fn expected(what: &str, found: &Value) -> String {
-    format!("expected {what}, found {}", kind(found))
-}
-
-fn string(value: Value) -> Result<String, String> {
-    match value {
-        Value::String(text) => Ok(text),
-        other => Err(expected("a string", &other)),
-    }
-}
-
-fn boolean(value: Value) -> Result<bool, String> {
-    value.as_bool().ok_or_else(|| expected("true or false", &value))
-}
-
-fn number(value: Value) -> Result<f64, String> {
-    value.as_f64().ok_or_else(|| expected("a number", &value))
-}
-
-fn id(value: Value) -> Result<String, String> {
-    match value {
-        Value::String(text) => Ok(text),
-        Value::Number(number) => Ok(number.to_string()),
-        other => Err(expected("a string or a number", &other)),
-    }
-}
-
-/// A string or a list of strings.
-fn strings(value: Value) -> Result<Vec<String>, String> {
-    const WHAT: &str = "a string or a list of strings";
-    match value {
-        Value::String(text) => Ok(vec![text]),
-        Value::Array(items) => items
-            .into_iter()
-            .map(|item| match item {
-                Value::String(text) => Ok(text),
-                other => Err(format!("expected {WHAT}, found a list with {}", kind(&other))),
-            })
-            .collect(),
-        other => Err(expected(WHAT, &other)),
-    }
-}
-
-fn vocabulary<T: std::str::FromStr<Err = UnknownValue>>(value: Value) -> Result<T, String> {
-    string(value)?.parse().map_err(|error: UnknownValue| error.to_string())
-}
-
-/// A label name, or `true` for the usual paid-partnership tag.
-fn platform_label(value: Value) -> Result<Option<String>, String> {
-    match value {
-        Value::String(label) => Ok(Some(label)),
-        Value::Bool(true) => Ok(Some("paid_partnership".to_owned())),
-        Value::Bool(false) => Ok(None),
-        other => Err(expected("a label such as \"paid_partnership\", or true", &other)),
-    }
-}
-
-fn cues(value: Value) -> Result<Vec<Cue>, String> {
-    match value {
-        Value::Array(items) => items
-            .into_iter()
-            .enumerate()
-            .map(|(index, item)| {
-                serde_json::from_value(item).map_err(|error| format!("cue {index}: {error}"))
-            })
-            .collect(),
-        other => Err(expected("a subtitle file path or a list of {start, end, text} cues", &other)),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
     use crate::input::tests::context;
-    use crate::post::Market;
+    use crate::post::{Cue, Market};
 
     fn post(value: Value) -> Result<Post, RecordError> {
         let Value::Object(object) = value else { panic!("not an object") };
@@ -547,6 +388,19 @@ mod tests {
         );
         let message = error(json!({"subtitles": [{"start": 0, "text": "a"}]}));
         assert!(message.starts_with("subtitles: cue 0: missing field `end`"), "{message}");
+        // In the user's words, not serde's (`expected f64`, `struct Cue`).
+        assert_eq!(
+            error(json!({"subtitles": [{"start": 0, "end": 1, "text": "a"}, {"start": "0:01"}]})),
+            "subtitles: cue 1: start: expected a number, found a string"
+        );
+        assert_eq!(
+            error(json!({"subtitles": [5]})),
+            "subtitles: cue 0: expected a {start, end, text} object, found a number"
+        );
+        assert_eq!(
+            error(json!({"subtitles": [{"start": 0, "end": 1, "text": "a", "speaker": "x"}]})),
+            "subtitles: cue 0: unknown field `speaker`, expected one of `start`, `end`, `text`"
+        );
     }
 
     #[test]
@@ -567,43 +421,6 @@ mod tests {
         assert_eq!(known_key("Market"), None);
         assert_eq!(canonical("body"), "text");
         assert_eq!(canonical("brand"), "brand");
-    }
-
-    #[test]
-    fn cells_are_typed_by_their_key() {
-        let text = |text: &'static str| Cell::Text(Cow::Borrowed(text));
-        assert_eq!(cell_value("id", Cell::Number(17.0)), Ok(json!("17")));
-        assert_eq!(cell_value("title", Cell::Number(1.5)), Ok(json!("1.5")));
-        assert_eq!(cell_value("caption", text("  two\nlines ")), Ok(json!("  two\nlines ")));
-        assert_eq!(cell_value("platform", text(" TikTok ")), Ok(json!("TikTok")));
-        assert_eq!(cell_value("country", text("FR; de,,IT ")), Ok(json!(["FR", "de", "IT"])));
-        assert_eq!(cell_value("brand", text("Glow Lab")), Ok(json!(["Glow Lab"])));
-        for (cell, on) in [(text("Yes"), true), (text("0"), false), (Cell::Number(1.0), true)] {
-            assert_eq!(cell_value("ai_generated", cell), Ok(json!(on)));
-        }
-        assert_eq!(cell_value("retouched", Cell::Bool(true)), Ok(json!(true)));
-        assert_eq!(
-            cell_value("retouched", Cell::Number(2.0)),
-            Err("expected true, false, yes, no, 1 or 0, found '2'".into())
-        );
-        assert_eq!(cell_value("platform_label", text("no")), Ok(json!(false)));
-        assert_eq!(
-            cell_value("platform_label", text("branded_content")),
-            Ok(json!("branded_content"))
-        );
-        assert_eq!(cell_value("duration_s", text(" 30 ")), Ok(json!(30.0)));
-        assert_eq!(
-            cell_value("duration_s", text("30s")),
-            Err("expected a number of seconds, found '30s'".into())
-        );
-        assert_eq!(cell_value("url", Cell::Bool(true)), Ok(json!(true)));
-        assert_eq!(
-            cell_value("text", Cell::Error(Cow::Borrowed("#REF!"))),
-            Err("the cell holds the error #REF!".into())
-        );
-        assert_eq!(cell_json(Cell::Number(1200.0)), json!(1200));
-        assert_eq!(cell_json(Cell::Number(0.25)), json!(0.25));
-        assert_eq!(cell_json(Cell::Error(Cow::Borrowed("#N/A"))), json!("#N/A"));
     }
 
     #[test]

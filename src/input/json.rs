@@ -15,6 +15,7 @@ use crate::post::Origin;
 /// Reads a whole `.json` file: one record for an object, one per element for
 /// an array, or one error for the file when it is not valid JSON.
 pub(super) fn read(text: &str, path: String, ctx: &ReadContext) -> Vec<Record> {
+    let text = &*without_lone_surrogates(text);
     let json = &text[super::bom_len(text)..];
     match serde_json::from_str::<Document>(json) {
         Ok(Document::Object(pairs)) => {
@@ -51,6 +52,53 @@ pub(super) fn read(text: &str, path: String, ctx: &ReadContext) -> Vec<Record> {
             vec![Err(record_error(origin, error.to_string()))]
         }
     }
+}
+
+/// The JSON text with every escaped lone surrogate (`"\ud800"`, which
+/// serde_json refuses and no string can hold) written `\ufffd` instead,
+/// so the string holds U+FFFD and its post is still checked. The escape
+/// keeps its length: offsets into the text stay true.
+pub(super) fn without_lone_surrogates(text: &str) -> Cow<'_, str> {
+    let bytes = text.as_bytes();
+    if memchr::memmem::find(bytes, b"\\u").is_none() {
+        return Cow::Borrowed(text);
+    }
+    // An escaped UTF-16 code unit at `at` (the backslash), if there is one.
+    let unit = |at: usize| -> Option<u16> {
+        let hex = bytes.get(at..at + 6)?.strip_prefix(b"\\u")?;
+        u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
+    };
+    let mut lone = Vec::new();
+    let (mut at, mut in_string) = (0, false);
+    while at < bytes.len() {
+        match bytes[at] {
+            b'"' => in_string = !in_string,
+            b'\\' if in_string => {
+                match unit(at) {
+                    Some(0xD800..=0xDBFF) if matches!(unit(at + 6), Some(0xDC00..=0xDFFF)) => {
+                        at += 12;
+                        continue;
+                    }
+                    Some(0xD800..=0xDFFF) => lone.push(at),
+                    _ => {}
+                }
+                // The escaped character is never a quote that ends the string.
+                at += 2;
+                continue;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    if lone.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut fixed = text.to_owned().into_bytes();
+    for at in lone {
+        fixed[at + 2..at + 6].copy_from_slice(b"fffd");
+    }
+    // Only ASCII hex digits were replaced by ASCII hex digits.
+    Cow::Owned(String::from_utf8(fixed).unwrap_or_else(|_| text.to_owned()))
 }
 
 /// 1-based line numbers of byte offsets given in increasing order, counting
@@ -198,6 +246,21 @@ impl<'de> Deserialize<'de> for Key<'de> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters_and_keep_their_length() {
+        let text =
+            r#"{"a": "x\ud800y", "b": "\uDC00", "c": "\ud83d\ude00", "d": "\\ud800", "\ud801": 1}"#;
+        let fixed = without_lone_surrogates(text);
+        assert_eq!(fixed.len(), text.len());
+        let value: Value = serde_json::from_str(&fixed).unwrap();
+        assert_eq!(value["a"], "x\u{fffd}y");
+        assert_eq!(value["b"], "\u{fffd}");
+        assert_eq!(value["c"], "😀", "a pair is kept");
+        assert_eq!(value["d"], "\\ud800", "an escaped backslash is no escape");
+        assert_eq!(value["\u{fffd}"], 1);
+        assert!(matches!(without_lone_surrogates(r#"{"a": "\n\u00e9"}"#), Cow::Borrowed(_)));
+    }
     use crate::input::tests::context;
 
     fn records(file: &str) -> Vec<Record> {

@@ -5,8 +5,9 @@ use std::io::BufRead;
 
 use serde_json::error::Category;
 
-use super::json::{Object, post_from_pairs, without_position};
-use super::{RawRecord, ReadContext, Record, bom_len, cannot_read, record_error, utf8};
+use super::decode::utf8;
+use super::json::{Object, post_from_pairs, without_lone_surrogates, without_position};
+use super::{RawRecord, ReadContext, Record, bom_len, cannot_read, record_error};
 use crate::post::Origin;
 
 /// The records of a JSONL stream, read one line at a time.
@@ -49,9 +50,9 @@ impl Iterator for Records<'_> {
                     return Some(Err(record_error(origin, cannot_read(&self.path, &error))).into());
                 }
             }
-            let text = match utf8(&self.buffer, start) {
+            let text = match utf8(&self.buffer, start, self.line) {
                 Ok(text) => text,
-                Err(message) => return Some(Err(record_error(origin, message)).into()),
+                Err(error) => return Some(Err(record_error(origin, error)).into()),
             };
             if text.trim_ascii().is_empty() {
                 continue;
@@ -73,7 +74,8 @@ pub struct Line {
 impl Line {
     pub(super) fn parse(self, ctx: &ReadContext) -> Record {
         let Line { text, start, origin } = self;
-        let json = if start == 0 { &text[bom_len(&text)..] } else { text.as_str() };
+        let text = without_lone_surrogates(&text);
+        let json = if start == 0 { &text[bom_len(&text)..] } else { &*text };
         match serde_json::from_str::<Object>(json) {
             Ok(Object(pairs)) => post_from_pairs(pairs, &text, start, origin, ctx),
             Err(error) => Err(record_error(origin, line_error(&error))),
@@ -143,7 +145,10 @@ mod tests {
         let records = records(b"{\"text\": \"ok\"}\n{\"text\": \"\xff\"}\n{}\n");
         assert_eq!(records.len(), 3);
         let error = records[1].as_ref().unwrap_err();
-        assert_eq!(error.message, "invalid UTF-8 at byte offset 25");
+        assert_eq!(
+            error.message,
+            "not UTF-8 (byte 0xFF at line 2, byte offset 25); save the file as UTF-8"
+        );
         assert_eq!(error.origin.line, Some(2));
         assert!(records[2].is_ok());
     }

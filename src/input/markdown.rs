@@ -19,7 +19,7 @@ pub(super) fn read(text: &str, path: String, ctx: &ReadContext) -> Record {
         let yaml_end = loop {
             let Some(next) = lines.next() else {
                 let origin = Origin { path, line: Some(1), ..Origin::default() };
-                return Err(record_error(origin, "front matter has no closing `---` line".into()));
+                return Err(record_error(origin, "front matter has no closing `---` line"));
             };
             line += 1;
             let end = offset;

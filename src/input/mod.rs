@@ -2,28 +2,36 @@
 //! [`Record`] per post or per thing that could not be read.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-
-use walkdir::{DirEntry, WalkDir};
 
 use crate::finding::RecordError;
 use crate::post::{
     Market, MarketGroups, Media, Origin, Platform, Post, Relationship, UnknownValue,
 };
 
+mod cells;
 mod columns;
 mod csv;
+mod decode;
 mod fields;
 mod json;
 mod jsonl;
 mod markdown;
+mod quotes;
 mod sheet;
+mod stdin;
 mod text;
+mod values;
+mod walk;
 
 pub use columns::{ColumnMap, ColumnMapping};
 pub use fields::post_from_object;
+pub use walk::{input_reading, input_sizes};
+
+use stdin::stream;
+use walk::{Walk, walk, walk_error};
 
 /// What posts get when they do not say (from the command line or config).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -151,7 +159,6 @@ pub fn read_inputs<'a>(
 }
 
 type Records<'a> = Box<dyn Iterator<Item = RawRecord> + 'a>;
-type Walk = walkdir::FilterEntry<walkdir::IntoIter, fn(&DirEntry) -> bool>;
 
 struct Inputs<'a> {
     paths: std::slice::Iter<'a, PathBuf>,
@@ -196,67 +203,49 @@ impl Iterator for Inputs<'_> {
 }
 
 impl<'a> Inputs<'a> {
+    /// A file named on the command line. A pipe or device (`<(…)` in a
+    /// shell) whose name has no known extension is sniffed like stdin.
     fn named_file(&self, path: &Path) -> Records<'a> {
-        match self.forced.or_else(|| InputFormat::from_path(path)) {
-            Some(format) => open(path, format, self.ctx),
-            None => {
-                let path = path.display().to_string();
-                let message = format!(
-                    "cannot tell the input format of '{path}': expected a {EXTENSIONS} file, or a forced input format"
-                );
-                one(file_error(path, message))
-            }
+        if let Some(format) = self.forced.or_else(|| InputFormat::from_path(path)) {
+            return open(path, format, self.ctx);
         }
+        let display = path.display().to_string();
+        if !is_regular_or_folder(path) {
+            return match File::open(path) {
+                Ok(file) => stream(BufReader::new(file), display, None, self.ctx),
+                Err(error) => {
+                    let message = cannot_read(&display, &error);
+                    one(file_error(display, message))
+                }
+            };
+        }
+        let message = format!(
+            "cannot tell the input format of '{display}': expected a {EXTENSIONS} file, or a forced input format"
+        );
+        one(file_error(display, message))
     }
 
+    /// A file found in a folder: read when it is a regular file (or a link
+    /// to one) with an input format's extension. Pipes, sockets and devices
+    /// are skipped: reading one waits for a writer that may never come.
     fn walked_file(&mut self, path: &Path) -> Option<Records<'a>> {
         let Some(format) = InputFormat::from_path(path) else {
             (self.on_note)(format!("skipped {}: not a {EXTENSIONS} file", path.display()));
             return None;
         };
+        if !is_regular_or_folder(path) {
+            let note = "not a regular file (a pipe, socket or device is read only when named)";
+            (self.on_note)(format!("skipped {}: {note}", path.display()));
+            return None;
+        }
         Some(open(path, self.forced.unwrap_or(format), self.ctx))
     }
 }
 
-/// The entries of a folder as `read_inputs` reads them: sorted by name,
-/// without what [`visible`] leaves out.
-fn walk(path: &Path) -> Walk {
-    let filter: fn(&DirEntry) -> bool = visible;
-    WalkDir::new(path).sort_by_file_name().into_iter().filter_entry(filter)
-}
-
-/// Walks past hidden entries, build output and the `~$name.xlsx` lock files
-/// Excel leaves beside open workbooks, but never refuses a folder the user
-/// named.
-fn visible(entry: &DirEntry) -> bool {
-    let name = entry.file_name().as_encoded_bytes();
-    entry.depth() == 0
-        || !(name.starts_with(b".")
-            || name.starts_with(b"~$")
-            || (name == b"target" && entry.file_type().is_dir()))
-}
-
-/// The files [`read_inputs`] will read and their sizes, as their origins
-/// will name them, for progress estimates. `None` when stdin is among the
-/// inputs (its size is unknown).
-pub fn input_sizes(paths: &[PathBuf]) -> Option<Vec<(String, u64)>> {
-    let mut sizes = Vec::new();
-    let size = |path: &Path| std::fs::metadata(path).map_or(0, |meta| meta.len());
-    for path in paths {
-        if path.as_os_str() == "-" {
-            return None;
-        }
-        if !path.is_dir() {
-            sizes.push((path.display().to_string(), size(path)));
-            continue;
-        }
-        for entry in walk(path).flatten() {
-            if entry.file_type().is_file() && InputFormat::from_path(entry.path()).is_some() {
-                sizes.push((entry.path().display().to_string(), size(entry.path())));
-            }
-        }
-    }
-    Some(sizes)
+/// Whether `path` is a regular file or a folder (following links); a path
+/// that cannot be looked at counts as one, so opening it reports why.
+fn is_regular_or_folder(path: &Path) -> bool {
+    std::fs::metadata(path).map_or(true, |meta| meta.is_file() || meta.is_dir())
 }
 
 fn open<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext) -> Records<'a> {
@@ -264,58 +253,12 @@ fn open<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext) -> Records<'
         return sheet::records(path, format, ctx);
     }
     let display = path.display().to_string();
-    match File::open(path) {
-        Ok(file) => records(BufReader::new(file), display, format, ctx),
+    match File::open(path).and_then(|file| decode::utf8_reader(BufReader::new(file))) {
+        Ok(reader) => records(reader, display, format, ctx),
         Err(error) => {
             let message = cannot_read(&display, &error);
             one(file_error(display, message))
         }
-    }
-}
-
-/// Reads a stream of unknown type: the format is `forced`, or sniffed from
-/// the first non-blank byte.
-fn stream<'a>(
-    mut reader: impl BufRead + 'a,
-    path: String,
-    forced: Option<InputFormat>,
-    ctx: &'a ReadContext,
-) -> Records<'a> {
-    if let Some(format) = forced {
-        return records(reader, path, format, ctx);
-    }
-    match sniff(&mut reader) {
-        // The blank bytes read while sniffing go back in front, so offsets
-        // and text stay true.
-        Ok((format, blank)) => records(io::Cursor::new(blank).chain(reader), path, format, ctx),
-        Err(error) => {
-            let message = cannot_read(&path, &error);
-            one(file_error(path, message))
-        }
-    }
-}
-
-/// Consumes leading whitespace and decides from the next byte; returns the
-/// format and the consumed bytes.
-fn sniff(reader: &mut impl BufRead) -> io::Result<(InputFormat, Vec<u8>)> {
-    let mut blank = Vec::new();
-    loop {
-        let buffer = reader.fill_buf()?;
-        let Some(&first) = buffer.iter().find(|byte| !byte.is_ascii_whitespace()) else {
-            if buffer.is_empty() {
-                return Ok((InputFormat::Txt, blank));
-            }
-            let length = buffer.len();
-            blank.extend_from_slice(buffer);
-            reader.consume(length);
-            continue;
-        };
-        let format = match first {
-            b'{' => InputFormat::Jsonl,
-            b'[' => InputFormat::Json,
-            _ => InputFormat::Txt,
-        };
-        return Ok((format, blank));
     }
 }
 
@@ -348,9 +291,12 @@ fn records<'a>(
             let message = cannot_read(&path, &error);
             vec![Err(file_error(path, message))]
         }
-        Ok(_) => match utf8(&bytes, 0) {
+        Ok(_) => match decode::utf8(&bytes, 0, 1) {
             Ok(text) => parse(text, path, ctx),
-            Err(message) => vec![Err(file_error(path, message))],
+            Err(error) => {
+                let origin = Origin { path, line: Some(error.line), ..Origin::default() };
+                vec![Err(record_error(origin, error))]
+            }
         },
     };
     Box::new(records.into_iter().map(RawRecord::from))
@@ -360,33 +306,18 @@ fn one<'a>(error: RecordError) -> Records<'a> {
     Box::new(std::iter::once(Err(error).into()))
 }
 
-fn record_error(origin: Origin, message: String) -> RecordError {
-    RecordError { origin: Box::new(origin), id: None, message }
+/// A record that could not be read, and why in the user's words.
+fn record_error(origin: Origin, error: impl std::fmt::Display) -> RecordError {
+    RecordError { origin: Box::new(origin), id: None, message: error.to_string() }
 }
 
 /// An error about a whole file or stream rather than one of its records.
-fn file_error(path: String, message: String) -> RecordError {
-    record_error(Origin { path, ..Origin::default() }, message)
+fn file_error(path: String, error: impl std::fmt::Display) -> RecordError {
+    record_error(Origin { path, ..Origin::default() }, error)
 }
 
 fn cannot_read(path: &str, error: &io::Error) -> String {
     format!("cannot read '{path}': {error}")
-}
-
-fn walk_error(error: &walkdir::Error) -> RecordError {
-    let path = error.path().map(|path| path.display().to_string()).unwrap_or_default();
-    let message = match error.io_error() {
-        Some(io_error) => cannot_read(&path, io_error),
-        None => error.to_string(),
-    };
-    file_error(path, message)
-}
-
-/// Decodes bytes that start at `base` in their file; the error names the
-/// file offset of the first invalid byte.
-fn utf8(bytes: &[u8], base: usize) -> Result<&str, String> {
-    std::str::from_utf8(bytes)
-        .map_err(|error| format!("invalid UTF-8 at byte offset {}", base + error.valid_up_to()))
 }
 
 /// Length of a byte-order mark at the start of `text`, which is not content.
@@ -397,8 +328,6 @@ fn bom_len(text: &str) -> usize {
 #[cfg(test)]
 pub(crate) mod tests {
     use std::fs;
-
-    use proptest::prelude::*;
 
     use super::*;
 
@@ -412,18 +341,16 @@ pub(crate) mod tests {
         }
     }
 
-    fn read_all(paths: &[PathBuf], forced: Option<InputFormat>) -> (Vec<Record>, Vec<String>) {
+    pub(crate) fn read_all(
+        paths: &[PathBuf],
+        forced: Option<InputFormat>,
+    ) -> (Vec<Record>, Vec<String>) {
         let ctx = context();
         let mut notes = Vec::new();
         let mut on_note = |note: String| notes.push(note);
         let records =
             read_inputs(paths, forced, &ctx, &mut on_note).map(|raw| raw.parse(&ctx)).collect();
         (records, notes)
-    }
-
-    fn stream_of(input: &[u8], forced: Option<InputFormat>) -> Vec<Record> {
-        let ctx = context();
-        stream(input, "-".into(), forced, &ctx).map(|raw| raw.parse(&ctx)).collect()
     }
 
     #[test]
@@ -450,31 +377,6 @@ pub(crate) mod tests {
         assert_eq!(format("b.ods"), Some(InputFormat::Ods));
         assert_eq!(format("b.xls"), None);
         assert_eq!(format("README"), None);
-    }
-
-    #[test]
-    fn folders_are_walked_in_name_order_skipping_hidden_and_target() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path();
-        fs::create_dir_all(root.join("b/.git")).unwrap();
-        fs::create_dir_all(root.join("target")).unwrap();
-        fs::write(root.join("b/2.txt"), "two").unwrap();
-        fs::write(root.join("b/.git/x.txt"), "hidden").unwrap();
-        fs::write(root.join("target/x.txt"), "build").unwrap();
-        fs::write(root.join("a.md"), "---\nid: a\n---\none").unwrap();
-        fs::write(root.join("c.jsonl"), "{\"text\": \"three\"}\n{\"text\": \"four\"}\n").unwrap();
-        fs::write(root.join("d.csv"), "Caption\nfive\n").unwrap();
-        fs::write(root.join("~$e.xlsx"), "Excel's lock file").unwrap();
-        fs::write(root.join("notes.rtf"), "x").unwrap();
-        fs::write(root.join(".hidden.txt"), "hidden").unwrap();
-
-        let (records, notes) = read_all(&[root.to_path_buf()], None);
-        let texts: Vec<&str> = records.iter().map(|r| r.as_ref().unwrap().text.as_str()).collect();
-        assert_eq!(texts, ["one", "two", "three", "four", "five"]);
-        assert_eq!(notes.len(), 1);
-        assert!(notes[0].contains("notes.rtf"), "{notes:?}");
-        let origin = &records[1].as_ref().unwrap().origin;
-        assert_eq!(origin.path, root.join("b/2.txt").display().to_string());
     }
 
     #[test]
@@ -520,70 +422,12 @@ pub(crate) mod tests {
             assert_eq!(records.len(), 1);
             let offset = bytes.iter().position(|byte| *byte == 0xff).unwrap();
             let message = &records[0].as_ref().unwrap_err().message;
-            assert_eq!(message, &format!("invalid UTF-8 at byte offset {offset}"));
-        }
-    }
-
-    #[test]
-    fn stdin_is_sniffed_from_the_first_non_blank_byte() {
-        let jsonl = stream_of(b"\n  {\"text\": \"a\"}\n{\"text\": \"b\"}\n", None);
-        assert_eq!(jsonl.len(), 2);
-        let first = jsonl[0].as_ref().unwrap();
-        assert_eq!((first.origin.line, first.origin.text_offset), (Some(2), Some(12)));
-
-        let json = stream_of(b" [{\"text\": \"a\"}, {\"text\": \"b\"}]", None);
-        assert_eq!(json[1].as_ref().unwrap().origin.index, Some(1));
-
-        let text = stream_of(b"  plain caption #ad", None);
-        assert_eq!(text[0].as_ref().unwrap().text, "  plain caption #ad");
-        assert_eq!(stream_of(b"", None)[0].as_ref().unwrap().text, "");
-
-        let forced = stream_of(b"{\"text\": \"a\"}", Some(InputFormat::Txt));
-        assert_eq!(forced[0].as_ref().unwrap().text, "{\"text\": \"a\"}");
-    }
-
-    #[test]
-    fn stdin_takes_csv_only_when_forced_and_never_a_workbook() {
-        let csv = b"id,caption\n1,hello\n";
-        assert_eq!(stream_of(csv, None)[0].as_ref().unwrap().text, "id,caption\n1,hello\n");
-        let forced = stream_of(csv, Some(InputFormat::Csv));
-        let post = forced[0].as_ref().unwrap();
-        assert_eq!((post.text.as_str(), post.origin.path.as_str()), ("hello", "-"));
-        assert_eq!(post.origin.line, Some(2));
-        let tsv = stream_of(b"id\tcaption\n1\thello, world\n", Some(InputFormat::Tsv));
-        assert_eq!(tsv[0].as_ref().unwrap().text, "hello, world");
-        for workbook in [InputFormat::Xlsx, InputFormat::Ods] {
-            let records = stream_of(b"PK", Some(workbook));
-            let message = &records[0].as_ref().unwrap_err().message;
-            assert!(message.starts_with("a workbook cannot be read from stdin"), "{message}");
-        }
-    }
-
-    #[test]
-    fn sniffing_reads_past_buffer_boundaries() {
-        let mut input = vec![b' '; 20];
-        input.extend_from_slice(b"[{\"text\": \"x\"}]");
-        let ctx = context();
-        let reader = BufReader::with_capacity(4, &input[..]);
-        let records: Vec<Record> =
-            stream(reader, "-".into(), None, &ctx).map(|raw| raw.parse(&ctx)).collect();
-        let post = records[0].as_ref().unwrap();
-        assert!(input[post.origin.text_offset.unwrap()..].starts_with(b"\"x\""));
-    }
-
-    proptest! {
-        #[test]
-        fn no_reader_panics_on_arbitrary_bytes(input in prop::collection::vec(any::<u8>(), 0..256)) {
-            for format in [None, Some(InputFormat::Txt), Some(InputFormat::Md), Some(InputFormat::Json), Some(InputFormat::Jsonl), Some(InputFormat::Csv)] {
-                let _ = stream_of(&input, format);
-            }
-        }
-
-        #[test]
-        fn no_reader_panics_on_arbitrary_text(input in "(---\n|\\{|\\[|\"|text|: |\n| |[a-z]|\u{feff})*") {
-            for format in [Some(InputFormat::Md), Some(InputFormat::Json), Some(InputFormat::Jsonl)] {
-                let _ = stream_of(input.as_bytes(), format);
-            }
+            assert_eq!(
+                message,
+                &format!(
+                    "not UTF-8 (byte 0xFF at line 1, byte offset {offset}); save the file as UTF-8"
+                )
+            );
         }
     }
 }

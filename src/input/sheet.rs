@@ -10,15 +10,14 @@
 //! bigger calendars, export CSV, which is streamed.
 
 use std::borrow::Cow;
-use std::fmt::Display;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
-use calamine::{Data, Ods, Range, Reader, Xlsx, open_workbook};
+use calamine::{Data, Ods, OdsError, Range, Reader, Xlsx, open_workbook};
 
+use super::cells::Cell;
 use super::columns::{ColumnStyle, Columns};
-use super::fields::Cell;
 use super::{InputFormat, ReadContext, Record, Records, file_error, one, record_error};
 use crate::post::Origin;
 
@@ -27,32 +26,44 @@ pub(super) fn records<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext
     let display = path.display().to_string();
     let wanted = ctx.sheet.as_deref();
     let read = match format {
-        InputFormat::Ods => range(open_workbook::<Ods<_>, _>(path), "ODS", wanted),
-        _ => range(open_workbook::<Xlsx<_>, _>(path), "XLSX", wanted),
+        InputFormat::Ods => range(open_workbook::<Ods<_>, _>(path), "ODS", wanted, ods_reason),
+        _ => range(open_workbook::<Xlsx<_>, _>(path), "XLSX", wanted, ToString::to_string),
     };
     match read {
         Ok((sheet, range)) => Box::new(
             Rows { range, path: display, sheet, ctx, columns: None, next: 0 }
                 .map(super::RawRecord::from),
         ),
-        Err(message) => one(file_error(display, message)),
+        Err(error) => one(file_error(display, error)),
     }
+}
+
+/// Why a workbook's sheet cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+enum SheetError {
+    /// `reason` is calamine's own sentence.
+    #[error("not a readable {kind} workbook: {reason}")]
+    Workbook { kind: &'static str, reason: String },
+    #[error("the workbook has no sheets")]
+    NoSheets,
+    #[error("no sheet named '{wanted}'; the sheets are: {sheets}")]
+    NoSuchSheet { wanted: String, sheets: String },
+    #[error("sheet '{name}': {reason}")]
+    Sheet { name: String, reason: String },
 }
 
 /// The chosen sheet's name and cells.
 fn range<R: Reader<BufReader<File>>>(
     workbook: Result<R, R::Error>,
-    kind: &str,
+    kind: &'static str,
     wanted: Option<&str>,
-) -> Result<(String, Range<Data>), String>
-where
-    R::Error: Display,
-{
+    reason: fn(&R::Error) -> String,
+) -> Result<(String, Range<Data>), SheetError> {
     let mut workbook =
-        workbook.map_err(|error| format!("not a readable {kind} workbook: {error}"))?;
+        workbook.map_err(|error| SheetError::Workbook { kind, reason: reason(&error) })?;
     let names = workbook.sheet_names();
     let name = match wanted {
-        None => names.first().ok_or("the workbook has no sheets")?,
+        None => names.first().ok_or(SheetError::NoSheets)?,
         // An exact match first; else a unique one without regard to case.
         Some(wanted) => names
             .iter()
@@ -62,14 +73,25 @@ where
                     names.iter().filter(|name| name.to_lowercase() == wanted.to_lowercase());
                 same.next().filter(|_| same.next().is_none())
             })
-            .ok_or_else(|| {
-                format!("no sheet named '{wanted}'; the sheets are: {}", names.join(", "))
+            .ok_or_else(|| SheetError::NoSuchSheet {
+                wanted: wanted.to_owned(),
+                sheets: names.join(", "),
             })?,
     }
     .clone();
-    let range =
-        workbook.worksheet_range(&name).map_err(|error| format!("sheet '{name}': {error}"))?;
+    let range = workbook
+        .worksheet_range(&name)
+        .map_err(|error| SheetError::Sheet { name: name.clone(), reason: reason(&error) })?;
     Ok((name, range))
+}
+
+/// calamine's sentence, except for ZIP errors, which it writes as Rust
+/// values (`InvalidArchive("…")`).
+fn ods_reason(error: &OdsError) -> String {
+    match error {
+        OdsError::Zip(zip) => format!("Zip error: {zip}"),
+        other => other.to_string(),
+    }
 }
 
 /// The rows of a sheet, turned into posts one at a time.
@@ -246,13 +268,18 @@ mod tests {
     #[test]
     fn a_file_that_is_no_workbook_is_one_error() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("fake.xlsx");
-        std::fs::write(&path, "id,caption\n").unwrap();
-        let ctx = context();
-        let records: Vec<Record> =
-            records(&path, InputFormat::Xlsx, &ctx).map(|raw| raw.parse(&ctx)).collect();
-        let message = &records[0].as_ref().unwrap_err().message;
-        assert!(message.starts_with("not a readable XLSX workbook: "), "{message}");
+        for (name, format, kind) in
+            [("fake.xlsx", InputFormat::Xlsx, "XLSX"), ("fake.ods", InputFormat::Ods, "ODS")]
+        {
+            let path = dir.path().join(name);
+            std::fs::write(&path, "id,caption\n").unwrap();
+            let ctx = context();
+            let records: Vec<Record> =
+                records(&path, format, &ctx).map(|raw| raw.parse(&ctx)).collect();
+            let message = &records[0].as_ref().unwrap_err().message;
+            assert!(message.starts_with(&format!("not a readable {kind} workbook: ")), "{message}");
+            assert!(!message.contains("(\""), "no Rust value in {message}");
+        }
     }
 
     #[test]

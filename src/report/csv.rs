@@ -5,13 +5,15 @@
 //! could not be read is a row with severity `error` and no rule. A cell
 //! that a spreadsheet would run as a formula (starting with `=`, `+`, `-`,
 //! `@`, tab or carriage return — a post id such as `=HYPERLINK(…)`) gets a
-//! leading `'`, as OWASP advises against CSV injection.
+//! leading `'`, as OWASP advises against CSV injection; control characters
+//! other than tabs and line breaks (a NUL ends a cell in some spreadsheets)
+//! are written as U+FFFD.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
 
 use super::location;
-use super::{Reporter, Summary};
+use super::{Reporter, Summary, printable};
 use crate::finding::{Checked, CheckedPost, RecordError, Verdict};
 use crate::post::Origin;
 
@@ -46,7 +48,7 @@ impl CsvReporter {
             self.header_written = true;
             self.out.write_record(HEADER)?;
         }
-        Ok(self.out.write_record(row.map(|cell| inert(cell).into_owned()))?)
+        Ok(self.out.write_record(row.map(|cell| inert(&printable(cell, true)).into_owned()))?)
     }
 
     fn file(&self, origin: &Origin) -> String {
@@ -199,6 +201,15 @@ mod tests {
         post.post.id = Some("id, with \"quotes\"\nand a line".into());
         let rows = rows(&render(Format::Csv, OPTIONS, &results));
         assert_eq!(&rows[0][2], "id, with \"quotes\"\nand a line");
+    }
+
+    #[test]
+    fn control_characters_are_replaced_and_line_breaks_kept() {
+        let mut results = sample_results();
+        let Checked::Post(post) = &mut results[0] else { unreachable!() };
+        post.post.id = Some("a\u{0}b\u{1b}[2J\u{7f}\u{9b}\r\nc".into());
+        let rows = rows(&render(Format::Csv, OPTIONS, &results));
+        assert_eq!(&rows[0][2], "a\u{fffd}b\u{fffd}[2J\u{fffd}\u{fffd}\r\nc");
     }
 
     #[test]

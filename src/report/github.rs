@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use super::location::{self, Region};
-use super::{Reporter, Summary, message_and_help};
+use super::{Reporter, Summary, message_and_help, printable};
 use crate::finding::{Checked, Finding, Severity};
 use crate::post::Origin;
 
@@ -124,9 +124,10 @@ fn annotation_message(finding: &Finding, post_id: Option<&str>) -> String {
 }
 
 /// Escapes a command's message: `%` first, so the escapes it adds are not
-/// escaped again, then the line breaks that would end the command.
+/// escaped again, then the line breaks that would end the command; other
+/// control characters are written as U+FFFD.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    printable(text, true).replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// Escapes a property value: as data, plus `:` (which would end the
@@ -152,6 +153,7 @@ mod tests {
         let message = "100% sure: code, link\r\nand more %0A";
         assert_eq!(escape_data(message), "100%25 sure: code, link%0D%0Aand more %250A");
         assert_eq!(escape_property(message), "100%25 sure%3A code%2C link%0D%0Aand more %250A");
+        assert_eq!(escape_data("a\u{0}b\u{1b}[31m\u{85}"), "a\u{fffd}b\u{fffd}[31m\u{fffd}");
 
         let output = Shared::default();
         let mut reporter = GithubReporter::new(Box::new(output.clone()), None);

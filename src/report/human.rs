@@ -12,7 +12,7 @@ use miette::{
 };
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::{HumanOptions, Reporter, Summary};
+use super::{Clipped, HumanOptions, Reporter, Summary, printable};
 use crate::finding::{Category, Checked, CheckedPost, Field, Finding, Severity, Span, Verdict};
 use crate::post::{Market, Platform};
 
@@ -153,9 +153,9 @@ impl HumanReporter {
                 });
             let labels = primary.into_iter().chain(related);
             let diagnostic = if position == 0 {
-                let mut diagnostic = MietteDiagnostic::new(&finding.message)
+                let mut diagnostic = MietteDiagnostic::new(printable(&finding.message, true))
                     .with_severity(severity(finding.severity));
-                diagnostic.help = help(finding);
+                diagnostic.help = help(finding).map(|help| printable(&help, true).into_owned());
                 diagnostic
             } else {
                 MietteDiagnostic::new("related").with_severity(miette::Severity::Advice)
@@ -164,7 +164,9 @@ impl HumanReporter {
             let source =
                 NamedSource::new(source_name(checked, finding, field, text), text.to_string());
             let report = Report::new(diagnostic).with_source_code(source);
-            self.handler.render_report(&mut rendered, report.as_ref()).map_err(io::Error::other)?;
+            // Clipped: miette panics on columns past 65,535.
+            let clipped = Clipped::new(report.as_ref());
+            self.handler.render_report(&mut rendered, &clipped).map_err(io::Error::other)?;
             rendered.push('\n');
         }
         Ok(rendered)
@@ -186,12 +188,17 @@ impl Reporter for HumanReporter {
                 Ok(())
             }
             Checked::Error(error) => {
-                writeln!(self.out, "error: {}: {}\n", error.origin, error.message)
+                let line = format!("error: {}: {}", error.origin, error.message);
+                writeln!(self.out, "{}\n", printable(&line, false))
             }
         }
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        // No posts, nothing to say: the command line says so on stderr.
+        if summary.posts == 0 {
+            return self.out.flush();
+        }
         let Summary { posts, pass, warn, fail, error, suppressed, baselined, .. } = summary;
         write!(
             self.out,
@@ -306,7 +313,9 @@ fn source_name(checked: &CheckedPost, finding: &Finding, field: Field, text: &st
     if text.is_empty() {
         name.push_str(" (empty)");
     }
-    name
+    // An id or a file name may hold anything: the header stays one line,
+    // and no escape sequence reaches the terminal.
+    printable(&name, false).into_owned()
 }
 
 /// The span as miette wants it, kept inside `text` and on char boundaries so
@@ -414,6 +423,12 @@ mod tests {
         let top = row(&["top", "categories", "findings"]).unwrap();
         assert_eq!(rows[top + 1], ["wrong-language", "2"]);
         assert_eq!(rows[top + 6], ["2", "more", "2"]);
+    }
+
+    #[test]
+    fn no_posts_print_nothing() {
+        assert_eq!(render(Format::Human, OPTIONS, &[]), "");
+        assert_eq!(render(Format::Human, HumanOptions { quiet: true, ..OPTIONS }, &[]), "");
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod json;
 mod junit;
 mod location;
 mod sarif;
+mod snippet;
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -28,6 +29,7 @@ pub use human::HumanReporter;
 pub use json::{JsonReporter, JsonlReporter};
 pub use junit::JunitReporter;
 pub use sarif::SarifReporter;
+pub use snippet::Clipped;
 
 /// Receives every record in input order, then the run's summary.
 pub trait Reporter {
@@ -134,6 +136,25 @@ pub fn reporter(format: Format, out: Box<dyn Write>, options: ReportOptions) -> 
         Format::Junit => Box::new(JunitReporter::new(out, base_dir)),
         Format::Csv => Box::new(CsvReporter::new(out, options.all_posts, base_dir)),
     }
+}
+
+/// `text` without what a report must not carry raw: control characters
+/// (C0 but tab, DEL, C1: a NUL ends a cell in some spreadsheets, an escape
+/// sequence acts on a terminal) and the non-characters U+FFFE and U+FFFF
+/// become U+FFFD. Line breaks are kept when `line_breaks`, for a format
+/// that escapes or quotes them; else they become U+FFFD too.
+pub(crate) fn printable(text: &str, line_breaks: bool) -> std::borrow::Cow<'_, str> {
+    let unprintable = |c: char| unprintable(c, line_breaks);
+    if !text.chars().any(unprintable) {
+        return text.into();
+    }
+    text.chars().map(|c| if unprintable(c) { '\u{fffd}' } else { c }).collect::<String>().into()
+}
+
+/// Whether [`printable`] replaces `c`.
+fn unprintable(c: char, line_breaks: bool) -> bool {
+    (c.is_control() && c != '\t' && !(line_breaks && matches!(c, '\n' | '\r')))
+        || matches!(c, '\u{fffe}' | '\u{ffff}')
 }
 
 /// A finding's message and its help as one text, for formats with a single
