@@ -55,7 +55,13 @@ pub fn parse_seed<'de, S: DeserializeSeed<'de>>(
 /// since the diagnostic shows the location itself).
 fn located(source: &str, error: &serde_saphyr::Error) -> YamlError {
     let span = error.location().and_then(|location| location_bytes(source, &location));
-    let message = UserMessageFormatter.format_message(error.without_snippet());
+    let message = match error.without_snippet() {
+        // The parser's budget names its internal counters ("Nodes { … }").
+        serde_saphyr::Error::Budget { .. } => {
+            "the file is too large or too deeply nested to read as YAML".to_string()
+        }
+        other => UserMessageFormatter.format_message(other).into_owned(),
+    };
     let message = message.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     YamlError { message, span }
 }
@@ -117,5 +123,17 @@ mod tests {
         assert!(error.message.contains("nmae"), "{}", error.message);
         let span = error.span.expect("a location");
         assert_eq!(source[..span.start].lines().count(), 1, "on line 2: {span:?}");
+    }
+
+    #[test]
+    fn a_document_past_the_parser_budget_says_so_without_its_counters() {
+        let source = format!("name: x\nitems:\n{}", "  - x\n".repeat(260_000));
+        #[derive(Debug, Deserialize)]
+        struct Items {
+            #[allow(dead_code)]
+            items: Vec<String>,
+        }
+        let error = parse::<Items>(&source).unwrap_err();
+        assert_eq!(error.message, "the file is too large or too deeply nested to read as YAML");
     }
 }
