@@ -12,8 +12,6 @@ pub struct Limits {
     pub post_text: u64,
     /// One line of a JSONL file.
     pub jsonl_line: u64,
-    /// One part of an XLSX/ODS file once uncompressed.
-    pub sheet_part: u64,
     /// One rule pack file.
     pub rule_pack: u64,
 }
@@ -22,12 +20,12 @@ const MIB: u64 = 1024 * 1024;
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { post_text: MIB, jsonl_line: 4 * MIB, sheet_part: 256 * MIB, rule_pack: 4 * MIB }
+        Limits { post_text: MIB, jsonl_line: 4 * MIB, rule_pack: 4 * MIB }
     }
 }
 
 /// The limits by name, as `--limit` and the configuration write them.
-const NAMES: [&str; 4] = ["post-text", "jsonl-line", "sheet-part", "rule-pack"];
+const NAMES: [&str; 3] = ["post-text", "jsonl-line", "rule-pack"];
 
 impl Limits {
     /// Sets the limit called `name`.
@@ -35,7 +33,6 @@ impl Limits {
         let slot = match name {
             "post-text" => &mut self.post_text,
             "jsonl-line" => &mut self.jsonl_line,
-            "sheet-part" => &mut self.sheet_part,
             "rule-pack" => &mut self.rule_pack,
             other => return Err(LimitError::UnknownName(other.to_string())),
         };
@@ -66,6 +63,15 @@ pub fn parse_size(text: &str) -> Result<u64, LimitError> {
         _ => return Err(LimitError::NotASize(text.to_string())),
     };
     number.checked_mul(scale).ok_or_else(|| LimitError::NotASize(text.to_string()))
+}
+
+/// "it is 3 MiB, over the post-text limit of 1 MiB; raise it with …".
+pub fn over_limit(size: u64, name: &str, limit: u64) -> String {
+    format!(
+        "it is {}, over the {name} limit of {}; raise it with --limit {name}=SIZE",
+        display_size(size),
+        display_size(limit)
+    )
 }
 
 /// A size in the unit that reads best: `4 MiB`, `512 KiB`, `100 bytes`.
@@ -127,7 +133,7 @@ mod tests {
         let error = limits.apply("post-txt=2MiB").unwrap_err();
         assert_eq!(
             error.to_string(),
-            "unknown limit 'post-txt'; the limits are: post-text, jsonl-line, sheet-part, rule-pack"
+            "unknown limit 'post-txt'; the limits are: post-text, jsonl-line, rule-pack"
         );
         assert!(limits.apply("post-text").unwrap_err().to_string().contains("NAME=SIZE"));
     }

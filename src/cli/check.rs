@@ -120,6 +120,7 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
             brands: Vec::new(),
         }),
         groups: rules.groups.clone(),
+        limits: config.limits,
         // The command line's mappings win over the config file's.
         columns: {
             let mut columns = config.columns.clone();

@@ -38,6 +38,10 @@ pub struct ConfigArgs {
     /// Use no configuration file
     #[arg(long, global = true)]
     pub no_config: bool,
+    /// Raise or lower a size limit: post-text (1MiB), jsonl-line (4MiB) or
+    /// rule-pack (4MiB), e.g. --limit post-text=4MiB
+    #[arg(long = "limit", global = true, value_name = "NAME=SIZE")]
+    pub limits: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -117,7 +121,15 @@ fn with_config(args: &ConfigArgs, command: impl FnOnce(&Config) -> u8) -> u8 {
 /// upward from the working directory.
 fn load_config(args: &ConfigArgs) -> Result<Config, u8> {
     let cwd = std::env::current_dir().unwrap_or_default();
-    Config::find(args.config.as_deref(), args.no_config, &cwd).map_err(report_file_error)
+    let mut config =
+        Config::find(args.config.as_deref(), args.no_config, &cwd).map_err(report_file_error)?;
+    for setting in &args.limits {
+        if let Err(error) = config.limits.apply(setting) {
+            eprintln!("error: --limit: {error}");
+            return Err(EXIT_ERROR);
+        }
+    }
+    Ok(config)
 }
 
 /// Loads packs — the configuration's, then the command line's on top — and
@@ -129,7 +141,7 @@ fn load_rules(
 ) -> Result<std::sync::Arc<sponsorlint::engine::RuleSet>, u8> {
     let builtin = config.builtin_packs && !packs.no_builtin;
     let paths: Vec<PathBuf> = config.pack_paths.iter().chain(&packs.rules).cloned().collect();
-    sponsorlint::packs::load_with(builtin, &paths, &Default::default(), |rules| {
+    sponsorlint::packs::load_with(builtin, &paths, &config.limits, |rules| {
         config.configure_rules(rules)
     })
     .map_err(|errors| {

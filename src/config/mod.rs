@@ -14,6 +14,7 @@ use crate::diag::yaml::{self, Spanned, span_of};
 use crate::diag::{FileError, FileKind};
 use crate::finding::Severity;
 use crate::input::{ColumnMap, Defaults};
+use crate::limits::{Limits, parse_size};
 use crate::post::{Media, Platform, Relationship};
 
 /// The names discovery looks for, in each folder from the working directory
@@ -53,6 +54,9 @@ pub struct Config {
     pub suppressions: Option<PathBuf>,
     /// The baseline file, resolved against the file's folder.
     pub baseline: Option<PathBuf>,
+    /// How much of one post, line or pack is read (`limits:`); the command
+    /// line's `--limit` goes on top.
+    pub limits: Limits,
 }
 
 impl Default for Config {
@@ -70,6 +74,7 @@ impl Default for Config {
             fail_on: None,
             suppressions: None,
             baseline: None,
+            limits: Limits::default(),
         }
     }
 }
@@ -215,6 +220,12 @@ impl Config {
         }
         if let Some(path) = raw.baseline {
             self.baseline = resolve(folder, source, &path, "baseline", problems);
+        }
+        for (name, size) in raw.limits.into_iter().flatten() {
+            let set = parse_size(&size.value).and_then(|bytes| self.limits.set(&name, bytes));
+            if let Err(error) = set {
+                problems.add(span_of(source, &size), error.to_string(), "not a limit", None);
+            }
         }
     }
 

@@ -18,6 +18,8 @@ pub(super) struct RawConfig {
     pub(super) defaults: Option<RawDefaults>,
     pub(super) packs: Option<RawPacks>,
     pub(super) rules: Option<HashMap<Spanned<String>, Spanned<String>>>,
+    /// `limits: { post-text: 4MiB }`.
+    pub(super) limits: Option<BTreeMap<String, Spanned<String>>>,
     pub(super) brands: Option<Vec<Spanned<String>>>,
     pub(super) columns: Option<BTreeMap<String, Spanned<String>>>,
     #[serde(rename = "fail-on")]

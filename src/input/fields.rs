@@ -4,6 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::finding::RecordError;
+use crate::limits::over_limit;
 use crate::post::{Media, Origin, Platform, Post, Relationship};
 
 use super::values::{
@@ -134,7 +135,14 @@ impl<'a> Builder<'a> {
         self.fields.post.extra.insert(name, value);
     }
 
-    pub(super) fn finish(self) -> Result<Post, Failure> {
+    pub(super) fn finish(mut self) -> Result<Post, Failure> {
+        let text_bytes = self.fields.post.text.len() as u64;
+        let limit = self.ctx.limits.post_text;
+        if self.first_error.is_none() && text_bytes > limit {
+            let error = ValueError::TooLarge(over_limit(text_bytes, "post-text", limit));
+            let error = KeyError { key: "text".to_string(), error };
+            self.first_error = Some((error, Place::Unknown));
+        }
         match self.first_error {
             None => Ok(self.fields.finish(&self.ctx.defaults)),
             Some((error, place)) => {

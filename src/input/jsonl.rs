@@ -8,6 +8,7 @@ use serde_json::error::Category;
 use super::decode::utf8;
 use super::json::{Object, post_from_pairs, without_lone_surrogates, without_position};
 use super::{RawRecord, ReadContext, Record, bom_len, cannot_read, record_error};
+use crate::limits::over_limit;
 use crate::post::Origin;
 
 /// The records of a JSONL stream, read one line at a time.
@@ -21,11 +22,13 @@ pub(super) struct Records<'a> {
     buffer: Vec<u8>,
     /// Set after a read error: the rest of the stream is unknown.
     failed: bool,
+    /// The longest line read into memory (the `jsonl-line` limit).
+    max_line: u64,
 }
 
 impl<'a> Records<'a> {
-    pub(super) fn new(reader: Box<dyn BufRead + 'a>, path: String) -> Self {
-        Records { reader, path, line: 0, offset: 0, buffer: Vec::new(), failed: false }
+    pub(super) fn new(reader: Box<dyn BufRead + 'a>, path: String, max_line: u64) -> Self {
+        Records { reader, path, line: 0, offset: 0, buffer: Vec::new(), failed: false, max_line }
     }
 }
 
@@ -38,13 +41,19 @@ impl Iterator for Records<'_> {
             let start = self.offset;
             // Bytes, not a String, so a bad line is one error record and the
             // next lines still read.
-            let read = self.reader.read_until(b'\n', &mut self.buffer);
+            let read = read_line_within(&mut self.reader, &mut self.buffer, self.max_line);
             self.line += 1;
             let origin =
                 Origin { path: self.path.clone(), line: Some(self.line), ..Origin::default() };
             match read {
-                Ok(0) => return None,
-                Ok(length) => self.offset += length,
+                Ok((0, _)) => return None,
+                Ok((length, too_long)) => {
+                    self.offset += length;
+                    if too_long {
+                        let message = over_limit(length as u64, "jsonl-line", self.max_line);
+                        return Some(Err(record_error(origin, message)).into());
+                    }
+                }
                 Err(error) => {
                     self.failed = true;
                     return Some(Err(record_error(origin, cannot_read(&self.path, &error))).into());
@@ -60,6 +69,43 @@ impl Iterator for Records<'_> {
             return Some(RawRecord::JsonLine(Line { text: text.to_owned(), start, origin }));
         }
         None
+    }
+}
+
+/// Reads one line (its `\n` included) into `buffer`, unless it is longer
+/// than `max` bytes: then the line is read past without being kept. Returns
+/// the bytes the line took in the stream, and whether it was too long.
+fn read_line_within(
+    reader: &mut dyn BufRead,
+    buffer: &mut Vec<u8>,
+    max: u64,
+) -> std::io::Result<(usize, bool)> {
+    let (mut taken, mut too_long) = (0, false);
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if available.is_empty() {
+            return Ok((taken, too_long));
+        }
+        let (chunk, ends) = match memchr::memchr(b'\n', available) {
+            Some(at) => (&available[..=at], true),
+            None => (available, false),
+        };
+        if (buffer.len() + chunk.len()) as u64 > max.saturating_add(1) {
+            too_long = true;
+            buffer.clear();
+        } else if !too_long {
+            buffer.extend_from_slice(chunk);
+        }
+        let length = chunk.len();
+        reader.consume(length);
+        taken += length;
+        if ends {
+            return Ok((taken, too_long));
+        }
     }
 }
 
@@ -102,7 +148,9 @@ mod tests {
 
     fn records(input: &[u8]) -> Vec<Record> {
         let ctx = context();
-        Records::new(Box::new(input), "p.jsonl".into()).map(|raw| raw.parse(&ctx)).collect()
+        Records::new(Box::new(input), "p.jsonl".into(), 4 << 20)
+            .map(|raw| raw.parse(&ctx))
+            .collect()
     }
 
     #[test]

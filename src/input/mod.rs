@@ -2,11 +2,12 @@
 //! [`Record`] per post or per thing that could not be read.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use crate::finding::RecordError;
+use crate::limits::{Limits, over_limit};
 use crate::post::{
     Market, MarketGroups, Media, Origin, Platform, Post, Relationship, UnknownValue,
 };
@@ -47,6 +48,10 @@ pub struct Defaults {
     pub brands: Vec<String>,
 }
 
+/// What a Markdown file may hold besides its text before the post-text
+/// limit refuses it unread.
+const FRONT_MATTER_ROOM: u64 = 64 * 1024;
+
 /// Everything a reader needs besides the bytes.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReadContext {
@@ -57,6 +62,8 @@ pub struct ReadContext {
     pub columns: ColumnMap,
     /// The sheet of a workbook to read; the first when `None`.
     pub sheet: Option<String>,
+    /// How much of one post or line is read.
+    pub limits: Limits,
 }
 
 /// How to read an input.
@@ -264,13 +271,15 @@ fn open<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext) -> Records<'
 
 /// The records of one file or stream in a known format.
 fn records<'a>(
-    mut reader: impl BufRead + 'a,
+    reader: impl BufRead + 'a,
     path: String,
     format: InputFormat,
     ctx: &'a ReadContext,
 ) -> Records<'a> {
     let parse: fn(&str, String, &ReadContext) -> Vec<Record> = match format {
-        InputFormat::Jsonl => return Box::new(jsonl::Records::new(Box::new(reader), path)),
+        InputFormat::Jsonl => {
+            return Box::new(jsonl::Records::new(Box::new(reader), path, ctx.limits.jsonl_line));
+        }
         InputFormat::Csv | InputFormat::Tsv => {
             let delimiter = if format == InputFormat::Tsv { b'\t' } else { b',' };
             let rows = csv::Records::new(Box::new(reader), path, delimiter, ctx);
@@ -285,8 +294,22 @@ fn records<'a>(
         InputFormat::Md => |text, path, ctx| vec![markdown::read(text, path, ctx)],
         InputFormat::Json => json::read,
     };
+    // A text or Markdown file is one post: past its limit (and room for
+    // front matter) it is not read into memory at all.
+    let most = match format {
+        InputFormat::Txt | InputFormat::Md => {
+            ctx.limits.post_text.saturating_add(FRONT_MATTER_ROOM)
+        }
+        _ => u64::MAX,
+    };
     let mut bytes = Vec::new();
-    let records = match reader.read_to_end(&mut bytes) {
+    let read = reader.take(most.saturating_add(1)).read_to_end(&mut bytes);
+    if bytes.len() as u64 > most {
+        let size = bytes.len() as u64;
+        let message = format!("{path}: {}", over_limit(size, "post-text", ctx.limits.post_text));
+        return one(file_error(path, message));
+    }
+    let records = match read {
         Err(error) => {
             let message = cannot_read(&path, &error);
             vec![Err(file_error(path, message))]

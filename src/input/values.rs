@@ -24,6 +24,9 @@ pub(super) enum ValueError {
     NotSeconds(String),
     #[error("expected true, false, yes, no, 1 or 0, found '{0}'")]
     NotFlag(String),
+    /// Past a size limit: the sentence says which and how to raise it.
+    #[error("{0}")]
+    TooLarge(String),
 }
 
 /// What is wrong with one subtitle cue.
