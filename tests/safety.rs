@@ -638,3 +638,23 @@ fn control_characters_and_lone_surrogates_broke_the_outputs() {
         "{human}"
     );
 }
+
+/// 40,000 hidden characters in one caption made a finding with 40,000
+/// underlined places, whose layout took minutes; the report underlines 20
+/// and says how many more there are.
+#[test]
+fn forty_thousand_related_places_took_minutes_to_lay_out() {
+    let caption = "a\u{200b}d ".repeat(40_000);
+    let output = assert_cmd::Command::cargo_bin("sponsorlint")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .args(["--no-config", "check", "-", "--country", "US", "--platform", "instagram"])
+        .write_stdin(caption)
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(report.contains("39979 more places are not underlined here"), "{report}");
+    let underlined =
+        report.lines().filter(|line| line.contains("╰── obfuscated-disclosure")).count();
+    assert!(underlined <= 21, "{underlined} labels");
+}

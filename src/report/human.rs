@@ -16,6 +16,9 @@ use super::{Clipped, HumanOptions, Reporter, Summary, printable};
 use crate::finding::{Category, Checked, CheckedPost, Field, Finding, Severity, Span, Verdict};
 use crate::post::{Market, Platform};
 
+/// Related places underlined per finding; `--format json` has them all.
+const MAX_RELATED_LABELS: usize = 20;
+
 /// How many categories the summary table lists by name.
 const TOP_CATEGORIES: usize = 5;
 
@@ -134,8 +137,13 @@ impl HumanReporter {
     /// then, for related spans in other fields, one note per field (a miette
     /// diagnostic has a single source).
     fn render(&self, checked: &CheckedPost, finding: &Finding) -> io::Result<String> {
+        // A reader takes in a few underlined places; miette's layout time
+        // grows with the square of the labels on a line, so a caption with
+        // 40,000 hidden characters would take minutes. The rest are counted.
+        let shown = &finding.related[..finding.related.len().min(MAX_RELATED_LABELS)];
+        let hidden = finding.related.len() - shown.len();
         let mut fields = vec![finding.span.field];
-        for span in &finding.related {
+        for span in shown {
             if !fields.contains(&span.field) {
                 fields.push(span.field);
             }
@@ -147,15 +155,23 @@ impl HumanReporter {
             let primary = (position == 0).then(|| {
                 LabeledSpan::new_primary_with_span(label.clone(), source_span(text, finding.span))
             });
-            let related =
-                finding.related.iter().filter(|span| span.field == field).map(|span| {
-                    LabeledSpan::new_with_span(label.clone(), source_span(text, *span))
-                });
+            let related = shown
+                .iter()
+                .filter(|span| span.field == field)
+                .map(|span| LabeledSpan::new_with_span(label.clone(), source_span(text, *span)));
             let labels = primary.into_iter().chain(related);
             let diagnostic = if position == 0 {
                 let mut diagnostic = MietteDiagnostic::new(printable(&finding.message, true))
                     .with_severity(severity(finding.severity));
                 diagnostic.help = help(finding).map(|help| printable(&help, true).into_owned());
+                if hidden > 0 {
+                    let more = format!(
+                        "{hidden} more places are not underlined here; --format json lists them all"
+                    );
+                    diagnostic.help = Some(
+                        diagnostic.help.map_or(more.clone(), |help| format!("{help}\n{more}")),
+                    );
+                }
                 diagnostic
             } else {
                 MietteDiagnostic::new("related").with_severity(miette::Severity::Advice)
