@@ -167,12 +167,18 @@ impl<R: BufRead> Utf16<R> {
 
 impl<R: BufRead> Read for Utf16<R> {
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let length = available.len().min(buffer.len());
-        buffer[..length].copy_from_slice(&available[..length]);
-        self.consume(length);
-        Ok(length)
+        read_buffered(self, buffer)
     }
+}
+
+/// `Read` for a reader whose own work is in `BufRead`: copies what its
+/// buffer holds.
+pub(super) fn read_buffered(reader: &mut impl BufRead, buffer: &mut [u8]) -> io::Result<usize> {
+    let available = reader.fill_buf()?;
+    let length = available.len().min(buffer.len());
+    buffer[..length].copy_from_slice(&available[..length]);
+    reader.consume(length);
+    Ok(length)
 }
 
 impl<R: BufRead> BufRead for Utf16<R> {

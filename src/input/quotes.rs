@@ -153,11 +153,7 @@ impl<'a> Replay<'a> {
 
 impl Read for Replay<'_> {
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let length = available.len().min(buffer.len());
-        buffer[..length].copy_from_slice(&available[..length]);
-        self.consume(length);
-        Ok(length)
+        super::decode::read_buffered(self, buffer)
     }
 }
 
