@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use super::raw::RawPack;
-use super::rule::{RuleDefaults, RulePack, RulePlace, compile_rule};
+use super::rule::{RuleDefaults, RulePack, RulePlace, compile_rule, parse_list};
 use super::{
     DeclaredRule, Fields, Fold, Length, Pack, PackSource, PlatformFacts, Rule, RuleBook, Source,
     TermSet,
@@ -273,23 +273,6 @@ fn optional(
         return false;
     }
     optional
-}
-
-/// Parses each value of a list, reporting the ones that are not valid.
-pub(super) fn parse_list<T: std::str::FromStr<Err = crate::post::UnknownValue>>(
-    values: &[Spanned<String>],
-    problems: &mut Problems,
-) -> Vec<T> {
-    let mut parsed = Vec::new();
-    for value in values {
-        match value.value.parse::<T>() {
-            Ok(item) => parsed.push(item),
-            Err(error) => {
-                problems.add(problems.span_of(value), error.to_string(), "unknown value", None)
-            }
-        }
-    }
-    parsed
 }
 
 fn is_semver(version: &str) -> bool {

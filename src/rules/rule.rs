@@ -6,7 +6,6 @@
 use std::collections::HashSet;
 use std::str::FromStr;
 
-use super::packs::parse_list;
 use super::raw::{RawDefaults, RawExample, RawFix, RawRule};
 use super::{Example, FixAt, FixSpec, Rule, Source, Status, When};
 use crate::diag::Problems;
@@ -231,6 +230,23 @@ fn fix_spec(fix: &RawFix, problems: &mut Problems) -> FixSpec {
         }
     };
     FixSpec { insert: fix.insert.clone(), at }
+}
+
+/// Parses each value of a list, reporting the ones that are not valid.
+pub(super) fn parse_list<T: std::str::FromStr<Err = crate::post::UnknownValue>>(
+    values: &[Spanned<String>],
+    problems: &mut Problems,
+) -> Vec<T> {
+    let mut parsed = Vec::new();
+    for value in values {
+        match value.value.parse::<T>() {
+            Ok(item) => parsed.push(item),
+            Err(error) => {
+                problems.add(problems.span_of(value), error.to_string(), "unknown value", None)
+            }
+        }
+    }
+    parsed
 }
 
 #[cfg(test)]
