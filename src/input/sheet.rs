@@ -113,7 +113,12 @@ impl Iterator for Rows<'_> {
         let (top, left) = self.range.start()?;
         loop {
             let index = self.next;
-            let row = self.range.rows().nth(index)?;
+            // By index, not `rows().nth()`: calamine's row iterator steps
+            // through every row before it, which made a sheet quadratic.
+            if index >= self.range.height() {
+                return None;
+            }
+            let row = &self.range[index];
             self.next += 1;
             if row.iter().all(|data| cell(data).is_none_or(|cell| is_blank(&cell))) {
                 continue;
