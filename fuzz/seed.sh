@@ -15,6 +15,14 @@ seed check_text fixtures/note.txt fixtures/drafts/*.md
 seed normalize fixtures/note.txt fixtures/drafts/*.md
 seed rule_pack rules/*.yaml rules/countries/*.yaml rules/platforms/*.yaml tests/data/broken/*.yaml
 seed config src/config/starter.yaml docs/examples/*.yaml
+# read_input's first byte picks the format; the seeds keep the file's own.
+mkdir -p fuzz/corpus/read_input
+for file in fixtures/note.txt fixtures/drafts/*.md fixtures/calendar.jsonl fixtures/calendar.csv tests/data/*.jsonl tests/data/*.csv; do
+  case "$file" in
+    *.txt) code='\x01' ;; *.md) code='\x02' ;; *.jsonl) code='\x04' ;; *.csv) code='\x05' ;; *) code='\x00' ;;
+  esac
+  { printf "$code"; cat "$file"; } > "fuzz/corpus/read_input/$(basename "$file")"
+done
 # One post per JSONL line, as text: many small seeds for the post checks.
 i=0
 while IFS= read -r line; do

@@ -167,6 +167,18 @@ pub fn read_inputs<'a>(
 
 type Records<'a> = Box<dyn Iterator<Item = RawRecord> + 'a>;
 
+/// The posts of one stream of bytes (a file's content, standard input):
+/// `format`, or sniffed from the first non-blank byte when `None`. One
+/// record per post, or per thing that could not be read.
+pub fn read_stream<'a>(
+    reader: impl BufRead + 'a,
+    name: String,
+    format: Option<InputFormat>,
+    ctx: &'a ReadContext,
+) -> impl Iterator<Item = Record> + 'a {
+    stdin::stream(reader, name, format, ctx).map(move |raw| raw.parse(ctx))
+}
+
 struct Inputs<'a> {
     paths: std::slice::Iter<'a, PathBuf>,
     forced: Option<InputFormat>,
