@@ -12,6 +12,9 @@ pub struct Limits {
     pub post_text: u64,
     /// One line of a JSONL file.
     pub jsonl_line: u64,
+    /// One part of an XLSX/ODS file (a sheet, the shared strings) once
+    /// uncompressed: a small file can hold gigabytes.
+    pub sheet_part: u64,
     /// One rule pack file.
     pub rule_pack: u64,
 }
@@ -20,12 +23,12 @@ const MIB: u64 = 1024 * 1024;
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { post_text: MIB, jsonl_line: 4 * MIB, rule_pack: 4 * MIB }
+        Limits { post_text: MIB, jsonl_line: 4 * MIB, sheet_part: 256 * MIB, rule_pack: 4 * MIB }
     }
 }
 
 /// The limits by name, as `--limit` and the configuration write them.
-const NAMES: [&str; 3] = ["post-text", "jsonl-line", "rule-pack"];
+const NAMES: [&str; 4] = ["post-text", "jsonl-line", "sheet-part", "rule-pack"];
 
 impl Limits {
     /// Sets the limit called `name`.
@@ -33,6 +36,7 @@ impl Limits {
         let slot = match name {
             "post-text" => &mut self.post_text,
             "jsonl-line" => &mut self.jsonl_line,
+            "sheet-part" => &mut self.sheet_part,
             "rule-pack" => &mut self.rule_pack,
             other => return Err(LimitError::UnknownName(other.to_string())),
         };
@@ -133,7 +137,7 @@ mod tests {
         let error = limits.apply("post-txt=2MiB").unwrap_err();
         assert_eq!(
             error.to_string(),
-            "unknown limit 'post-txt'; the limits are: post-text, jsonl-line, rule-pack"
+            "unknown limit 'post-txt'; the limits are: post-text, jsonl-line, sheet-part, rule-pack"
         );
         assert!(limits.apply("post-text").unwrap_err().to_string().contains("NAME=SIZE"));
     }

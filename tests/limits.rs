@@ -125,3 +125,32 @@ fn oversized_inputs_under_a_memory_cap_end_in_error_records() {
     assert!(errors.iter().any(|error| error.contains("post-text limit")));
     assert!(errors.iter().any(|error| error.contains("jsonl-line limit")));
 }
+
+#[test]
+fn a_workbook_part_past_the_limit_is_refused_before_it_is_uncompressed() {
+    let output = sponsorlint()
+        .args([
+            "check",
+            "tests/data/calendar.xlsx",
+            "--format",
+            "jsonl",
+            "--limit",
+            "sheet-part=1KiB",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let records = jsonl(&output.stdout);
+    assert_eq!(records.len(), 1);
+    let message = records[0]["error"].as_str().unwrap();
+    assert!(message.contains(", uncompressed: it is"), "{message}");
+    assert!(message.contains("over the sheet-part limit of 1 KiB"), "{message}");
+    // Within the default limit the same workbook is read.
+    let output = sponsorlint()
+        .args(["check", "tests/data/calendar.xlsx", "--format", "jsonl", "--map", "country=Market"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(jsonl(&output.stdout).len() > 1);
+}

@@ -38,8 +38,8 @@ pub struct ConfigArgs {
     /// Use no configuration file
     #[arg(long, global = true)]
     pub no_config: bool,
-    /// Raise or lower a size limit: post-text (1MiB), jsonl-line (4MiB) or
-    /// rule-pack (4MiB), e.g. --limit post-text=4MiB
+    /// Raise or lower a size limit: post-text (1MiB), jsonl-line (4MiB),
+    /// sheet-part (256MiB) or rule-pack (4MiB), e.g. --limit post-text=4MiB
     #[arg(long = "limit", global = true, value_name = "NAME=SIZE")]
     pub limits: Vec<String>,
 }

@@ -19,12 +19,16 @@ use calamine::{Data, Ods, OdsError, Range, Reader, Xlsx, open_workbook};
 use super::cells::Cell;
 use super::columns::{ColumnStyle, Columns};
 use super::{InputFormat, ReadContext, Record, Records, file_error, one, record_error};
+use crate::limits::over_limit;
 use crate::post::Origin;
 
 /// The records of one workbook file in `format` (`Xlsx` or `Ods`).
 pub(super) fn records<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext) -> Records<'a> {
     let display = path.display().to_string();
     let wanted = ctx.sheet.as_deref();
+    if let Err(error) = parts_within(path, ctx.limits.sheet_part) {
+        return one(file_error(display, error));
+    }
     let read = match format {
         InputFormat::Ods => range(open_workbook::<Ods<_>, _>(path), "ODS", wanted, ods_reason),
         _ => range(open_workbook::<Xlsx<_>, _>(path), "XLSX", wanted, ToString::to_string),
@@ -36,6 +40,23 @@ pub(super) fn records<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext
         ),
         Err(error) => one(file_error(display, error)),
     }
+}
+
+/// A workbook is a ZIP archive whose parts are uncompressed to be read: a
+/// part larger than `limit` (by the archive's own directory) is refused
+/// before anything is uncompressed, so a small file cannot fill memory.
+fn parts_within(path: &Path, limit: u64) -> Result<(), String> {
+    let Ok(file) = File::open(path) else { return Ok(()) }; // calamine says why
+    let Ok(mut archive) = zip::ZipArchive::new(BufReader::new(file)) else { return Ok(()) };
+    for index in 0..archive.len() {
+        let Ok(part) = archive.by_index_raw(index) else { continue };
+        if part.size() > limit {
+            let name = part.name().map(|name| name.into_owned()).unwrap_or_default();
+            let size = over_limit(part.size(), "sheet-part", limit);
+            return Err(format!("its part {name}, uncompressed: {size}"));
+        }
+    }
+    Ok(())
 }
 
 /// Why a workbook's sheet cannot be read.
