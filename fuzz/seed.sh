@@ -30,3 +30,7 @@ while IFS= read -r line; do
   printf '%s' "$line" | python3 -c 'import json,sys; print(json.loads(sys.stdin.read()).get("text",""), end="")' \
     > "fuzz/corpus/check_text/calendar-$i.txt" 2>/dev/null || true
 done < fixtures/calendar.jsonl
+# read_workbook: the first byte picks XLSX (even) or ODS (odd).
+mkdir -p fuzz/corpus/read_workbook
+{ printf '\x00'; cat tests/data/calendar.xlsx; } > fuzz/corpus/read_workbook/calendar.xlsx
+{ printf '\x01'; cat tests/data/calendar.ods; } > fuzz/corpus/read_workbook/calendar.ods

@@ -658,3 +658,23 @@ fn forty_thousand_related_places_took_minutes_to_lay_out() {
         report.lines().filter(|line| line.contains("╰── obfuscated-disclosure")).count();
     assert!(underlined <= 21, "{underlined} labels");
 }
+
+/// Found by the `read_workbook` fuzz target: calamine overflowed on a
+/// damaged XLSX and the run panicked (in a build with overflow checks);
+/// the file is now one error record and the other inputs are checked.
+#[test]
+fn a_damaged_workbook_panicked_the_reader() {
+    let output = assert_cmd::Command::cargo_bin("sponsorlint")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["--no-config", "check", "tests/data/damaged.xlsx", "fixtures/note.txt"])
+        .args(["--format", "jsonl", "--country", "US"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let records: Vec<&str> = stdout.lines().collect();
+    assert_eq!(records.len(), 2, "{stdout}");
+    assert!(records[0].contains("the workbook is damaged and cannot be read"), "{stdout}");
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("panicked"));
+}

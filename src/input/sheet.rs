@@ -29,10 +29,18 @@ pub(super) fn records<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext
     if let Err(error) = parts_within(path, ctx.limits.sheet_part) {
         return one(file_error(display, error));
     }
-    let read = match format {
+    // calamine can panic on a damaged archive (an arithmetic overflow on
+    // a cell reference, found by fuzzing): the file is then one error
+    // record, and the run goes on. The panic's own message, which names
+    // calamine's source, is kept off the user's terminal meanwhile.
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let read = std::panic::catch_unwind(|| match format {
         InputFormat::Ods => range(open_workbook::<Ods<_>, _>(path), "ODS", wanted, ods_reason),
         _ => range(open_workbook::<Xlsx<_>, _>(path), "XLSX", wanted, ToString::to_string),
-    };
+    })
+    .unwrap_or_else(|_| Err(SheetError::Damaged));
+    std::panic::set_hook(previous_hook);
     match read {
         Ok((sheet, range)) => Box::new(
             Rows { range, path: display, sheet, ctx, columns: None, next: 0 }
@@ -67,6 +75,8 @@ enum SheetError {
     Workbook { kind: &'static str, reason: String },
     #[error("the workbook has no sheets")]
     NoSheets,
+    #[error("the workbook is damaged and cannot be read")]
+    Damaged,
     #[error("no sheet named '{wanted}'; the sheets are: {sheets}")]
     NoSuchSheet { wanted: String, sheets: String },
     #[error("sheet '{name}': {reason}")]
