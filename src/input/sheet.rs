@@ -39,7 +39,7 @@ pub(super) fn records<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext
         InputFormat::Ods => range(open_workbook::<Ods<_>, _>(path), "ODS", wanted, ods_reason),
         _ => range(open_workbook::<Xlsx<_>, _>(path), "XLSX", wanted, ToString::to_string),
     })
-    .unwrap_or_else(|_| Err(SheetError::Damaged));
+    .unwrap_or(Err(SheetError::Damaged));
     std::panic::set_hook(previous_hook);
     match read {
         Ok((sheet, range)) => Box::new(
