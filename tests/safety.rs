@@ -298,34 +298,26 @@ fn an_unbalanced_csv_quote_swallowed_the_rows_up_to_the_next_quote() {
     let error = records[1]["error"].as_str().unwrap();
     assert!(error.contains("line 3") && error.contains("200 lines"), "{error}");
 
-    // Never closed: reported where the quote opened; the lines after it
-    // are rows.
-    std::fs::write(
-        root.join("eof.csv"),
-        "text,id\n#ad ok,1\n\"#ad oops,2\n#ad next,3\n#ad last,4\n",
-    )
-    .unwrap();
-    let (records, code) = jsonl_of(&root, "eof.csv", &[]);
-    assert_eq!(code, 2);
-    let verdicts = lines_and_verdicts(&records);
-    assert_eq!(
-        verdicts,
-        [(2, "pass"), (3, "error"), (4, "pass"), (5, "pass")].map(|(l, v)| (l, v.to_owned()))
-    );
+    // The third line's stray quote is an error record; the rows after it
+    // are read again.
+    let stray_on_line_3 = |name: &str, content: &str| {
+        std::fs::write(root.join(name), content).unwrap();
+        let (records, code) = jsonl_of(&root, name, &[]);
+        assert_eq!(code, 2);
+        assert_eq!(
+            lines_and_verdicts(&records),
+            [(2, "pass"), (3, "error"), (4, "pass"), (5, "pass")].map(|(l, v)| (l, v.to_owned()))
+        );
+        records
+    };
+    // Never closed: reported where the quote opened.
+    let records =
+        stray_on_line_3("eof.csv", "text,id\n#ad ok,1\n\"#ad oops,2\n#ad next,3\n#ad last,4\n");
     assert!(records[1]["error"].as_str().unwrap().contains("never closed"));
-
     // Closed by the next row's own quote: the row's fields do not add up.
-    std::fs::write(
-        root.join("count.csv"),
+    stray_on_line_3(
+        "count.csv",
         "id,text,country\n1,\"#ad hi, there\",FR\n2,\"#ad oops,GB\n3,#ad x,\"US\"\n4,#ad y,GB\n",
-    )
-    .unwrap();
-    let (records, code) = jsonl_of(&root, "count.csv", &[]);
-    assert_eq!(code, 2);
-    let verdicts = lines_and_verdicts(&records);
-    assert_eq!(
-        verdicts,
-        [(2, "pass"), (3, "error"), (4, "pass"), (5, "pass")].map(|(l, v)| (l, v.to_owned()))
     );
 
     // A long caption over many lines is still one post.
