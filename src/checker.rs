@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::diag::FileError;
 use crate::engine::{Engine, RuleSet};
-use crate::finding::{Finding, Verdict};
+use crate::finding::{Evidence, Finding, Verdict};
 use crate::packs;
 use crate::post::{Post, Relationship};
 
@@ -26,6 +26,9 @@ pub struct PostResult {
     pub relationship: Relationship,
     /// The findings, in pack order.
     pub findings: Vec<Finding>,
+    /// When the relationship was unknown: the signals in the text that
+    /// say it is commercial, and how strongly.
+    pub evidence: Option<Evidence>,
 }
 
 /// Rule packs that could not be loaded: every problem of every file.
@@ -62,6 +65,7 @@ impl Checker {
             verdict: checked.verdict(),
             relationship: checked.relationship,
             findings: checked.findings,
+            evidence: checked.evidence,
         }
     }
 }

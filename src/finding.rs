@@ -153,6 +153,24 @@ impl Span {
     }
 }
 
+/// A further place a finding concerns: another hit of the same rule, or
+/// (with `rule` and `message`) a finding of another rule folded into it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub span: Span,
+}
+
+impl Related {
+    /// Another place of the same finding.
+    pub fn at(span: Span) -> Related {
+        Related { rule: None, message: None, span }
+    }
+}
+
 /// A suggested edit: replace `span` with `replacement` (an insertion when the
 /// span is empty).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -181,11 +199,52 @@ pub struct Finding {
     /// The primary span; further spans (every signal, every ambiguous tag)
     /// follow in `related`.
     pub span: Span,
-    /// Further places the finding concerns.
+    /// Further places the finding concerns, and the findings of other
+    /// rules that it explains (folded into it rather than listed again).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub related: Vec<Span>,
+    pub related: Vec<Related>,
     /// A suggested edit, where the rule has one.
     pub fix: Option<Fix>,
+}
+
+/// How much a post's text says it is commercial.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    None,
+    Weak,
+    Strong,
+}
+
+/// One thing that makes a post look commercial.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Signal {
+    /// The signal kind as the pack names it: `discount-code`.
+    pub kind: String,
+    /// What was found, as written.
+    pub text: String,
+    pub span: Span,
+}
+
+/// What a post's text says about its relationship, when the post does not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    pub level: Level,
+    pub signals: Vec<Signal>,
+}
+
+impl Evidence {
+    /// "discount code `LUNA15`, brand mention `@acme`".
+    pub fn describe(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        for signal in &self.signals {
+            let part = format!("{} `{}`", signal.kind.replace('-', " "), signal.text);
+            if !parts.contains(&part) {
+                parts.push(part);
+            }
+        }
+        parts.join(", ")
+    }
 }
 
 /// The per-post outcome.
@@ -229,6 +288,8 @@ pub struct CheckedPost {
     /// commercial signals implied when it was `unknown`.
     pub relationship: Relationship,
     pub findings: Vec<Finding>,
+    /// What the text says about the relationship, when the post did not say.
+    pub evidence: Option<Evidence>,
 }
 
 impl CheckedPost {

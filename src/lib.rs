@@ -32,7 +32,7 @@
 mod checker;
 
 pub use checker::{Checker, LoadError, PostResult};
-pub use finding::{Category, Field, Finding, Severity, Span, Verdict};
+pub use finding::{Category, Evidence, Field, Finding, Level, Severity, Signal, Span, Verdict};
 pub use post::{Market, Media, Platform, Post, Relationship};
 
 /// The README's Rust example runs as a doctest, so it cannot go stale.

@@ -175,18 +175,21 @@ fn commercial_signals_make_an_unknown_post_commercial() {
             .args(["check", "-", "--format", "jsonl"])
             .args(house())
             .write_stdin("{\"text\":\"love it, use my code LUNA15\"}\n"),
-        1,
+        // Read from the text, the relationship calls for review, not a failure.
+        0,
     );
     let record = &jsonl_records(&output)[0];
     assert_eq!(record["relationship"], "paid");
     assert_eq!(record["declared_relationship"], "unknown");
-    let rules: Vec<&str> = record["findings"]
+    let rules: Vec<(&str, &str)> = record["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["rule"].as_str().unwrap())
+        .map(|f| (f["rule"].as_str().unwrap(), f["severity"].as_str().unwrap()))
         .collect();
-    assert_eq!(rules, vec!["house/missing-ad", "house/signals"]);
+    assert_eq!(rules, vec![("house/missing-ad", "warning"), ("house/signals", "warning")]);
+    assert_eq!(record["evidence"]["level"], "strong");
+    assert_eq!(record["evidence"]["signals"][0]["text"], "use my code LUNA15");
 }
 
 #[test]

@@ -50,6 +50,8 @@ mod adapter {
         pub end: usize,
         pub spanned: String,
         pub message: String,
+        /// The rules of the findings folded into this one.
+        pub folded: Vec<String>,
     }
 
     /// Every built-in pack, in load order, with its rules' examples checked.
@@ -180,6 +182,11 @@ mod adapter {
                     end: finding.span.end,
                     spanned: text.get(finding.span.start..finding.span.end).unwrap_or("").into(),
                     message: finding.message.clone(),
+                    folded: finding
+                        .related
+                        .iter()
+                        .filter_map(|related| related.rule.clone())
+                        .collect(),
                 }
             })
             .collect();
@@ -238,6 +245,9 @@ fn render(pack: &adapter::Pack) -> String {
                     finding.message,
                 )
                 .unwrap();
+                if !finding.folded.is_empty() {
+                    writeln!(out, "      folded in: {}", finding.folded.join(", ")).unwrap();
+                }
             }
         }
     }
@@ -255,7 +265,10 @@ fn every_builtin_packs_examples_match_their_snapshot() {
         for rule in &pack.rules {
             for example in &rule.examples {
                 // The adapter must check examples as the self-test does.
-                let fired = example.findings.iter().any(|finding| finding.rule == rule.id);
+                let fired = example
+                    .findings
+                    .iter()
+                    .any(|finding| finding.rule == rule.id || finding.folded.contains(&rule.id));
                 assert_eq!(fired, example.expect == "fail", "{} {:?}", rule.id, example.text);
             }
         }

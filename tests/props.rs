@@ -76,7 +76,7 @@ proptest! {
         };
         let checked = Engine::new(rules()).check(post);
         for finding in &checked.findings {
-            for span in std::iter::once(&finding.span).chain(&finding.related) {
+            for span in std::iter::once(&finding.span).chain(finding.related.iter().map(|related| &related.span)) {
                 let field = match span.field {
                     Field::Text => checked.post.text.as_str(),
                     Field::Title => checked.post.title.as_deref().unwrap_or(""),
@@ -145,7 +145,7 @@ fn corpus(posts: usize) -> String {
             13 => format!("{{\"id\": \"p{index}\", \"text\": 5}}\n"),
             29 => "{not json\n".to_string(),
             _ => format!(
-                "{{\"id\": \"p{index}\", \"text\": \"{} {index}\", \"country\": \"US\"}}\n",
+                "{{\"id\": \"p{index}\", \"text\": \"{} {index}\", \"country\": \"US\", \"relationship\": \"paid\"}}\n",
                 texts[index % texts.len()]
             ),
         })

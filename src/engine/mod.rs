@@ -2,6 +2,7 @@
 //! rules that apply to it. No I/O, no printing.
 
 pub mod checks;
+mod fold;
 pub mod language;
 pub mod matcher;
 pub mod normalize;
@@ -18,7 +19,7 @@ use checks::{Check, Ctx, Detection};
 use matcher::SetId;
 use scan::PostScan;
 
-use crate::finding::{CheckedPost, Finding, Fix, Span};
+use crate::finding::{CheckedPost, Evidence, Finding, Fix, Level, Related, Severity, Span};
 use crate::post::{Market, Media, Platform, Post, Relationship};
 pub use ruleset::RuleSet;
 
@@ -61,6 +62,8 @@ struct PlanKey {
     platform: Option<Platform>,
     relationship: Relationship,
     media: Option<Media>,
+    /// The post names no market at all.
+    no_market: bool,
 }
 
 /// Checks posts against a [`RuleSet`]. Cheap to share between threads.
@@ -85,20 +88,29 @@ impl Engine {
         let scan = PostScan::new(&post, &rules.matcher);
         let declared = post.relationship;
         let mut plans = self.plans(&post, declared);
-        let mut relationship = declared;
-        let signals = plans.iter().flat_map(|(_, plan)| plan.signals.iter());
-        for &index in signals {
-            if let (_, Check::CommercialSignals(check)) = rules.rule_at(index)
-                && let Some(implied) = check.implied(declared, &scan)
-            {
-                relationship = implied;
-                plans = self.plans(&post, relationship);
-                break;
-            }
-        }
-
         let platform = rules.platform_facts(post.platform);
         let language = OnceCell::new();
+        let ctx_with = |label_counts| Ctx {
+            post: &post,
+            scan: &scan,
+            label_counts,
+            platform,
+            term_sets: &rules.term_sets,
+            language: &language,
+        };
+
+        let mut relationship = declared;
+        let evidence = (declared == Relationship::Unknown).then(|| {
+            let (implied, evidence) = self.weigh_evidence(&plans, &ctx_with(false));
+            if implied != declared {
+                relationship = implied;
+            }
+            evidence
+        });
+        if relationship != declared {
+            plans = self.plans(&post, relationship);
+        }
+
         let mut found: Vec<(usize, usize, Finding)> = Vec::new();
         for (position, (market, plan)) in plans.iter().enumerate() {
             let label_counts = match market {
@@ -109,25 +121,46 @@ impl Engine {
                     matches!(rules.rule_at(index), (_, Check::PlatformLabel(check)) if check.counts(&post))
                 }),
             };
-            let ctx = Ctx {
-                post: &post,
-                scan: &scan,
-                label_counts,
-                platform,
-                term_sets: &rules.term_sets,
-                language: &language,
-            };
+            let ctx = ctx_with(label_counts);
             for index in plan.rules_for(scan.present_sets()) {
                 let (rule, check) = rules.rule_at(index);
-                if let Some(detection) = check.run(&ctx) {
+                if let Some(mut detection) = check.run(&ctx) {
+                    // A relationship read from the text is a reason to
+                    // review the post, not proof of a breach.
+                    if relationship != declared {
+                        let severity = detection.severity.unwrap_or(rule.severity);
+                        detection.severity = Some(severity.min(Severity::Warning));
+                    }
                     found.push((index, position, finding(rule, *market, detection, &post)));
                 }
             }
         }
         // Findings in pack order, and per rule in the post's market order.
         found.sort_by_key(|(index, position, _)| (*index, *position));
-        let findings = found.into_iter().map(|(_, _, finding)| finding).collect();
-        CheckedPost { post, relationship, findings }
+        let findings = fold::fold(found.into_iter().map(|(_, _, finding)| finding).collect());
+        CheckedPost { post, relationship, findings, evidence }
+    }
+
+    /// The strongest evidence any `commercial-signals` rule of the post's
+    /// plans finds, and the relationship it implies (`unknown` unless strong).
+    fn weigh_evidence(
+        &self,
+        plans: &[(Option<Market>, Arc<Plan>)],
+        ctx: &Ctx,
+    ) -> (Relationship, Evidence) {
+        let mut strongest =
+            (Relationship::Unknown, Evidence { level: Level::None, signals: Vec::new() });
+        for (_, plan) in plans {
+            for &index in &plan.signals {
+                if let (_, Check::CommercialSignals(check)) = self.rules.rule_at(index)
+                    && let Some((implied, evidence)) = check.implied(ctx)
+                    && evidence.level > strongest.1.level
+                {
+                    strongest = (implied, evidence);
+                }
+            }
+        }
+        strongest
     }
 
     /// The global plan, then one plan per market of the post.
@@ -135,8 +168,13 @@ impl Engine {
         std::iter::once(None)
             .chain(post.markets.iter().copied().map(Some))
             .map(|market| {
-                let key =
-                    PlanKey { market, platform: post.platform, relationship, media: post.media };
+                let key = PlanKey {
+                    market,
+                    platform: post.platform,
+                    relationship,
+                    media: post.media,
+                    no_market: post.markets.is_empty(),
+                };
                 (market, self.plan(key))
             })
             .collect()
@@ -166,7 +204,9 @@ fn build_plan(rules: &RuleSet, key: &PlanKey) -> Plan {
         {
             continue;
         }
-        if !rule.when.matches(key.relationship, key.media, key.platform) {
+        if !rule.when.matches(key.relationship, key.media, key.platform)
+            || (rule.when.no_market && !key.no_market)
+        {
             continue;
         }
         let in_scope = match key.market {
@@ -226,13 +266,13 @@ fn finding(rule: &Rule, market: Option<Market>, detection: Detection, post: &Pos
     Finding {
         rule: rule.id.clone(),
         category: rule.category,
-        severity: rule.severity,
+        severity: detection.severity.unwrap_or(rule.severity),
         market,
         message,
         help: rule.help.clone(),
         source_url: rule.source.url.clone(),
         span: detection.span,
-        related: detection.related,
+        related: detection.related.into_iter().map(Related::at).collect(),
         fix,
     }
 }

@@ -134,8 +134,17 @@ fn check_example(
         let rules = pack_rules.join(", ");
         return Err(ExampleFailure::LabelNotSufficient { rule: rule.id.clone(), rules });
     }
-    let own: Vec<_> = checked.findings.iter().filter(|finding| finding.rule == rule.id).collect();
-    match (should_fire, own.first()) {
+    // A finding folded into another one (an ambiguous tag into the missing
+    // disclosure it explains) still fired.
+    let own = checked.findings.iter().find_map(|finding| {
+        if finding.rule == rule.id {
+            return Some(finding.message.clone());
+        }
+        finding.related.iter().find_map(|related| {
+            (related.rule.as_deref() == Some(rule.id.as_str())).then(|| related.message.clone())?
+        })
+    });
+    match (should_fire, own) {
         (true, None) => {
             let others: Vec<&str> =
                 checked.findings.iter().map(|finding| finding.rule.as_str()).collect();
@@ -145,9 +154,7 @@ fn check_example(
                 others: if others.is_empty() { "none".to_string() } else { others.join(", ") },
             })
         }
-        (false, Some(finding)) => {
-            Err(ExampleFailure::Fired { rule: rule.id.clone(), message: finding.message.clone() })
-        }
+        (false, Some(message)) => Err(ExampleFailure::Fired { rule: rule.id.clone(), message }),
         _ => Ok(()),
     }
 }

@@ -136,16 +136,17 @@ impl HumanReporter {
     /// Renders one finding: the diagnostic on the field of its primary span,
     /// then, for related spans in other fields, one note per field (a miette
     /// diagnostic has a single source).
-    fn render(&self, checked: &CheckedPost, finding: &Finding) -> io::Result<String> {
+    fn render(&self, checked: &CheckedPost, group: &Group) -> io::Result<String> {
+        let finding = group.first;
         // A reader takes in a few underlined places; miette's layout time
         // grows with the square of the labels on a line, so a caption with
         // 40,000 hidden characters would take minutes. The rest are counted.
         let shown = &finding.related[..finding.related.len().min(MAX_RELATED_LABELS)];
         let hidden = finding.related.len() - shown.len();
         let mut fields = vec![finding.span.field];
-        for span in shown {
-            if !fields.contains(&span.field) {
-                fields.push(span.field);
+        for related in shown {
+            if !fields.contains(&related.span.field) {
+                fields.push(related.span.field);
             }
         }
         let mut rendered = String::new();
@@ -155,15 +156,18 @@ impl HumanReporter {
             let primary = (position == 0).then(|| {
                 LabeledSpan::new_primary_with_span(label.clone(), source_span(text, finding.span))
             });
-            let related = shown
-                .iter()
-                .filter(|span| span.field == field)
-                .map(|span| LabeledSpan::new_with_span(label.clone(), source_span(text, *span)));
+            let related =
+                shown.iter().filter(|related| related.span.field == field).map(|related| {
+                    // A folded finding is labelled with its rule; another place
+                    // of the same finding with the category.
+                    let label = related.rule.clone().or_else(|| label.clone());
+                    LabeledSpan::new_with_span(label, source_span(text, related.span))
+                });
             let labels = primary.into_iter().chain(related);
             let diagnostic = if position == 0 {
-                let mut diagnostic = MietteDiagnostic::new(printable(&finding.message, true))
+                let mut diagnostic = MietteDiagnostic::new(printable(&group.message(), true))
                     .with_severity(severity(finding.severity));
-                diagnostic.help = help(finding).map(|help| printable(&help, true).into_owned());
+                diagnostic.help = help(group).map(|help| printable(&help, true).into_owned());
                 if hidden > 0 {
                     let more = format!(
                         "{hidden} more places are not underlined here; --format json lists them all"
@@ -178,7 +182,7 @@ impl HumanReporter {
             };
             let diagnostic = diagnostic.with_code(&finding.rule).with_labels(labels);
             let source =
-                NamedSource::new(source_name(checked, finding, field, text), text.to_string());
+                NamedSource::new(source_name(checked, group, field, text), text.to_string());
             let report = Report::new(diagnostic).with_source_code(source);
             // Clipped: miette panics on columns past 65,535.
             let clipped = Clipped::new(report.as_ref());
@@ -197,8 +201,8 @@ impl Reporter for HumanReporter {
         match checked {
             Checked::Post(post) => {
                 self.tally(post);
-                for finding in &post.findings {
-                    let rendered = self.render(post, finding)?;
+                for group in Group::of(&post.findings) {
+                    let rendered = self.render(post, &group)?;
                     self.out.write_all(rendered.as_bytes())?;
                 }
                 Ok(())
@@ -288,27 +292,86 @@ fn severity(severity: Severity) -> miette::Severity {
 }
 
 /// The finding's help with its source on a line of its own, if either exists.
-fn help(finding: &Finding) -> Option<String> {
-    let source =
-        (!finding.source_url.is_empty()).then(|| format!("source: {}", finding.source_url));
-    let help = (!finding.help.is_empty()).then(|| finding.help.clone());
-    match (help, source) {
-        (Some(help), Some(source)) => Some(format!("{help}\n{source}")),
-        (help, source) => help.or(source),
+/// Findings of several markets with one cause, shown as one diagnostic:
+/// "GB, IE: …". Findings of one market, or of no market, stand alone.
+struct Group<'a> {
+    first: &'a Finding,
+    /// The first finding's market and those of the others, in order.
+    markets: Vec<Market>,
+    others: Vec<&'a Finding>,
+}
+
+impl<'a> Group<'a> {
+    /// Groups findings that share a category, severity and place.
+    fn of(findings: &'a [Finding]) -> Vec<Group<'a>> {
+        let mut groups: Vec<Group<'a>> = Vec::new();
+        for finding in findings {
+            let same = groups.iter_mut().find(|group| {
+                let first = group.first;
+                first.market.is_some()
+                    && finding.market.is_some()
+                    && (first.category, first.severity, first.span)
+                        == (finding.category, finding.severity, finding.span)
+            });
+            match (same, finding.market) {
+                (Some(group), Some(market)) => {
+                    group.markets.push(market);
+                    group.others.push(finding);
+                }
+                _ => groups.push(Group {
+                    first: finding,
+                    markets: finding.market.into_iter().collect(),
+                    others: Vec::new(),
+                }),
+            }
+        }
+        groups
     }
+
+    fn message(&self) -> String {
+        if self.others.is_empty() {
+            return self.first.message.clone();
+        }
+        let markets: Vec<&str> = self.markets.iter().map(|market| market.as_str()).collect();
+        format!("{}: {}", markets.join(", "), self.first.message)
+    }
+}
+
+/// The help, then each folded finding's message, the other markets' rules
+/// and the source.
+fn help(group: &Group) -> Option<String> {
+    let finding = group.first;
+    let mut lines: Vec<String> = Vec::new();
+    if !finding.help.is_empty() {
+        lines.push(finding.help.clone());
+    }
+    for related in &finding.related {
+        if let (Some(rule), Some(message)) = (&related.rule, &related.message) {
+            lines.push(format!("also {rule}: {message}"));
+        }
+    }
+    for other in &group.others {
+        let market = other.market.map(|market| market.to_string()).unwrap_or_default();
+        lines.push(format!("{market}: {} — {}", other.rule, other.message));
+    }
+    if !finding.source_url.is_empty() {
+        lines.push(format!("source: {}", finding.source_url));
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 /// `drafts/a.md:3 · post p17 · FR · text`: the market is the finding's
 /// own (a post aimed at GB and FR gets GB findings and FR findings), or
 /// the post's markets for global and platform findings.
-fn source_name(checked: &CheckedPost, finding: &Finding, field: Field, text: &str) -> String {
+fn source_name(checked: &CheckedPost, group: &Group, field: Field, text: &str) -> String {
     let post = &checked.post;
     let mut name = post.origin.to_string();
     if let Some(id) = &post.id {
         let _ = write!(name, " · post {id}");
     }
-    if let Some(market) = finding.market {
-        let _ = write!(name, " · {market}");
+    if !group.markets.is_empty() {
+        let markets: Vec<&str> = group.markets.iter().map(|market| market.as_str()).collect();
+        let _ = write!(name, " · {}", markets.join(","));
     } else if !post.markets.is_empty() {
         let markets: Vec<&str> = post.markets.iter().map(|market| market.as_str()).collect();
         let _ = write!(name, " · {}", markets.join(","));
@@ -411,6 +474,7 @@ mod tests {
                 post,
                 relationship: Relationship::Paid,
                 findings,
+                evidence: None,
             }))
         };
         let results = [

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 
 use super::{Reporter, Summary};
-use crate::finding::{Checked, Finding, Verdict};
+use crate::finding::{Checked, Evidence, Finding, Verdict};
 use crate::post::{Market, Origin, Platform, Relationship};
 
 /// The wire form of one record; field order is the key order of the contract.
@@ -26,6 +26,9 @@ enum Record<'a> {
         #[serde(skip_serializing_if = "Option::is_none")]
         declared_relationship: Option<Relationship>,
         findings: &'a [Finding],
+        /// What the text says about an unknown relationship.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        evidence: Option<&'a Evidence>,
         #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
         extra: &'a serde_json::Map<String, serde_json::Value>,
     },
@@ -53,6 +56,7 @@ impl<'a> From<&'a Checked> for Record<'a> {
                     declared_relationship: (post.relationship != checked.relationship)
                         .then_some(post.relationship),
                     findings: &checked.findings,
+                    evidence: checked.evidence.as_ref(),
                     extra: &post.extra,
                 }
             }
@@ -199,6 +203,7 @@ mod tests {
             "relationship",
             "declared_relationship",
             "findings",
+            "evidence",
             "extra",
         ];
         // Optional keys are left out where they do not apply.
@@ -209,9 +214,9 @@ mod tests {
             keys,
             [
                 without(&["extra"]),
-                without(&["declared_relationship", "extra"]),
-                without(&["declared_relationship"]),
-                without(&["declared_relationship", "extra"]),
+                without(&["declared_relationship", "evidence", "extra"]),
+                without(&["declared_relationship", "evidence"]),
+                without(&["declared_relationship", "evidence", "extra"]),
                 vec!["origin".into(), "id".into(), "verdict".into(), "error".into()],
             ]
         );

@@ -172,7 +172,10 @@ mod tests {
     use std::rc::Rc;
 
     use super::*;
-    use crate::finding::{CheckedPost, Field, Finding, Fix, RecordError, Severity, Span};
+    use crate::finding::{
+        CheckedPost, Evidence, Field, Finding, Fix, Level, RecordError, Related, Severity, Signal,
+        Span,
+    };
     use crate::post::{Cue, Market, Origin, Platform, Post, Relationship};
 
     /// The shared results every format is snapshot-tested against.
@@ -218,7 +221,7 @@ mod tests {
             help: "Treat the post as an advertisement.".into(),
             source_url: String::new(),
             span: span(&failing.text, "LUNA15"),
-            related: vec![span(&failing.text, "@marque")],
+            related: vec![Related::at(span(&failing.text, "@marque"))],
             fix: None,
         };
 
@@ -241,7 +244,7 @@ mod tests {
             help: "Use #ad or \"Advertisement\" instead of #sp.".into(),
             source_url: "https://www.asa.org.uk/resource/influencers-guide.html".into(),
             span: Span { field: Field::Title, ..span(warning.title.as_deref().unwrap(), "#sp") },
-            related: vec![span(&warning.text, "@acme")],
+            related: vec![Related::at(span(&warning.text, "@acme"))],
             fix: None,
         };
 
@@ -305,26 +308,45 @@ mod tests {
             message: "unknown relationship 'payed'; expected one of: paid, gifted".into(),
         };
 
+        let evidence = Evidence {
+            level: Level::Strong,
+            signals: vec![
+                Signal {
+                    kind: "brand-mention".into(),
+                    text: "@marque".into(),
+                    span: span(&failing.text, "@marque"),
+                },
+                Signal {
+                    kind: "discount-code".into(),
+                    text: "code LUNA15".into(),
+                    span: span(&failing.text, "code LUNA15"),
+                },
+            ],
+        };
         vec![
             Checked::Post(Box::new(CheckedPost {
                 post: failing,
                 relationship: Relationship::Paid,
                 findings: vec![missing, signals],
+                evidence: Some(evidence),
             })),
             Checked::Post(Box::new(CheckedPost {
                 post: warning,
                 relationship: Relationship::Gifted,
                 findings: vec![ambiguous],
+                evidence: None,
             })),
             Checked::Post(Box::new(CheckedPost {
                 post: passing,
                 relationship: Relationship::Paid,
                 findings: vec![],
+                evidence: None,
             })),
             Checked::Post(Box::new(CheckedPost {
                 post: empty,
                 relationship: Relationship::Paid,
                 findings: vec![nothing, late],
+                evidence: None,
             })),
             Checked::Error(unreadable),
         ]

@@ -111,16 +111,20 @@ impl SarifReporter {
             let related: Vec<Value> = finding
                 .related
                 .iter()
-                .filter_map(|span| location::region(post, *span))
-                .filter(|region| Some(*region) != primary)
-                .filter_map(|region| self.physical_location(&post.origin, Some(region), None))
+                .filter_map(|related| Some((related, location::region(post, related.span)?)))
+                .filter(|(_, region)| Some(*region) != primary)
+                .filter_map(|(related, region)| {
+                    Some((related, self.physical_location(&post.origin, Some(region), None)?))
+                })
                 .enumerate()
-                .map(|(id, physical)| {
-                    json!({
-                        "id": id,
-                        "physicalLocation": physical,
-                        "message": { "text": finding.category.as_str() },
-                    })
+                .map(|(id, (related, physical))| {
+                    // A folded finding says what it is; another place of the
+                    // same finding repeats the category.
+                    let text = match (&related.rule, &related.message) {
+                        (Some(rule), Some(message)) => format!("{rule}: {message}"),
+                        _ => finding.category.as_str().to_string(),
+                    };
+                    json!({ "id": id, "physicalLocation": physical, "message": { "text": text } })
                 })
                 .collect();
             if !related.is_empty() {
@@ -139,6 +143,11 @@ impl SarifReporter {
         properties.insert("origin".into(), json!(post.origin.to_string()));
         if finding.span.field != Field::Text {
             properties.insert("field".into(), json!(finding.span.field));
+        }
+        // The audit's reason to look: what the text says about an unknown
+        // relationship.
+        if let Some(evidence) = checked.evidence.as_ref().filter(|e| !e.signals.is_empty()) {
+            properties.insert("evidence".into(), json!(evidence));
         }
         result["properties"] = Value::Object(properties);
         result
@@ -300,7 +309,7 @@ mod tests {
 
     use super::super::{Format, HumanOptions, render, sample_results};
     use super::*;
-    use crate::finding::{CheckedPost, Span};
+    use crate::finding::{CheckedPost, Related, Span};
     use crate::post::{Post, Relationship};
 
     const OPTIONS: HumanOptions = super::super::PLAIN;
@@ -373,13 +382,14 @@ mod tests {
                 help: String::new(),
                 source_url: String::new(),
                 span: Span::text(start, start + 3),
-                related: vec![Span::text(7, 12)],
+                related: vec![Related::at(Span::text(7, 12))],
                 fix: None,
             };
             Checked::Post(Box::new(CheckedPost {
                 post,
                 relationship: Relationship::Gifted,
                 findings: vec![finding],
+                evidence: None,
             }))
         };
         let here = sarif(&[checked(4)]);

@@ -170,6 +170,8 @@ pub struct When {
     pub relationship: Vec<Relationship>,
     pub media: Vec<Media>,
     pub platform: Vec<Platform>,
+    /// Only posts without a market (`markets: none`).
+    pub no_market: bool,
 }
 
 impl When {

@@ -135,6 +135,10 @@ pub struct RawWhen {
     pub media: Option<Vec<Spanned<String>>>,
     #[serde(default)]
     pub platform: Option<Vec<Spanned<String>>>,
+    /// `none`: only posts that name no market (and got none from the
+    /// command line or configuration).
+    #[serde(default)]
+    pub markets: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -152,6 +152,18 @@ pub(super) fn compile_rule(
         ),
         media: filter(raw.when.media.as_ref(), defaults.media.as_ref(), problems),
         platform: filter(raw.when.platform.as_ref(), defaults.platform.as_ref(), problems),
+        no_market: raw.when.markets.as_ref().is_some_and(|markets| {
+            let none = markets.value.trim() == "none";
+            if !none {
+                problems.add(
+                    problems.span_of(markets),
+                    format!("`markets` can only be `none`, not '{}'", markets.value),
+                    "expected none",
+                    Some("`markets: none` limits a rule to posts that name no country".into()),
+                );
+            }
+            none
+        }),
     };
     let fix = raw.fix.as_ref().map(|fix| fix_spec(fix, problems));
     let examples = |list: &[Spanned<RawExample>], problems: &Problems| -> Vec<Example> {

@@ -210,7 +210,7 @@ mod tests {
                 fix: None,
             })
             .collect();
-        CheckedPost { post, relationship: Default::default(), findings }
+        CheckedPost { post, relationship: Default::default(), findings, evidence: None }
     }
 
     #[test]

@@ -264,6 +264,7 @@ mod tests {
             post,
             relationship: Default::default(),
             findings: rules.iter().map(|rule| finding(rule, Severity::Error)).collect(),
+            evidence: None,
         }
     }
 

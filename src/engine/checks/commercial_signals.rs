@@ -1,42 +1,163 @@
-//! `commercial-signals`: for posts whose relationship is unknown, finds what
-//! makes them commercial — affiliate links, discount codes, "link in bio"
-//! offers — and flags them when no disclosure is present.
+//! `commercial-signals`: for posts whose relationship is unknown (the audit
+//! situation), weighs what makes them look commercial — affiliate links,
+//! discount codes, gift and partnership wording, brand mentions, calls to
+//! buy — into evidence. Strong evidence makes the market rules apply (at
+//! "needs review"); weak evidence is an `info` finding. The signal kinds,
+//! their weights and the thresholds are the pack's data.
 
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor, value::MapAccessDeserializer};
 use serde::Deserialize;
 
-use super::{CompileContext, Ctx, Detection, Kind, distinct};
+use super::{CompileContext, Ctx, Detection, Kind};
 use crate::diag::yaml::Spanned;
-use crate::engine::matcher::SetId;
+use crate::engine::matcher::{Hit, SetId};
 use crate::engine::scan::PostScan;
+use crate::finding::{Evidence, Field, Level, Severity, Signal};
 use crate::post::Relationship;
+
+/// How far (in bytes of normalised text) a `near` signal may be from what
+/// it must be near, unless the pack says.
+const DEFAULT_NEAR_WITHIN: usize = 60;
 
 #[derive(Debug, Deserialize)]
 pub struct Params {
-    /// Signals that make a post commercial (affiliate links, codes).
+    /// The signals: a term set's name (strong on its own), or a weighted
+    /// signal kind.
     #[serde(default)]
-    signals: Option<Vec<Spanned<String>>>,
+    signals: Option<Vec<Spanned<RawSignal>>>,
     /// The accepted disclosure terms.
     #[serde(default)]
     terms: Option<Vec<Spanned<String>>>,
-    /// The relationship the other rules assume once signals are found.
+    /// The relationship the other rules assume once evidence is strong.
     #[serde(default)]
     implies: Option<Spanned<String>>,
+    /// The sums of weights at which evidence is weak and strong.
+    #[serde(default)]
+    levels: Option<Spanned<RawLevels>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLevels {
+    strong: i32,
+    weak: i32,
+}
+
+/// One entry of `signals`: `affiliate-links`, or
+/// `{ kind: gift-wording, terms: [gift-phrases], weight: 3, near: [brand-handles] }`.
+#[derive(Debug)]
+pub enum RawSignal {
+    Set(String),
+    Weighted(WeightedSignal),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeightedSignal {
+    kind: String,
+    terms: Vec<Spanned<String>>,
+    weight: i32,
+    /// The signal counts only within `within` characters of a hit of one
+    /// of these sets ("sent me" near a brand handle).
+    #[serde(default)]
+    near: Vec<Spanned<String>>,
+    #[serde(default)]
+    within: Option<usize>,
+}
+
+impl<'de> Deserialize<'de> for RawSignal {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SignalVisitor;
+        impl<'de> Visitor<'de> for SignalVisitor {
+            type Value = RawSignal;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a term set's name, or { kind, terms, weight, near, within }")
+            }
+            fn visit_str<E: de::Error>(self, value: &str) -> Result<RawSignal, E> {
+                Ok(RawSignal::Set(value.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawSignal, A::Error> {
+                WeightedSignal::deserialize(MapAccessDeserializer::new(map))
+                    .map(RawSignal::Weighted)
+            }
+        }
+        deserializer.deserialize_any(SignalVisitor)
+    }
+}
+
+#[derive(Debug, Clone)]
+struct SignalKind {
+    name: String,
+    sets: Vec<SetId>,
+    weight: i32,
+    near: Vec<SetId>,
+    within: usize,
 }
 
 #[derive(Debug, Clone)]
 pub struct CommercialSignals {
-    pub signals: Vec<SetId>,
+    kinds: Vec<SignalKind>,
+    /// Every set of every signal kind: the rule runs only on posts with one.
+    signal_sets: Vec<SetId>,
+    near_sets: Vec<SetId>,
     pub terms: Vec<SetId>,
-    /// The relationship the other rules assume once signals are found.
+    /// The relationship the other rules assume once evidence is strong.
     pub implies: Relationship,
+    strong: i32,
+    weak: i32,
 }
 
 impl CommercialSignals {
-    /// The relationship a post with `declared` relationship is checked as.
-    pub fn implied(&self, declared: Relationship, scan: &PostScan) -> Option<Relationship> {
-        (declared == Relationship::Unknown && scan.any(&self.signals)).then_some(self.implies)
+    /// Weighs the post's signals: each kind counts once, with its weight.
+    pub fn evidence(&self, ctx: &Ctx) -> Evidence {
+        let scan = ctx.scan;
+        let mut total = 0;
+        let mut signals = Vec::new();
+        for kind in &self.kinds {
+            let found: Vec<&Hit> =
+                scan.hits_of(&kind.sets).filter(|hit| kind.is_near_enough(hit, scan)).collect();
+            if found.is_empty() {
+                continue;
+            }
+            total += kind.weight;
+            for hit in super::distinct(found) {
+                let signal =
+                    Signal { kind: kind.name.clone(), text: ctx.hit_text(&hit).into(), span: hit.span() };
+                signals.push(signal);
+            }
+        }
+        signals.sort_by_key(|signal| (signal.span.field != Field::Text, signal.span.start));
+        let level = if total >= self.strong {
+            Level::Strong
+        } else if total >= self.weak {
+            Level::Weak
+        } else {
+            Level::None
+        };
+        Evidence { level, signals }
     }
 
+    /// The relationship a post is checked as, when its evidence is strong.
+    pub fn implied(&self, ctx: &Ctx) -> Option<(Relationship, Evidence)> {
+        if ctx.post.relationship != Relationship::Unknown {
+            return None;
+        }
+        let evidence = self.evidence(ctx);
+        Some((if evidence.level == Level::Strong { self.implies } else { Relationship::Unknown }, evidence))
+    }
+}
+
+impl SignalKind {
+    fn is_near_enough(&self, hit: &Hit, scan: &PostScan) -> bool {
+        self.near.is_empty()
+            || scan.hits_of(&self.near).any(|other| {
+                other.field == hit.field
+                    && other.range.start <= hit.range.end + self.within
+                    && hit.range.start <= other.range.end + self.within
+            })
+    }
 }
 
 impl Kind for CommercialSignals {
@@ -44,7 +165,41 @@ impl Kind for CommercialSignals {
     type Params = Params;
 
     fn compile(params: Params, context: &mut CompileContext) -> Option<Self> {
-        let signals = context.sets("signals", params.signals);
+        let (strong, weak) = match params.levels {
+            None => (3, 1),
+            Some(levels) if levels.value.weak < 1 || levels.value.weak > levels.value.strong => {
+                context.problem(
+                    &levels,
+                    "`levels` needs 1 <= weak <= strong",
+                    "weak must be at least 1 and at most strong",
+                );
+                return None;
+            }
+            Some(levels) => (levels.value.strong, levels.value.weak),
+        };
+        let Some(raw_signals) = params.signals.filter(|signals| !signals.is_empty()) else {
+            context.missing("kind `commercial-signals` needs `signals`: term sets or weighted signal kinds");
+            return None;
+        };
+        let mut kinds = Vec::new();
+        for raw in raw_signals {
+            let (referenced, defined) = (raw.referenced, raw.defined);
+            let kind = match raw.value {
+                RawSignal::Set(name) => {
+                    let spanned = Spanned { value: name.clone(), referenced, defined };
+                    let sets = context.optional_sets(Some(vec![spanned]));
+                    SignalKind { name, sets, weight: strong, near: Vec::new(), within: 0 }
+                }
+                RawSignal::Weighted(signal) => SignalKind {
+                    name: signal.kind,
+                    sets: context.sets("terms", Some(signal.terms)),
+                    weight: signal.weight,
+                    near: context.optional_sets(Some(signal.near)),
+                    within: signal.within.unwrap_or(DEFAULT_NEAR_WITHIN),
+                },
+            };
+            kinds.push(kind);
+        }
         let terms = context.sets("terms", params.terms);
         let implies = match params.implies {
             None => Relationship::Paid,
@@ -64,19 +219,34 @@ impl Kind for CommercialSignals {
                 }
             },
         };
-        Some(CommercialSignals { signals, terms, implies })
+        let mut signal_sets: Vec<SetId> = kinds.iter().flat_map(|kind| kind.sets.iter().copied()).collect();
+        signal_sets.sort_unstable();
+        signal_sets.dedup();
+        let mut near_sets: Vec<SetId> = kinds.iter().flat_map(|kind| kind.near.iter().copied()).collect();
+        near_sets.sort_unstable();
+        near_sets.dedup();
+        Some(CommercialSignals { kinds, signal_sets, near_sets, terms, implies, strong, weak })
     }
 
     fn trigger(&self) -> Option<&[SetId]> {
-        Some(&self.signals)
+        Some(&self.signal_sets)
     }
 
     fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
-        vec![("signals", &self.signals), ("terms", &self.terms)]
+        vec![("signals", &self.signal_sets), ("near", &self.near_sets), ("terms", &self.terms)]
     }
 
     fn describe(&self) -> String {
-        "Finds commercial signals (affiliate links, discount codes, shop/link-in-bio offers) in posts with an unknown relationship.".into()
+        let kinds: Vec<String> =
+            self.kinds.iter().map(|kind| format!("{} ({:+})", kind.name, kind.weight)).collect();
+        format!(
+            "Weighs what makes a post with an unknown relationship look commercial: {}. \
+             A sum of {} or more is strong evidence (the market's disclosure rules apply, \
+             as warnings), {} or more is weak (an info finding).",
+            kinds.join(", "),
+            self.strong,
+            self.weak
+        )
     }
 
     fn run(&self, ctx: &Ctx) -> Option<Detection> {
@@ -86,9 +256,19 @@ impl Kind for CommercialSignals {
         {
             return None;
         }
-        let found = distinct(ctx.scan.hits_of(&self.signals));
-        let note = format!("signals: {}", ctx.quote_hits(&found));
-        Detection::at_hits(&found, Some(note))
+        let evidence = self.evidence(ctx);
+        let severity = match evidence.level {
+            Level::None => return None,
+            Level::Weak => Some(Severity::Info),
+            Level::Strong => None,
+        };
+        let (first, rest) = evidence.signals.split_first()?;
+        Some(Detection {
+            span: first.span,
+            related: rest.iter().map(|signal| signal.span).collect(),
+            note: Some(format!("needs review: {}; no ad label", evidence.describe())),
+            severity,
+        })
     }
 }
 
@@ -102,10 +282,29 @@ mod tests {
         (MatchMode::Url, "und", &["amzn.to"]),
         (MatchMode::Regex, "en", &[r"\buse (?:my )?code [a-z0-9]{3,}"]),
         (MatchMode::Hashtag, "en", &["#ad"]),
+        (MatchMode::Phrase, "en", &["sent me", "link in bio"]),
+        (MatchMode::Regex, "und", &[r"@[a-z0-9_]+"]),
     ];
 
+    fn kind(name: &str, set: SetId, weight: i32, near: Vec<SetId>) -> SignalKind {
+        SignalKind { name: name.into(), sets: vec![set], weight, near, within: 20 }
+    }
+
     fn rule() -> CommercialSignals {
-        CommercialSignals { signals: vec![0, 1], terms: vec![2], implies: Relationship::Paid }
+        CommercialSignals {
+            kinds: vec![
+                kind("affiliate-link", 0, 3, vec![]),
+                kind("discount-code", 1, 3, vec![]),
+                kind("gift-wording", 3, 3, vec![4]),
+                kind("handle", 4, 1, vec![]),
+            ],
+            signal_sets: vec![0, 1, 3, 4],
+            near_sets: vec![4],
+            terms: vec![2],
+            implies: Relationship::Paid,
+            strong: 3,
+            weak: 1,
+        }
     }
 
     #[test]
@@ -114,21 +313,41 @@ mod tests {
         let detection = rule().run(&fixture.ctx()).unwrap();
         assert_eq!(fixture.flagged(&detection), "amzn.to/3xYz");
         assert_eq!(detection.related.len(), 1);
-        assert_eq!(detection.note.unwrap(), "signals: `amzn.to/3xYz`, `use my code LUNA15`");
-        assert_eq!(rule().implied(Relationship::Unknown, &fixture.scan), Some(Relationship::Paid));
+        assert_eq!(
+            detection.note.unwrap(),
+            "needs review: affiliate link `amzn.to/3xYz`, discount code `use my code LUNA15`; no ad label"
+        );
+        assert_eq!(detection.severity, None);
+        let (implied, evidence) = rule().implied(&fixture.ctx()).unwrap();
+        assert_eq!((implied, evidence.level), (Relationship::Paid, Level::Strong));
+    }
+
+    #[test]
+    fn near_signals_count_only_next_to_what_they_need() {
+        let near = fixture(text_post("@glowlab sent me this serum"), SETS);
+        assert_eq!(rule().evidence(&near.ctx()).level, Level::Strong);
+        let far = fixture(
+            text_post("My mum sent me this scarf, knitted all winter long by hand. Hi @anna"),
+            SETS,
+        );
+        let evidence = rule().evidence(&far.ctx());
+        assert_eq!(evidence.level, Level::Weak);
+        assert_eq!(evidence.describe(), "handle `@anna`");
+        let detection = rule().run(&far.ctx()).unwrap();
+        assert_eq!(detection.severity, Some(Severity::Info));
     }
 
     #[test]
     fn plain_personal_posts_and_disclosed_or_declared_posts_pass() {
         let personal = fixture(text_post("Sunday walk with the dog 🐶"), SETS);
         assert!(rule().run(&personal.ctx()).is_none());
-        assert_eq!(rule().implied(Relationship::Unknown, &personal.scan), None);
+        assert_eq!(rule().evidence(&personal.ctx()).level, Level::None);
         let disclosed = fixture(text_post("#ad use my code LUNA15"), SETS);
         assert!(rule().run(&disclosed.ctx()).is_none());
         let mut declared = text_post("use my code LUNA15");
         declared.relationship = Relationship::Paid;
         let declared = fixture(declared, SETS);
         assert!(rule().run(&declared.ctx()).is_none());
-        assert_eq!(rule().implied(Relationship::Paid, &declared.scan), None);
+        assert!(rule().implied(&declared.ctx()).is_none());
     }
 }

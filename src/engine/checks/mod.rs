@@ -13,7 +13,7 @@ pub use params::{RuleParams, read_params};
 
 use super::matcher::{Hit, SetId};
 use super::scan::PostScan;
-use crate::finding::Span;
+use crate::finding::{Severity, Span};
 use crate::post::Post;
 use crate::rules::{PlatformFacts, TermSet};
 
@@ -146,6 +146,7 @@ kinds! {
     WithinHashtags(within_hashtags::WithinHashtags),
     RequireLabel(require_label::RequireLabel),
     ForbidTerm(forbid_term::ForbidTerm),
+    Notice(notice::Notice),
 }
 
 impl Check {
@@ -252,12 +253,14 @@ pub struct Detection {
     pub related: Vec<Span>,
     /// Specifics appended to the rule's message (what was found, where).
     pub note: Option<String>,
+    /// Replaces the rule's severity for this post (weak evidence is `info`).
+    pub severity: Option<Severity>,
 }
 
 impl Detection {
     /// For rules about something absent: point at the start of the text.
     pub fn at_start(note: Option<String>) -> Detection {
-        Detection { span: Span::text(0, 0), related: Vec::new(), note }
+        Detection { span: Span::text(0, 0), related: Vec::new(), note, severity: None }
     }
 
     /// Points at the first hit and relates the others.
@@ -267,6 +270,7 @@ impl Detection {
             span: first.span(),
             related: rest.iter().map(|hit| hit.span()).collect(),
             note,
+            severity: None,
         })
     }
 }

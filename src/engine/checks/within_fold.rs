@@ -91,7 +91,7 @@ impl Kind for WithinFold {
             Some(_) => format!("{position}; it must be within the first {shown}"),
             None => format!("{position}; {basis}the feed shows about {shown} before \"… more\""),
         };
-        Some(Detection { span: first.span(), related: Vec::new(), note: Some(note) })
+        Some(Detection { span: first.span(), related: Vec::new(), note: Some(note), severity: None })
     }
 }
 
