@@ -123,6 +123,9 @@ fn build_matcher(book: &RuleBook, problems: &mut [Problems]) -> Matcher {
             accents_optional: set.accents_optional,
             spaces_optional: set.spaces_optional,
         };
+        if set.negates {
+            builder.negates(id as SetId);
+        }
         for (term, span) in set.terms.iter().zip(&set.term_spans) {
             if let Err(message) = builder.add_with(id as SetId, mode, options, term) {
                 problems.add(
@@ -257,6 +260,30 @@ mod tests {
             problems[0].starts_with("house.yaml:8:30: term set 'bad': invalid regex"),
             "{problems:?}"
         );
+    }
+
+    #[test]
+    fn a_bad_wording_is_located_at_the_term() {
+        let bad = "  bad: { match: phrase, any: ['i [earn|get a commission'] }\n";
+        let problems = compile_with_terms(bad, &rule("require-term", "    terms: [ad]\n", BOTH));
+        assert_eq!(
+            problems.unwrap_err(),
+            ["house.yaml:8:31: term set 'bad': 'i [earn|get a commission' has a '[' that is not \
+              closed with ']'"]
+        );
+    }
+
+    #[test]
+    fn a_negating_set_cancels_the_hits_of_other_sets() {
+        let negations = "  negations: { match: phrase, negates: true, any: [not] }\n  \
+                         sponsored: { match: word, any: [sponsored] }\n";
+        let rules = compile_with_terms(negations, &rule("require-term", "    terms: [ad]\n", BOTH));
+        let rules = rules.unwrap();
+        assert!(rules.matcher.negates(1) && !rules.matcher.negates(2));
+        let post = crate::post::Post::from_text(Default::default(), "not sponsored");
+        let scan = crate::engine::scan::PostScan::new(&post, &rules.matcher);
+        assert_eq!(scan.negated().len(), 1);
+        assert_eq!(scan.negated()[0].hit.set, 2);
     }
 
     #[test]

@@ -252,6 +252,9 @@ pub struct TermSet {
     /// `spaces: optional`: a phrase's words also match run together or
     /// joined by `_`.
     pub spaces_optional: bool,
+    /// `negates: true`: the set's hits cancel the hits of other sets a few
+    /// words after them in the same sentence ("not sponsored").
+    pub negates: bool,
     pub terms: Vec<String>,
     /// Where each term is written, in the order of `terms`.
     pub term_spans: Vec<Option<Range<usize>>>,

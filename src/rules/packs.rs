@@ -84,6 +84,7 @@ impl Compiler {
             let accents =
                 optional(set.value.accents.as_ref(), "accents", mode, ACCENT_MODES, problems);
             let spaces = optional(set.value.spaces.as_ref(), "spaces", mode, SPACE_MODES, problems);
+            let negates = negates(set.value.negates.as_ref(), mode, problems);
             self.term_sets.push(TermSet {
                 name: qualified,
                 pack,
@@ -92,6 +93,7 @@ impl Compiler {
                 mode_span: problems.span_of(&set.value.mode),
                 accents_optional: accents,
                 spaces_optional: spaces,
+                negates,
                 terms: set.value.any.iter().map(|term| term.value.clone()).collect(),
                 term_spans: set.value.any.iter().map(|term| problems.span_of(term)).collect(),
             });
@@ -232,8 +234,39 @@ impl Compiler {
 }
 
 /// The match modes whose terms may leave out accents, or spaces.
-const ACCENT_MODES: &[&str] = &["hashtag", "hashtag-prefix", "word", "phrase"];
+const ACCENT_MODES: &[&str] = &["hashtag", "hashtag-prefix", "hashtag-suffix", "word", "phrase"];
 const SPACE_MODES: &[&str] = &["word", "phrase"];
+/// The match modes of sets that may negate: a negation is words.
+const NEGATION_MODES: &[&str] = &["word", "phrase"];
+
+/// `negates: true` or `false` (the default). A set of another match mode
+/// is reported and does not negate.
+fn negates(value: Option<&Spanned<String>>, mode: &str, problems: &mut Problems) -> bool {
+    let Some(value) = value else { return false };
+    let negates = match value.value.as_str() {
+        "true" => true,
+        "false" => false,
+        other => {
+            problems.add(
+                problems.span_of(value),
+                format!("negates: '{other}' is not a choice; expected true or false"),
+                "true or false",
+                None,
+            );
+            return false;
+        }
+    };
+    if negates && !NEGATION_MODES.contains(&mode) {
+        problems.add(
+            problems.span_of(value),
+            format!("only word and phrase sets can negate, not `{mode}` sets"),
+            "not for this match mode",
+            Some("write the negations (\"not\", \"kein\", \"pas\") as a phrase set".into()),
+        );
+        return false;
+    }
+    negates
+}
 
 /// A term-set option (`accents`, `spaces`): `optional` is true, `required`
 /// (the default) false. An option the set's match mode cannot use is
@@ -475,10 +508,36 @@ mod tests {
         assert_eq!(
             messages,
             [
-                "accents can only be optional in hashtag, hashtag-prefix, word and phrase terms, \
-                 not in `regex` terms",
+                "accents can only be optional in hashtag, hashtag-prefix, hashtag-suffix, word and \
+                 phrase terms, not in `regex` terms",
                 "spaces: 'sometimes' is not a choice; expected optional or required",
                 "spaces can only be optional in word and phrase terms, not in `hashtag` terms",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_negating_set_is_read_and_checked_against_the_match_mode() {
+        let text = format!(
+            "{HEAD}terms:\n  \
+             negations: {{ match: phrase, negates: true, any: [not, kein] }}\n  \
+             plain: {{ match: word, negates: false, any: [ad] }}\n  \
+             links: {{ match: url, negates: true, any: [rstyle.me] }}\n  \
+             unsure: {{ match: word, negates: maybe, any: [nope] }}\n"
+        );
+        let (book, problems) = load(&text);
+        let negates = |name: &str| {
+            book.term_sets.iter().find(|set| set.name == format!("t/{name}")).unwrap().negates
+        };
+        assert!(negates("negations"));
+        assert!(!negates("plain"));
+        assert!(!negates("links"), "left off where the mode cannot use it");
+        assert!(!negates("unsure"));
+        assert_eq!(
+            problems,
+            [
+                (8, "only word and phrase sets can negate, not `url` sets".to_string()),
+                (9, "negates: 'maybe' is not a choice; expected true or false".to_string()),
             ]
         );
     }

@@ -79,6 +79,11 @@ pub struct RawTermSet {
     /// `optional`: a phrase's words also match run together or joined by `_`.
     #[serde(default)]
     pub spaces: Option<Spanned<String>>,
+    /// `true`: the set's hits ("not", "kein") cancel the hits of other sets
+    /// a few words after them. Read as text so that a wrong value is said
+    /// at its place with the choices.
+    #[serde(default)]
+    pub negates: Option<Spanned<String>>,
     pub any: Vec<Spanned<String>>,
     #[serde(default)]
     pub description: Option<String>,

@@ -313,6 +313,7 @@ pub(crate) mod testing {
                 mode_span: None,
                 accents_optional: false,
                 spaces_optional: false,
+                negates: false,
                 terms: terms.iter().map(|term| term.to_string()).collect(),
                 term_spans: vec![None; terms.len()],
             })

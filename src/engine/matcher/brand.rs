@@ -61,7 +61,7 @@ impl BrandPhrases {
     fn index(terms: &[BrandTerm]) -> BrandPhrases {
         let mut phrases = BrandPhrases::default();
         for (index, term) in terms.iter().enumerate() {
-            if matches!(term.mode, MatchMode::Hashtag | MatchMode::HashtagPrefix) {
+            if term.is_hashtag() {
                 continue;
             }
             let (before, after) = (last_word(&term.before), first_word(&term.after));
@@ -123,12 +123,38 @@ impl BrandTerm {
         if after.contains("{brand}") {
             return Err(TermError::BrandTwice);
         }
-        let (before, after) = if matches!(mode, MatchMode::Hashtag | MatchMode::HashtagPrefix) {
+        let is_hashtag = matches!(
+            mode,
+            MatchMode::Hashtag | MatchMode::HashtagPrefix | MatchMode::HashtagSuffix
+        );
+        let (before, after) = if is_hashtag {
             (compact(&normalize_term(before)), compact(&normalize_term(after)))
         } else {
             (Normalized::new(before.trim_start()).text, Normalized::new(after.trim_end()).text)
         };
         Ok(BrandTerm { set, mode, before, after })
+    }
+
+    fn is_hashtag(&self) -> bool {
+        matches!(
+            self.mode,
+            MatchMode::Hashtag | MatchMode::HashtagPrefix | MatchMode::HashtagSuffix
+        )
+    }
+
+    /// Whether a hashtag body matches this hashtag term filled with `brand`
+    /// (compacted).
+    fn matches_tag(&self, body: &str, brand: &str) -> bool {
+        if self.mode == MatchMode::HashtagSuffix {
+            let whole = [self.before.as_str(), brand, self.after.as_str()].concat();
+            return body.len() > whole.len() && body.ends_with(&whole);
+        }
+        let rest =
+            body.strip_prefix(self.before.as_str()).and_then(|rest| rest.strip_prefix(brand));
+        rest.is_some_and(|rest| match self.mode {
+            MatchMode::Hashtag => rest == self.after,
+            _ => rest.len() > self.after.len() && rest.starts_with(&self.after),
+        })
     }
 }
 
@@ -179,21 +205,9 @@ impl BrandTerms {
             return;
         }
         if !tagged.is_empty() {
-            let tag_terms = self
-                .terms
-                .iter()
-                .filter(|term| matches!(term.mode, MatchMode::Hashtag | MatchMode::HashtagPrefix));
-            for term in tag_terms {
+            for term in self.terms.iter().filter(|term| term.is_hashtag()) {
                 for tag in &tagged {
-                    let body = &text[tag.body.clone()];
-                    let rest = body
-                        .strip_prefix(term.before.as_str())
-                        .and_then(|rest| rest.strip_prefix(compact_brand));
-                    let hit = rest.is_some_and(|rest| match term.mode {
-                        MatchMode::Hashtag => rest == term.after,
-                        _ => rest.len() > term.after.len() && rest.starts_with(&term.after),
-                    });
-                    if hit {
+                    if term.matches_tag(&text[tag.body.clone()], compact_brand) {
                         push(term.set, tag.range.clone());
                     }
                 }

@@ -3,12 +3,16 @@
 //! one `RegexSet` for regex terms, a small list for link patterns, and brand
 //! templates expanded per post. A post field is scanned once; each hit names
 //! the term set it belongs to. A set's [`TermOptions`] (accents or spaces
-//! optional) are spellings added when the matcher is built, so they cost
-//! nothing per post.
+//! optional) and a term's optional words and alternatives (`[earn|get] a
+//! (small) commission`) are spellings added when the matcher is built, so
+//! they cost nothing per post. Hits of negating sets cancel the hits that
+//! closely follow them (`negation.rs`).
 
 mod brand;
+mod negation;
 mod spelling;
 mod url;
+mod wordings;
 
 use foldhash::HashMap;
 use std::ops::Range;
@@ -19,9 +23,12 @@ use regex::{Regex, RegexBuilder};
 
 pub use brand::Brand;
 use brand::{BrandTerm, BrandTerms};
+use negation::NegationSets;
+pub use negation::{NEGATION_REACH_WORDS, Negated};
 use spelling::spellings;
 pub use spelling::{MAX_OPTIONAL_ACCENTS, TermOptions};
 use url::UrlPattern;
+pub use wordings::MAX_SPELLINGS;
 
 use super::normalize::{Normalized, is_zero_width, normalize_term};
 use super::script;
@@ -39,6 +46,7 @@ const REGEX_SIZE_LIMIT: usize = 1 << 20;
 pub enum MatchMode {
     Hashtag,
     HashtagPrefix,
+    HashtagSuffix,
     Word,
     Phrase,
     Url,
@@ -50,12 +58,14 @@ pub enum MatchMode {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TermError {
     #[error(
-        "unknown match mode '{0}'; expected one of: hashtag, hashtag-prefix, word, phrase, url, regex"
+        "unknown match mode '{0}'; expected one of: hashtag, hashtag-prefix, hashtag-suffix, word, phrase, url, regex"
     )]
     UnknownMode(String),
     #[error("empty term")]
     Empty,
-    #[error("accents can only be optional in hashtag, word and phrase terms")]
+    #[error(
+        "accents can only be optional in hashtag, hashtag-prefix, hashtag-suffix, word and phrase terms"
+    )]
     AccentsMode,
     #[error("spaces can only be optional in word and phrase terms")]
     SpacesMode,
@@ -70,12 +80,24 @@ pub enum TermError {
     NoHost(String),
     #[error("invalid regex: {0}")]
     InvalidRegex(String),
-    #[error("{{brand}} is only allowed in hashtag, hashtag-prefix, word and phrase terms")]
+    #[error(
+        "{{brand}} is only allowed in hashtag, hashtag-prefix, hashtag-suffix, word and phrase terms"
+    )]
     BrandMode,
     #[error("{{brand}} may appear only once in a term")]
     BrandTwice,
     #[error("'{0}' has a brace that is not part of {{brand}}; write the slot as {{brand}}")]
     BrokenBrandSlot(String),
+    #[error("'{term}' {problem}")]
+    Syntax { term: String, problem: String },
+    #[error(
+        "'{term}' stands for {count} spellings (its optional words and alternatives, times the \
+         accents left out); a term may stand for at most {max}",
+        max = MAX_SPELLINGS
+    )]
+    TooManySpellings { term: String, count: usize },
+    #[error("(optional words) and [alternatives] are only allowed in word and phrase terms: '{0}'")]
+    SyntaxMode(String),
 }
 
 impl FromStr for MatchMode {
@@ -84,6 +106,7 @@ impl FromStr for MatchMode {
         Ok(match value {
             "hashtag" => MatchMode::Hashtag,
             "hashtag-prefix" => MatchMode::HashtagPrefix,
+            "hashtag-suffix" => MatchMode::HashtagSuffix,
             "word" => MatchMode::Word,
             "phrase" => MatchMode::Phrase,
             "url" => MatchMode::Url,
@@ -130,9 +153,11 @@ pub struct MatcherBuilder {
     literal_index: HashMap<String, usize>,
     hashtags: HashMap<String, Vec<SetId>>,
     prefixes: Vec<(String, SetId)>,
+    suffixes: Vec<(String, SetId)>,
     urls: Vec<(UrlPattern, SetId)>,
     regexes: Vec<(Regex, SetId)>,
     brand_terms: Vec<BrandTerm>,
+    negation: NegationSets,
 }
 
 impl MatcherBuilder {
@@ -159,6 +184,41 @@ impl MatcherBuilder {
         if options.spaces_optional && !TermOptions::SPACES_MODES.contains(&mode) {
             return Err(TermError::SpacesMode);
         }
+        if !matches!(mode, MatchMode::Url | MatchMode::Regex) {
+            self.negation.mark_negatable(set);
+        }
+        if !matches!(mode, MatchMode::Url | MatchMode::Regex) && wordings::has_syntax(term) {
+            if !matches!(mode, MatchMode::Word | MatchMode::Phrase) {
+                return Err(TermError::SyntaxMode(term.to_string()));
+            }
+            let wordings = wordings::wordings(term)?;
+            let count = spelling_count(term, &wordings, options)?;
+            if count > MAX_SPELLINGS {
+                return Err(TermError::TooManySpellings { term: term.to_string(), count });
+            }
+            for wording in &wordings {
+                self.add_wording(set, mode, options, wording)?;
+            }
+            return Ok(());
+        }
+        self.add_wording(set, mode, options, term)
+    }
+
+    /// Marks `set` as negating: its hits cancel the hits of other sets
+    /// that follow them closely (see [`NEGATION_REACH_WORDS`]).
+    pub fn negates(&mut self, set: SetId) {
+        self.negation.mark_negating(set);
+    }
+
+    /// Adds one wording (a term without optional words or alternatives)
+    /// and its other spellings.
+    fn add_wording(
+        &mut self,
+        set: SetId,
+        mode: MatchMode,
+        options: TermOptions,
+        term: &str,
+    ) -> Result<(), TermError> {
         if options == TermOptions::default() {
             return self.add_spelling(set, mode, term);
         }
@@ -183,15 +243,21 @@ impl MatcherBuilder {
             return Ok(());
         }
         match mode {
-            MatchMode::Hashtag | MatchMode::HashtagPrefix => {
+            MatchMode::Hashtag | MatchMode::HashtagPrefix | MatchMode::HashtagSuffix => {
                 let body = hashtag_body(term)?;
-                if mode == MatchMode::Hashtag {
-                    let sets = self.hashtags.entry(body).or_default();
-                    if !sets.contains(&set) {
-                        sets.push(set);
+                let affixes = match mode {
+                    MatchMode::HashtagPrefix => &mut self.prefixes,
+                    MatchMode::HashtagSuffix => &mut self.suffixes,
+                    _ => {
+                        let sets = self.hashtags.entry(body).or_default();
+                        if !sets.contains(&set) {
+                            sets.push(set);
+                        }
+                        return Ok(());
                     }
-                } else if !self.prefixes.contains(&(body.clone(), set)) {
-                    self.prefixes.push((body, set));
+                };
+                if !affixes.contains(&(body.clone(), set)) {
+                    affixes.push((body, set));
                 }
             }
             MatchMode::Word | MatchMode::Phrase => {
@@ -225,11 +291,34 @@ impl MatcherBuilder {
             literal_sets: self.literal_sets,
             hashtags: self.hashtags,
             prefixes: self.prefixes,
+            suffixes: self.suffixes,
             urls: self.urls,
             regexes: self.regexes,
             brand_terms: BrandTerms::new(self.brand_terms),
+            negation: self.negation,
         }
     }
+}
+
+/// How many spellings the wordings of `term` stand for before the spaces
+/// option (which at most triples them): accents left out multiply them.
+fn spelling_count(
+    term: &str,
+    wordings: &[String],
+    options: TermOptions,
+) -> Result<usize, TermError> {
+    if !options.accents_optional {
+        return Ok(wordings.len());
+    }
+    let mut count = 0usize;
+    for wording in wordings {
+        let accented = spelling::accented_letters(wording);
+        if accented > MAX_OPTIONAL_ACCENTS {
+            return Err(TermError::TooManyAccents { term: term.to_string(), count: accented });
+        }
+        count += 1 << accented;
+    }
+    Ok(count)
 }
 
 fn hashtag_body(term: &str) -> Result<String, TermError> {
@@ -248,6 +337,7 @@ pub struct Matcher {
     literal_sets: Vec<Vec<SetId>>,
     hashtags: HashMap<String, Vec<SetId>>,
     prefixes: Vec<(String, SetId)>,
+    suffixes: Vec<(String, SetId)>,
     urls: Vec<(UrlPattern, SetId)>,
     /// Each regex on its own rather than one `RegexSet`: a single regex
     /// skips a post with a literal prefilter (most posts hold none of a
@@ -255,9 +345,21 @@ pub struct Matcher {
     /// non-ASCII text as soon as one pattern has a Unicode `\b`.
     regexes: Vec<(Regex, SetId)>,
     brand_terms: BrandTerms,
+    negation: NegationSets,
 }
 
 impl Matcher {
+    /// Whether the hits of `set` cancel the hits of other sets after them.
+    pub fn negates(&self, set: SetId) -> bool {
+        self.negation.negating(set)
+    }
+
+    /// Whether a negation can cancel the hits of `set`: not of url and
+    /// regex sets, whose hits are no words to negate, nor of negating sets.
+    pub fn negatable(&self, set: SetId) -> bool {
+        self.negation.negatable(set) && !self.negation.negating(set)
+    }
+
     /// All hits of all term sets in one field; `original` is the field's
     /// original text.
     pub fn scan(
@@ -300,6 +402,11 @@ impl Matcher {
             }
             for (prefix, set) in &self.prefixes {
                 if body.len() > prefix.len() && body.starts_with(prefix.as_str()) {
+                    push(*set, tag.range.clone());
+                }
+            }
+            for (suffix, set) in &self.suffixes {
+                if body.len() > suffix.len() && body.ends_with(suffix.as_str()) {
                     push(*set, tag.range.clone());
                 }
             }

@@ -24,8 +24,13 @@ pub struct TermOptions {
 
 impl TermOptions {
     /// The match modes each option applies to.
-    pub const ACCENTS_MODES: &[MatchMode] =
-        &[MatchMode::Hashtag, MatchMode::HashtagPrefix, MatchMode::Word, MatchMode::Phrase];
+    pub const ACCENTS_MODES: &[MatchMode] = &[
+        MatchMode::Hashtag,
+        MatchMode::HashtagPrefix,
+        MatchMode::HashtagSuffix,
+        MatchMode::Word,
+        MatchMode::Phrase,
+    ];
     pub const SPACES_MODES: &[MatchMode] = &[MatchMode::Word, MatchMode::Phrase];
 }
 
@@ -53,6 +58,11 @@ pub(super) fn without_accent(c: char) -> Option<char> {
         }
         _ => None,
     }
+}
+
+/// How many letters of `term` have an accent that may be left out.
+pub(super) fn accented_letters(term: &str) -> usize {
+    normalize_term(term).chars().filter(|&c| without_accent(c).is_some()).count()
 }
 
 /// The spellings a term stands for under `options`, the term itself first

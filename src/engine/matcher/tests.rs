@@ -246,3 +246,82 @@ fn a_broken_brand_slot_is_refused() {
     assert!(builder.add(0, MatchMode::Regex, r"code [A-Z]{4,12}").is_ok(), "regex braces");
     assert!(builder.add(0, MatchMode::Hashtag, "#GiftedBy{brand}").is_ok());
 }
+
+#[test]
+fn hashtag_suffix_needs_more_before_the_suffix() {
+    let m = matcher(&[
+        (MatchMode::HashtagSuffix, "partner"),
+        (MatchMode::HashtagSuffix, "#Ambassador"),
+    ]);
+    assert_eq!(
+        hits(&m, "#AcmePartner #acme_partner #GlowLabAmbassador", &[]),
+        vec![
+            (0, "#AcmePartner".into()),
+            (0, "#acme_partner".into()),
+            (1, "#GlowLabAmbassador".into())
+        ]
+    );
+    assert!(hits(&m, "#partner #partnership #ambassadors partner", &[]).is_empty());
+    assert_eq!("hashtag-suffix".parse::<MatchMode>(), Ok(MatchMode::HashtagSuffix));
+    assert!(
+        "hashtag-sufix".parse::<MatchMode>().unwrap_err().to_string().contains("hashtag-suffix")
+    );
+}
+
+#[test]
+fn hashtag_suffix_with_accents_and_brands() {
+    let accents =
+        matcher_with(MatchMode::HashtagSuffix, ACCENTS, &["partenaireofficiel", "#associé"]);
+    assert_eq!(matched(&accents, "#GlowLabAssocie #acmeassocié", &[]).len(), 2);
+    let brand =
+        matcher_with(MatchMode::HashtagSuffix, TermOptions::default(), &["#{brand}partner"]);
+    assert_eq!(matched(&brand, "#TeamGlowLabPartner", &["Glow Lab"]), ["#TeamGlowLabPartner"]);
+    assert!(matched(&brand, "#GlowLabPartner #TeamAcmePartner", &["Glow Lab"]).is_empty());
+}
+
+#[test]
+fn optional_words_and_alternatives_match_each_wording() {
+    let m =
+        matcher(&[(MatchMode::Phrase, "i [may |will |][earn|receive|get] a (small) commission")]);
+    for text in
+        ["I earn a commission", "I may receive a small commission", "I will get a commission"]
+    {
+        assert_eq!(matched(&m, text, &[]), [text], "{text}");
+    }
+    assert!(matched(&m, "I may a commission", &[]).is_empty(), "an alternative is needed");
+    assert!(matched(&m, "I earn a big commission", &[]).is_empty());
+}
+
+#[test]
+fn optional_words_combine_with_options_and_brands() {
+    let m = matcher_with(MatchMode::Phrase, BOTH, &["(produit) [offert|envoyé] par {brand}"]);
+    for text in ["produit offert par Glow Lab", "envoye par @glowlab", "#produitoffertpar @glowlab"]
+    {
+        assert!(!matched(&m, text, &["Glow Lab"]).is_empty(), "{text}");
+    }
+    assert!(matched(&m, "produit par Glow Lab, offert", &["Glow Lab"]).is_empty());
+    let words = matcher_with(MatchMode::Word, SPACES, &["[paid|sponsored] (post)"]);
+    let found = matched(&words, "#SponsoredPost #paid_post", &[]);
+    assert!(found.contains(&"SponsoredPost".to_string()), "{found:?}");
+    assert!(found.contains(&"paid_post".to_string()), "{found:?}");
+}
+
+#[test]
+fn optional_words_are_checked_when_added() {
+    let mut builder = MatcherBuilder::default();
+    let error = builder.add(0, MatchMode::Phrase, "i (may earn").unwrap_err();
+    assert_eq!(error.to_string(), "'i (may earn' has a '(' that is not closed with ')'");
+    let error = builder.add(0, MatchMode::Hashtag, "#[ad|pub]").unwrap_err();
+    assert!(matches!(error, TermError::SyntaxMode(_)), "{error}");
+    assert!(builder.add(0, MatchMode::Regex, r"(?:a|b)\[x\]").is_ok(), "regex keeps its syntax");
+    // Nine optional words are 512 wordings; each accent doubles them.
+    let nine = "(a) (b) (c) (d) (e) (f) (g) (h) (i) publicité";
+    assert!(builder.add(0, MatchMode::Phrase, nine).is_ok());
+    assert_eq!(
+        builder.add_with(0, MatchMode::Phrase, ACCENTS, nine).unwrap_err().to_string(),
+        format!(
+            "'{nine}' stands for 1024 spellings (its optional words and alternatives, times the \
+             accents left out); a term may stand for at most 512"
+        )
+    );
+}
