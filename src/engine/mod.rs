@@ -148,19 +148,21 @@ impl Engine {
         plans: &[(Option<Market>, Arc<Plan>)],
         ctx: &Ctx,
     ) -> (Relationship, Evidence) {
-        let mut strongest =
-            (Relationship::Unknown, Evidence { level: Level::None, signals: Vec::new() });
+        let mut strongest: Option<(Relationship, Evidence)> = None;
         for (_, plan) in plans {
             for &index in &plan.signals {
                 if let (_, Check::CommercialSignals(check)) = self.rules.rule_at(index)
                     && let Some((implied, evidence)) = check.implied(ctx)
-                    && evidence.level > strongest.1.level
+                    && strongest.as_ref().is_none_or(|(_, best)| evidence.level > best.level)
                 {
-                    strongest = (implied, evidence);
+                    strongest = Some((implied, evidence));
                 }
             }
         }
-        strongest
+        strongest.unwrap_or((
+            Relationship::Unknown,
+            Evidence { level: Level::None, signals: Vec::new() },
+        ))
     }
 
     /// The global plan, then one plan per market of the post.

@@ -152,7 +152,7 @@ mod tests {
             "Das ist nicht gesponsert",
             "non sponsorisé",
             "ce n'est pas sponsorisé",
-            "isn't really a sponsored thing",
+            "isn't a sponsored thing",
         ] {
             let (stand, negated) = split(text, &[1]);
             assert!(stand.is_empty(), "{text}: {stand:?}");
@@ -167,9 +167,9 @@ mod tests {
     }
 
     #[test]
-    fn a_negation_reaches_three_words_within_its_sentence() {
-        assert_eq!(split("not a paid sponsored post", &[1]).1, ["sponsored"], "third word");
-        assert_eq!(split("not at all a sponsored post", &[1]).0, ["sponsored"], "fourth word");
+    fn a_negation_reaches_two_words_within_its_sentence() {
+        assert_eq!(split("not a sponsored post", &[1]).1, ["sponsored"], "second word");
+        assert_eq!(split("never going back 🧴 sponsored", &[1]).0, ["sponsored"], "third word");
         assert_eq!(split("#ad not sponsored by anyone else", &[2]).0, ["#ad"], "before it");
         assert_eq!(split("Not today! #ad", &[2]).0, ["#ad"]);
         assert_eq!(split("no way; sponsored", &[1]).0, ["sponsored"]);

@@ -65,6 +65,10 @@ pub struct WeightedSignal {
     near: Vec<Spanned<String>>,
     #[serde(default)]
     within: Option<usize>,
+    /// Counts the hits of `terms` that a negation cancelled ("not
+    /// sponsored") instead of those that stand.
+    #[serde(default)]
+    negated: bool,
 }
 
 impl<'de> Deserialize<'de> for RawSignal {
@@ -94,6 +98,7 @@ struct SignalKind {
     weight: i32,
     near: Vec<SetId>,
     within: usize,
+    negated: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -116,8 +121,15 @@ impl CommercialSignals {
         let mut total = 0;
         let mut signals = Vec::new();
         for kind in &self.kinds {
-            let found: Vec<&Hit> =
-                scan.hits_of(&kind.sets).filter(|hit| kind.is_near_enough(hit, scan)).collect();
+            let found: Vec<&Hit> = if kind.negated {
+                scan.negated()
+                    .iter()
+                    .map(|negated| &negated.hit)
+                    .filter(|hit| kind.sets.contains(&hit.set))
+                    .collect()
+            } else {
+                scan.hits_of(&kind.sets).filter(|hit| kind.is_near_enough(hit, scan)).collect()
+            };
             if found.is_empty() {
                 continue;
             }
@@ -188,7 +200,7 @@ impl Kind for CommercialSignals {
                 RawSignal::Set(name) => {
                     let spanned = Spanned { value: name.clone(), referenced, defined };
                     let sets = context.optional_sets(Some(vec![spanned]));
-                    SignalKind { name, sets, weight: strong, near: Vec::new(), within: 0 }
+                    SignalKind { name, sets, weight: strong, near: Vec::new(), within: 0, negated: false }
                 }
                 RawSignal::Weighted(signal) => SignalKind {
                     name: signal.kind,
@@ -196,6 +208,7 @@ impl Kind for CommercialSignals {
                     weight: signal.weight,
                     near: context.optional_sets(Some(signal.near)),
                     within: signal.within.unwrap_or(DEFAULT_NEAR_WITHIN),
+                    negated: signal.negated,
                 },
             };
             kinds.push(kind);
@@ -287,7 +300,7 @@ mod tests {
     ];
 
     fn kind(name: &str, set: SetId, weight: i32, near: Vec<SetId>) -> SignalKind {
-        SignalKind { name: name.into(), sets: vec![set], weight, near, within: 20 }
+        SignalKind { name: name.into(), sets: vec![set], weight, near, within: 20, negated: false }
     }
 
     fn rule() -> CommercialSignals {

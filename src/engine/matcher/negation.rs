@@ -8,9 +8,9 @@ use super::{Hit, Matcher, ScannedField, SetId};
 use crate::finding::Field;
 
 /// A negated hit starts within this many words after the negation ends:
-/// "not sponsored", "not a sponsored post", "not a paid sponsored post",
-/// but not "not at all a sponsored post".
-pub const NEGATION_REACH_WORDS: usize = 3;
+/// "not sponsored", "not a sponsored post", but not "not at all a sponsored
+/// post" — nor "never going back 🧴 Ad", where the label is the third word.
+pub const NEGATION_REACH_WORDS: usize = 2;
 
 /// What ends a negation's reach besides its words.
 const SENTENCE_BREAKS: &[char] = &['.', '!', '?', ';', '。', '！', '？', '；'];
