@@ -12,6 +12,7 @@ use crate::rules::Fold;
 use crate::rules::raw::RawFold;
 use crate::engine::matcher::SetId;
 use crate::finding::Field;
+use crate::post::Media;
 
 #[derive(Debug, Deserialize)]
 pub struct Params {
@@ -54,7 +55,9 @@ impl Kind for WithinFold {
     fn run(&self, ctx: &Ctx) -> Option<Detection> {
         let fold =
             self.fold.as_ref().or_else(|| ctx.platform.and_then(|facts| facts.fold.as_ref()))?;
-        if ctx.label_counts {
+        // A story's text sits on the picture, all of it at once: there is
+        // no caption to cut off.
+        if ctx.label_counts || ctx.post.media == Some(Media::Story) {
             return None;
         }
         let always_visible = |field: Field| {
@@ -148,6 +151,14 @@ mod tests {
         let mut fixture = fixture(post, &[(MatchMode::Hashtag, "en", &["#ad"])]);
         fixture.platform = Some(facts);
         WithinFold { terms: vec![0], fold: None }.run(&fixture.ctx())
+    }
+
+    #[test]
+    fn stories_have_no_fold() {
+        let mut story = text_post("line one\nline two\nline three #ad");
+        assert!(run(story.clone(), facts(10, Some(2))).is_some());
+        story.media = Some(Media::Story);
+        assert!(run(story, facts(10, Some(2))).is_none());
     }
 
     #[test]
