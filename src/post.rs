@@ -308,11 +308,36 @@ impl Post {
             Flag::AiGenerated => self.ai_generated,
         }
     }
+
+    /// The post's `author` is one of its brands (`@GlowLab` for "Glow Lab"):
+    /// the brand's own account, whose posts are plainly its advertising
+    /// rather than a creator's endorsement.
+    pub fn by_its_brand(&self) -> bool {
+        let compact = |name: &str| -> String {
+            name.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+        };
+        let Some(author) = self.extra.get("author").and_then(|author| author.as_str()) else {
+            return false;
+        };
+        let author = compact(author);
+        !author.is_empty() && self.brands.iter().any(|brand| compact(brand) == author)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_post_by_its_brand_is_told_by_its_author() {
+        let mut post = Post::from_text(Origin::default(), "New serum out now");
+        post.brands = vec!["Glow Lab".into()];
+        assert!(!post.by_its_brand(), "no author");
+        post.extra.insert("author".into(), "@GlowLab".into());
+        assert!(post.by_its_brand());
+        post.extra.insert("author".into(), "@luna".into());
+        assert!(!post.by_its_brand());
+    }
 
     #[test]
     fn vocabulary_parse_is_case_insensitive_and_names_allowed_values() {

@@ -100,7 +100,9 @@ impl Engine {
         };
 
         let mut relationship = declared;
-        let evidence = (declared == Relationship::Unknown).then(|| {
+        // A brand's own account needs no creator's disclosure: its text is
+        // not weighed for a hidden relationship.
+        let evidence = (declared == Relationship::Unknown && !post.by_its_brand()).then(|| {
             let (implied, evidence) = self.weigh_evidence(&plans, &ctx_with(false));
             if implied != declared {
                 relationship = implied;

@@ -235,6 +235,15 @@ impl Reporter for HumanReporter {
             write!(self.out, "; findings hidden: {}", hidden.join(", "))?;
         }
         writeln!(self.out)?;
+        if let Some(unplaced) = self.by_market.get(&None).filter(|tally| tally.posts > 0) {
+            let posts = unplaced.posts;
+            writeln!(
+                self.out,
+                "note: {posts} {} no country, so no country's law was checked there; \
+                 set a `country` key, --country or `country:` in sponsorlint.yaml",
+                if posts == 1 { "post names" } else { "posts name" }
+            )?;
+        }
         if !self.quiet {
             self.out.write_all(self.tables(summary).as_bytes())?;
         }

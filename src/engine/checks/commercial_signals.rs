@@ -264,6 +264,7 @@ impl Kind for CommercialSignals {
 
     fn run(&self, ctx: &Ctx) -> Option<Detection> {
         if ctx.post.relationship != Relationship::Unknown
+            || ctx.post.by_its_brand()
             || ctx.label_counts
             || ctx.scan.any(&self.terms)
         {
