@@ -21,8 +21,8 @@ const INSTAGRAM: &str = "tests/regulators/instagram_captions.jsonl";
 
 /// The lowest overall agreement accepted, and the lowest share of cleared
 /// posts kept clean.
-const FLOOR: f64 = 0.60;
-const CLEARED_FLOOR: f64 = 0.0;
+const FLOOR: f64 = 0.70;
+const CLEARED_FLOOR: f64 = 0.48;
 
 /// The "ten-line keyword script": flag a post unless one of these words or
 /// hashtags appears anywhere in it (case-insensitive, as whole words).
@@ -379,6 +379,14 @@ fn sentence_sets_are_documented() {
         figures.push_str(&rate.row());
     }
     documented("sentences", &figures);
+    // Floors a little under today's figures: a change that loses ground
+    // fails here, in the order of the table.
+    let floors = [0.90, 0.0, 0.0, 0.90, 0.95, 1.0, 0.38, 0.90];
+    assert_eq!(floors.len(), rates.len(), "a floor per row");
+    for (rate, floor) in rates.iter().zip(floors) {
+        let share = Tally::share(rate.right, rate.posts);
+        assert!(share >= floor, "{}: {share:.2} is below the floor {floor}", rate.what);
+    }
 }
 
 #[test]
