@@ -104,8 +104,11 @@ struct SignalKind {
 #[derive(Debug, Clone)]
 pub struct CommercialSignals {
     kinds: Vec<SignalKind>,
-    /// Every set of every signal kind: the rule runs only on posts with one.
+    /// Every set of every signal kind that counts standing hits: the rule
+    /// runs only on posts with one.
     signal_sets: Vec<SetId>,
+    /// The sets whose denied hits count ("not sponsored").
+    denied_sets: Vec<SetId>,
     near_sets: Vec<SetId>,
     pub terms: Vec<SetId>,
     /// The relationship the other rules assume once evidence is strong.
@@ -232,13 +235,29 @@ impl Kind for CommercialSignals {
                 }
             },
         };
-        let mut signal_sets: Vec<SetId> = kinds.iter().flat_map(|kind| kind.sets.iter().copied()).collect();
-        signal_sets.sort_unstable();
-        signal_sets.dedup();
-        let mut near_sets: Vec<SetId> = kinds.iter().flat_map(|kind| kind.near.iter().copied()).collect();
-        near_sets.sort_unstable();
-        near_sets.dedup();
-        Some(CommercialSignals { kinds, signal_sets, near_sets, terms, implies, strong, weak })
+        let sets_of = |negated: bool, near: bool| {
+            let mut sets: Vec<SetId> = kinds
+                .iter()
+                .filter(|kind| near || kind.negated == negated)
+                .flat_map(|kind| if near { &kind.near } else { &kind.sets })
+                .copied()
+                .collect();
+            sets.sort_unstable();
+            sets.dedup();
+            sets
+        };
+        let (signal_sets, denied_sets, near_sets) =
+            (sets_of(false, false), sets_of(true, false), sets_of(false, true));
+        Some(CommercialSignals {
+            kinds,
+            signal_sets,
+            denied_sets,
+            near_sets,
+            terms,
+            implies,
+            strong,
+            weak,
+        })
     }
 
     fn trigger(&self) -> Option<&[SetId]> {
@@ -246,7 +265,12 @@ impl Kind for CommercialSignals {
     }
 
     fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
-        vec![("signals", &self.signal_sets), ("near", &self.near_sets), ("terms", &self.terms)]
+        vec![
+            ("signals", &self.signal_sets),
+            ("denied", &self.denied_sets),
+            ("near", &self.near_sets),
+            ("terms", &self.terms),
+        ]
     }
 
     fn describe(&self) -> String {
@@ -313,6 +337,7 @@ mod tests {
                 kind("handle", 4, 1, vec![]),
             ],
             signal_sets: vec![0, 1, 3, 4],
+            denied_sets: vec![],
             near_sets: vec![4],
             terms: vec![2],
             implies: Relationship::Paid,
