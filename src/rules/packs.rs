@@ -239,33 +239,46 @@ const SPACE_MODES: &[&str] = &["word", "phrase"];
 /// The match modes of sets that may negate: a negation is words.
 const NEGATION_MODES: &[&str] = &["word", "phrase"];
 
-/// `negates: true` or `false` (the default). A set of another match mode
-/// is reported and does not negate.
-fn negates(value: Option<&Spanned<String>>, mode: &str, problems: &mut Problems) -> bool {
-    let Some(value) = value else { return false };
-    let negates = match value.value.as_str() {
-        "true" => true,
-        "false" => false,
+/// A two-valued term-set option: `Some(true)` for `yes`, `Some(false)` for
+/// `no`, `None` when absent or (reported) neither.
+fn choice(
+    value: Option<&Spanned<String>>,
+    option: &str,
+    (yes, no): (&str, &str),
+    problems: &mut Problems,
+) -> Option<bool> {
+    let value = value?;
+    match value.value.as_str() {
+        chosen if chosen == yes => Some(true),
+        chosen if chosen == no => Some(false),
         other => {
             problems.add(
                 problems.span_of(value),
-                format!("negates: '{other}' is not a choice; expected true or false"),
-                "true or false",
+                format!("{option}: '{other}' is not a choice; expected {yes} or {no}"),
+                &format!("{yes} or {no}"),
                 None,
             );
-            return false;
+            None
         }
-    };
-    if negates && !NEGATION_MODES.contains(&mode) {
+    }
+}
+
+/// `negates: true` or `false` (the default). A set of another match mode
+/// is reported and does not negate.
+fn negates(value: Option<&Spanned<String>>, mode: &str, problems: &mut Problems) -> bool {
+    if choice(value, "negates", ("true", "false"), problems) != Some(true) {
+        return false;
+    }
+    if !NEGATION_MODES.contains(&mode) {
         problems.add(
-            problems.span_of(value),
+            value.and_then(|value| problems.span_of(value)),
             format!("only word and phrase sets can negate, not `{mode}` sets"),
             "not for this match mode",
             Some("write the negations (\"not\", \"kein\", \"pas\") as a phrase set".into()),
         );
         return false;
     }
-    negates
+    true
 }
 
 /// A term-set option (`accents`, `spaces`): `optional` is true, `required`
@@ -278,23 +291,12 @@ fn optional(
     modes: &[&str],
     problems: &mut Problems,
 ) -> bool {
-    let Some(value) = value else { return false };
-    let optional = match value.value.as_str() {
-        "optional" => true,
-        "required" => false,
-        other => {
-            problems.add(
-                problems.span_of(value),
-                format!("{option}: '{other}' is not a choice; expected optional or required"),
-                "optional or required",
-                None,
-            );
-            return false;
-        }
-    };
-    if optional && !modes.contains(&mode) {
+    if choice(value, option, ("optional", "required"), problems) != Some(true) {
+        return false;
+    }
+    if !modes.contains(&mode) {
         problems.add(
-            problems.span_of(value),
+            value.and_then(|value| problems.span_of(value)),
             format!(
                 "{option} can only be optional in {} and {} terms, not in `{mode}` terms",
                 modes[..modes.len() - 1].join(", "),
@@ -305,7 +307,7 @@ fn optional(
         );
         return false;
     }
-    optional
+    true
 }
 
 fn is_semver(version: &str) -> bool {
