@@ -89,3 +89,85 @@ fn take_in(finding: &mut Finding, other: Finding) {
         ..related
     }));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{Severity, Span};
+
+    fn finding(rule: &str, market: Option<&str>, category: Category, at: usize) -> Finding {
+        Finding {
+            rule: rule.into(),
+            category,
+            severity: Severity::Warning,
+            market: market.map(|code| Market::parse(code).unwrap()),
+            message: format!("{rule} says so"),
+            help: String::new(),
+            source_url: String::new(),
+            span: Span::text(at, at + 1),
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+
+    fn rules(findings: &[Finding]) -> Vec<(&str, Vec<&str>)> {
+        findings
+            .iter()
+            .map(|f| {
+                let related = f.related.iter().filter_map(|r| r.rule.as_deref()).collect();
+                (f.rule.as_str(), related)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_missing_disclosure_takes_in_what_it_explains_in_its_market_and_globally() {
+        let folded = fold(vec![
+            finding("global/commercial-signals", None, Category::UndisclosedCommercialSignals, 9),
+            finding("gb/missing-disclosure", Some("GB"), Category::MissingDisclosure, 0),
+            finding("gb/ambiguous-only", Some("GB"), Category::AmbiguousDisclosure, 5),
+            finding("ie/missing-disclosure", Some("IE"), Category::MissingDisclosure, 0),
+            finding("fr/ambiguous-only", Some("FR"), Category::AmbiguousDisclosure, 5),
+        ]);
+        assert_eq!(
+            rules(&folded),
+            [
+                // In pack order: the global pack's finding first.
+                ("gb/missing-disclosure", vec!["global/commercial-signals", "gb/ambiguous-only"]),
+                ("ie/missing-disclosure", vec!["global/commercial-signals"]),
+                // FR has no missing-disclosure finding: its own finding stands.
+                ("fr/ambiguous-only", vec![]),
+            ]
+        );
+        let related = &folded[0].related[1];
+        assert_eq!(related.message.as_deref(), Some("gb/ambiguous-only says so"));
+        assert_eq!(related.span, Span::text(5, 6));
+    }
+
+    #[test]
+    fn one_finding_per_market_and_category_and_the_worse_severity_wins() {
+        let mut error = finding("gb/denies-ad", Some("GB"), Category::MissingDisclosure, 3);
+        error.severity = Severity::Error;
+        error.related.push(Related::at(Span::text(7, 8)));
+        let folded = fold(vec![
+            finding("gb/missing-disclosure", Some("GB"), Category::MissingDisclosure, 0),
+            error,
+        ]);
+        assert_eq!(
+            rules(&folded),
+            [("gb/missing-disclosure", vec!["gb/denies-ad", "gb/denies-ad"])]
+        );
+        assert_eq!(folded[0].severity, Severity::Error);
+        assert_eq!(folded[0].related[1].span, Span::text(7, 8), "the folded finding's own places");
+    }
+
+    #[test]
+    fn findings_without_a_market_stay_apart_when_no_market_explains_them() {
+        let findings = vec![
+            finding("global/no-market", None, Category::MissingDisclosure, 0),
+            finding("global/commercial-signals", None, Category::UndisclosedCommercialSignals, 4),
+            finding("house/signals", None, Category::UndisclosedCommercialSignals, 4),
+        ];
+        assert_eq!(fold(findings.clone()), findings);
+    }
+}

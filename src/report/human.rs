@@ -515,6 +515,49 @@ mod tests {
     }
 
     #[test]
+    fn markets_with_one_cause_share_one_diagnostic() {
+        use crate::finding::{Category, CheckedPost};
+        use crate::post::{Market, Post, Relationship};
+        let market = |code| Some(Market::parse(code).unwrap());
+        let finding = |rule: &str, market, at| Finding {
+            rule: rule.into(),
+            category: Category::MissingDisclosure,
+            severity: Severity::Error,
+            market,
+            message: format!("no label ({rule})"),
+            help: String::new(),
+            source_url: String::new(),
+            span: Span::text(at, at),
+            related: vec![],
+            fix: None,
+        };
+        let post = Post {
+            markets: vec![market("GB").unwrap(), market("IE").unwrap(), market("FR").unwrap()],
+            text: "new serum".into(),
+            ..Post::default()
+        };
+        let findings = vec![
+            finding("gb/missing-disclosure", market("GB"), 0),
+            finding("ie/missing-disclosure", market("IE"), 0),
+            // Another place: a cause of its own.
+            finding("fr/missing-disclosure", market("FR"), 4),
+        ];
+        let checked =
+            CheckedPost { post, relationship: Relationship::Paid, findings, evidence: None };
+        let output = render(Format::Human, OPTIONS, &[Checked::Post(Box::new(checked))]);
+        assert_eq!(
+            output.matches("GB, IE: no label (gb/missing-disclosure)").count(),
+            1,
+            "{output}"
+        );
+        assert!(
+            output.contains("IE: ie/missing-disclosure — no label (ie/missing-disclosure)"),
+            "{output}"
+        );
+        assert!(output.contains("  × no label (fr/missing-disclosure)"), "{output}");
+    }
+
+    #[test]
     fn no_posts_print_nothing() {
         assert_eq!(render(Format::Human, OPTIONS, &[]), "");
         assert_eq!(render(Format::Human, HumanOptions { quiet: true, ..OPTIONS }, &[]), "");
