@@ -13,13 +13,17 @@ use serde::Deserialize;
 use super::{CompileContext, Ctx, Detection, Kind};
 use crate::diag::yaml::Spanned;
 use crate::engine::matcher::{Hit, SetId};
-use crate::engine::scan::PostScan;
+use foldhash::HashMap;
 use crate::finding::{Evidence, Field, Level, Severity, Signal};
 use crate::post::Relationship;
 
 /// How far (in bytes of normalised text) a `near` signal may be from what
 /// it must be near, unless the pack says.
 const DEFAULT_NEAR_WITHIN: usize = 60;
+
+/// Places of one signal kind named in the evidence; the kind counts once
+/// however many there are.
+const MAX_SIGNALS_SHOWN: usize = 10;
 
 #[derive(Debug, Deserialize)]
 pub struct Params {
@@ -130,14 +134,18 @@ impl CommercialSignals {
                     .map(|negated| &negated.hit)
                     .filter(|hit| kind.sets.contains(&hit.set))
                     .collect()
+            } else if kind.near.is_empty() {
+                scan.hits_of(&kind.sets).collect()
             } else {
-                scan.hits_of(&kind.sets).filter(|hit| kind.is_near_enough(hit, scan)).collect()
+                let nearby = Nearby::new(scan.hits_of(&kind.near));
+                scan.hits_of(&kind.sets).filter(|hit| nearby.reach(hit, kind.within)).collect()
             };
             if found.is_empty() {
                 continue;
             }
             total += kind.weight;
-            for hit in super::distinct(found) {
+            // A kind counts once; a few of its places are enough to show.
+            for hit in super::distinct(found).into_iter().take(MAX_SIGNALS_SHOWN) {
                 let signal =
                     Signal { kind: kind.name.clone(), text: ctx.hit_text(&hit).into(), span: hit.span() };
                 signals.push(signal);
@@ -164,14 +172,31 @@ impl CommercialSignals {
     }
 }
 
-impl SignalKind {
-    fn is_near_enough(&self, hit: &Hit, scan: &PostScan) -> bool {
-        self.near.is_empty()
-            || scan.hits_of(&self.near).any(|other| {
-                other.field == hit.field
-                    && other.range.start <= hit.range.end + self.within
-                    && hit.range.start <= other.range.end + self.within
-            })
+/// The hits a `near` signal must be close to, per field, by start, each
+/// with the furthest end of the hits up to it: whether one is within reach
+/// of a hit is then one binary search, so a caption with thousands of
+/// handles and "thanks to"s stays linear.
+struct Nearby {
+    by_field: HashMap<Field, Vec<(usize, usize)>>,
+}
+
+impl Nearby {
+    /// `hits` in scan order: by field, then start.
+    fn new<'h>(hits: impl Iterator<Item = &'h Hit>) -> Nearby {
+        let mut by_field: HashMap<Field, Vec<(usize, usize)>> = HashMap::default();
+        for hit in hits {
+            let starts = by_field.entry(hit.field).or_default();
+            let furthest = starts.last().map_or(0, |&(_, end)| end).max(hit.range.end);
+            starts.push((hit.range.start, furthest));
+        }
+        Nearby { by_field }
+    }
+
+    /// Some hit overlaps `hit` widened by `within` on both sides.
+    fn reach(&self, hit: &Hit, within: usize) -> bool {
+        let Some(starts) = self.by_field.get(&hit.field) else { return false };
+        let before_end = starts.partition_point(|&(start, _)| start <= hit.range.end + within);
+        before_end > 0 && starts[before_end - 1].1 + within >= hit.range.start
     }
 }
 
@@ -374,6 +399,20 @@ mod tests {
         assert_eq!(evidence.describe(), "handle `@anna`");
         let detection = rule().run(&far.ctx()).unwrap();
         assert_eq!(detection.severity, Some(Severity::Info));
+    }
+
+    #[test]
+    fn a_kind_counts_once_and_shows_a_few_places() {
+        let text = "use my code LUNA15 ".repeat(50) + "sent me @glowlab";
+        let many = fixture(text_post(&text), SETS);
+        let evidence = rule().evidence(&many.ctx());
+        let codes = evidence.signals.iter().filter(|s| s.kind == "discount-code").count();
+        assert_eq!(codes, MAX_SIGNALS_SHOWN);
+        assert!(evidence.signals.iter().any(|s| s.kind == "gift-wording"), "near its handle");
+        // Far from any handle: not counted, however many there are.
+        let far = "sent me a postcard. ".repeat(20) + &"and then some more words ".repeat(6) + "@anna";
+        let far = fixture(text_post(&far), SETS);
+        assert!(rule().evidence(&far.ctx()).signals.iter().all(|s| s.kind != "gift-wording"));
     }
 
     #[test]
