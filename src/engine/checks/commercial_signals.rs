@@ -13,7 +13,9 @@ use serde::Deserialize;
 use super::{CompileContext, Ctx, Detection, Kind};
 use crate::diag::yaml::Spanned;
 use crate::engine::matcher::{Hit, SetId};
-use foldhash::HashMap;
+use foldhash::{HashMap, HashSet};
+
+use crate::engine::scan::PostScan;
 use crate::finding::{Evidence, Field, Level, Severity, Signal};
 use crate::post::Relationship;
 
@@ -73,6 +75,10 @@ pub struct WeightedSignal {
     /// sponsored") instead of those that stand.
     #[serde(default)]
     negated: bool,
+    /// Counts a hit only when the caption also holds it as a hashtag: a
+    /// handle repeated as a tag (`@acme … #acme`).
+    #[serde(default)]
+    echo: bool,
 }
 
 impl<'de> Deserialize<'de> for RawSignal {
@@ -103,6 +109,7 @@ struct SignalKind {
     near: Vec<SetId>,
     within: usize,
     negated: bool,
+    echo: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -134,11 +141,13 @@ impl CommercialSignals {
                     .map(|negated| &negated.hit)
                     .filter(|hit| kind.sets.contains(&hit.set))
                     .collect()
-            } else if kind.near.is_empty() {
-                scan.hits_of(&kind.sets).collect()
             } else {
-                let nearby = Nearby::new(scan.hits_of(&kind.near));
-                scan.hits_of(&kind.sets).filter(|hit| nearby.reach(hit, kind.within)).collect()
+                let nearby = (!kind.near.is_empty()).then(|| Nearby::new(scan.hits_of(&kind.near)));
+                let tags = kind.echo.then(|| Tags::of(scan));
+                scan.hits_of(&kind.sets)
+                    .filter(|hit| nearby.as_ref().is_none_or(|nearby| nearby.reach(hit, kind.within)))
+                    .filter(|hit| tags.as_ref().is_none_or(|tags| tags.repeat(hit)))
+                    .collect()
             };
             if found.is_empty() {
                 continue;
@@ -169,6 +178,31 @@ impl CommercialSignals {
         }
         let evidence = self.evidence(ctx);
         Some((if evidence.level == Level::Strong { self.implies } else { Relationship::Unknown }, evidence))
+    }
+}
+
+/// The caption's hashtags, for signals that count only when repeated as one.
+struct Tags<'s> {
+    text: &'s str,
+    bodies: HashSet<&'s str>,
+}
+
+impl<'s> Tags<'s> {
+    fn of(scan: &'s PostScan) -> Tags<'s> {
+        let field = scan.text();
+        let text = field.normalized.text.as_str();
+        let bodies = field.tokens.hashtags.iter().map(|tag| &text[tag.body.clone()]).collect();
+        Tags { text, bodies }
+    }
+
+    /// The caption also holds the hit's words, without `@`, as a hashtag.
+    fn repeat(&self, hit: &Hit) -> bool {
+        let Some(found) = (hit.field == Field::Text).then(|| self.text.get(hit.range.clone())).flatten()
+        else {
+            return false;
+        };
+        let word = found.trim_start_matches('@');
+        self.bodies.contains(word)
     }
 }
 
@@ -228,7 +262,15 @@ impl Kind for CommercialSignals {
                 RawSignal::Set(name) => {
                     let spanned = Spanned { value: name.clone(), referenced, defined };
                     let sets = context.optional_sets(Some(vec![spanned]));
-                    SignalKind { name, sets, weight: strong, near: Vec::new(), within: 0, negated: false }
+                    SignalKind {
+                        name,
+                        sets,
+                        weight: strong,
+                        near: Vec::new(),
+                        within: 0,
+                        negated: false,
+                        echo: false,
+                    }
                 }
                 RawSignal::Weighted(signal) => SignalKind {
                     name: signal.kind,
@@ -237,6 +279,7 @@ impl Kind for CommercialSignals {
                     near: context.optional_sets(Some(signal.near)),
                     within: signal.within.unwrap_or(DEFAULT_NEAR_WITHIN),
                     negated: signal.negated,
+                    echo: signal.echo,
                 },
             };
             kinds.push(kind);
@@ -350,7 +393,15 @@ mod tests {
     ];
 
     fn kind(name: &str, set: SetId, weight: i32, near: Vec<SetId>) -> SignalKind {
-        SignalKind { name: name.into(), sets: vec![set], weight, near, within: 20, negated: false }
+        SignalKind {
+            name: name.into(),
+            sets: vec![set],
+            weight,
+            near,
+            within: 20,
+            negated: false,
+            echo: false,
+        }
     }
 
     fn rule() -> CommercialSignals {
@@ -413,6 +464,18 @@ mod tests {
         let far = "sent me a postcard. ".repeat(20) + &"and then some more words ".repeat(6) + "@anna";
         let far = fixture(text_post(&far), SETS);
         assert!(rule().evidence(&far.ctx()).signals.iter().all(|s| s.kind != "gift-wording"));
+    }
+
+    #[test]
+    fn a_handle_counts_again_when_repeated_as_a_hashtag() {
+        let mut rule = rule();
+        rule.kinds.push(SignalKind { echo: true, ..kind("handle-tag", 4, 2, vec![]) });
+        let echoed = fixture(text_post("Brunch with @GlowLab 💛 #glowlab"), SETS);
+        let evidence = rule.evidence(&echoed.ctx());
+        assert_eq!(evidence.level, Level::Strong);
+        assert_eq!(evidence.describe(), "handle `@GlowLab`, handle tag `@GlowLab`");
+        let other = fixture(text_post("Brunch with @anna 💛 #glowlab"), SETS);
+        assert_eq!(rule.evidence(&other.ctx()).describe(), "handle `@anna`", "no repeat");
     }
 
     #[test]
