@@ -141,6 +141,10 @@ impl CommercialSignals {
                     .map(|negated| &negated.hit)
                     .filter(|hit| kind.sets.contains(&hit.set))
                     .collect()
+            } else if !scan.any(&kind.sets) {
+                // Most posts hold few kinds: build what a kind's hits are
+                // compared with only when it has some.
+                continue;
             } else {
                 let nearby = (!kind.near.is_empty()).then(|| Nearby::new(scan.hits_of(&kind.near)));
                 let tags = kind.echo.then(|| Tags::of(scan));
