@@ -300,13 +300,11 @@ fn severity(severity: Severity) -> miette::Severity {
     }
 }
 
-/// The finding's help with its source on a line of its own, if either exists.
 /// Findings of several markets with one cause, shown as one diagnostic:
 /// "GB, IE: …". Findings of one market, or of no market, stand alone.
 struct Group<'a> {
     first: &'a Finding,
-    /// The first finding's market and those of the others, in order.
-    markets: Vec<Market>,
+    /// The other markets' findings with the first one's cause.
     others: Vec<&'a Finding>,
 }
 
@@ -322,27 +320,27 @@ impl<'a> Group<'a> {
                     && (first.category, first.severity, first.span)
                         == (finding.category, finding.severity, finding.span)
             });
-            match (same, finding.market) {
-                (Some(group), Some(market)) => {
-                    group.markets.push(market);
-                    group.others.push(finding);
-                }
-                _ => groups.push(Group {
-                    first: finding,
-                    markets: finding.market.into_iter().collect(),
-                    others: Vec::new(),
-                }),
+            match same {
+                Some(group) => group.others.push(finding),
+                None => groups.push(Group { first: finding, others: Vec::new() }),
             }
         }
         groups
+    }
+
+    /// The markets of the group's findings, in order: "GB, IE".
+    fn markets(&self, separator: &str) -> String {
+        let findings = std::iter::once(self.first).chain(self.others.iter().copied());
+        let codes: Vec<&str> =
+            findings.filter_map(|f| f.market.as_ref()).map(Market::as_str).collect();
+        codes.join(separator)
     }
 
     fn message(&self) -> String {
         if self.others.is_empty() {
             return self.first.message.clone();
         }
-        let markets: Vec<&str> = self.markets.iter().map(|market| market.as_str()).collect();
-        format!("{}: {}", markets.join(", "), self.first.message)
+        format!("{}: {}", self.markets(", "), self.first.message)
     }
 }
 
@@ -378,9 +376,8 @@ fn source_name(checked: &CheckedPost, group: &Group, field: Field, text: &str) -
     if let Some(id) = &post.id {
         let _ = write!(name, " · post {id}");
     }
-    if !group.markets.is_empty() {
-        let markets: Vec<&str> = group.markets.iter().map(|market| market.as_str()).collect();
-        let _ = write!(name, " · {}", markets.join(","));
+    if group.first.market.is_some() {
+        let _ = write!(name, " · {}", group.markets(","));
     } else if !post.markets.is_empty() {
         let markets: Vec<&str> = post.markets.iter().map(|market| market.as_str()).collect();
         let _ = write!(name, " · {}", markets.join(","));
