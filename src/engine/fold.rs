@@ -5,7 +5,6 @@
 //! platform packs, which have no market.
 
 use crate::finding::{Category, Finding, Related};
-use crate::post::Market;
 
 /// The categories a missing disclosure explains: with no accepted label at
 /// all, "only an ambiguous tag" or "label below the fold" say nothing more.
@@ -19,49 +18,29 @@ const EXPLAINED_BY_MISSING: [Category; 5] = [
 
 /// Folds `findings` (in pack order) so that each cause is reported once.
 pub fn fold(findings: Vec<Finding>) -> Vec<Finding> {
-    // The markets whose missing-disclosure finding explains the others.
-    let mut missing: Vec<Market> = findings
+    // A market's missing disclosure explains findings listed before it too
+    // (the global pack's come first), so which fold is decided over all of
+    // them; among findings of one cause the first stays.
+    let folds: Vec<bool> = findings
         .iter()
-        .filter(|f| f.category == Category::MissingDisclosure)
-        .filter_map(|f| f.market)
+        .enumerate()
+        .map(|(index, finding)| {
+            findings.iter().enumerate().any(|(other_index, other)| {
+                let explains = other.category == Category::MissingDisclosure
+                    && finding.category != Category::MissingDisclosure;
+                absorbs(other, finding) && (explains || other_index < index)
+            })
+        })
         .collect();
-    missing.dedup();
-    let explained = |finding: &Finding| {
-        EXPLAINED_BY_MISSING.contains(&finding.category)
-            && match finding.market {
-                Some(market) => missing.contains(&market),
-                None => !missing.is_empty(),
-            }
-    };
-
     let mut kept: Vec<Finding> = Vec::new();
     let mut folded: Vec<Finding> = Vec::new();
-    for finding in findings {
-        // Only a market's own findings share a cause; findings without a
-        // market come from different packs (global, platform, a house pack).
-        let same_cause = finding.market.is_some()
-            && kept.iter().any(|k| k.market == finding.market && k.category == finding.category);
-        if same_cause || explained(&finding) {
-            folded.push(finding);
-        } else {
-            kept.push(finding);
-        }
+    for (finding, folds) in findings.into_iter().zip(folds) {
+        if folds { folded.push(finding) } else { kept.push(finding) }
     }
     for finding in folded {
-        let targets: Vec<usize> = kept
-            .iter()
-            .enumerate()
-            .filter(|(_, k)| {
-                (k.market.is_some() && k.market == finding.market && k.category == finding.category)
-                    || (k.category == Category::MissingDisclosure
-                        && (k.market == finding.market || finding.market.is_none())
-                        && k.market.is_some()
-                        && EXPLAINED_BY_MISSING.contains(&finding.category))
-            })
-            .map(|(index, _)| index)
-            .collect();
-        // A finding folds into its own market's (or, without a market, every
-        // market's) finding; where there is none it stays.
+        let targets: Vec<usize> =
+            (0..kept.len()).filter(|&index| absorbs(&kept[index], &finding)).collect();
+        // Without a market, a finding folds into every market's finding.
         let Some((&last, rest)) = targets.split_last() else {
             kept.push(finding);
             continue;
@@ -72,6 +51,19 @@ pub fn fold(findings: Vec<Finding>) -> Vec<Finding> {
         take_in(&mut kept[last], finding);
     }
     kept
+}
+
+/// Whether `finding` folds into `into`: a market's finding of the same
+/// category, or a market's missing disclosure that explains it (its own
+/// market's, or any market's for a finding without one, from the global
+/// and platform packs). Findings without a market never take others in.
+fn absorbs(into: &Finding, finding: &Finding) -> bool {
+    let Some(market) = into.market else { return false };
+    let same_market = finding.market == Some(market);
+    (same_market && into.category == finding.category)
+        || (into.category == Category::MissingDisclosure
+            && (same_market || finding.market.is_none())
+            && EXPLAINED_BY_MISSING.contains(&finding.category))
 }
 
 /// Adds `other` to `finding` as related: its place with its rule and
@@ -94,6 +86,7 @@ fn take_in(finding: &mut Finding, other: Finding) {
 mod tests {
     use super::*;
     use crate::finding::{Severity, Span};
+    use crate::post::Market;
 
     fn finding(rule: &str, market: Option<&str>, category: Category, at: usize) -> Finding {
         Finding {
