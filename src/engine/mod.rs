@@ -66,6 +66,15 @@ struct PlanKey {
     no_market: bool,
 }
 
+/// What one `commercial-signals` rule found in a post whose relationship is
+/// unknown.
+struct Weighed {
+    /// The rule's index.
+    rule: usize,
+    relationship: Relationship,
+    evidence: Evidence,
+}
+
 /// Checks posts against a [`RuleSet`]. Cheap to share between threads.
 #[derive(Debug)]
 pub struct Engine {
@@ -99,16 +108,17 @@ impl Engine {
             language: &language,
         };
 
-        let mut relationship = declared;
         // A brand's own account needs no creator's disclosure: its text is
         // not weighed for a hidden relationship.
-        let evidence = (declared == Relationship::Unknown && !post.by_its_brand()).then(|| {
-            let (implied, evidence) = self.weigh_evidence(&plans, &ctx_with(false));
-            if implied != declared {
-                relationship = implied;
-            }
-            evidence
+        let weighs = declared == Relationship::Unknown && !post.by_its_brand();
+        let weighed =
+            if weighs { self.weigh_evidence(&plans, &ctx_with(false)) } else { Vec::new() };
+        // The strongest evidence decides (the first on a tie).
+        let strongest = weighed.iter().fold(None, |best: Option<&Weighed>, weighed| match best {
+            Some(best) if best.evidence.level >= weighed.evidence.level => Some(best),
+            _ => Some(weighed),
         });
+        let relationship = strongest.map_or(declared, |strongest| strongest.relationship);
         if relationship != declared {
             plans = self.plans(&post, relationship);
         }
@@ -126,7 +136,14 @@ impl Engine {
             let ctx = ctx_with(label_counts);
             for index in plan.rules_for(scan.present_sets()) {
                 let (rule, check) = rules.rule_at(index);
-                if let Some(mut detection) = check.run(&ctx) {
+                // A signals rule's evidence was weighed once, above.
+                let detection = match (check, weighed.iter().find(|w| w.rule == index)) {
+                    (Check::CommercialSignals(signals), Some(weighed)) => {
+                        signals.applies(&ctx).then(|| signals.detect(&weighed.evidence)).flatten()
+                    }
+                    _ => check.run(&ctx),
+                };
+                if let Some(mut detection) = detection {
                     // A relationship read from the text is a reason to
                     // review the post, not proof of a breach.
                     if relationship != declared {
@@ -140,31 +157,29 @@ impl Engine {
         // Findings in pack order, and per rule in the post's market order.
         found.sort_by_key(|(index, position, _)| (*index, *position));
         let findings = fold::fold(found.into_iter().map(|(_, _, finding)| finding).collect());
+        let evidence = weighs.then(|| {
+            strongest.map_or_else(
+                || Evidence { level: Level::None, signals: Vec::new() },
+                |strongest| strongest.evidence.clone(),
+            )
+        });
         CheckedPost { post, relationship, findings, evidence }
     }
 
-    /// The strongest evidence any `commercial-signals` rule of the post's
-    /// plans finds, and the relationship it implies (`unknown` unless strong).
-    fn weigh_evidence(
-        &self,
-        plans: &[(Option<Market>, Arc<Plan>)],
-        ctx: &Ctx,
-    ) -> (Relationship, Evidence) {
-        let mut strongest: Option<(Relationship, Evidence)> = None;
+    /// The evidence each `commercial-signals` rule of the post's plans
+    /// finds, and the relationship it implies (`unknown` unless strong).
+    fn weigh_evidence(&self, plans: &[(Option<Market>, Arc<Plan>)], ctx: &Ctx) -> Vec<Weighed> {
+        let mut weighed = Vec::new();
         for (_, plan) in plans {
-            for &index in &plan.signals {
-                if let (_, Check::CommercialSignals(check)) = self.rules.rule_at(index)
-                    && let Some((implied, evidence)) = check.implied(ctx)
-                    && strongest.as_ref().is_none_or(|(_, best)| evidence.level > best.level)
-                {
-                    strongest = Some((implied, evidence));
+            for &rule in &plan.signals {
+                if let (_, Check::CommercialSignals(check)) = self.rules.rule_at(rule) {
+                    let evidence = check.evidence(ctx);
+                    let relationship = check.implied(&evidence);
+                    weighed.push(Weighed { rule, relationship, evidence });
                 }
             }
         }
-        strongest.unwrap_or((
-            Relationship::Unknown,
-            Evidence { level: Level::None, signals: Vec::new() },
-        ))
+        weighed
     }
 
     /// The global plan, then one plan per market of the post.

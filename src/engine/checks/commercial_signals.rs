@@ -175,13 +175,36 @@ impl CommercialSignals {
         Evidence { level, signals }
     }
 
-    /// The relationship a post is checked as, when its evidence is strong.
-    pub fn implied(&self, ctx: &Ctx) -> Option<(Relationship, Evidence)> {
-        if ctx.post.relationship != Relationship::Unknown {
-            return None;
-        }
-        let evidence = self.evidence(ctx);
-        Some((if evidence.level == Level::Strong { self.implies } else { Relationship::Unknown }, evidence))
+    /// The relationship a post with `evidence` is checked as: this rule's
+    /// `implies` when the evidence is strong, else still unknown.
+    pub fn implied(&self, evidence: &Evidence) -> Relationship {
+        if evidence.level == Level::Strong { self.implies } else { Relationship::Unknown }
+    }
+
+    /// Whether the rule is for this post at all: its relationship is
+    /// unknown, it is not by its own brand, and nothing discloses it.
+    pub fn applies(&self, ctx: &Ctx) -> bool {
+        ctx.post.relationship == Relationship::Unknown
+            && !ctx.post.by_its_brand()
+            && !ctx.label_counts
+            && !ctx.scan.any(&self.terms)
+    }
+
+    /// The finding for a post the rule applies to, from its weighed
+    /// evidence: at the rule's severity when strong, `info` when weak.
+    pub fn detect(&self, evidence: &Evidence) -> Option<Detection> {
+        let severity = match evidence.level {
+            Level::None => return None,
+            Level::Weak => Some(Severity::Info),
+            Level::Strong => None,
+        };
+        let (first, rest) = evidence.signals.split_first()?;
+        Some(Detection {
+            span: first.span,
+            related: rest.iter().map(|signal| signal.span).collect(),
+            note: Some(format!("needs review: {}; no ad label", evidence.describe())),
+            severity,
+        })
     }
 }
 
@@ -359,26 +382,7 @@ impl Kind for CommercialSignals {
     }
 
     fn run(&self, ctx: &Ctx) -> Option<Detection> {
-        if ctx.post.relationship != Relationship::Unknown
-            || ctx.post.by_its_brand()
-            || ctx.label_counts
-            || ctx.scan.any(&self.terms)
-        {
-            return None;
-        }
-        let evidence = self.evidence(ctx);
-        let severity = match evidence.level {
-            Level::None => return None,
-            Level::Weak => Some(Severity::Info),
-            Level::Strong => None,
-        };
-        let (first, rest) = evidence.signals.split_first()?;
-        Some(Detection {
-            span: first.span,
-            related: rest.iter().map(|signal| signal.span).collect(),
-            note: Some(format!("needs review: {}; no ad label", evidence.describe())),
-            severity,
-        })
+        self.applies(ctx).then(|| self.detect(&self.evidence(ctx))).flatten()
     }
 }
 
@@ -437,7 +441,8 @@ mod tests {
             "needs review: affiliate link `amzn.to/3xYz`, discount code `use my code LUNA15`; no ad label"
         );
         assert_eq!(detection.severity, None);
-        let (implied, evidence) = rule().implied(&fixture.ctx()).unwrap();
+        let evidence = rule().evidence(&fixture.ctx());
+        let implied = rule().implied(&evidence);
         assert_eq!((implied, evidence.level), (Relationship::Paid, Level::Strong));
     }
 
@@ -493,6 +498,6 @@ mod tests {
         declared.relationship = Relationship::Paid;
         let declared = fixture(declared, SETS);
         assert!(rule().run(&declared.ctx()).is_none());
-        assert!(rule().implied(&declared.ctx()).is_none());
+        assert!(!rule().applies(&declared.ctx()), "a declared relationship is not weighed");
     }
 }
