@@ -56,7 +56,7 @@ mod adapter {
 
     /// Every built-in pack, in load order, with its rules' examples checked.
     pub fn builtin_packs() -> Vec<Pack> {
-        let set = packs::load(true, &[])
+        let set = packs::compile_gathered(true, &[])
             .unwrap_or_else(|errors| panic!("built-in packs do not compile: {errors:#?}"));
         let engine = Engine::new(set.clone());
         let mut packs = Vec::new();

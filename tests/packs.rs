@@ -7,7 +7,7 @@ use sponsorlint::post::{Market, Platform, Post, Relationship};
 
 #[test]
 fn every_builtin_rule_example_behaves_as_declared() {
-    let rules = packs::load(true, &[])
+    let rules = packs::compile_gathered(true, &[])
         .unwrap_or_else(|errors| panic!("built-in packs do not compile: {errors:#?}"));
     let report = selftest::run(rules.clone(), |pack| pack.origin.builtin);
     let failures: Vec<String> = report
@@ -22,7 +22,7 @@ fn every_builtin_rule_example_behaves_as_declared() {
 
 #[test]
 fn every_builtin_rule_cites_a_source_url_and_has_examples() {
-    let rules = packs::load(true, &[]).expect("built-in packs compile");
+    let rules = packs::compile_gathered(true, &[]).expect("built-in packs compile");
     for rule in &rules.rules {
         assert!(
             rule.source.url.starts_with("https://") || rule.source.url.starts_with("http://"),
@@ -43,7 +43,7 @@ const MARKETS: &[&str] = &[
 
 #[test]
 fn every_market_pack_has_six_pass_and_six_fail_examples() {
-    let rules = packs::load(true, &[]).expect("built-in packs compile");
+    let rules = packs::compile_gathered(true, &[]).expect("built-in packs compile");
     for (index, pack) in rules.packs.iter().enumerate().filter(|(_, pack)| !pack.markets.is_empty())
     {
         let own = rules.rules.iter().filter(|rule| rule.pack == index);
@@ -56,7 +56,7 @@ fn every_market_pack_has_six_pass_and_six_fail_examples() {
 
 #[test]
 fn every_listed_market_and_platform_is_covered() {
-    let rules = packs::load(true, &[]).expect("built-in packs compile");
+    let rules = packs::compile_gathered(true, &[]).expect("built-in packs compile");
     for code in MARKETS {
         let market = Market::parse(code).unwrap();
         assert!(
@@ -88,7 +88,7 @@ fn findings(engine: &Engine, text: &str, markets: &str) -> Vec<String> {
 
 #[test]
 fn the_eu_baseline_checks_members_without_a_pack_of_their_own() {
-    let engine = Engine::new(packs::load(true, &[]).expect("built-in packs compile"));
+    let engine = Engine::new(packs::compile_gathered(true, &[]).expect("built-in packs compile"));
     let undisclosed = "Min nya favoritserum från @glowlab ✨";
     assert_eq!(findings(&engine, undisclosed, "SE"), ["eu/missing-disclosure@SE"]);
     assert!(findings(&engine, "Reklam · Min nya favoritserum från @glowlab ✨", "SE").is_empty());
@@ -105,7 +105,7 @@ fn the_eu_baseline_checks_members_without_a_pack_of_their_own() {
 
 #[test]
 fn docs_coverage_md_matches_the_packs() {
-    let rules = packs::load(true, &[]).expect("built-in packs compile");
+    let rules = packs::compile_gathered(true, &[]).expect("built-in packs compile");
     let generated = coverage::markdown(&rules);
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/coverage.md");
     let written = std::fs::read_to_string(path).unwrap_or_default();

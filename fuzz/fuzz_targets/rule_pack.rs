@@ -10,7 +10,7 @@ use sponsorlint::rules::{self, PackSource};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data).into_owned();
-    let source = PackSource { name: "fuzz.yaml".into(), text: Arc::new(text), builtin: false };
+    let source = PackSource::user("fuzz.yaml", text);
     let groups = rules::builtin_market_groups().expect("built-in groups");
     let (book, problems) = rules::compile(vec![source], groups);
     if let Err(errors) = RuleSet::compile(book, problems) {

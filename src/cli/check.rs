@@ -95,7 +95,7 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
         eprintln!("error: {message}");
         return EXIT_ERROR;
     }
-    let rules = match load_rules(&args.packs, config) {
+    let rules = match load_rules(&args.packs, config, sponsorlint::rules::Examples::Skip) {
         Ok(rules) => rules,
         Err(code) => return code,
     };

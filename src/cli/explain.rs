@@ -24,7 +24,7 @@ pub fn run(id: &str, packs: &PackArgs, config: &Config) -> u8 {
     if id == sponsorlint::triage::suppress::EXPIRED_RULE {
         return write_stdout(EXPIRED_SUPPRESSION);
     }
-    let rules = match load_rules(packs, config) {
+    let rules = match load_rules(packs, config, sponsorlint::rules::Examples::Read) {
         Ok(rules) => rules,
         Err(code) => return code,
     };

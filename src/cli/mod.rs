@@ -134,14 +134,16 @@ fn load_config(args: &ConfigArgs) -> Result<Config, u8> {
 
 /// Loads packs — the configuration's, then the command line's on top — and
 /// applies the configuration's rule overrides, printing every problem to
-/// stderr on failure.
+/// stderr on failure. `examples`: whether the built-in packs' examples are
+/// read.
 fn load_rules(
     packs: &PackArgs,
     config: &Config,
+    examples: sponsorlint::rules::Examples,
 ) -> Result<std::sync::Arc<sponsorlint::engine::RuleSet>, u8> {
     let builtin = config.builtin_packs && !packs.no_builtin;
     let paths: Vec<PathBuf> = config.pack_paths.iter().chain(&packs.rules).cloned().collect();
-    sponsorlint::packs::load_with(builtin, &paths, &config.limits, |rules| {
+    sponsorlint::packs::load_with(builtin, examples, &paths, &config.limits, |rules| {
         config.configure_rules(rules)
     })
     .map_err(|errors| {

@@ -52,12 +52,12 @@ pub fn run(command: RulesCommand, config: &ConfigArgs) -> u8 {
         }
         // Tests a pack's own examples, whatever a configuration says.
         RulesCommand::Test { paths } => test(&paths),
-        RulesCommand::Coverage { packs } => {
-            with_config(config, |config| match load_rules(&packs, config) {
+        RulesCommand::Coverage { packs } => with_config(config, |config| {
+            match load_rules(&packs, config, sponsorlint::rules::Examples::Read) {
                 Ok(rules) => write_stdout(&sponsorlint::packs::coverage::markdown(&rules)),
                 Err(code) => code,
-            })
-        }
+            }
+        }),
     }
 }
 
@@ -110,7 +110,7 @@ fn list(
             return EXIT_ERROR;
         }
     };
-    let rules = match load_rules(packs, config) {
+    let rules = match load_rules(packs, config, sponsorlint::rules::Examples::Read) {
         Ok(rules) => rules,
         Err(code) => return code,
     };

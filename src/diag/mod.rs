@@ -3,6 +3,7 @@
 //! matter — and the YAML parsing that finds their locations.
 
 mod error;
+pub mod prebuilt;
 pub mod yaml;
 
 pub use error::{FileError, FileKind, Problem, Problems, line_column};

@@ -12,41 +12,121 @@ use std::sync::Arc;
 use crate::diag::FileError;
 use crate::engine::RuleSet;
 use crate::limits::Limits;
-use crate::rules::{self, RuleBook};
+use crate::rules::{self, Examples, RuleBook};
 
-/// Gathers and compiles packs, without running any examples.
+/// Gathers and compiles packs, examples included, without running them.
 pub fn compile_gathered(builtin: bool, paths: &[PathBuf]) -> Result<Arc<RuleSet>, Vec<FileError>> {
-    compile_configured(builtin, paths, &Limits::default(), |_| Ok(())).map(Arc::new)
+    compile_configured(builtin, Examples::Read, paths, &Limits::default(), |_| Ok(())).map(Arc::new)
 }
 
 /// Loads packs for checking: the non-built-in packs' examples must pass
 /// (the built-in ones are proven by the test suite and `rules test`).
 pub fn load(builtin: bool, paths: &[PathBuf]) -> Result<Arc<RuleSet>, Vec<FileError>> {
-    load_with(builtin, paths, &Limits::default(), |_| Ok(()))
+    load_with(builtin, Examples::Skip, paths, &Limits::default(), |_| Ok(()))
 }
 
 /// [`load`], letting `configure` change rules (turn them off, change their
 /// severity) before the set is shared. Turned-off rules skip their examples.
+/// `examples` says whether the built-in packs' examples are read (to show
+/// or count them), or left out (to check posts).
 pub fn load_with(
     builtin: bool,
+    examples: Examples,
     paths: &[PathBuf],
     limits: &Limits,
     configure: impl FnOnce(&mut RuleBook) -> Result<(), FileError>,
 ) -> Result<Arc<RuleSet>, Vec<FileError>> {
-    let rules = Arc::new(compile_configured(builtin, paths, limits, configure)?);
+    let rules = Arc::new(compile_configured(builtin, examples, paths, limits, configure)?);
     let report = selftest::run(rules.clone(), |pack| !pack.origin.builtin);
     if report.failures.is_empty() { Ok(rules) } else { Err(report.failures) }
 }
 
 fn compile_configured(
     builtin: bool,
+    examples: Examples,
     paths: &[PathBuf],
     limits: &Limits,
     configure: impl FnOnce(&mut RuleBook) -> Result<(), FileError>,
 ) -> Result<RuleSet, Vec<FileError>> {
     let groups = rules::builtin_market_groups().map_err(|error| vec![error])?;
-    let (book, problems) = rules::compile(rules::gather(builtin, paths, limits.rule_pack)?, groups);
+    let (book, problems) =
+        rules::compile(rules::gather(builtin, examples, paths, limits.rule_pack)?, groups);
     let mut rules = RuleSet::compile(book, problems)?;
     configure(rules.book_mut()).map_err(|error| vec![error])?;
     Ok(rules)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Engine;
+
+    fn builtin(examples: Examples) -> Arc<RuleSet> {
+        let rules = compile_configured(true, examples, &[], &Limits::default(), |_| Ok(()));
+        Arc::new(rules.expect("the built-in packs compile"))
+    }
+
+    /// A check reads the built-in packs as build.rs read them; `rules test`
+    /// reads their YAML. Both must say the same rules and give the same
+    /// findings on every example.
+    #[test]
+    fn the_prebuilt_packs_say_and_find_what_their_yaml_does() {
+        let yaml = builtin(Examples::Read);
+        let prebuilt = builtin(Examples::Skip);
+        assert!(prebuilt.packs.iter().all(|pack| pack.origin.prebuilt.is_some()));
+        assert!(yaml.packs.iter().all(|pack| pack.origin.prebuilt.is_none()));
+        let said = |set_of_rules: &RuleSet| {
+            let rules: Vec<String> = set_of_rules
+                .rules
+                .iter()
+                .map(|rule| {
+                    format!(
+                        "{} {} {:?} {:?} {:?} {:?} {} {} {:?} {:?} {:?}",
+                        rule.id,
+                        rule.kind,
+                        rule.category,
+                        rule.severity,
+                        rule.status,
+                        rule.when,
+                        rule.message,
+                        rule.help,
+                        rule.fix,
+                        rule.source,
+                        rule.replaced_by
+                    )
+                })
+                .collect();
+            let sets: Vec<String> = set_of_rules
+                .term_sets
+                .iter()
+                .map(|set| {
+                    format!(
+                        "{} {:?} {} {} {} {} {:?}",
+                        set.name,
+                        set.language,
+                        set.mode,
+                        set.accents_optional,
+                        set.spaces_optional,
+                        set.negates,
+                        set.terms
+                    )
+                })
+                .collect();
+            (rules, sets)
+        };
+        assert_eq!(said(&yaml), said(&prebuilt));
+        assert!(prebuilt.rules.iter().all(|rule| rule.pass_examples.is_empty()));
+
+        let (by_yaml, by_prebuilt) = (Engine::new(yaml.clone()), Engine::new(prebuilt));
+        let mut examples = 0;
+        for rule in &yaml.rules {
+            for example in rule.fail_examples.iter().chain(&rule.pass_examples) {
+                let post = selftest::example_post(&yaml, rule, example).expect("an example post");
+                let expected = format!("{:?}", by_yaml.check(post.clone()));
+                assert_eq!(format!("{:?}", by_prebuilt.check(post)), expected, "{}", rule.id);
+                examples += 1;
+            }
+        }
+        assert!(examples > 800, "{examples} examples");
+    }
 }

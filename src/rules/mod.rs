@@ -15,7 +15,7 @@ use std::ops::Range;
 
 pub use markets::builtin_market_groups;
 pub use packs::compile;
-pub use sources::{PackSource, gather};
+pub use sources::{Examples, PackSource, gather};
 
 use crate::diag::Problems;
 use crate::diag::yaml::Spanned;
@@ -321,7 +321,7 @@ impl RuleBook {
 #[cfg(test)]
 pub(crate) fn builtin_book() -> RuleBook {
     let groups = builtin_market_groups().expect("built-in market groups");
-    let (book, errors) = compile(PackSource::builtin(), groups);
+    let (book, errors) = compile(PackSource::builtin(Examples::Read), groups);
     assert!(errors.is_empty(), "built-in packs: {errors:?}");
     book
 }

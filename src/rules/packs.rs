@@ -10,7 +10,7 @@ use super::{
     DeclaredRule, Fields, Fold, Length, Pack, PackSource, PlatformFacts, Rule, RuleBook, Source,
     TermSet,
 };
-use crate::diag::yaml::{self, Spanned, span_of};
+use crate::diag::yaml::{Spanned, span_of};
 use crate::diag::{FileError, Problems};
 use crate::post::{MarketGroups, Platform};
 
@@ -21,7 +21,7 @@ pub fn compile(sources: Vec<PackSource>, groups: MarketGroups) -> (RuleBook, Vec
     let mut errors = Vec::new();
     let mut parsed: Vec<(PackSource, RawPack)> = Vec::new();
     for source in sources {
-        match yaml::parse::<RawPack>(&source.text) {
+        match source.parse::<RawPack>() {
             Ok(raw) => parsed.push((source, raw)),
             Err(error) => {
                 let mut problems = Problems::new(&source.name, &source.text);
@@ -325,7 +325,6 @@ fn is_date(date: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
 
     use super::*;
     use crate::diag::Problem;
@@ -341,11 +340,7 @@ mod tests {
         let sources = texts
             .iter()
             .enumerate()
-            .map(|(index, text)| PackSource {
-                name: format!("pack{index}.yaml"),
-                text: Arc::new(text.to_string()),
-                builtin: false,
-            })
+            .map(|(index, text)| PackSource::user(format!("pack{index}.yaml"), text.to_string()))
             .collect();
         compile(sources, MarketGroups::default())
     }
@@ -406,8 +401,7 @@ mod tests {
     /// The book of one pack text, and the messages of its problems with
     /// their line numbers.
     fn load(text: &str) -> (RuleBook, Vec<(usize, String)>) {
-        let source =
-            PackSource { name: "test.yaml".into(), text: Arc::new(text.into()), builtin: false };
+        let source = PackSource::user("test.yaml", text.into());
         let (book, errors) = compile(vec![source], builtin_market_groups().unwrap());
         let problems = errors
             .iter()

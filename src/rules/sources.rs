@@ -5,8 +5,11 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use serde::de::{DeserializeOwned, DeserializeSeed};
+
 use super::builtin;
-use crate::diag::{FileError, FileKind, io_reason};
+use crate::diag::yaml::{self, YamlError};
+use crate::diag::{FileError, FileKind, io_reason, prebuilt};
 use crate::limits::display_size;
 
 /// One rule pack file's text and where it came from.
@@ -16,19 +19,58 @@ pub struct PackSource {
     pub name: String,
     pub text: Arc<String>,
     pub builtin: bool,
+    /// A built-in pack as build.rs read it (JSON, its rules without
+    /// examples), which a check reads instead of parsing the YAML.
+    pub prebuilt: Option<&'static str>,
+}
+
+/// How the built-in packs are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Examples {
+    /// From the form build.rs read, without the rules' examples: to check
+    /// posts, where only the user's packs prove theirs.
+    Skip,
+    /// From their YAML, examples included: to run, count or show them.
+    Read,
 }
 
 impl PackSource {
     /// The packs compiled into the binary (`rules/`, minus `rules/examples/`).
-    pub fn builtin() -> Vec<PackSource> {
+    pub fn builtin(examples: Examples) -> Vec<PackSource> {
         builtin::PACKS
             .iter()
-            .map(|(name, text)| PackSource {
+            .map(|(name, text, read)| PackSource {
                 name: (*name).to_string(),
                 text: Arc::new((*text).to_string()),
                 builtin: true,
+                // `null`: build.rs could not read it; the YAML reader says why.
+                prebuilt: (examples == Examples::Skip && *read != "null").then_some(*read),
             })
             .collect()
+    }
+
+    /// A pack the user wrote, read from its YAML.
+    pub fn user(name: impl Into<String>, text: String) -> PackSource {
+        PackSource { name: name.into(), text: Arc::new(text), builtin: false, prebuilt: None }
+    }
+
+    /// Reads the pack into `T`, from its prebuilt form when it has one.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, YamlError> {
+        match self.prebuilt {
+            Some(json) => prebuilt::parse(json),
+            None => yaml::parse(&self.text),
+        }
+    }
+
+    /// [`PackSource::parse`] with a seed (see `yaml::parse_seed`).
+    pub fn parse_seed<S, V>(&self, seed: S) -> Result<V, YamlError>
+    where
+        S: for<'v> DeserializeSeed<'v, Value = V>,
+    {
+        match self.prebuilt {
+            Some(json) => prebuilt::parse_seed(json, seed),
+            None => yaml::parse_seed(&self.text, seed),
+        }
     }
 
     /// A pack file, or every `.yaml`/`.yml` file below a folder (sorted).
@@ -49,7 +91,7 @@ impl PackSource {
                     display_size(max_bytes)
                 )));
             }
-            Ok(PackSource { name, text: Arc::new(text), builtin: false })
+            Ok(PackSource::user(name, text))
         };
         if !path.is_dir() {
             return Ok(vec![read(path)?]);
@@ -74,10 +116,11 @@ impl PackSource {
 /// `rules/` itself) replaces its embedded copy, so edits are what is loaded.
 pub fn gather(
     builtin: bool,
+    examples: Examples,
     paths: &[PathBuf],
     max_bytes: u64,
 ) -> Result<Vec<PackSource>, Vec<FileError>> {
-    let mut sources = if builtin { PackSource::builtin() } else { Vec::new() };
+    let mut sources = if builtin { PackSource::builtin(examples) } else { Vec::new() };
     let mut errors = Vec::new();
     for path in paths {
         match PackSource::from_path(path, max_bytes) {

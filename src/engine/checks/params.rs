@@ -13,7 +13,8 @@ use serde::de::{
 };
 
 use super::Params;
-use crate::diag::yaml::{self, Spanned, YamlError};
+use crate::diag::yaml::{Spanned, YamlError};
+use crate::rules::PackSource;
 use crate::rules::raw::RawRule;
 
 /// One rule's kind parameters as read.
@@ -29,8 +30,8 @@ pub struct RuleParams {
 
 /// The parameters of a pack's rules, in the order of its `rules:` list,
 /// given each rule's kind in that order.
-pub fn read_params(source: &str, kinds: &[&str]) -> Result<Vec<RuleParams>, YamlError> {
-    yaml::parse_seed(source, PackSeed { kinds })
+pub fn read_params(source: &PackSource, kinds: &[&str]) -> Result<Vec<RuleParams>, YamlError> {
+    source.parse_seed(PackSeed { kinds })
 }
 
 /// The pack: only its `rules:` list is read.
