@@ -130,6 +130,9 @@ fn build_matcher(book: &RuleBook, problems: &mut [Problems]) -> Matcher {
         if set.negates {
             builder.negates(id as SetId);
         }
+        if book.packs[set.pack].origin.prebuilt.is_some() {
+            builder.proven(id as SetId);
+        }
         for (term, span) in set.terms.iter().zip(&set.term_spans) {
             if let Err(message) = builder.add_with(id as SetId, mode, options, term) {
                 problems.add(

@@ -1,7 +1,7 @@
 //! Every term of every loaded pack compiled into one matcher: one
-//! aho-corasick automaton for words and phrases, hash lookups for hashtags,
-//! one `RegexSet` for regex terms, a small list for link patterns, and brand
-//! templates expanded per post. A post field is scanned once; each hit names
+//! aho-corasick automaton for words and phrases (and the literals that open
+//! regex terms, `regex_term.rs`), hash lookups for hashtags, a small list
+//! for link patterns, and brand templates expanded per post. A post field is scanned once; each hit names
 //! the term set it belongs to. A set's [`TermOptions`] (accents or spaces
 //! optional) and a term's optional words and alternatives (`[earn|get] a
 //! (small) commission`) are spellings added when the matcher is built, so
@@ -10,6 +10,7 @@
 
 mod brand;
 mod negation;
+mod regex_term;
 mod spelling;
 mod url;
 mod wordings;
@@ -19,12 +20,12 @@ use std::ops::Range;
 use std::str::FromStr;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use regex::{Regex, RegexBuilder};
 
 pub use brand::Brand;
 use brand::{BrandTerm, BrandTerms};
 use negation::NegationSets;
 pub use negation::{NEGATION_REACH_WORDS, Negated};
+use regex_term::RegexTerm;
 use spelling::spellings;
 pub use spelling::{MAX_OPTIONAL_ACCENTS, TermOptions};
 use url::UrlPattern;
@@ -37,10 +38,6 @@ use crate::finding::Field;
 
 /// Index of a term set in the rule registry.
 pub type SetId = u32;
-
-/// Compiled regexes may not grow past this (bytes), so a pack cannot make
-/// every post slow.
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MatchMode {
@@ -150,12 +147,17 @@ impl ScannedField {
 pub struct MatcherBuilder {
     literals: Vec<String>,
     literal_sets: Vec<Vec<SetId>>,
+    /// By literal: the regexes (indices into `regexes`) it opens.
+    literal_gates: Vec<Vec<usize>>,
     literal_index: HashMap<String, usize>,
     hashtags: HashMap<String, Vec<SetId>>,
     prefixes: Vec<(String, SetId)>,
     suffixes: Vec<(String, SetId)>,
     urls: Vec<(UrlPattern, SetId)>,
-    regexes: Vec<(Regex, SetId)>,
+    regexes: Vec<RegexTerm>,
+    /// Sets of built-in packs the test suite proves: their regexes are
+    /// compiled when a post first needs them, not at load.
+    proven: Vec<SetId>,
     brand_terms: Vec<BrandTerm>,
     negation: NegationSets,
 }
@@ -202,6 +204,22 @@ impl MatcherBuilder {
             return Ok(());
         }
         self.add_wording(set, mode, options, term)
+    }
+
+    /// Marks `set` as proven by the test suite (a built-in pack): its
+    /// regexes are compiled when a post first needs them, not now.
+    pub fn proven(&mut self, set: SetId) {
+        self.proven.push(set);
+    }
+
+    /// The index of `literal` in the automaton, added if new.
+    fn literal(&mut self, literal: String) -> usize {
+        *self.literal_index.entry(literal.clone()).or_insert_with(|| {
+            self.literals.push(literal);
+            self.literal_sets.push(Vec::new());
+            self.literal_gates.push(Vec::new());
+            self.literals.len() - 1
+        })
     }
 
     /// Marks `set` as negating: its hits cancel the hits of other sets
@@ -261,23 +279,20 @@ impl MatcherBuilder {
                 }
             }
             MatchMode::Word | MatchMode::Phrase => {
-                let pattern = normalize_term(term);
-                let index = *self.literal_index.entry(pattern.clone()).or_insert_with(|| {
-                    self.literals.push(pattern);
-                    self.literal_sets.push(Vec::new());
-                    self.literals.len() - 1
-                });
+                let index = self.literal(normalize_term(term));
                 if !self.literal_sets[index].contains(&set) {
                     self.literal_sets[index].push(set);
                 }
             }
             MatchMode::Url => self.urls.push((UrlPattern::parse(term)?, set)),
             MatchMode::Regex => {
-                let regex = RegexBuilder::new(term)
-                    .size_limit(REGEX_SIZE_LIMIT)
-                    .build()
-                    .map_err(|error| TermError::InvalidRegex(error.to_string()))?;
-                self.regexes.push((regex, set));
+                let regex = RegexTerm::new(set, term, self.proven.contains(&set))?;
+                let index = self.regexes.len();
+                for gate in regex.gates().unwrap_or_default() {
+                    let literal = self.literal(gate.clone());
+                    self.literal_gates[literal].push(index);
+                }
+                self.regexes.push(regex);
             }
         }
         Ok(())
@@ -289,6 +304,7 @@ impl MatcherBuilder {
         Matcher {
             automaton,
             literal_sets: self.literal_sets,
+            literal_gates: self.literal_gates,
             hashtags: self.hashtags,
             prefixes: self.prefixes,
             suffixes: self.suffixes,
@@ -335,15 +351,16 @@ fn hashtag_body(term: &str) -> Result<String, TermError> {
 pub struct Matcher {
     automaton: Option<AhoCorasick>,
     literal_sets: Vec<Vec<SetId>>,
+    /// By literal: the regexes it opens.
+    literal_gates: Vec<Vec<usize>>,
     hashtags: HashMap<String, Vec<SetId>>,
     prefixes: Vec<(String, SetId)>,
     suffixes: Vec<(String, SetId)>,
     urls: Vec<(UrlPattern, SetId)>,
-    /// Each regex on its own rather than one `RegexSet`: a single regex
-    /// skips a post with a literal prefilter (most posts hold none of a
-    /// pattern's literals), while a set falls back to the slow PikeVM on
-    /// non-ASCII text as soon as one pattern has a Unicode `\b`.
-    regexes: Vec<(Regex, SetId)>,
+    /// Each regex on its own rather than one `RegexSet`, which falls back
+    /// to the slow PikeVM on non-ASCII text as soon as one pattern has a
+    /// Unicode `\b`.
+    regexes: Vec<RegexTerm>,
     brand_terms: BrandTerms,
     negation: NegationSets,
 }
@@ -383,11 +400,17 @@ impl Matcher {
             });
         };
 
+        // (regex, where one of its gates starts)
+        let mut opened: Vec<(usize, usize)> = Vec::new();
         if let Some(automaton) = &self.automaton {
             for found in automaton.find_overlapping_iter(text) {
                 let range = found.start()..found.end();
-                if word_bounded(text, &range) && !tokens.in_link(&range) {
-                    for &set in &self.literal_sets[found.pattern().as_usize()] {
+                let literal = found.pattern().as_usize();
+                opened
+                    .extend(self.literal_gates[literal].iter().map(|&regex| (regex, range.start)));
+                let sets = &self.literal_sets[literal];
+                if !sets.is_empty() && word_bounded(text, &range) && !tokens.in_link(&range) {
+                    for &set in sets {
                         push(set, range.clone());
                     }
                 }
@@ -420,9 +443,15 @@ impl Matcher {
                 }
             }
         }
-        for (regex, set) in &self.regexes {
-            for found in regex.find_iter(text) {
-                push(*set, found.range());
+        opened.sort_unstable();
+        opened.dedup();
+        let mut runs = opened.chunk_by(|a, b| a.0 == b.0).peekable();
+        for (index, regex) in self.regexes.iter().enumerate() {
+            if regex.gates().is_none() {
+                regex.find_all(text, |range| push(regex.set, range));
+            } else if let Some(run) = runs.next_if(|run| run[0].0 == index) {
+                let starts: Vec<usize> = run.iter().map(|&(_, start)| start).collect();
+                regex.find_at(text, &starts, |range| push(regex.set, range));
             }
         }
         for brand in brands {

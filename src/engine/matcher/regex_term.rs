@@ -1,0 +1,186 @@
+//! Regex terms. Most posts hold none of a regex's literals, and compiling
+//! every pack regex cost a third of the start-up, so each regex is run only
+//! where a literal that starts every one of its matches ("use ", "code",
+//! "クーポン") occurs — found by the matcher's one automaton, in the same
+//! pass as the words — with a search anchored there; and the regex of a
+//! proven pack is compiled the first time a post needs it.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex_automata::meta::{self, Regex};
+use regex_automata::{Anchored, Input};
+use regex_syntax::hir::literal::Extractor;
+
+use super::{SetId, TermError};
+
+/// Compiled regexes may not grow past this (bytes), so a pack cannot make
+/// every post slow.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+#[derive(Debug)]
+pub struct RegexTerm {
+    pub set: SetId,
+    pattern: String,
+    /// The literals every match starts with; `None` when they cannot be
+    /// listed (a leading `\d` or `.`), and the regex runs over every field.
+    gates: Option<Vec<String>>,
+    /// `None` inside: a proven pattern that failed to compile, which the
+    /// test suite rules out for the built-in packs.
+    compiled: OnceLock<Option<Regex>>,
+}
+
+impl RegexTerm {
+    /// Reads `pattern`, and compiles it now unless `proven` (a built-in
+    /// pack the test suite compiles): a pack's error is reported at load.
+    pub fn new(set: SetId, pattern: &str, proven: bool) -> Result<RegexTerm, TermError> {
+        let hir = regex_syntax::Parser::new()
+            .parse(pattern)
+            .map_err(|error| TermError::InvalidRegex(error.to_string()))?;
+        let term = RegexTerm {
+            set,
+            pattern: pattern.to_string(),
+            gates: gates(&hir),
+            compiled: OnceLock::new(),
+        };
+        if !proven {
+            let regex = compile(pattern)?;
+            term.compiled.set(Some(regex)).expect("a new term is not compiled yet");
+        }
+        Ok(term)
+    }
+
+    pub fn gates(&self) -> Option<&[String]> {
+        self.gates.as_deref()
+    }
+
+    fn regex(&self) -> Option<&Regex> {
+        self.compiled.get_or_init(|| compile(&self.pattern).ok()).as_ref()
+    }
+
+    /// Every match in `text`, left to right, not overlapping.
+    pub fn find_all(&self, text: &str, mut found: impl FnMut(Range<usize>)) {
+        if let Some(regex) = self.regex() {
+            for matched in regex.find_iter(text) {
+                found(matched.range());
+            }
+        }
+    }
+
+    /// The matches that start at `starts` (sorted, where a gate occurs),
+    /// as [`RegexTerm::find_all`] would find them.
+    pub fn find_at(&self, text: &str, starts: &[usize], mut found: impl FnMut(Range<usize>)) {
+        let Some(regex) = self.regex() else { return };
+        let mut end = 0;
+        for &start in starts {
+            if start < end {
+                continue;
+            }
+            let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+            if let Some(matched) = regex.find(input) {
+                end = matched.end();
+                found(matched.range());
+            }
+        }
+    }
+}
+
+fn compile(pattern: &str) -> Result<Regex, TermError> {
+    meta::Builder::new()
+        .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
+        .build(pattern)
+        .map_err(|error| {
+            TermError::InvalidRegex(match (error.size_limit(), error.syntax_error()) {
+                (Some(limit), _) => format!("Compiled regex exceeds size limit of {limit} bytes."),
+                (None, Some(syntax)) => syntax.to_string(),
+                (None, None) => error.to_string(),
+            })
+        })
+}
+
+/// The literals every match of `hir` starts with, when there are few (the
+/// extractor's limits) and none is empty.
+fn gates(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
+    let prefixes = Extractor::new().extract(hir);
+    let literals = prefixes.literals()?;
+    if literals.is_empty() {
+        return None;
+    }
+    literals
+        .iter()
+        .map(|literal| {
+            let text = std::str::from_utf8(literal.as_bytes()).ok()?;
+            (!text.is_empty()).then(|| text.to_string())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Where any gate of `term` starts in `text`, as the automaton finds them.
+    fn gate_starts(term: &RegexTerm, text: &str) -> Vec<usize> {
+        let mut starts: Vec<usize> = term
+            .gates()
+            .unwrap()
+            .iter()
+            .flat_map(|gate| text.match_indices(gate.as_str()).map(|(at, _)| at))
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        starts
+    }
+
+    #[test]
+    fn a_search_at_the_gates_finds_what_a_search_of_the_whole_text_finds() {
+        let patterns = [
+            r"(?-u:\b)(?:use|using|enter|apply|with) (?:my |the )?code:? [a-z0-9]*[0-9][a-z0-9]*(?-u:\b)",
+            r"(?-u:\b)(?:discount|promo|coupon|voucher) ?codes?(?-u:\b)",
+            r"(?-u:\B)@[a-z0-9_][a-z0-9_.]*[a-z0-9_]",
+            r"(?:수수료|커미션)[^.!?\n]{0,40}?받(?:아|았|고)",
+            r"\bmy (sister|brother)(['’]s)? (company|brand)\b",
+            r"aa|a",
+        ];
+        let texts = [
+            "use code abc1 or use my code x9y and using code ok2; promo codes, coupon code",
+            "x@brand_a @b @@cc.dd. user@mail.com (@brand.) @a",
+            "수수료를 받아 커미션 받았 수수료 ...받고",
+            "my sister's brand and my brother company. mysister brand",
+            "aaaa aaa a",
+            "",
+        ];
+        for pattern in patterns {
+            let term = RegexTerm::new(0, pattern, false).unwrap();
+            assert!(term.gates().is_some(), "{pattern} has gates");
+            for text in texts {
+                let (mut whole, mut gated) = (Vec::new(), Vec::new());
+                term.find_all(text, |range| whole.push(range));
+                term.find_at(text, &gate_starts(&term, text), |range| gated.push(range));
+                assert_eq!(gated, whole, "{pattern} on {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_pattern_that_may_start_anywhere_has_no_gates() {
+        for pattern in [r"\d+ ?% off", r".{3}code", r"x?"] {
+            assert!(RegexTerm::new(0, pattern, false).unwrap().gates().is_none(), "{pattern}");
+        }
+    }
+
+    #[test]
+    fn a_proven_pattern_is_compiled_when_first_needed_and_others_at_once() {
+        let proven = RegexTerm::new(0, "code [a-z]+", true).unwrap();
+        assert!(proven.compiled.get().is_none());
+        let mut found = Vec::new();
+        proven.find_all("my code abc", |range| found.push(range));
+        assert_eq!(found, [3..11]);
+        assert!(proven.compiled.get().is_some());
+
+        assert!(RegexTerm::new(0, "code [a-z]+", false).unwrap().compiled.get().is_some());
+        let error = RegexTerm::new(0, r"\w{1000}\w{1000}", false).unwrap_err().to_string();
+        assert!(error.contains("exceeds size limit"), "{error}");
+        assert!(RegexTerm::new(0, "(", true).is_err(), "syntax is checked even when proven");
+    }
+}
