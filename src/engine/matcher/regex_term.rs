@@ -175,7 +175,7 @@ mod tests {
         assert!(proven.compiled.get().is_none());
         let mut found = Vec::new();
         proven.find_all("my code abc", |range| found.push(range));
-        assert_eq!(found, [3..11]);
+        assert_eq!(found, vec![Range { start: 3, end: 11 }]);
         assert!(proven.compiled.get().is_some());
 
         assert!(RegexTerm::new(0, "code [a-z]+", false).unwrap().compiled.get().is_some());
