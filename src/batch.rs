@@ -35,35 +35,53 @@ impl Jobs {
     }
 }
 
-/// Parses and checks every record and passes each result to `emit`, in
-/// input order. Stops early, returning the error, when `emit` fails (e.g. a
-/// closed pipe).
-pub fn check_records<E>(
+/// Parses and checks every record; then, in input order, `triage`s it (on
+/// this thread: it may keep counts), `render`s it (on the checking threads:
+/// the bytes a reporter writes, so that writing is all that is left to this
+/// thread) and passes both to `emit`. Stops early, returning the error,
+/// when `emit` fails (e.g. a closed pipe).
+pub fn check_records<Rendered: Send, E>(
     engine: &Engine,
     records: impl Iterator<Item = RawRecord>,
     ctx: &ReadContext,
     jobs: Jobs,
-    mut emit: impl FnMut(Checked) -> Result<(), E>,
+    mut triage: impl FnMut(&mut Checked),
+    render: impl Fn(&Checked) -> Rendered + Sync,
+    mut emit: impl FnMut(Checked, Rendered) -> Result<(), E>,
 ) -> Result<(), E> {
     let check = |record: RawRecord| match record.parse(ctx) {
         Ok(post) => Checked::Post(Box::new(engine.check(post))),
         Err(error) => Checked::Error(error),
     };
+    let mut one_by_one = |records: &mut dyn Iterator<Item = RawRecord>| {
+        for record in records {
+            let mut checked = check(record);
+            triage(&mut checked);
+            let rendered = render(&checked);
+            emit(checked, rendered)?;
+        }
+        Ok(())
+    };
+    let mut records = records.peekable();
     if jobs.get() <= 1 {
-        return records.map(check).try_for_each(emit);
+        return one_by_one(&mut records);
     }
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.get()).build();
     let Ok(pool) = pool else {
         // No threads to be had: checking in this thread is still correct.
-        return records.map(check).try_for_each(emit);
+        return one_by_one(&mut records);
     };
-    let mut records = records.peekable();
     let mut chunk: Vec<RawRecord> = Vec::with_capacity(CHUNK);
     while records.peek().is_some() {
         chunk.extend(records.by_ref().take(CHUNK));
         // `collect` on an indexed parallel iterator keeps the input order.
-        let checked: Vec<Checked> = pool.install(|| chunk.par_drain(..).map(check).collect());
-        checked.into_iter().try_for_each(&mut emit)?;
+        let mut checked: Vec<Checked> = pool.install(|| chunk.par_drain(..).map(check).collect());
+        checked.iter_mut().for_each(&mut triage);
+        let rendered: Vec<Rendered> = pool.install(|| checked.par_iter().map(&render).collect());
+        checked
+            .into_iter()
+            .zip(rendered)
+            .try_for_each(|(checked, rendered)| emit(checked, rendered))?;
     }
     Ok(())
 }
@@ -102,7 +120,9 @@ mod tests {
             records(count).into_iter(),
             &ReadContext::default(),
             Jobs::new(jobs),
-            |checked| {
+            |_| {},
+            |_| (),
+            |checked, ()| {
                 out.push(match checked {
                     Checked::Post(post) => (post.post.id.clone().unwrap(), post.findings.len()),
                     Checked::Error(error) => (error.id.unwrap(), usize::MAX),
@@ -127,6 +147,41 @@ mod tests {
     }
 
     #[test]
+    fn each_record_is_triaged_before_it_is_rendered_and_emitted_with_its_rendering() {
+        let engine = Engine::new(crate::packs::load(true, &[]).unwrap());
+        for jobs in [1, 2] {
+            let mut emitted = 0;
+            check_records(
+                &engine,
+                records(CHUNK + 5).into_iter(),
+                &ReadContext::default(),
+                Jobs::new(jobs),
+                |checked| {
+                    if let Checked::Post(post) = checked {
+                        post.findings.clear();
+                        post.post.id =
+                            Some(format!("triaged {}", post.post.id.as_deref().unwrap()));
+                    }
+                },
+                |checked| match checked {
+                    Checked::Post(post) => (post.post.id.clone(), post.findings.len()),
+                    Checked::Error(_) => (None, 0),
+                },
+                |checked, rendered| {
+                    if let Checked::Post(post) = &checked {
+                        assert_eq!(rendered, (post.post.id.clone(), 0), "--jobs {jobs}");
+                        assert!(post.post.id.as_deref().unwrap().starts_with("triaged p"));
+                    }
+                    emitted += 1;
+                    Ok::<(), ()>(())
+                },
+            )
+            .unwrap();
+            assert_eq!(emitted, CHUNK + 5);
+        }
+    }
+
+    #[test]
     fn jobs_1000_spawned_1000_threads() {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         assert_eq!(Jobs::new(1000).get(), 4 * cores);
@@ -144,7 +199,9 @@ mod tests {
             records(3 * CHUNK).into_iter(),
             &ReadContext::default(),
             Jobs::new(2),
-            |_| {
+            |_| {},
+            |_| (),
+            |_, ()| {
                 seen += 1;
                 if seen == 10 { Err("closed") } else { Ok(()) }
             },

@@ -184,19 +184,34 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
             jobs.get()
         );
     }
-    let checked_all = check_records(&engine, records, &context, jobs, |mut checked| {
-        if let Checked::Post(post) = &mut checked {
+    let render = report.render();
+    let triage_one = |checked: &mut Checked| {
+        if let Checked::Post(post) = checked {
             triage.apply(post);
         }
-        if let Some(progress) = &mut progress {
-            progress.advance(&checked);
-        }
-        if let Checked::Post(post) = &checked {
-            worst = worst.max(post.findings.iter().map(|finding| finding.severity).max());
-        }
-        summary.add(&checked);
-        report.record(&checked)
-    });
+    };
+    let render_one = |checked: &Checked| render.map(|render| render(checked));
+    let checked_all = check_records(
+        &engine,
+        records,
+        &context,
+        jobs,
+        triage_one,
+        render_one,
+        |checked, rendered| {
+            if let Some(progress) = &mut progress {
+                progress.advance(&checked);
+            }
+            if let Checked::Post(post) = &checked {
+                worst = worst.max(post.findings.iter().map(|finding| finding.severity).max());
+            }
+            summary.add(&checked);
+            match rendered {
+                Some(rendered) => report.record_rendered(rendered),
+                None => report.record(&checked),
+            }
+        },
+    );
     if let Some(progress) = progress {
         progress.finish();
     }

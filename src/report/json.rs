@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use super::{Reporter, Summary};
+use super::{Render, Reporter, Summary};
 use crate::finding::{Checked, Evidence, Finding, Verdict};
 use crate::post::{Market, Origin, Platform, Relationship};
 
@@ -79,12 +79,26 @@ impl JsonlReporter {
     pub fn new(out: Box<dyn Write>) -> Self {
         JsonlReporter { out }
     }
+
+    /// One record's line, newline included.
+    fn line(checked: &Checked) -> io::Result<Vec<u8>> {
+        let mut line = serde_json::to_vec(&Record::from(checked))?;
+        line.push(b'\n');
+        Ok(line)
+    }
 }
 
 impl Reporter for JsonlReporter {
     fn record(&mut self, checked: &Checked) -> io::Result<()> {
-        serde_json::to_writer(&mut self.out, &Record::from(checked))?;
-        self.out.write_all(b"\n")
+        self.record_rendered(JsonlReporter::line(checked))
+    }
+
+    fn render(&self) -> Option<Render> {
+        Some(JsonlReporter::line)
+    }
+
+    fn record_rendered(&mut self, rendered: io::Result<Vec<u8>>) -> io::Result<()> {
+        self.out.write_all(&rendered?)
     }
 
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {

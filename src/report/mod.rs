@@ -35,7 +35,23 @@ pub use snippet::Clipped;
 pub trait Reporter {
     fn record(&mut self, checked: &Checked) -> io::Result<()>;
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+
+    /// For a reporter that writes each record on its own: how to render
+    /// one away from the reporter, on the checking threads. `None`: it
+    /// renders in `record`.
+    fn render(&self) -> Option<Render> {
+        None
+    }
+
+    /// Writes a record made by [`Reporter::render`].
+    fn record_rendered(&mut self, rendered: io::Result<Vec<u8>>) -> io::Result<()> {
+        let _ = rendered;
+        Err(io::Error::other("this report format renders its own records"))
+    }
 }
+
+/// Renders one record as the bytes a reporter writes for it.
+pub type Render = fn(&Checked) -> io::Result<Vec<u8>>;
 
 /// Counts over a whole run. `posts` counts every record, unreadable ones
 /// included, so `posts == pass + warn + fail + error`.
