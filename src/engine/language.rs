@@ -4,6 +4,8 @@
 
 use std::sync::LazyLock;
 
+use foldhash::HashMap;
+
 use regex::Regex;
 use whatlang::{Detector, Lang};
 
@@ -55,13 +57,8 @@ fn trigrams(prose: &str) -> Option<&'static str> {
 fn function_words(prose: &str) -> Option<&'static str> {
     let mut counts = [0usize; FUNCTION_WORDS.len()];
     for word in prose.split(|c: char| !c.is_alphabetic()) {
-        if word.is_empty() || word.len() > 8 {
-            continue;
-        }
-        for (language, (_, words)) in FUNCTION_WORDS.iter().enumerate() {
-            if words.binary_search(&word).is_ok() {
-                counts[language] += 1;
-            }
+        if let Some(&language) = WORD_LANGUAGE.get(word) {
+            counts[language] += 1;
         }
     }
     let (best, &top) = counts.iter().enumerate().max_by_key(|(_, count)| **count)?;
@@ -73,8 +70,16 @@ fn function_words(prose: &str) -> Option<&'static str> {
 const FUNCTION_WORDS_MIN: usize = 4;
 const FUNCTION_WORDS_LEAD: usize = 4;
 
-/// Frequent words that only one of these languages writes so (sorted, for
-/// binary search): "la", "de", "en", "is", "die", "con" are left out.
+/// Each function word's language, by index into [`FUNCTION_WORDS`].
+static WORD_LANGUAGE: LazyLock<HashMap<&str, usize>> = LazyLock::new(|| {
+    let by_language = FUNCTION_WORDS.iter().enumerate();
+    by_language
+        .flat_map(|(index, (_, words))| words.iter().map(move |word| (*word, index)))
+        .collect()
+});
+
+/// Frequent words that only one of these languages writes so: "la", "de",
+/// "en", "is", "die", "con" are left out.
 const FUNCTION_WORDS: [(&str, &[&str]); 7] = [
     (
         "en",
@@ -217,15 +222,14 @@ mod tests {
     }
 
     #[test]
-    fn function_words_are_sorted_and_of_one_language_each() {
+    fn function_words_are_of_one_language_each() {
         let mut seen = std::collections::HashSet::new();
-        for (language, words) in FUNCTION_WORDS {
-            assert!(words.is_sorted(), "{language}: sorted for binary search");
+        for (_, words) in FUNCTION_WORDS {
             for word in words {
                 assert!(seen.insert(*word), "{word} is listed twice");
-                assert!(word.len() <= 8, "{word}: longer words are never looked up");
             }
         }
+        assert_eq!(WORD_LANGUAGE.len(), seen.len());
     }
 
     #[test]
