@@ -80,7 +80,7 @@ static WORD_LANGUAGE: LazyLock<HashMap<&str, usize>> = LazyLock::new(|| {
 
 /// Frequent words that only one of these languages writes so: "la", "de",
 /// "en", "is", "die", "con" are left out.
-const FUNCTION_WORDS: [(&str, &[&str]); 7] = [
+const FUNCTION_WORDS: [(&str, &[&str]); 9] = [
     (
         "en",
         &[
@@ -112,6 +112,8 @@ const FUNCTION_WORDS: [(&str, &[&str]); 7] = [
             "zijn",
         ],
     ),
+    ("sv", &["att", "från", "för", "inte", "jag", "mycket", "och", "också", "till", "är"]),
+    ("pl", &["bardzo", "dla", "jest", "jestem", "już", "mój", "moja", "nie", "się", "też", "że"]),
 ];
 
 /// Japanese or Korean when their scripts outweigh Latin letters. whatlang
