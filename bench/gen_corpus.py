@@ -105,14 +105,14 @@ def caption(rng, language, brand, disclosure):
     return f"{body}\n{tags}"
 
 
-def posts(count, seed):
+def posts(count, seed, declare_language=False):
     rng = random.Random(seed)
     for index in range(count):
         markets = rng.sample(MARKETS, 1 if rng.random() < 0.85 else 2)
         language = MARKET_LANGUAGE[markets[0]]
         brand = rng.choice(BRANDS)
         disclosure = rng.choice(DISCLOSURE_MIX)
-        yield {
+        post = {
             "id": f"p{index}",
             "text": caption(rng, language, brand, disclosure),
             "platform": rng.choice(PLATFORMS),
@@ -120,6 +120,9 @@ def posts(count, seed):
             "relationship": rng.choice(RELATIONSHIPS),
             "brand": brand,
         }
+        if declare_language:
+            post["language"] = language
+        yield post
 
 
 def main():
@@ -127,13 +130,17 @@ def main():
     parser.add_argument("--posts", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", required=True, help="path prefix; .jsonl and .csv are added")
+    parser.add_argument("--declare-language", action="store_true",
+                        help="give each post the language its caption is written in")
     args = parser.parse_args()
     columns = ["id", "text", "platform", "country", "relationship", "brand"]
+    if args.declare_language:
+        columns.append("language")
     with open(args.out + ".jsonl", "w", encoding="utf-8") as jsonl, \
             open(args.out + ".csv", "w", encoding="utf-8", newline="") as table:
         writer = csv.writer(table)
         writer.writerow(columns)
-        for post in posts(args.posts, args.seed):
+        for post in posts(args.posts, args.seed, args.declare_language):
             jsonl.write(json.dumps(post, ensure_ascii=False) + "\n")
             row = dict(post, country=",".join(post["country"]))
             writer.writerow([row[column] for column in columns])
