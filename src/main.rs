@@ -9,6 +9,13 @@ use std::process::ExitCode;
 use clap::Parser;
 use cli::{Cli, run};
 
+/// jemalloc: with glibc's malloc, the checking threads and the writing
+/// thread contend for its arenas (a checked post is freed on another
+/// thread than the one that made it); see BENCHMARKS.md.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     run(Cli::parse())
 }
