@@ -10,6 +10,7 @@ use serde::de::{
     Visitor,
 };
 use serde_json::Value;
+use std::sync::OnceLock;
 
 use super::yaml::YamlError;
 
@@ -20,23 +21,39 @@ type Error = de::value::Error;
 const SPANNED_NAME: &str = "__yaml_spanned";
 const SPANNED_MARKER: &str = "__serde_saphyr_private_spanned";
 
-/// Parses a pack written by build.rs into `T`.
-pub fn parse<T: DeserializeOwned>(json: &str) -> Result<T, YamlError> {
-    let document = document(json)?;
-    T::deserialize(Node(&document)).map_err(unlocated)
+/// A pack as build.rs wrote it. Its document is parsed once, for the two
+/// passes over it (the keys every rule has, then each kind's parameters).
+#[derive(Debug)]
+pub struct Prebuilt {
+    json: &'static str,
+    document: OnceLock<Result<Value, YamlError>>,
 }
 
-/// [`parse`] with a seed (see `yaml::parse_seed`).
-pub fn parse_seed<S, V>(json: &str, seed: S) -> Result<V, YamlError>
-where
-    S: for<'v> DeserializeSeed<'v, Value = V>,
-{
-    let document = document(json)?;
-    seed.deserialize(Node(&document)).map_err(unlocated)
-}
+impl Prebuilt {
+    pub fn new(json: &'static str) -> Prebuilt {
+        Prebuilt { json, document: OnceLock::new() }
+    }
 
-fn document(json: &str) -> Result<Value, YamlError> {
-    serde_json::from_str(json).map_err(|error| YamlError { message: error.to_string(), span: None })
+    /// Reads the pack into `T`.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, YamlError> {
+        T::deserialize(Node(self.document()?)).map_err(unlocated)
+    }
+
+    /// [`Prebuilt::parse`] with a seed (see `yaml::parse_seed`).
+    pub fn parse_seed<S, V>(&self, seed: S) -> Result<V, YamlError>
+    where
+        S: for<'v> DeserializeSeed<'v, Value = V>,
+    {
+        seed.deserialize(Node(self.document()?)).map_err(unlocated)
+    }
+
+    fn document(&self) -> Result<&Value, YamlError> {
+        let parsed = self.document.get_or_init(|| {
+            serde_json::from_str(self.json)
+                .map_err(|error| YamlError { message: error.to_string(), span: None })
+        });
+        parsed.as_ref().map_err(Clone::clone)
+    }
 }
 
 fn unlocated(error: Error) -> YamlError {
@@ -357,7 +374,7 @@ mod tests {
     #[test]
     fn values_are_read_as_their_key_expects_with_unknown_locations() {
         let json = r#"{"name":"NO","flag":true,"count":"12","on":"yes","items":[{"word":7,"weight":-2}],"missing":null}"#;
-        let doc: Doc = parse(json).unwrap();
+        let doc: Doc = Prebuilt::new(json).parse().unwrap();
         assert_eq!(doc.name.value, "NO");
         assert_eq!(doc.flag.value, "true");
         assert_eq!(doc.count.value, 12);
@@ -370,8 +387,8 @@ mod tests {
 
     #[test]
     fn a_wrong_shape_is_an_error_not_a_panic() {
-        let error = parse::<Doc>(r#"{"name":[1],"flag":"x"}"#).unwrap_err();
+        let error = Prebuilt::new(r#"{"name":[1],"flag":"x"}"#).parse::<Doc>().unwrap_err();
         assert!(error.message.contains("invalid type"), "{}", error.message);
-        assert!(parse::<Doc>("not json").is_err());
+        assert!(Prebuilt::new("not json").parse::<Doc>().is_err());
     }
 }

@@ -8,8 +8,9 @@ use std::sync::Arc;
 use serde::de::{DeserializeOwned, DeserializeSeed};
 
 use super::builtin;
+use crate::diag::prebuilt::Prebuilt;
 use crate::diag::yaml::{self, YamlError};
-use crate::diag::{FileError, FileKind, io_reason, prebuilt};
+use crate::diag::{FileError, FileKind, io_reason};
 use crate::limits::display_size;
 
 /// One rule pack file's text and where it came from.
@@ -21,7 +22,7 @@ pub struct PackSource {
     pub builtin: bool,
     /// A built-in pack as build.rs read it (JSON, its rules without
     /// examples), which a check reads instead of parsing the YAML.
-    pub prebuilt: Option<&'static str>,
+    pub prebuilt: Option<Arc<Prebuilt>>,
 }
 
 /// How the built-in packs are read.
@@ -44,7 +45,8 @@ impl PackSource {
                 text: Arc::new((*text).to_string()),
                 builtin: true,
                 // `null`: build.rs could not read it; the YAML reader says why.
-                prebuilt: (examples == Examples::Skip && *read != "null").then_some(*read),
+                prebuilt: (examples == Examples::Skip && *read != "null")
+                    .then(|| Arc::new(Prebuilt::new(read))),
             })
             .collect()
     }
@@ -56,8 +58,8 @@ impl PackSource {
 
     /// Reads the pack into `T`, from its prebuilt form when it has one.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, YamlError> {
-        match self.prebuilt {
-            Some(json) => prebuilt::parse(json),
+        match &self.prebuilt {
+            Some(prebuilt) => prebuilt.parse(),
             None => yaml::parse(&self.text),
         }
     }
@@ -67,8 +69,8 @@ impl PackSource {
     where
         S: for<'v> DeserializeSeed<'v, Value = V>,
     {
-        match self.prebuilt {
-            Some(json) => prebuilt::parse_seed(json, seed),
+        match &self.prebuilt {
+            Some(prebuilt) => prebuilt.parse_seed(seed),
             None => yaml::parse_seed(&self.text, seed),
         }
     }
