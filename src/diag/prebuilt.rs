@@ -174,11 +174,7 @@ impl<'de> Deserializer<'de> for Node<'de> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Error> {
-        if name == SPANNED_NAME {
-            visitor.visit_newtype_struct(SpannedNode(self))
-        } else {
-            visitor.visit_newtype_struct(self)
-        }
+        newtype_struct(self, name, visitor)
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -199,14 +195,6 @@ impl<'de> Deserializer<'de> for Node<'de> {
 
     serde::forward_to_deserialize_any! {
         i128 u128 bytes byte_buf unit unit_struct seq tuple tuple_struct map struct
-    }
-}
-
-impl<'de> IntoDeserializer<'de, Error> for Node<'de> {
-    type Deserializer = Node<'de>;
-
-    fn into_deserializer(self) -> Node<'de> {
-        self
     }
 }
 
@@ -266,17 +254,27 @@ impl<'de> Deserializer<'de> for Key<'de> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Error> {
-        if name == SPANNED_NAME {
-            visitor.visit_newtype_struct(SpannedNode(self))
-        } else {
-            visitor.visit_newtype_struct(self)
-        }
+        newtype_struct(self, name, visitor)
     }
 
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
         bytes byte_buf option unit unit_struct seq tuple
         tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// A newtype struct reads its inner value, but `Spanned<T>` reads it as a
+/// [`SpannedNode`].
+fn newtype_struct<'de, D, V>(inner: D, name: &str, visitor: V) -> Result<V::Value, Error>
+where
+    D: Deserializer<'de, Error = Error>,
+    V: Visitor<'de>,
+{
+    if name == SPANNED_NAME {
+        visitor.visit_newtype_struct(SpannedNode(inner))
+    } else {
+        visitor.visit_newtype_struct(inner)
     }
 }
 
