@@ -18,6 +18,10 @@ use super::{SetId, TermError};
 /// every post slow.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
+/// At most this many anchored searches per regex and field; a post where a
+/// regex's gates open more often is searched whole.
+const MAX_ANCHORED_SEARCHES: usize = 32;
+
 #[derive(Debug)]
 pub struct RegexTerm {
     pub set: SetId,
@@ -68,8 +72,13 @@ impl RegexTerm {
     }
 
     /// The matches that start at `starts` (sorted, where a gate occurs),
-    /// as [`RegexTerm::find_all`] would find them.
+    /// as [`RegexTerm::find_all`] would find them. An anchored search may
+    /// read to the end of the text, so past [`MAX_ANCHORED_SEARCHES`]
+    /// starts one search of the whole text keeps the time linear.
     pub fn find_at(&self, text: &str, starts: &[usize], mut found: impl FnMut(Range<usize>)) {
+        if starts.len() > MAX_ANCHORED_SEARCHES {
+            return self.find_all(text, found);
+        }
         let Some(regex) = self.regex() else { return };
         let mut end = 0;
         for &start in starts {
@@ -149,11 +158,12 @@ mod tests {
             "my sister's brand and my brother company. mysister brand",
             "aaaa aaa a",
             "",
+            &"use code x1 ".repeat(100),
         ];
         for pattern in patterns {
             let term = RegexTerm::new(0, pattern, false).unwrap();
             assert!(term.gates().is_some(), "{pattern} has gates");
-            for text in texts {
+            for text in &texts {
                 let (mut whole, mut gated) = (Vec::new(), Vec::new());
                 term.find_all(text, |range| whole.push(range));
                 term.find_at(text, &gate_starts(&term, text), |range| gated.push(range));
