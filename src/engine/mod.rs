@@ -223,9 +223,7 @@ fn build_plan(rules: &RuleSet, key: &PlanKey) -> Plan {
         {
             continue;
         }
-        if !rule.when.matches(key.relationship, key.media, key.platform)
-            || (rule.when.no_market && !key.no_market)
-        {
+        if !rule.when.matches(key.relationship, key.media, key.platform, key.no_market) {
             continue;
         }
         let in_scope = match key.market {

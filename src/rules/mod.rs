@@ -175,13 +175,17 @@ pub struct When {
 }
 
 impl When {
+    /// Whether a post of this relationship, media and platform passes the
+    /// filters; `no_market`: the post names no market.
     pub fn matches(
         &self,
         relationship: Relationship,
         media: Option<Media>,
         platform: Option<Platform>,
+        no_market: bool,
     ) -> bool {
-        (self.relationship.is_empty() || self.relationship.contains(&relationship))
+        (!self.no_market || no_market)
+            && (self.relationship.is_empty() || self.relationship.contains(&relationship))
             && (self.media.is_empty() || media.is_some_and(|media| self.media.contains(&media)))
             && (self.platform.is_empty()
                 || platform.is_some_and(|platform| self.platform.contains(&platform)))

@@ -450,8 +450,8 @@ impl Matcher {
             if regex.gates().is_none() {
                 regex.find_all(text, |range| push(regex.set, range));
             } else if let Some(run) = runs.next_if(|run| run[0].0 == index) {
-                let starts: Vec<usize> = run.iter().map(|&(_, start)| start).collect();
-                regex.find_at(text, &starts, |range| push(regex.set, range));
+                let starts = run.iter().map(|&(_, start)| start);
+                regex.find_at(text, starts, |range| push(regex.set, range));
             }
         }
         for brand in brands {
