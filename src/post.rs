@@ -309,6 +309,12 @@ impl Post {
         }
     }
 
+    /// Its relationship is not given and it is not its brand's own account:
+    /// its text may show a relationship it does not declare.
+    pub fn may_hide_relationship(&self) -> bool {
+        self.relationship == Relationship::Unknown && !self.by_its_brand()
+    }
+
     /// The post's `author` is one of its brands (`@GlowLab` for "Glow Lab"):
     /// the brand's own account, whose posts are plainly its advertising
     /// rather than a creator's endorsement.

@@ -110,7 +110,7 @@ impl Engine {
 
         // A brand's own account needs no creator's disclosure: its text is
         // not weighed for a hidden relationship.
-        let weighs = declared == Relationship::Unknown && !post.by_its_brand();
+        let weighs = post.may_hide_relationship();
         let weighed =
             if weighs { self.weigh_evidence(&plans, &ctx_with(false)) } else { Vec::new() };
         // The strongest evidence decides (the first on a tie).

@@ -184,8 +184,7 @@ impl CommercialSignals {
     /// Whether the rule is for this post at all: its relationship is
     /// unknown, it is not by its own brand, and nothing discloses it.
     pub fn applies(&self, ctx: &Ctx) -> bool {
-        ctx.post.relationship == Relationship::Unknown
-            && !ctx.post.by_its_brand()
+        ctx.post.may_hide_relationship()
             && !ctx.label_counts
             && !ctx.scan.any(&self.terms)
     }
