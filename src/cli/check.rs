@@ -52,6 +52,11 @@ pub struct CheckArgs {
     /// Lowest severity that makes the exit code 1 [default: error]
     #[arg(long, value_name = "LEVEL")]
     pub fail_on: Option<Severity>,
+    /// Exit 0 whenever the run completes, findings and unreadable records
+    /// included (for pipes: Spark's `RDD.pipe`, Hadoop Streaming, Beam);
+    /// usage errors and invalid configuration or packs still exit 2
+    #[arg(long)]
+    pub exit_zero: bool,
     /// Input format, overriding the file extension: txt, md, json, jsonl, csv, tsv, xlsx or ods
     #[arg(long, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
@@ -216,8 +221,11 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
         progress.finish();
     }
     // The exit code the findings so far call for.
+    let exit_zero = args.exit_zero;
     let exit_code = |summary: &Summary| {
-        if summary.error > 0 {
+        if exit_zero {
+            0
+        } else if summary.error > 0 {
             EXIT_ERROR
         } else if worst.is_some_and(|worst| worst >= fail_on) {
             EXIT_FINDINGS
