@@ -425,3 +425,24 @@ fn the_github_action_and_pre_commit_hook_use_real_flags() {
         assert!(help.contains(&flag), "{flag} is not a flag of `sponsorlint check`");
     }
 }
+
+#[test]
+fn gitignored_files_are_skipped_unless_no_ignore() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(dir.path().join(".gitignore"), "old.txt\n").unwrap();
+    std::fs::write(dir.path().join("new.txt"), "#ad serum").unwrap();
+    std::fs::write(dir.path().join("old.txt"), "#ad serum").unwrap();
+    let files = |extra: &[&str]| -> Vec<String> {
+        let mut command = sponsorlint();
+        command.args(["check", "--format", "jsonl"]).args(house()).arg(dir.path()).args(extra);
+        let records = jsonl_records(&stdout_with_code(&mut command, 0));
+        let name = |record: &serde_json::Value| {
+            let path = std::path::PathBuf::from(record["origin"]["path"].as_str().unwrap());
+            path.file_name().unwrap().to_string_lossy().into_owned()
+        };
+        records.iter().map(name).collect()
+    };
+    assert_eq!(files(&[]), ["new.txt"]);
+    assert_eq!(files(&["--no-ignore"]), ["new.txt", "old.txt"]);
+}

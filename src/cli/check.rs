@@ -85,6 +85,10 @@ pub struct CheckArgs {
     /// Report only findings not recorded in this baseline file
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Walk folders without regard to `.gitignore`, `.ignore` and git's
+    /// excludes (hidden files are skipped all the same)
+    #[arg(long)]
+    pub no_ignore: bool,
     #[command(flatten)]
     pub packs: PackArgs,
 }
@@ -133,6 +137,7 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
             columns
         },
         sheet: args.sheet.clone(),
+        no_ignore: args.no_ignore,
     };
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Error);
     let mut triage =
@@ -176,7 +181,9 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
             eprintln!("note: {note}");
         }
     };
-    let mut progress = Progress::new(!args.quiet && !args.no_progress, || input_sizes(&args.paths));
+    let mut progress = Progress::new(!args.quiet && !args.no_progress, || {
+        input_sizes(&args.paths, args.no_ignore)
+    });
     let records = read_inputs(&args.paths, args.input_format, &context, &mut on_note);
     // Triage runs here, in input order, so baseline counts are used up the
     // same way on every run whatever the number of jobs.
