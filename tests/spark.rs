@@ -4,12 +4,12 @@
 //! prints for the same file.
 //!
 //! Needs PySpark and Java 17. The test looks for the Python of a virtual
-//! environment in `$SPONSORLINT_SPARK_PYTHON`, else `target/spark-venv`,
+//! environment in `$SPONSORLINT_SPARK_PYTHON`, else `target/ci-venv`,
 //! which `.ci/run` creates:
 //!
 //! ```text
-//! python3 -m venv target/spark-venv
-//! target/spark-venv/bin/python -m pip install pyspark==4.0.1
+//! python3 -m venv target/ci-venv
+//! target/ci-venv/bin/python -m pip install pyspark==4.0.1
 //! ```
 
 use std::collections::BTreeMap;
@@ -22,15 +22,15 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 /// that says how to install them.
 fn pyspark() -> (PathBuf, PathBuf) {
     let python = std::env::var_os("SPONSORLINT_SPARK_PYTHON")
-        .map_or_else(|| Path::new(ROOT).join("target/spark-venv/bin/python"), PathBuf::from);
+        .map_or_else(|| Path::new(ROOT).join("target/ci-venv/bin/python"), PathBuf::from);
     let found = Command::new(&python)
         .args(["-c", "import pyspark"])
         .output()
         .is_ok_and(|output| output.status.success());
     assert!(
         found,
-        "PySpark is not installed for {}: run `python3 -m venv target/spark-venv && \
-         target/spark-venv/bin/python -m pip install pyspark==4.0.1` (as .ci/run does), \
+        "PySpark is not installed for {}: run `python3 -m venv target/ci-venv && \
+         target/ci-venv/bin/python -m pip install pyspark==4.0.1` (as .ci/run does), \
          or point SPONSORLINT_SPARK_PYTHON at a Python that has it",
         python.display()
     );

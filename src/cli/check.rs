@@ -89,6 +89,11 @@ pub struct CheckArgs {
     /// excludes (hidden files are skipped all the same)
     #[arg(long)]
     pub no_ignore: bool,
+    /// Apply the configuration's `files` globs (default: posts/**,
+    /// drafts/**, content/**, _posts/**, _drafts/**) to files named on the
+    /// command line too, skipping the others (for pre-commit and editors)
+    #[arg(long)]
+    pub force_exclude: bool,
     #[command(flatten)]
     pub packs: PackArgs,
 }
@@ -138,6 +143,11 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
         },
         sheet: args.sheet.clone(),
         no_ignore: args.no_ignore,
+        files: {
+            let mut files = config.files.clone();
+            files.force = args.force_exclude;
+            files
+        },
     };
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Error);
     let mut triage =

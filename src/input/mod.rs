@@ -21,6 +21,7 @@ mod json;
 mod jsonl;
 mod markdown;
 mod quotes;
+mod select;
 mod sheet;
 mod stdin;
 mod text;
@@ -29,6 +30,7 @@ mod walk;
 
 pub use columns::{ColumnMap, ColumnMapping};
 pub use fields::post_from_object;
+pub use select::{DEFAULT_INCLUDE, FileSelection};
 pub use walk::{input_reading, input_sizes};
 
 use stdin::stream;
@@ -67,6 +69,8 @@ pub struct ReadContext {
     /// Walk folders without regard to `.gitignore` and other ignore files
     /// (`--no-ignore`); hidden entries are skipped all the same.
     pub no_ignore: bool,
+    /// Which files hold posts (the configuration's `files` globs).
+    pub files: FileSelection,
 }
 
 /// How to read an input.
@@ -224,6 +228,9 @@ impl Iterator for Inputs<'_> {
                     Some(stream(io::stdin().lock(), "-".to_owned(), self.forced, self.ctx));
             } else if path.is_dir() {
                 self.walk = Some(walk(path, self.ctx.no_ignore));
+            } else if !self.ctx.files.admits_named(path) {
+                let why = "--force-exclude: not a post file by `files` in the configuration";
+                (self.on_note)(format!("skipped {}: {why}", path.display()));
             } else {
                 self.current = Some(self.named_file(path));
             }
@@ -258,6 +265,11 @@ impl<'a> Inputs<'a> {
     /// to one) with an input format's extension. Pipes, sockets and devices
     /// are skipped: reading one waits for a writer that may never come.
     fn walked_file(&mut self, path: &Path) -> Option<Records<'a>> {
+        if !self.ctx.files.admits_walked(path) {
+            let why = "not a post file by `files` in the configuration";
+            (self.on_note)(format!("skipped {}: {why}", path.display()));
+            return None;
+        }
         let Some(format) = InputFormat::from_path(path) else {
             (self.on_note)(format!("skipped {}: not a {EXTENSIONS} file", path.display()));
             return None;
