@@ -43,7 +43,7 @@ pub struct CheckArgs {
     /// Language (BCP 47) for posts that do not say; detected otherwise
     #[arg(long, value_name = "LANG")]
     pub language: Option<String>,
-    /// Output format: human, json, jsonl, sarif, github, junit or csv
+    /// Output format: human, json, jsonl, sarif, github, junit, csv or gitlab
     #[arg(long, default_value = "human", value_name = "FORMAT")]
     pub format: Format,
     /// Write the report to FILE instead of stdout
