@@ -75,6 +75,10 @@ pub struct CheckArgs {
     /// Never show a progress bar
     #[arg(long)]
     pub no_progress: bool,
+    /// Colour in the human report: auto (on a terminal, unless NO_COLOR is
+    /// set), always or never
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
     /// Threads that check posts (0 = one per core, at most 4 per core); output order is kept
     #[arg(long, short, default_value_t = 0, value_name = "N")]
     pub jobs: usize,
@@ -172,7 +176,11 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
     };
     let options = ReportOptions {
         human: HumanOptions {
-            color: to_terminal && colour_allowed(),
+            color: match args.color {
+                ColorChoice::Auto => to_terminal && colour_allowed(),
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+            },
             quiet: args.quiet,
             width: terminal_width(),
         },
@@ -330,6 +338,14 @@ fn refuse_overwrites(
         }
     }
     Ok(())
+}
+
+/// When the human report is in colour (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 /// `NO_COLOR` (any non-empty value) turns colour off: https://no-color.org
