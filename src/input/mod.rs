@@ -21,6 +21,7 @@ mod json;
 mod jsonl;
 mod markdown;
 mod quotes;
+mod select;
 mod sheet;
 mod stdin;
 mod text;
@@ -29,6 +30,7 @@ mod walk;
 
 pub use columns::{ColumnMap, ColumnMapping};
 pub use fields::post_from_object;
+pub use select::{DEFAULT_INCLUDE, FileSelection};
 pub use walk::{input_reading, input_sizes};
 
 use stdin::stream;
@@ -64,6 +66,11 @@ pub struct ReadContext {
     pub sheet: Option<String>,
     /// How much of one post or line is read.
     pub limits: Limits,
+    /// Walk folders without regard to `.gitignore` and other ignore files
+    /// (`--no-ignore`); hidden entries are skipped all the same.
+    pub no_ignore: bool,
+    /// Which files hold posts (the configuration's `files` globs).
+    pub files: FileSelection,
 }
 
 /// How to read an input.
@@ -148,8 +155,9 @@ impl From<Record> for RawRecord {
 /// Expands files, folders and `-` (stdin) into a lazy stream of records, in
 /// order (each to be finished with [`RawRecord::parse`]).
 ///
-/// Folders are walked recursively in file-name order, skipping hidden entries
-/// and `target/`; their files are picked by extension (others are skipped
+/// Folders are walked recursively in file-name order, skipping hidden entries,
+/// `target/` and what ignore files such as `.gitignore` leave out (unless
+/// `ctx.no_ignore`); their files are picked by extension (others are skipped
 /// with a note through `on_note`) and `forced`, when given, then says how to
 /// parse them. A named file is read with `forced` or its extension's format.
 /// Stdin without `forced` is JSONL when it starts with `{`, JSON with `[`,
@@ -201,7 +209,13 @@ impl Iterator for Inputs<'_> {
             self.current = None;
             if let Some(walk) = &mut self.walk {
                 match walk.next() {
-                    Some(Ok(entry)) if entry.file_type().is_dir() => {}
+                    // A folder's ignore file with a line that is not a
+                    // pattern: git skips the line, and so does the walk.
+                    Some(Ok(entry)) if entry.file_type().is_some_and(|kind| kind.is_dir()) => {
+                        if let Some(error) = entry.error() {
+                            (self.on_note)(format!("ignore file: {error}; that line was skipped"));
+                        }
+                    }
                     Some(Ok(entry)) => self.current = self.walked_file(entry.path()),
                     Some(Err(error)) => return Some(Err(walk_error(&error)).into()),
                     None => self.walk = None,
@@ -213,7 +227,10 @@ impl Iterator for Inputs<'_> {
                 self.current =
                     Some(stream(io::stdin().lock(), "-".to_owned(), self.forced, self.ctx));
             } else if path.is_dir() {
-                self.walk = Some(walk(path));
+                self.walk = Some(walk(path, self.ctx.no_ignore));
+            } else if !self.ctx.files.admits_named(path) {
+                let why = "--force-exclude: not a post file by `files` in the configuration";
+                (self.on_note)(format!("skipped {}: {why}", path.display()));
             } else {
                 self.current = Some(self.named_file(path));
             }
@@ -248,6 +265,11 @@ impl<'a> Inputs<'a> {
     /// to one) with an input format's extension. Pipes, sockets and devices
     /// are skipped: reading one waits for a writer that may never come.
     fn walked_file(&mut self, path: &Path) -> Option<Records<'a>> {
+        if !self.ctx.files.admits_walked(path) {
+            let why = "not a post file by `files` in the configuration";
+            (self.on_note)(format!("skipped {}: {why}", path.display()));
+            return None;
+        }
         let Some(format) = InputFormat::from_path(path) else {
             (self.on_note)(format!("skipped {}: not a {EXTENSIONS} file", path.display()));
             return None;

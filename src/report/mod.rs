@@ -5,6 +5,7 @@
 mod catalogue;
 mod csv;
 mod github;
+mod gitlab;
 mod human;
 mod json;
 mod junit;
@@ -25,6 +26,7 @@ use crate::post::UnknownValue;
 pub use catalogue::{RuleCatalogue, RuleInfo};
 pub use csv::CsvReporter;
 pub use github::GithubReporter;
+pub use gitlab::GitlabReporter;
 pub use human::HumanReporter;
 pub use json::{JsonReporter, JsonlReporter};
 pub use junit::JunitReporter;
@@ -96,6 +98,8 @@ pub enum Format {
     Github,
     Junit,
     Csv,
+    /// GitLab Code Quality.
+    Gitlab,
 }
 
 impl FromStr for Format {
@@ -109,10 +113,11 @@ impl FromStr for Format {
             "github" => Ok(Format::Github),
             "junit" => Ok(Format::Junit),
             "csv" => Ok(Format::Csv),
+            "gitlab" => Ok(Format::Gitlab),
             _ => Err(UnknownValue {
                 what: "format",
                 value: value.to_string(),
-                allowed: "human, json, jsonl, sarif, github, junit, csv".to_string(),
+                allowed: "human, json, jsonl, sarif, github, junit, csv, gitlab".to_string(),
             }),
         }
     }
@@ -136,7 +141,7 @@ pub struct ReportOptions {
     pub all_posts: bool,
     /// sarif: the loaded rules, described in `tool.driver.rules`.
     pub rules: RuleCatalogue,
-    /// sarif, github, junit, csv: paths under this directory (the working
+    /// sarif, github, junit, csv, gitlab: paths under this directory (the working
     /// directory) are written relative to it.
     pub base_dir: Option<PathBuf>,
 }
@@ -151,6 +156,7 @@ pub fn reporter(format: Format, out: Box<dyn Write>, options: ReportOptions) -> 
         Format::Github => Box::new(GithubReporter::new(out, base_dir)),
         Format::Junit => Box::new(JunitReporter::new(out, base_dir)),
         Format::Csv => Box::new(CsvReporter::new(out, options.all_posts, base_dir)),
+        Format::Gitlab => Box::new(GitlabReporter::new(out, base_dir)),
     }
 }
 
