@@ -52,7 +52,7 @@ pub struct CheckArgs {
     /// Lowest severity that makes the exit code 1 [default: error]
     #[arg(long, value_name = "LEVEL")]
     pub fail_on: Option<Severity>,
-    /// Input format, overriding the file extension: txt, md, json, jsonl, csv, tsv, xlsx or ods
+    /// Input format, overriding the file extension: txt, md, json, jsonl, csv, tsv, xlsx, ods, srt or vtt
     #[arg(long, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
     /// CSV/sheet column holding a post key: text=Caption,country=Market (repeatable)
