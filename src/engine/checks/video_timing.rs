@@ -496,6 +496,30 @@ mod tests {
     }
 
     #[test]
+    fn bad_bands_are_located_problems() {
+        use crate::engine::ruleset::tests::{BOTH, compile, rule};
+        let problems = |params: &str| compile(&rule("video-timing", params, BOTH)).map(|_| ()).unwrap_err();
+        let good = "    terms: [ad]\n    bands: [{ up_to_s: 15, min_duration_s: 3 }, { share: 0.5 }]\n";
+        assert!(compile(&rule("video-timing", good, BOTH)).is_ok());
+        let cases = [
+            ("    terms: [ad]\n", "needs `bands`"),
+            ("    terms: [ad]\n    bands: []\n", "`bands` is empty"),
+            ("    terms: [ad]\n    bands: [{ share: 1.5 }]\n", "`share` must be more than 0"),
+            ("    terms: [ad]\n    bands: [{ up_to_s: 15 }]\n", "a band needs within_s"),
+            ("    terms: [ad]\n    bands: [{ within_s: 3 }, { up_to_s: 9, within_s: 1 }]\n", "only the last band"),
+            ("    terms: [ad]\n    bands: [{ up_to_s: 9, within_s: 1 }, { up_to_s: 9, share: 1 }]\n", "must grow"),
+            ("    terms: [ad]\n    bands: [{ within_s: -1 }]\n", "zero or more"),
+            ("    terms: [ad]\n    bands: [{ within_s: 1 }]\n    repeat_live_s: 0\n", "`repeat_live_s` must be a positive"),
+            ("    terms: [ad]\n    bands: [{ within: 1 }]\n", "within"),
+        ];
+        for (params, expected) in cases {
+            let problems = problems(params);
+            assert!(problems.iter().any(|problem| problem.contains(expected)), "{params}: {problems:?}");
+            assert!(problems.iter().all(|problem| problem.starts_with("house.yaml:")), "{problems:?}");
+        }
+    }
+
+    #[test]
     fn longest_gap_includes_the_start_and_the_end() {
         assert_eq!(longest_gap(&[(10.0, 20.0)], 25.0), (0.0, 10.0));
         assert_eq!(longest_gap(&[(0.0, 5.0)], 25.0), (5.0, 25.0));
