@@ -253,7 +253,7 @@ fn clean(line: &str) -> String {
             }
         };
         // A tag or entity is short; a lone `<` or `&` is text.
-        let Some(length) = rest[..rest.len().min(64)].find(close) else {
+        let Some(length) = rest.bytes().take(64).position(|byte| byte == close as u8) else {
             shown.push_str(&rest[..1]);
             rest = &rest[1..];
             continue;
@@ -490,6 +490,9 @@ mod tests {
         assert_eq!(clean("a < b & c"), "a < b & c");
         assert_eq!(clean("{\\an8}top <font color=\"red\">red</font>"), "top red");
         assert_eq!(clean("{not a tag}"), "{not a tag}");
+        // A tag is looked for in a few bytes, never cut inside a character.
+        let long = format!("<{}", "é".repeat(40));
+        assert_eq!(clean(&long), long);
     }
 
     #[test]
