@@ -512,6 +512,7 @@ mod reading_tests {
     use std::fs;
 
     use crate::input::tests::read_all;
+    use crate::input::{InputFormat, read_stream};
     use crate::post::Media;
 
     const VTT: &str =
@@ -557,6 +558,20 @@ mod reading_tests {
         assert!(error.message.starts_with("cannot read subtitles '"), "{}", error.message);
         assert!(error.message.contains("missing.srt"), "{}", error.message);
         assert_eq!(records[2].as_ref().unwrap().subtitles.len(), 1);
+    }
+
+    #[test]
+    fn a_forced_format_reads_subtitles_under_any_name_and_from_a_stream() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("captions.txt");
+        fs::write(&file, VTT).unwrap();
+        let (records, _) = read_all(&[file], Some(InputFormat::Vtt));
+        assert_eq!(records[0].as_ref().unwrap().subtitles[0].start, 0.0);
+        let srt = "1\n00:00:01,000 --> 00:00:02,000\n#ad\n";
+        let ctx = crate::input::tests::context();
+        let posts: Vec<_> =
+            read_stream(srt.as_bytes(), "-".into(), Some(InputFormat::Srt), &ctx).collect();
+        assert_eq!(posts[0].as_ref().unwrap().subtitles[0].text, "#ad");
     }
 
     #[test]
