@@ -82,6 +82,7 @@ mod tests {
             help: "h".into(),
             source_url: String::new(),
             span: Span::text(start, end),
+            cue: None,
             related: vec![],
             fix: None,
         }

@@ -57,7 +57,7 @@ pub struct CheckArgs {
     /// usage errors and invalid configuration or packs still exit 2
     #[arg(long)]
     pub exit_zero: bool,
-    /// Input format, overriding the file extension: txt, md, json, jsonl, csv, tsv, xlsx or ods
+    /// Input format, overriding the file extension: txt, md, json, jsonl, csv, tsv, xlsx, ods, srt or vtt
     #[arg(long, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
     /// CSV/sheet column holding a post key: text=Caption,country=Market (repeatable)

@@ -195,8 +195,8 @@ mod tests {
 
     use super::*;
     use crate::finding::{
-        CheckedPost, Evidence, Field, Finding, Fix, Level, RecordError, Related, Severity, Signal,
-        Span,
+        CheckedPost, CueTime, Evidence, Field, Finding, Fix, Level, RecordError, Related, Severity,
+        Signal, Span,
     };
     use crate::post::{Cue, Market, Origin, Platform, Post, Relationship};
 
@@ -231,6 +231,7 @@ mod tests {
                 .into(),
             source_url: "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000047663185".into(),
             span: span(&failing.text, "Mon sérum préféré @marque ✨ code LUNA15"),
+            cue: None,
             related: vec![],
             fix: Some(Fix { span: Span::text(0, 0), replacement: "Publicité · ".into() }),
         };
@@ -243,6 +244,7 @@ mod tests {
             help: "Treat the post as an advertisement.".into(),
             source_url: String::new(),
             span: span(&failing.text, "LUNA15"),
+            cue: None,
             related: vec![Related::at(span(&failing.text, "@marque"))],
             fix: None,
         };
@@ -266,6 +268,7 @@ mod tests {
             help: "Use #ad or \"Advertisement\" instead of #sp.".into(),
             source_url: "https://www.asa.org.uk/resource/influencers-guide.html".into(),
             span: Span { field: Field::Title, ..span(warning.title.as_deref().unwrap(), "#sp") },
+            cue: None,
             related: vec![Related::at(span(&warning.text, "@acme"))],
             fix: None,
         };
@@ -304,6 +307,7 @@ mod tests {
             help: "Start the text with \"Ad\".".into(),
             source_url: "https://example.org/baseline".into(),
             span: Span::text(0, 0),
+            cue: None,
             related: vec![],
             fix: Some(Fix { span: Span::text(0, 0), replacement: "Ad".into() }),
         };
@@ -316,6 +320,7 @@ mod tests {
             help: "Say or show \"Ad\" in the first 3 seconds.".into(),
             source_url: String::new(),
             span: Span { start: 3, end: 3, field: Field::Subtitle(0) },
+            cue: Some(CueTime { index: 0, start_s: 0.0, end_s: 2.5 }),
             related: vec![],
             fix: None,
         };
