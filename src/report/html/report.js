@@ -75,8 +75,9 @@
   }
 
   // `#selftest=[{"q": …, "sort": …}, …]`: applies each filter and sort as a
-  // user would, then writes what the page shows into a <pre id="selftest">,
-  // for tests that load the page in a headless browser.
+  // user would, then writes what the page shows as JSON into a new element
+  // at the end of the body, for tests that load the page in a headless
+  // browser.
   function selftest() {
     var scenarios = JSON.parse(decodeURIComponent(location.hash.slice("#selftest=".length) || "[]"));
     var idOf = function (row) { return row.querySelector(".id").textContent; };
@@ -84,6 +85,8 @@
       return Array.prototype.slice.call(table ? table.tBodies[0].rows : [])
         .filter(function (row) { return !row.hidden; }).map(idOf);
     };
+    var initial = rows.map(idOf);
+    var texts = rows.map(function (row) { return row.textContent; });
     var results = scenarios.map(function (scenario) {
       form.reset();
       ["q", "market", "platform", "category", "severity"].forEach(function (name) {
@@ -116,7 +119,7 @@
     var report = {
       problems: problems,
       summary: summary,
-      rows: rows.map(idOf),
+      rows: initial,
       visibleAfterReset: visible().length,
       scenarios: results,
       elements: {
@@ -125,7 +128,7 @@
         handlers: handlers
       },
       links: links,
-      texts: rows.map(function (row) { return row.textContent; })
+      texts: texts
     };
     var output = document.createElement("pre");
     output.id = "selftest";
