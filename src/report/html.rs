@@ -44,7 +44,7 @@ const SCRIPT: &str = include_str!("html/report.js");
 /// result) when an edit of the asset leaves these behind; Chromium's
 /// console message there names the hash to put here.
 const STYLE_HASH: &str = "sha256-exYo/lAL+wi6q1kA3C5qHqtbHgLmyFnFll/gNAlSjV4=";
-const SCRIPT_HASH: &str = "sha256-V9WIl8YBIel96dy042j2T40KbZ8f7Wb5zme+Mr6mAX0=";
+const SCRIPT_HASH: &str = "sha256-dB5XLPeDsp4ze7aDgL7IqyjOYKm9CIt9XcQPcmzskQg=";
 
 /// Verdicts in the order pages show them.
 const VERDICTS: [Verdict; 4] = [Verdict::Fail, Verdict::Warn, Verdict::Pass, Verdict::Error];
@@ -94,6 +94,7 @@ pub struct HtmlReporter {
     /// The values the filters offer: those of the listed rows.
     markets_listed: BTreeSet<String>,
     platforms_listed: BTreeSet<String>,
+    categories_listed: BTreeSet<Category>,
     row_count: usize,
 }
 
@@ -115,6 +116,7 @@ impl HtmlReporter {
             omitted: 0,
             markets_listed: BTreeSet::new(),
             platforms_listed: BTreeSet::new(),
+            categories_listed: BTreeSet::new(),
             row_count: 0,
         }
     }
@@ -182,6 +184,7 @@ impl HtmlReporter {
         let markets: Vec<String> = post.markets.iter().map(ToString::to_string).collect();
         self.markets_listed.extend(markets.iter().cloned());
         self.platforms_listed.insert(platform_name(checked).into());
+        self.categories_listed.extend(checked.findings.iter().map(|finding| finding.category));
         let verdict = checked.verdict();
         let author = extra_text(checked, "author").unwrap_or("");
         let all_categories: BTreeSet<&str> =
@@ -263,7 +266,7 @@ impl HtmlReporter {
         out.push_str("<main>\n");
         summary_section(&mut out, summary);
         self.charts(&mut out);
-        self.table(&mut out, summary);
+        self.table(&mut out);
         let _ = write!(out, "</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n");
         out
     }
@@ -395,7 +398,7 @@ impl HtmlReporter {
         out.push_str("</section>\n");
     }
 
-    fn table(&self, out: &mut String, summary: &Summary) {
+    fn table(&self, out: &mut String) {
         out.push_str(
             "<section aria-labelledby=\"posts-h\">\n<h2 id=\"posts-h\">Posts that need work</h2>\n",
         );
@@ -421,7 +424,7 @@ impl HtmlReporter {
         );
         select(out, "market", "Market", self.markets_listed.iter().map(String::as_str));
         select(out, "platform", "Platform", self.platforms_listed.iter().map(String::as_str));
-        let categories = summary.findings_by_category.keys().map(|category| category.as_str());
+        let categories = self.categories_listed.iter().map(|category| category.as_str());
         select(out, "category", "Category", categories);
         select(out, "severity", "Severity", ["error", "warning", "info"].into_iter());
         let _ = writeln!(

@@ -1,5 +1,7 @@
 (function () {
   "use strict";
+  // Milliseconds from navigation to this script: the parse of the page.
+  var parsedAt = performance.now();
   // What went wrong while the page ran, for the self-test below.
   var problems = [];
   window.addEventListener("error", function (event) { problems.push("error: " + event.message); });
@@ -118,6 +120,7 @@
     });
     var report = {
       problems: problems,
+      parsedAt: parsedAt,
       summary: summary,
       rows: initial,
       visibleAfterReset: visible().length,
