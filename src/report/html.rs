@@ -411,7 +411,7 @@ impl HtmlReporter {
                 out,
                 "<p class=\"note\" id=\"omitted\">The table lists the first {ROWS_PER_CATEGORY} posts of each category \
                  (and of unreadable records): {listed} of {total}. {omitted} more are left out to keep this page \
-                 quick to open. Every finding is in the CSV export: <code>{command}</code></p>",
+                 quick to open. Every finding is in the CSV export (add this run's other options, such as <code>--rules</code>): <code>{command}</code></p>",
                 listed = self.row_count,
                 total = self.row_count + self.omitted,
                 omitted = self.omitted,
