@@ -753,6 +753,7 @@ mod tests {
                 span: crate::finding::Span::text(0, 0),
                 replacement: payload.into(),
             }),
+            cue: None,
         };
         Checked::Post(Box::new(CheckedPost {
             post: Post {

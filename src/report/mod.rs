@@ -555,6 +555,9 @@ mod tests {
         assert_eq!("JSONL".parse::<Format>(), Ok(Format::Jsonl));
         let err = "xml".parse::<Format>().unwrap_err().to_string();
         assert_eq!("Sarif".parse::<Format>(), Ok(Format::Sarif));
-        assert!(err.contains("human, json, jsonl, sarif, github, junit, csv, html"), "{err}");
+        assert!(
+            err.contains("human, json, jsonl, sarif, github, junit, csv, gitlab, html"),
+            "{err}"
+        );
     }
 }
