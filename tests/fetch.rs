@@ -726,3 +726,29 @@ fn the_configuration_may_pin_remote_packs() {
         .code(2)
         .stderr(contains("sha256 must be 64 hexadecimal digits"));
 }
+
+#[test]
+fn paging_next_to_another_host_is_not_followed_with_the_token() {
+    let server = Server::start(|_| {
+        Reply::json(
+            200,
+            json!({
+                "data": [{"id": "1", "caption": "Hi", "media_type": "IMAGE", "timestamp": "2024-05-02T09:00:00+0000"}],
+                "paging": {"next": format!("https://graph.example.net/v21.0/17/media?access_token={TOKEN}&after=a1")}
+            }),
+        )
+    });
+    let output = sponsorlint()
+        .env("INSTAGRAM_ACCESS_TOKEN", TOKEN)
+        .args(["fetch", "instagram", "--user", "17", "--api-base", &server.url("/v21.0")])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "paging.next points to another host (graph.example.net); not sending the token there",
+        ))
+        .get_output()
+        .clone();
+    assert_eq!(ids(&lines(&output.stdout)), ["1"], "the first page is written");
+    assert!(!String::from_utf8_lossy(&output.stderr).contains(TOKEN));
+    assert_eq!(server.requests().len(), 1);
+}

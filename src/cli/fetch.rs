@@ -109,20 +109,31 @@ fn parse_size(text: &str) -> Result<u64, String> {
     sponsorlint::limits::parse_size(text).map_err(|error| error.to_string())
 }
 
+impl FetchCommand {
+    /// The source's name, its `--since`/`--max` (not for pages) and options.
+    fn parts(&self) -> (&'static str, Option<&Window>, &Common) {
+        match self {
+            FetchCommand::Youtube { window, common, .. } => ("youtube", Some(window), common),
+            FetchCommand::Instagram { window, common, .. } => ("instagram", Some(window), common),
+            FetchCommand::Tiktok { window, common } => ("tiktok", Some(window), common),
+            FetchCommand::Url { common, .. } => ("url", None, common),
+        }
+    }
+
+    /// The environment variable holding the source's token, if it needs one.
+    fn token_variable(&self) -> Option<&'static str> {
+        match self {
+            FetchCommand::Youtube { .. } => Some(youtube::TOKEN_VARIABLE),
+            FetchCommand::Instagram { .. } => Some(instagram::TOKEN_VARIABLE),
+            FetchCommand::Tiktok { .. } => Some(tiktok::TOKEN_VARIABLE),
+            FetchCommand::Url { .. } => None,
+        }
+    }
+}
+
 pub fn run(command: FetchCommand) -> u8 {
-    let (source, window, common) = match &command {
-        FetchCommand::Youtube { window, common, .. } => ("youtube", Some(window), common),
-        FetchCommand::Instagram { window, common, .. } => ("instagram", Some(window), common),
-        FetchCommand::Tiktok { window, common } => ("tiktok", Some(window), common),
-        FetchCommand::Url { common, .. } => ("url", None, common),
-    };
-    let token_variable = match source {
-        "youtube" => Some(youtube::TOKEN_VARIABLE),
-        "instagram" => Some(instagram::TOKEN_VARIABLE),
-        "tiktok" => Some(tiktok::TOKEN_VARIABLE),
-        _ => None,
-    };
-    let token = match token_variable {
+    let (source, window, common) = command.parts();
+    let token = match command.token_variable() {
         Some(variable) => match std::env::var(variable) {
             Ok(token) if !token.trim().is_empty() => token.trim().to_owned(),
             _ => {
