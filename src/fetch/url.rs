@@ -140,7 +140,8 @@ fn unescape(text: &str) -> String {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        let end = rest[..rest.len().min(12)].find(';');
+        // A reference is short; `;` is ASCII, so its byte offset is a boundary.
+        let end = rest.as_bytes().iter().take(12).position(|byte| *byte == b';');
         let decoded = end.and_then(|end| {
             let entity = &rest[1..end];
             let character = match entity {
@@ -191,5 +192,15 @@ mod tests {
         assert_eq!(tags.oembed.as_deref(), Some("/oembed?url=a&format=json"));
         assert_eq!(Tags::read("no tags < at all"), Tags::default());
         assert_eq!(unescape("a & b &bogus; &#xZZ;"), "a & b &bogus; &#xZZ;");
+        // A multi-byte character where a reference would have to end.
+        assert_eq!(unescape("&aaaaaaaaaé"), "&aaaaaaaaaé");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_page_text_is_read_without_panicking(html in "(<meta|<link| |=|'|\"|&#?x?[0-9a-f]{0,3};?|é|💛|>|[a-z:+]{1,6})*") {
+            let _ = Tags::read(&html);
+            let _ = unescape(&html);
+        }
     }
 }
