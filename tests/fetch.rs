@@ -337,7 +337,9 @@ fn an_invalid_key_or_token_says_which_and_exits_2() {
         .args(["--video", "v1"])
         .assert()
         .code(2)
-        .stderr(contains("YouTube: the API answered 400"));
+        .stderr(contains(
+        "YouTube refused the API key (keyInvalid): check YOUTUBE_API_KEY, and that the YouTube Data API v3 is enabled for its project",
+    ));
 
     let instagram = Server::start(|_| {
         Reply::json(

@@ -145,12 +145,15 @@ pub fn run(command: FetchCommand) -> u8 {
         },
         None => String::new(),
     };
-    if !(common.timeout > 0.0 && common.timeout.is_finite()) {
-        eprintln!("error: --timeout must be a positive number of seconds");
-        return EXIT_ERROR;
-    }
+    let timeout = match Duration::try_from_secs_f64(common.timeout) {
+        Ok(timeout) if !timeout.is_zero() => timeout,
+        _ => {
+            eprintln!("error: --timeout must be a positive number of seconds");
+            return EXIT_ERROR;
+        }
+    };
     let settings = Settings {
-        timeout: Duration::from_secs_f64(common.timeout),
+        timeout,
         retries: common.retries,
         max_body: common.max_response,
         ..Settings::default()

@@ -178,7 +178,16 @@ fn refusal(error: HttpError) -> FetchError {
         return super::http_failed(NAME, error);
     };
     let answer: Value = serde_json::from_slice(body).unwrap_or_default();
-    let reason = text_at(&answer, "/error/errors/0/reason").unwrap_or_default();
+    // Google says an invalid key in `details` (API_KEY_INVALID) under the
+    // generic reason `badRequest`.
+    let key_invalid = answer
+        .pointer("/error/details")
+        .and_then(Value::as_array)
+        .is_some_and(|details| details.iter().any(|detail| detail["reason"] == "API_KEY_INVALID"));
+    let reason = match text_at(&answer, "/error/errors/0/reason") {
+        _ if key_invalid => "keyInvalid".to_owned(),
+        reason => reason.unwrap_or_default(),
+    };
     let message = text_at(&answer, "/error/message").unwrap_or_default();
     match (*status, reason.as_str()) {
         (_, "quotaExceeded" | "dailyLimitExceeded") | (429, _) => FetchError::Refused(
