@@ -484,6 +484,15 @@ fn the_token_appears_in_no_output_error_or_verbose_line() {
         );
         assert!(!stderr.contains("7f3a9c1e"), "{stderr}");
         assert!(stderr.contains("error:"), "{stderr}");
+        if args[0] != "tiktok"
+            && args.iter().any(|arg| arg.starts_with("http://127.0.0.1") && !arg.contains(":9/"))
+        {
+            // --verbose shows the request, its credential as ***.
+            assert!(
+                stderr.contains("note: GET http://127.0.0.1:") && stderr.contains("=***"),
+                "{stderr}"
+            );
+        }
     }
     // The token was really sent (so the redaction above was tested).
     let sent = server.requests();
@@ -753,4 +762,37 @@ fn paging_next_to_another_host_is_not_followed_with_the_token() {
     assert_eq!(ids(&lines(&output.stdout)), ["1"], "the first page is written");
     assert!(!String::from_utf8_lossy(&output.stderr).contains(TOKEN));
     assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn posts_are_written_as_they_arrive() {
+    let server = Server::start(|request: &Request| {
+        let reply = youtube_channel(vec![vec!["v1"], vec!["v2"]])(request);
+        if request.query("pageToken").is_some() {
+            return Reply::After(Duration::from_secs(2), Box::new(reply));
+        }
+        reply
+    });
+    let started = Instant::now();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sponsorlint"))
+        .env("YOUTUBE_API_KEY", TOKEN)
+        .args(["fetch", "youtube", "--channel", "UCglow", "--api-base", &server.url("/youtube/v3")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    let first_after = started.elapsed();
+    assert!(first.contains("\"id\":\"v1\""), "{first}");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(rest.contains("\"id\":\"v2\""), "{rest}");
+    assert!(
+        first_after + Duration::from_millis(1500) < started.elapsed(),
+        "the first post came after {first_after:?}, the run took {:?}",
+        started.elapsed()
+    );
 }
