@@ -257,9 +257,15 @@ fn redacted_url(url: &Url) -> String {
     shown.to_string()
 }
 
+/// `Retry-After` in seconds, or as an HTTP date (the wait until then).
 fn retry_after(response: &Response) -> Option<Duration> {
-    let value = response.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+    let value = response.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = super::time::parse_http_date(value)?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    Some(Duration::from_secs(u64::try_from(at).ok()?.saturating_sub(now)))
 }
 
 /// The wait before retry `attempt` (from 0): what `Retry-After` asks, else

@@ -46,6 +46,22 @@ pub fn parse(text: &str) -> Option<i64> {
     Some(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
 }
 
+/// Unix seconds of an HTTP date (`Retry-After`): `Wed, 21 Oct 2015 07:28:00 GMT`.
+pub fn parse_http_date(text: &str) -> Option<i64> {
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let mut parts = text.split_whitespace().skip(1);
+    let day = number(parts.next()?)?;
+    let month_name = parts.next()?;
+    let month = MONTHS.iter().position(|name| *name == month_name)? as i64 + 1;
+    let year = number(parts.next()?)?;
+    let clock = parts.next()?;
+    if parts.next() != Some("GMT") {
+        return None;
+    }
+    parse(&format!("{year:04}-{month:02}-{day:02}T{clock}Z"))
+}
+
 /// RFC 3339 in UTC: `2024-05-01T08:00:00Z`.
 pub fn rfc3339(unix: i64) -> String {
     let (days, seconds) = (unix.div_euclid(86_400), unix.rem_euclid(86_400));
@@ -104,6 +120,11 @@ mod tests {
         );
         assert_eq!(parse("2024-05-01T10:00:00.123Z").map(rfc3339).unwrap(), "2024-05-01T10:00:00Z");
         assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+        assert_eq!(
+            parse_http_date("Wed, 21 Oct 2015 07:28:00 GMT").map(rfc3339).unwrap(),
+            "2015-10-21T07:28:00Z"
+        );
+        assert_eq!(parse_http_date("Wed, 21 Foo 2015 07:28:00 GMT"), None);
         for bad in ["", "yesterday", "2024-13-01", "2024-05-01T25:00:00Z", "2024-05-01T10:00:00"] {
             assert_eq!(parse(bad), None, "{bad}");
         }
