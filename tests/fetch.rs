@@ -796,3 +796,28 @@ fn posts_are_written_as_they_arrive() {
         started.elapsed()
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    let server = Server::start(|request: &Request| {
+        let reply = youtube_channel(vec![vec!["v1"], vec!["v2"]])(request);
+        if request.query("pageToken").is_some() {
+            return Reply::After(Duration::from_millis(800), Box::new(reply));
+        }
+        reply
+    });
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sponsorlint"))
+        .env("YOUTUBE_API_KEY", TOKEN)
+        .args(["fetch", "youtube", "--channel", "UCglow", "--api-base", &server.url("/youtube/v3")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
+    drop(stdout); // `| head -1`
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}

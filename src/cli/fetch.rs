@@ -203,10 +203,15 @@ pub fn run(command: FetchCommand) -> u8 {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    if let Err(error) = outcome.as_ref() {
+    // A closed pipe (`| head`) is the reader's choice, not a failure.
+    let reader_left = matches!(&outcome, Err(FetchError::Output(error)) if error.kind() == std::io::ErrorKind::BrokenPipe);
+    if let Err(error) = &outcome
+        && !reader_left
+    {
         eprintln!("error: {}", client.redact(&error.to_string()));
         if written > 0 {
-            eprintln!("note: the {written} posts fetched before the error were written");
+            let posts = if written == 1 { "post" } else { "posts" };
+            eprintln!("note: the {written} {posts} fetched before the error were written");
         }
     }
     drop(out);
@@ -217,11 +222,7 @@ pub fn run(command: FetchCommand) -> u8 {
             return EXIT_ERROR;
         }
     }
-    match outcome {
-        Ok(()) => 0,
-        Err(FetchError::Output(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => 0,
-        Err(_) => EXIT_ERROR,
-    }
+    if outcome.is_ok() || reader_left { 0 } else { EXIT_ERROR }
 }
 
 fn fetch(
