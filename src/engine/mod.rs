@@ -19,7 +19,9 @@ use checks::{Check, Ctx, Detection};
 use matcher::SetId;
 use scan::PostScan;
 
-use crate::finding::{CheckedPost, Evidence, Finding, Fix, Level, Related, Severity, Span};
+use crate::finding::{
+    CheckedPost, CueTime, Evidence, Finding, Fix, Level, Related, Severity, Span,
+};
 use crate::post::{Market, Media, Platform, Post, Relationship};
 pub use ruleset::RuleSet;
 
@@ -289,6 +291,7 @@ fn finding(rule: &Rule, market: Option<Market>, detection: Detection, post: &Pos
         help: rule.help.clone(),
         source_url: rule.source.url.clone(),
         span: detection.span,
+        cue: CueTime::of(post, detection.span.field),
         related: detection.related.into_iter().map(Related::at).collect(),
         fix,
     }
