@@ -49,6 +49,8 @@ pub mod diag;
 #[doc(hidden)]
 pub mod engine;
 #[doc(hidden)]
+pub mod fetch;
+#[doc(hidden)]
 pub mod finding;
 #[doc(hidden)]
 pub mod fingerprint;

@@ -14,7 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["diag"],
     &["rules"],
     &["engine"],
-    &["input", "report"],
+    &["input", "report", "fetch"],
     &["triage", "config"],
     &["packs"],
     &["batch", "checker"],

@@ -3,6 +3,7 @@
 mod baseline;
 mod check;
 mod explain;
+mod fetch;
 mod generate;
 mod init;
 mod output;
@@ -72,6 +73,10 @@ pub enum Command {
     /// Record the current findings in a baseline file; `check --baseline`
     /// then reports only new ones
     Baseline(baseline::BaselineArgs),
+    /// Fetch published posts from a platform's API as JSONL, to pipe into
+    /// `check - --input-format jsonl`
+    #[command(subcommand)]
+    Fetch(fetch::FetchCommand),
     /// Write a commented starter sponsorlint.yaml in the current folder (or
     /// the `--config` file)
     Init(init::InitArgs),
@@ -80,8 +85,9 @@ pub enum Command {
 /// Which rule packs to load.
 #[derive(Debug, Clone, Args)]
 pub struct PackArgs {
-    /// Extra rule pack file or folder (repeatable)
-    #[arg(long = "rules", value_name = "FILE|DIR")]
+    /// Extra rule pack file or folder, or a pinned pack on the web
+    /// (https://…/pack.yaml#sha256=HEX) (repeatable)
+    #[arg(long = "rules", value_name = "FILE|DIR|URL")]
     pub rules: Vec<PathBuf>,
     /// Do not load the built-in packs
     #[arg(long)]
@@ -102,6 +108,7 @@ pub fn run(cli: Cli) -> ExitCode {
             with_config(config, |config| explain::run(&rule, &packs, config))
         }
         Command::Init(args) => init::run(&args, config.config.as_deref()),
+        Command::Fetch(command) => fetch::run(command),
         Command::Completions { shell } => generate::completions(shell),
         Command::Man { out } => generate::man(out.as_deref()),
     };
@@ -143,6 +150,7 @@ fn load_rules(
 ) -> Result<std::sync::Arc<sponsorlint::engine::RuleSet>, u8> {
     let builtin = config.builtin_packs && !packs.no_builtin;
     let paths: Vec<PathBuf> = config.pack_paths.iter().chain(&packs.rules).cloned().collect();
+    let paths = fetch::remote_packs(paths, &config.remote_packs, config.limits.rule_pack)?;
     sponsorlint::packs::load_with(builtin, examples, &paths, &config.limits, |rules| {
         config.configure_rules(rules)
     })

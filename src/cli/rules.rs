@@ -231,6 +231,12 @@ fn test(paths: &[PathBuf]) -> u8 {
     // The given packs load on top of the built-in ones (they may use their
     // term sets); only their own examples run — or the built-in ones' when
     // no path is given.
+    let limit = sponsorlint::limits::Limits::default().rule_pack;
+    let paths = match super::fetch::remote_packs(paths.to_vec(), &[], limit) {
+        Ok(paths) => paths,
+        Err(code) => return code,
+    };
+    let paths = paths.as_slice();
     let rules = match sponsorlint::packs::compile_gathered(true, paths) {
         Ok(rules) => rules,
         Err(errors) => {

@@ -12,6 +12,7 @@ use std::str::FromStr;
 use crate::diag::Problems;
 use crate::diag::yaml::{self, Spanned, span_of};
 use crate::diag::{FileError, FileKind};
+use crate::fetch::remote_pack::RemotePack;
 use crate::finding::Severity;
 use crate::input::{ColumnMap, Defaults, FileSelection};
 use crate::limits::{Limits, parse_size};
@@ -24,7 +25,7 @@ pub const FILE_NAMES: [&str; 2] = ["sponsorlint.yaml", ".sponsorlint.yaml"];
 mod overrides;
 mod raw;
 
-use raw::{RawConfig, RawDefaults, RawFiles, RawPlatformOverride};
+use raw::{RawConfig, RawDefaults, RawFiles, RawPacksSection, RawPlatformOverride};
 
 /// What `sponsorlint init` writes.
 pub const STARTER: &str = include_str!("starter.yaml");
@@ -44,6 +45,8 @@ pub struct Config {
     pub builtin_packs: bool,
     /// Extra pack files or folders, resolved against the file's folder.
     pub pack_paths: Vec<PathBuf>,
+    /// Packs on the web, pinned by digest (`packs: [{url, sha256}]`).
+    pub remote_packs: Vec<RemotePack>,
     pub rule_overrides: Vec<RuleOverride>,
     /// Platform figures that replace the packs' (a fold measured in-house).
     pub platform_overrides: Vec<PlatformOverride>,
@@ -70,6 +73,7 @@ impl Default for Config {
             defaults: Defaults::default(),
             builtin_packs: true,
             pack_paths: Vec::new(),
+            remote_packs: Vec::new(),
             rule_overrides: Vec::new(),
             platform_overrides: Vec::new(),
             columns: ColumnMap::default(),
@@ -142,10 +146,21 @@ impl Config {
         if let Some(defaults) = raw.defaults {
             self.read_defaults(defaults, source, problems);
         }
-        if let Some(packs) = raw.packs {
+        if let Some(RawPacksSection(packs)) = raw.packs {
             self.builtin_packs = packs.builtin.unwrap_or(true);
             for path in packs.paths.unwrap_or_default() {
                 self.pack_paths.extend(resolve(folder, source, &path, "packs.paths", problems));
+            }
+            for pack in packs.remote.unwrap_or_default() {
+                match RemotePack::new(&pack.url.value, &pack.sha256.value) {
+                    Ok(remote) => self.remote_packs.push(remote),
+                    Err(error) => problems.add(
+                        span_of(source, &pack.url),
+                        format!("packs: {error}"),
+                        "here",
+                        None,
+                    ),
+                }
             }
         }
         let mut platforms: Vec<_> = raw.platforms.unwrap_or_default().into_iter().collect();

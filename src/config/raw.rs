@@ -16,7 +16,7 @@ use crate::rules::raw::{RawFold, RawLength};
 #[serde(deny_unknown_fields)]
 pub(super) struct RawConfig {
     pub(super) defaults: Option<RawDefaults>,
-    pub(super) packs: Option<RawPacks>,
+    pub(super) packs: Option<RawPacksSection>,
     pub(super) rules: Option<HashMap<Spanned<String>, Spanned<String>>>,
     /// `limits: { post-text: 4MiB }`.
     pub(super) limits: Option<BTreeMap<String, Spanned<String>>>,
@@ -57,11 +57,50 @@ pub(super) struct RawDefaults {
     pub(super) language: Option<Spanned<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawPacks {
     pub(super) builtin: Option<bool>,
     pub(super) paths: Option<Vec<Spanned<String>>>,
+    /// Packs on the web, pinned by digest.
+    pub(super) remote: Option<Vec<RawRemotePack>>,
+}
+
+/// `{url: https://…/pack.yaml, sha256: HEX}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawRemotePack {
+    pub(super) url: Spanned<String>,
+    pub(super) sha256: Spanned<String>,
+}
+
+/// `packs:` is a map (`builtin`, `paths`, `remote`), or a list of remote
+/// packs alone: `packs: [{url, sha256}]`.
+#[derive(Debug)]
+pub(super) struct RawPacksSection(pub(super) RawPacks);
+
+impl<'de> Deserialize<'de> for RawPacksSection {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<RawPacksSection, D::Error> {
+        struct SectionVisitor;
+        impl<'de> Visitor<'de> for SectionVisitor {
+            type Value = RawPacksSection;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map with builtin, paths or remote, or a list of {url, sha256}")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<RawPacksSection, A::Error> {
+                RawPacks::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(RawPacksSection)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawPacksSection, A::Error> {
+                let mut remote = Vec::new();
+                while let Some(pack) = seq.next_element::<RawRemotePack>()? {
+                    remote.push(pack);
+                }
+                Ok(RawPacksSection(RawPacks { remote: Some(remote), ..RawPacks::default() }))
+            }
+        }
+        deserializer.deserialize_any(SectionVisitor)
+    }
 }
 
 /// `country: FR` or `country: [FR, DE]`.
