@@ -14,7 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["diag"],
     &["rules"],
     &["engine"],
-    &["input", "report"],
+    &["input", "report", "fix"],
     &["triage", "config"],
     &["packs"],
     &["batch", "checker"],

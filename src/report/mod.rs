@@ -189,8 +189,8 @@ mod tests {
 
     use super::*;
     use crate::finding::{
-        CheckedPost, Evidence, Field, Finding, Fix, Level, RecordError, Related, Severity, Signal,
-        Span,
+        Applicability, CheckedPost, Edit, Evidence, Field, Finding, Fix, Level, RecordError,
+        Related, Severity, Signal, Span,
     };
     use crate::post::{Cue, Market, Origin, Platform, Post, Relationship};
 
@@ -226,7 +226,10 @@ mod tests {
             source_url: "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000047663185".into(),
             span: span(&failing.text, "Mon sérum préféré @marque ✨ code LUNA15"),
             related: vec![],
-            fix: Some(Fix { span: Span::text(0, 0), replacement: "Publicité · ".into() }),
+            fix: Some(Fix {
+                edits: vec![Edit::insert(0, "Publicité · ")],
+                applicability: Applicability::Safe,
+            }),
         };
         let signals = Finding {
             rule: "global/commercial-signals".into(),
@@ -299,7 +302,10 @@ mod tests {
             source_url: "https://example.org/baseline".into(),
             span: Span::text(0, 0),
             related: vec![],
-            fix: Some(Fix { span: Span::text(0, 0), replacement: "Ad".into() }),
+            fix: Some(Fix {
+                edits: vec![Edit::insert(0, "Ad")],
+                applicability: Applicability::Safe,
+            }),
         };
         let late = Finding {
             rule: "global/video-disclosure".into(),

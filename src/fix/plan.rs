@@ -1,0 +1,116 @@
+//! Fixing one post: apply one fix at a time, each time the one that leaves
+//! the fewest fixable findings after checking again, until none is left or
+//! no fix helps. So a label every market of the post accepts is chosen
+//! when there is one, a label already present is never added again (its
+//! finding is gone), and what remains is what a fresh check reports.
+
+use crate::engine::Engine;
+use crate::finding::{CheckedPost, Fix};
+
+use super::apply_fixes;
+
+/// Rounds of fixing per post: every round removes at least one finding.
+const MAX_ROUNDS: usize = 8;
+/// Fixes tried per round.
+const MAX_CANDIDATES: usize = 8;
+
+/// A post after fixing.
+#[derive(Debug, Clone)]
+pub struct FixedPost {
+    /// The fixed post checked again (the original check when no fix applied).
+    pub checked: CheckedPost,
+    /// The text before fixing.
+    pub original: String,
+    /// How many fixes were applied.
+    pub applied: usize,
+}
+
+impl FixedPost {
+    pub fn changed(&self) -> bool {
+        self.applied > 0
+    }
+}
+
+/// Fixes `checked` (a post and its findings from `engine`): safe fixes, and
+/// with `allow_unsafe` the others too. A fix that would make the text
+/// longer than the platform allows is not applied; its finding says why.
+pub fn fix_post(engine: &Engine, checked: CheckedPost, allow_unsafe: bool) -> FixedPost {
+    let original = checked.post.text.clone();
+    let limit = engine
+        .rules()
+        .platform_facts(checked.post.platform)
+        .and_then(|facts| facts.max_length.as_ref())
+        .map(|length| length.characters as usize);
+    let mut current = checked;
+    let mut applied = 0;
+    let mut too_long: Vec<(Fix, usize)> = Vec::new();
+    for _ in 0..MAX_ROUNDS {
+        let before = fixable(&current, allow_unsafe);
+        if before == 0 {
+            break;
+        }
+        let mut best: Option<(usize, CheckedPost)> = None;
+        for fix in candidates(&current, allow_unsafe).into_iter().take(MAX_CANDIDATES) {
+            let result = apply_fixes(&current.post.text, [&fix]);
+            if result.applied == 0 {
+                continue;
+            }
+            let length = result.text.chars().count();
+            if limit.is_some_and(|limit| length > limit) {
+                too_long.push((fix, length));
+                continue;
+            }
+            let mut post = current.post.clone();
+            post.text = result.text;
+            let rechecked = engine.check(post);
+            let left = fixable(&rechecked, allow_unsafe);
+            if left < before && best.as_ref().is_none_or(|(fewest, _)| left < *fewest) {
+                best = Some((left, rechecked));
+                if left == 0 {
+                    break;
+                }
+            }
+        }
+        match best {
+            Some((_, rechecked)) => {
+                current = rechecked;
+                applied += 1;
+            }
+            None => break,
+        }
+    }
+    if let Some(limit) = limit {
+        say_why_not_applied(&mut current, &too_long, limit);
+    }
+    FixedPost { checked: current, original, applied }
+}
+
+/// The fixes `--fix` (or `--unsafe-fixes`) may apply to the post, once each.
+fn candidates(checked: &CheckedPost, allow_unsafe: bool) -> Vec<Fix> {
+    let mut fixes: Vec<Fix> = Vec::new();
+    for fix in checked.findings.iter().filter_map(|finding| finding.fix.as_ref()) {
+        if fix.applies(allow_unsafe) && !fixes.contains(fix) {
+            fixes.push(fix.clone());
+        }
+    }
+    fixes
+}
+
+fn fixable(checked: &CheckedPost, allow_unsafe: bool) -> usize {
+    let applies = |fix: &Fix| fix.applies(allow_unsafe);
+    checked.findings.iter().filter(|finding| finding.fix.as_ref().is_some_and(applies)).count()
+}
+
+/// Appends to each finding whose fix was too long why it was not applied.
+fn say_why_not_applied(checked: &mut CheckedPost, too_long: &[(Fix, usize)], limit: usize) {
+    let platform =
+        checked.post.platform.map_or_else(|| "the platform".to_string(), |p| p.to_string());
+    for finding in &mut checked.findings {
+        let Some(fix) = &finding.fix else { continue };
+        if let Some((_, length)) = too_long.iter().find(|(long, _)| long == fix) {
+            finding.message.push_str(&format!(
+                " (not fixed: the text would be {length} characters, over {platform}'s {limit})"
+            ));
+        }
+    }
+}
