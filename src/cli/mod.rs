@@ -3,6 +3,7 @@
 mod baseline;
 mod check;
 mod explain;
+mod fix;
 mod generate;
 mod init;
 mod output;

@@ -13,12 +13,19 @@ use crate::rules::{FixAt, FixSpec};
 pub(super) fn fix_for(spec: &FixSpec, span: Span, ctx: &Ctx) -> Option<Fix> {
     let post = ctx.post;
     let language = if spec.languages.is_empty() { None } else { ctx.post_language() };
-    let wording = expand_brand(spec.wording_for(language, post.relationship), &post.brands)?;
     let text = post.text.as_str();
     let mut edits = Vec::new();
-    if spec.moves && span.field == Field::Text && span.start < span.end {
+    let wording = if spec.moves {
+        // The label the author wrote, taken from where it is.
+        let moved = text.get(span.start..span.end).filter(|_| span.field == Field::Text)?;
+        if moved.trim().is_empty() {
+            return None;
+        }
         edits.push(Edit { span: with_space_before(text, span), replacement: String::new() });
-    }
+        format!("{moved} ")
+    } else {
+        expand_brand(spec.wording_for(language, post.relationship), &post.brands)?
+    };
     let label = label_of(&wording);
     let placed = match spec.at {
         FixAt::Start => Edit::insert(0, wording.clone()),

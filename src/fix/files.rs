@@ -67,13 +67,31 @@ pub fn replacements(
                 return Err(format!("{where_}: the text's place in the file is not known"));
             }
         };
-        out.push(replacement);
+        out.push(narrowed(file, replacement));
     }
     out.sort_by_key(|replacement| replacement.start);
     if out.windows(2).any(|pair| pair[0].end > pair[1].start) {
         return Err("two fixed texts overlap in the file".into());
     }
     Ok(out)
+}
+
+/// `replacement` without the bytes it leaves as they are at either end, so
+/// that a diff shows only the lines that change.
+fn narrowed(file: &[u8], mut replacement: Replacement) -> Replacement {
+    let old = &file[replacement.start..replacement.end];
+    let new = &replacement.bytes;
+    let prefix = old.iter().zip(new.iter()).take_while(|(a, b)| a == b).count();
+    let suffix = old[prefix..]
+        .iter()
+        .rev()
+        .zip(new[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    replacement.bytes = new[prefix..new.len() - suffix].to_vec();
+    replacement.start += prefix;
+    replacement.end -= suffix;
+    replacement
 }
 
 /// `file` with `replacements` (in file order, not overlapping) made.

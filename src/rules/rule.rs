@@ -231,7 +231,7 @@ fn status(raw: Option<&Spanned<String>>, problems: &mut Problems) -> Status {
 fn fix_spec(fix: &RawFix, id_span: Option<Range<usize>>, problems: &mut Problems) -> FixSpec {
     let at_span = fix.at.as_ref().and_then(|at| problems.span_of(at));
     let (wording, at) = match (&fix.insert, &fix.replace) {
-        (Some(insert), None) => {
+        (insert, None) if insert.is_some() != fix.moves => {
             let at = match fix.at.as_ref().map(|at| at.value.as_str()) {
                 None | Some("start") => FixAt::Start,
                 Some("end") => FixAt::End,
@@ -249,9 +249,9 @@ fn fix_spec(fix: &RawFix, id_span: Option<Range<usize>>, problems: &mut Problems
                     FixAt::Start
                 }
             };
-            (insert.clone(), at)
+            (insert.clone().unwrap_or_default(), at)
         }
-        (None, Some(replace)) => {
+        (None, Some(replace)) if !fix.moves => {
             if fix.at.is_some() {
                 problems.add(
                     at_span.clone(),
@@ -265,8 +265,8 @@ fn fix_spec(fix: &RawFix, id_span: Option<Range<usize>>, problems: &mut Problems
         _ => {
             problems.add(
                 id_span,
-                "a fix needs exactly one of `insert` (a label to add) or `replace` (the finding's span)",
-                "fix without insert or replace",
+                "a fix needs exactly one of `insert` (a label to add), `replace` (the finding's span) or `move: true` (the label found, to a better place)",
+                "one of insert, replace or move",
                 None,
             );
             (String::new(), FixAt::Start)
@@ -294,7 +294,7 @@ fn fix_spec(fix: &RawFix, id_span: Option<Range<usize>>, problems: &mut Problems
         languages: fix.languages.iter().map(|(code, text)| (code.clone(), text.clone())).collect(),
         gifted: fix.gifted.clone(),
         at,
-        moves: fix.moves && at != FixAt::Span,
+        moves: fix.moves,
         applicability,
     }
 }
