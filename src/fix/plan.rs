@@ -1,11 +1,11 @@
 //! Fixing one post: apply one fix at a time, each time the one that leaves
-//! the fewest fixable findings after checking again, until none is left or
-//! no fix helps. So a label every market of the post accepts is chosen
+//! the fewest problems after checking again, until no fix is left or none
+//! helps. So a label every market of the post accepts is chosen
 //! when there is one, a label already present is never added again (its
 //! finding is gone), and what remains is what a fresh check reports.
 
 use crate::engine::Engine;
-use crate::finding::{CheckedPost, Fix};
+use crate::finding::{CheckedPost, Finding, Fix};
 
 use super::apply_fixes;
 
@@ -45,12 +45,13 @@ pub fn fix_post(engine: &Engine, checked: CheckedPost, allow_unsafe: bool) -> Fi
     let mut applied = 0;
     let mut too_long: Vec<(Fix, usize)> = Vec::new();
     for _ in 0..MAX_ROUNDS {
-        let before = fixable(&current, allow_unsafe);
-        if before == 0 {
+        let candidates = candidates(&current, allow_unsafe);
+        if candidates.is_empty() {
             break;
         }
+        let before = problems(&current);
         let mut best: Option<(usize, CheckedPost)> = None;
-        for fix in candidates(&current, allow_unsafe).into_iter().take(MAX_CANDIDATES) {
+        for fix in candidates.into_iter().take(MAX_CANDIDATES) {
             let result = apply_fixes(&current.post.text, [&fix]);
             if result.applied == 0 {
                 continue;
@@ -63,7 +64,7 @@ pub fn fix_post(engine: &Engine, checked: CheckedPost, allow_unsafe: bool) -> Fi
             let mut post = current.post.clone();
             post.text = result.text;
             let rechecked = engine.check(post);
-            let left = fixable(&rechecked, allow_unsafe);
+            let left = problems(&rechecked);
             if left < before && best.as_ref().is_none_or(|(fewest, _)| left < *fewest) {
                 best = Some((left, rechecked));
                 if left == 0 {
@@ -96,9 +97,12 @@ fn candidates(checked: &CheckedPost, allow_unsafe: bool) -> Vec<Fix> {
     fixes
 }
 
-fn fixable(checked: &CheckedPost, allow_unsafe: bool) -> usize {
-    let applies = |fix: &Fix| fix.applies(allow_unsafe);
-    checked.findings.iter().filter(|finding| finding.fix.as_ref().is_some_and(applies)).count()
+/// The problems a check reports: each finding, and each finding of another
+/// rule folded into one (its fix is only offered once the finding that
+/// explained it is fixed).
+fn problems(checked: &CheckedPost) -> usize {
+    let folded = |finding: &Finding| finding.related.iter().filter(|r| r.rule.is_some()).count();
+    checked.findings.iter().map(|finding| 1 + folded(finding)).sum()
 }
 
 /// Appends to each finding whose fix was too long why it was not applied.
