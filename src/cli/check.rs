@@ -303,7 +303,11 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
             "{count} {} {verb}, {remaining} {} {}",
             plural(count, "fix", "fixes"),
             plural(remaining, "finding", "findings"),
-            if args.diff { "found" } else { "remain" },
+            match (args.diff, remaining) {
+                (true, _) => "found",
+                (false, 1) => "remains",
+                (false, _) => "remain",
+            },
         );
         for failure in &outcome.failed {
             eprintln!("error: not fixed: {failure}");
