@@ -226,7 +226,9 @@ fn configured_brands_fill_posts_that_name_none() {
         .stdout
         .clone();
     let records = jsonl_records(&output);
-    let replacement = |record: &serde_json::Value| record["findings"][0]["fix"]["edits"][0]["replacement"].clone();
+    let replacement = |record: &serde_json::Value| {
+        record["findings"][0]["fix"]["edits"][0]["replacement"].clone()
+    };
     assert_eq!(replacement(&records[0]), "#GiftedByGlowLab ");
     assert_eq!(replacement(&records[1]), "#GiftedByAcme ", "the post's own");
 }

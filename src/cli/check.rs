@@ -293,7 +293,7 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
     }
     if let Some(fixer) = fixer {
         let color = std::io::stdout().is_terminal() && colour_allowed();
-        let outcome = fixer.finish(stdin.as_deref(), color);
+        let outcome = fixer.finish(stdin.as_deref(), &context, color);
         let remaining: usize = summary.findings_by_category.values().sum();
         let (verb, count) = match args.diff {
             true => ("would be applied", outcome.applied),
@@ -309,6 +309,9 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
                 (false, _) => "remain",
             },
         );
+        for note in &outcome.notes {
+            eprintln!("note: {note}");
+        }
         for failure in &outcome.failed {
             eprintln!("error: not fixed: {failure}");
         }

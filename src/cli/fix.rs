@@ -15,7 +15,7 @@ use sponsorlint::finding::CheckedPost;
 use sponsorlint::fix::diff::unified_diff;
 use sponsorlint::fix::files::{Layout, Replacement, TextChange, replacements, splice};
 use sponsorlint::fix::plan::fix_post;
-use sponsorlint::input::InputFormat;
+use sponsorlint::input::{InputFormat, ReadContext, sheet_text};
 
 use super::output;
 
@@ -45,6 +45,9 @@ pub(super) struct Outcome {
     pub applied: usize,
     /// Files that could not be fixed, each with why.
     pub failed: Vec<String>,
+    /// What was written elsewhere than in place (a workbook's rows), or why
+    /// a file is left out of the diff.
+    pub notes: Vec<String>,
 }
 
 impl Fixer {
@@ -93,8 +96,8 @@ impl Fixer {
     /// Writes each file's fixes (or prints their diff, in colour with
     /// `color`). `stdin` holds standard input as read, when it was an input:
     /// its fixed form is printed rather than written.
-    pub(super) fn finish(self, stdin: Option<&[u8]>, color: bool) -> Outcome {
-        let mut outcome = Outcome { applied: 0, failed: Vec::new() };
+    pub(super) fn finish(self, stdin: Option<&[u8]>, ctx: &ReadContext, color: bool) -> Outcome {
+        let mut outcome = Outcome { applied: 0, failed: Vec::new(), notes: Vec::new() };
         let mut stdout = std::io::stdout().lock();
         for (path, changes, applied) in &self.files {
             let result = if path == "-" {
@@ -102,7 +105,7 @@ impl Fixer {
                 let layout = self.forced.map_or_else(|| sniffed(input), layout_of);
                 self.fix_stream(path, input, layout, changes, &mut stdout, color)
             } else {
-                self.fix_file(path, changes, &mut stdout, color)
+                self.fix_file(path, changes, ctx, &mut stdout, color, &mut outcome.notes)
             };
             match result {
                 Ok(()) => outcome.applied += applied,
@@ -143,15 +146,18 @@ impl Fixer {
         &self,
         path: &str,
         changes: &[TextChange],
+        ctx: &ReadContext,
         out: &mut impl std::io::Write,
         color: bool,
+        notes: &mut Vec<String>,
     ) -> Result<(), String> {
         let file = Path::new(path);
         let format = self.forced.or_else(|| InputFormat::from_path(file));
         let layout = match format {
-            Some(InputFormat::Xlsx | InputFormat::Ods) | None => {
-                return Err("workbooks are not rewritten".into());
+            Some(format @ (InputFormat::Xlsx | InputFormat::Ods)) => {
+                return self.fix_workbook(file, format, changes, ctx, notes);
             }
+            None => return Err("its format is not known".into()),
             Some(format) => layout_of(format),
         };
         let before = std::fs::metadata(file).map_err(|error| error.to_string())?;
@@ -174,6 +180,60 @@ impl Fixer {
             return Err("the file changed during the run; it was not overwritten".into());
         }
         pending.commit().map_err(|error| error.to_string())
+    }
+}
+
+impl Fixer {
+    /// A workbook is never rewritten: all the rows of its sheet, texts
+    /// fixed, go to `<name>.fixed.csv` beside it.
+    fn fix_workbook(
+        &self,
+        file: &Path,
+        format: InputFormat,
+        changes: &[TextChange],
+        ctx: &ReadContext,
+        notes: &mut Vec<String>,
+    ) -> Result<(), String> {
+        // By the whole name: `a.xlsx` and `a.ods` beside it stay apart.
+        let mut name = file.file_name().unwrap_or_default().to_os_string();
+        name.push(".fixed.csv");
+        let target = file.with_file_name(name);
+        if self.mode == Mode::Diff {
+            notes.push(format!(
+                "{}: a workbook is not shown as a diff; --fix writes its rows to {}",
+                file.display(),
+                target.display()
+            ));
+            return Ok(());
+        }
+        let mut sheet = sheet_text(file, format, ctx)?;
+        for change in changes {
+            let origin = &change.origin;
+            let place = origin.line.zip(origin.column).and_then(|(row, column)| {
+                let row = usize::try_from(row.checked_sub(sheet.first_row)?).ok()?;
+                let column = usize::try_from(column.checked_sub(sheet.first_column)?).ok()?;
+                sheet.rows.get_mut(row)?.get_mut(column)
+            });
+            match place {
+                Some(cell) if *cell == change.old => cell.clone_from(&change.new),
+                _ => return Err(format!("{origin}: the cell no longer holds the text checked")),
+            }
+        }
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        for row in &sheet.rows {
+            csv.write_record(row).map_err(|error| error.to_string())?;
+        }
+        let bytes = csv.into_inner().map_err(|error| error.to_string())?;
+        let (mut temp, pending) = output::create(&target).map_err(|error| error.to_string())?;
+        temp.write_all(&bytes).map_err(|error| error.to_string())?;
+        drop(temp);
+        pending.commit().map_err(|error| error.to_string())?;
+        notes.push(format!(
+            "{}: a workbook is not rewritten; its rows, fixed, are in {}",
+            file.display(),
+            target.display()
+        ));
+        Ok(())
     }
 }
 
