@@ -249,3 +249,32 @@ fn a_workbook_is_never_rewritten_and_its_fixed_rows_go_to_a_csv_beside_it() {
         .code(0)
         .stdout(contains("checked 4 posts: 4 pass"));
 }
+
+#[test]
+fn sarif_fixes_are_byte_replacements_that_make_the_fixed_file() {
+    let dir = inputs();
+    let output = sponsorlint(dir.path())
+        .args(["check", "draft.md", "--format", "sarif"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let document: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    let result = &document["runs"][0]["results"][0];
+    let change = &result["fixes"][0]["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], "draft.md");
+    assert_eq!(result["fixes"][0]["properties"]["applicability"], "safe");
+    let mut file = read(dir.path().join("draft.md"));
+    let mut replacements: Vec<&serde_json::Value> =
+        change["replacements"].as_array().unwrap().iter().collect();
+    // From the end, so earlier offsets stay true.
+    replacements.sort_by_key(|r| std::cmp::Reverse(r["deletedRegion"]["byteOffset"].as_u64()));
+    for replacement in replacements {
+        let start = replacement["deletedRegion"]["byteOffset"].as_u64().unwrap() as usize;
+        let length = replacement["deletedRegion"]["byteLength"].as_u64().unwrap() as usize;
+        let text = replacement["insertedContent"]["text"].as_str().unwrap().as_bytes();
+        file.splice(start..start + length, text.iter().copied());
+    }
+    assert_eq!(file, read(data("fixed").join("draft.md")));
+}
