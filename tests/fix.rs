@@ -278,3 +278,25 @@ fn sarif_fixes_are_byte_replacements_that_make_the_fixed_file() {
     }
     assert_eq!(file, read(data("fixed").join("draft.md")));
 }
+
+#[test]
+fn each_placement_puts_the_label_where_its_pack_example_says() {
+    // The pack's fail examples say their fixed text; `rules test` checks it.
+    let dir = tempfile::tempdir().unwrap();
+    sponsorlint(dir.path())
+        .args(["rules", "test"])
+        .arg(data("packs").join("placements.yaml"))
+        .assert()
+        .code(0)
+        .stdout(contains("8 passed, 0 failed (3 rules)"));
+    // A wrong `fixed` text is caught.
+    let pack = std::fs::read_to_string(data("packs").join("placements.yaml")).unwrap();
+    let wrong = dir.path().join("wrong.yaml");
+    std::fs::write(&wrong, pack.replace("my serum #ad ✨", "my serum #ad ✨ !")).unwrap();
+    sponsorlint(dir.path())
+        .args(["rules", "test", "wrong.yaml"])
+        .assert()
+        .code(2)
+        .stderr(contains("wrong.yaml: 1 problem"))
+        .stderr(contains("is fixed to \"my serum"));
+}
