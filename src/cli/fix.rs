@@ -286,3 +286,30 @@ fn colored(diff: &str, color: bool) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_diff_in_colour_marks_each_kind_of_line_and_keeps_the_text() {
+        let diff = "--- a/f\n+++ b/f\n@@ -1 +1 @@\n-old\n+new\n same\n";
+        assert_eq!(colored(diff, false), diff);
+        let shown = colored(diff, true);
+        assert!(shown.contains("\x1b[31m-old\x1b[0m\n\x1b[32m+new\x1b[0m\n same\n"), "{shown:?}");
+        assert!(shown.starts_with("\x1b[1m--- a/f\x1b[0m\n\x1b[1m+++ b/f\x1b[0m\n\x1b[36m@@"));
+        let plain: String = shown
+            .replace("\x1b[0m", "")
+            .split("\x1b[")
+            .map(|part| part.trim_start_matches(|c: char| c.is_ascii_digit() || c == 'm'))
+            .collect();
+        assert_eq!(plain, diff);
+    }
+
+    #[test]
+    fn standard_input_is_json_when_it_starts_like_json() {
+        assert_eq!(sniffed(b"  \n{\"text\":1}"), Layout::Json);
+        assert_eq!(sniffed(b"[]"), Layout::Json);
+        assert_eq!(sniffed(b"hello {"), Layout::Verbatim);
+    }
+}
