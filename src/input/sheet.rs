@@ -46,7 +46,7 @@ pub struct SheetText {
     pub first_column: u64,
 }
 
-/// Reads the sheet that [`records`] reads as [`SheetText`]; an error in the
+/// Reads the sheet that checking reads as [`SheetText`]; an error in the
 /// user's words when it cannot be read.
 pub fn sheet_text(
     path: &Path,
