@@ -167,7 +167,7 @@ impl Fixer {
         let content = std::fs::read(file).map_err(|error| error.to_string())?;
         let replacements: Vec<Replacement> = replacements(layout, &content, changes)?;
         if self.mode == Mode::Diff {
-            let diff = unified_diff(path, &content, &replacements);
+            let diff = unified_diff(&diff_name(file), &content, &replacements);
             return out.write_all(colored(&diff, color).as_bytes()).map_err(|e| e.to_string());
         }
         let fixed = splice(&content, &replacements);
@@ -237,6 +237,14 @@ impl Fixer {
     }
 }
 
+/// The file's name in a diff: relative to the working folder where it is
+/// inside it, as `git apply` wants; else without its leading `/`.
+fn diff_name(file: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let relative = cwd.as_deref().and_then(|cwd| file.strip_prefix(cwd).ok()).unwrap_or(file);
+    relative.to_string_lossy().trim_start_matches('/').to_owned()
+}
+
 fn modified(meta: &Metadata) -> Option<SystemTime> {
     meta.modified().ok()
 }
@@ -304,6 +312,14 @@ mod tests {
             .map(|part| part.trim_start_matches(|c: char| c.is_ascii_digit() || c == 'm'))
             .collect();
         assert_eq!(plain, diff);
+    }
+
+    #[test]
+    fn a_diff_names_files_as_git_apply_wants() {
+        assert_eq!(diff_name(Path::new("posts/a.txt")), "posts/a.txt");
+        let inside = std::env::current_dir().unwrap().join("posts/a.txt");
+        assert_eq!(diff_name(&inside), "posts/a.txt");
+        assert_eq!(diff_name(Path::new("/elsewhere/a.txt")), "elsewhere/a.txt");
     }
 
     #[test]
