@@ -4,6 +4,7 @@
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::checks::Ctx;
+use super::normalize::is_zero_width;
 use crate::finding::{Edit, Field, Fix, Span};
 use crate::rules::{FixAt, FixSpec};
 
@@ -39,10 +40,12 @@ pub(super) fn fix_for(spec: &FixSpec, span: Span, ctx: &Ctx) -> Option<Fix> {
             None => Edit::insert(text.len(), after_text(text, label)),
         },
         FixAt::Span => {
-            if span.field != Field::Text || span.start >= span.end {
-                return None;
-            }
-            Edit { span, replacement: wording.clone() }
+            let found = text
+                .get(span.start..span.end)
+                .filter(|found| span.field == Field::Text && !found.is_empty())?;
+            // `{plain}`: what the span says, without its invisible characters.
+            let plain: String = found.chars().filter(|&c| !is_zero_width(c)).collect();
+            Edit { span, replacement: wording.replace("{plain}", &plain) }
         }
     };
     edits.insert(0, placed);
