@@ -1,13 +1,15 @@
 //! Property tests of fixing, over generated posts in every market the
 //! built-in packs cover and over the fixture corpus: after fixing, a check
 //! reports no finding that has a safe fix (unless it says why the fix was
-//! not applied), and fixing the fixed post changes nothing.
+//! not applied), and fixing the fixed post changes nothing. Rewriting the
+//! texts of a JSONL or CSV file changes them and nothing else.
 
 use std::sync::{Arc, OnceLock};
 
 use proptest::prelude::*;
 use sponsorlint::engine::{Engine, RuleSet};
 use sponsorlint::finding::{Applicability, CheckedPost};
+use sponsorlint::fix::files::{Layout, TextChange, replacements, splice};
 use sponsorlint::fix::plan::fix_post;
 use sponsorlint::input::{ReadContext, read_inputs};
 use sponsorlint::packs;
@@ -185,4 +187,59 @@ fn the_fixture_corpus_settles_after_one_fix() {
         applied += assert_fixes_settle(post).unwrap();
     }
     assert!(posts > 20 && applied > 5, "{applied} fixes in {posts} fixture posts");
+}
+
+/// Reads `file` (of `format`) as posts, as `check` does.
+fn posts_of(file: &[u8], format: sponsorlint::input::InputFormat) -> Vec<Post> {
+    let context = ReadContext::default();
+    sponsorlint::input::read_stream(file, "f".into(), Some(format), &context)
+        .map(|record| record.expect("a post"))
+        .collect()
+}
+
+/// Rewrites every post's text of `file` as `#ad ` + text, reads the file
+/// again and checks that only the texts changed.
+fn assert_rewrites(file: &[u8], format: sponsorlint::input::InputFormat, layout: Layout) {
+    let before = posts_of(file, format);
+    let changes: Vec<TextChange> = before
+        .iter()
+        .map(|post| TextChange {
+            origin: post.origin.clone(),
+            old: post.text.clone(),
+            new: format!("#ad, \"x\"\n{}", post.text),
+        })
+        .collect();
+    let replacements = replacements(layout, file, &changes).expect("the texts are found");
+    let fixed = splice(file, &replacements);
+    let after = posts_of(&fixed, format);
+    assert_eq!(after.len(), before.len());
+    for ((old, new), change) in before.iter().zip(&after).zip(&changes) {
+        assert_eq!(new.text, change.new);
+        assert_eq!((&new.id, &new.extra), (&old.id, &old.extra));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn rewriting_jsonl_and_csv_changes_the_texts_and_nothing_else(
+        // A blank cell is no text at all; the reader says where a text is.
+        texts in prop::collection::vec("[a-z][a-z ,;\"'\\\\\n\r\té✨#]{0,18}[a-z]", 1..8),
+        crlf in any::<bool>(),
+    ) {
+        let end = if crlf { "\r\n" } else { "\n" };
+        let mut jsonl = String::new();
+        let mut csv = String::from("id,text,note");
+        csv.push_str(end);
+        for (index, text) in texts.iter().enumerate() {
+            let record = serde_json::json!({"id": format!("p{index}"), "text": text, "note": [index]});
+            jsonl.push_str(&record.to_string());
+            jsonl.push_str(end);
+            let cell = format!("\"{}\"", text.replace('"', "\"\""));
+            csv.push_str(&format!("p{index},{cell},n{index}{end}"));
+        }
+        assert_rewrites(jsonl.as_bytes(), sponsorlint::input::InputFormat::Jsonl, Layout::Json);
+        assert_rewrites(csv.as_bytes(), sponsorlint::input::InputFormat::Csv, Layout::Delimited(b','));
+    }
 }

@@ -65,6 +65,12 @@ impl Fixer {
     /// Fixes one checked post. With `--fix` the post becomes the fixed one
     /// with what remains of its findings; with `--diff` it stays as checked.
     pub(super) fn fix(&mut self, engine: &Engine, checked: &mut CheckedPost) {
+        // A text read from nowhere in the file (a blank cell, a Markdown
+        // text from front matter) cannot be written back.
+        let origin = &checked.post.origin;
+        if origin.text_offset.is_none() && origin.column.is_none() {
+            return;
+        }
         let candidates = checked.findings.iter().filter_map(|finding| finding.fix.as_ref());
         if !candidates.clone().any(|fix| fix.applies(self.allow_unsafe)) {
             return;
