@@ -34,3 +34,7 @@ done < fixtures/calendar.jsonl
 mkdir -p fuzz/corpus/read_workbook
 { printf '\x00'; cat tests/data/calendar.xlsx; } > fuzz/corpus/read_workbook/calendar.xlsx
 { printf '\x01'; cat tests/data/calendar.ods; } > fuzz/corpus/read_workbook/calendar.ods
+# read_srt and read_vtt: the first byte picks the market and the media.
+mkdir -p fuzz/corpus/read_srt fuzz/corpus/read_vtt
+for file in fixtures/video/*.srt; do { printf '\x04'; cat "$file"; } > "fuzz/corpus/read_srt/$(basename "$file")"; done
+for file in fixtures/video/*.vtt; do { printf '\x00'; cat "$file"; } > "fuzz/corpus/read_vtt/$(basename "$file")"; done

@@ -153,6 +153,35 @@ impl Span {
     }
 }
 
+/// Where in a video a finding is: the subtitle cue (index from 0, in file
+/// order) and its start and end in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CueTime {
+    pub index: usize,
+    pub start_s: f64,
+    pub end_s: f64,
+}
+
+impl CueTime {
+    /// The cue a span in `field` is in, when it is in a subtitle cue.
+    pub fn of(post: &Post, field: Field) -> Option<CueTime> {
+        let Field::Subtitle(index) = field else {
+            return None;
+        };
+        let cue = post.subtitles.get(index)?;
+        Some(CueTime { index, start_s: cue.start, end_s: cue.end })
+    }
+}
+
+/// `00:01:12.500`: seconds as a video player shows them (hours, minutes,
+/// seconds, milliseconds); negative or non-finite times show as zero.
+pub fn clock(seconds: f64) -> String {
+    let millis =
+        if seconds.is_finite() && seconds > 0.0 { (seconds * 1000.0).round() as u64 } else { 0 };
+    let (seconds, millis) = (millis / 1000, millis % 1000);
+    format!("{:02}:{:02}:{:02}.{millis:03}", seconds / 3600, seconds / 60 % 60, seconds % 60)
+}
+
 /// A further place a finding concerns: another hit of the same rule, or
 /// (with `rule` and `message`) a finding of another rule folded into it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -238,6 +267,9 @@ pub struct Finding {
     /// The primary span; further spans (every signal, every ambiguous tag)
     /// follow in `related`.
     pub span: Span,
+    /// The subtitle cue the primary span is in, with its times.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cue: Option<CueTime>,
     /// Further places the finding concerns, and the findings of other
     /// rules that it explains (folded into it rather than listed again).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -389,6 +421,7 @@ mod tests {
             help: String::new(),
             source_url: String::new(),
             span: Span::text(0, 0),
+            cue: None,
             related: vec![],
             fix: None,
         }
@@ -406,6 +439,14 @@ mod tests {
             Verdict::from_findings(&[finding(Severity::Error), finding(Severity::Warning)]),
             Verdict::Fail
         );
+    }
+
+    #[test]
+    fn clock_shows_hours_minutes_seconds_and_milliseconds() {
+        assert_eq!(clock(72.5), "00:01:12.500");
+        assert_eq!(clock(3600.0 + 14.9), "01:00:14.900");
+        assert_eq!(clock(-1.0), "00:00:00.000");
+        assert_eq!(clock(f64::NAN), "00:00:00.000");
     }
 
     #[test]

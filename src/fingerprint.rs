@@ -54,6 +54,13 @@ pub fn finding_fingerprint(post: &Post, finding: &Finding) -> String {
     format!("{:016x}", fnv1a(&[&finding.rule, &market, &post_key(post), &folded_text(flagged)]))
 }
 
+/// 16 hex digits naming one finding at one place: [`finding_fingerprint`]
+/// and the file, for consumers that merge equal fingerprints (GitLab Code
+/// Quality), where the same post in two files is two issues.
+pub fn located_fingerprint(path: &str, post: &Post, finding: &Finding) -> String {
+    format!("{:016x}", fnv1a(&[path, &finding_fingerprint(post, finding)]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,6 +82,7 @@ mod tests {
             help: "h".into(),
             source_url: String::new(),
             span: Span::text(start, end),
+            cue: None,
             related: vec![],
             fix: None,
         }

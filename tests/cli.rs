@@ -426,3 +426,49 @@ fn the_github_action_and_pre_commit_hook_use_real_flags() {
         assert!(help.contains(&flag), "{flag} is not a flag of `sponsorlint check`");
     }
 }
+
+#[test]
+fn gitignored_files_are_skipped_unless_no_ignore() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    std::fs::write(dir.path().join(".gitignore"), "old.txt\n").unwrap();
+    std::fs::write(dir.path().join("new.txt"), "#ad serum").unwrap();
+    std::fs::write(dir.path().join("old.txt"), "#ad serum").unwrap();
+    let files = |extra: &[&str]| -> Vec<String> {
+        let mut command = sponsorlint();
+        command.args(["check", "--format", "jsonl"]).args(house()).arg(dir.path()).args(extra);
+        let records = jsonl_records(&stdout_with_code(&mut command, 0));
+        let name = |record: &serde_json::Value| {
+            let path = std::path::PathBuf::from(record["origin"]["path"].as_str().unwrap());
+            path.file_name().unwrap().to_string_lossy().into_owned()
+        };
+        records.iter().map(name).collect()
+    };
+    assert_eq!(files(&[]), ["new.txt"]);
+    assert_eq!(files(&["--no-ignore"]), ["new.txt", "old.txt"]);
+}
+
+#[test]
+fn color_flag_overrides_the_terminal_guess_and_man_pages_list_exit_statuses() {
+    let report = |color: &str| {
+        let mut command = sponsorlint();
+        command.args(["check", "fixtures/note.txt", "--country", "GB", "--color", color]);
+        String::from_utf8(stdout_with_code(&mut command, 0)).unwrap()
+    };
+    // NO_COLOR is set for every test command; an explicit --color wins.
+    assert!(report("always").contains("\u{1b}["), "colour on request");
+    assert!(!report("never").contains("\u{1b}["));
+    assert!(!report("auto").contains("\u{1b}["), "not a terminal");
+    sponsorlint()
+        .args(["check", "-", "--color", "sometimes"])
+        .assert()
+        .code(2)
+        .stderr(contains("auto").and(contains("always")).and(contains("never")));
+
+    let page = String::from_utf8(stdout_with_code(sponsorlint().arg("man"), 0)).unwrap();
+    assert!(page.contains(".SH \"EXIT STATUS\"") && page.contains("exit\\-zero"), "{page}");
+    let dir = tempfile::tempdir().unwrap();
+    sponsorlint().args(["man", "--out"]).arg(dir.path()).assert().code(0);
+    let check_page = std::fs::read_to_string(dir.path().join("sponsorlint-check.1")).unwrap();
+    assert!(check_page.contains(".SH \"EXIT STATUS\""), "{check_page}");
+}

@@ -39,6 +39,7 @@ fn every_builtin_rule_cites_a_source_url_and_has_examples() {
 /// The markets and platforms issue 3 asks the built-in packs to cover.
 const MARKETS: &[&str] = &[
     "US", "GB", "FR", "DE", "IT", "ES", "NL", "BE", "IE", "AT", "CA", "AU", "IN", "BR", "JP", "KR",
+    "SE", "DK", "NO", "FI", "PL", "PT", "CH", "CZ", "MX", "CN", "SG", "AE", "NZ", "ZA",
 ];
 
 #[test]
@@ -89,14 +90,20 @@ fn findings(engine: &Engine, text: &str, markets: &str) -> Vec<String> {
 #[test]
 fn the_eu_baseline_checks_members_without_a_pack_of_their_own() {
     let engine = Engine::new(packs::compile_gathered(true, &[]).expect("built-in packs compile"));
-    let undisclosed = "Min nya favoritserum från @glowlab ✨";
-    assert_eq!(findings(&engine, undisclosed, "SE"), ["eu/missing-disclosure@SE"]);
-    assert!(findings(&engine, "Reklam · Min nya favoritserum från @glowlab ✨", "SE").is_empty());
-    assert!(findings(&engine, "Mainos · Uusi lempiseerumini @glowlab", "FI").is_empty());
+    let undisclosed = "Az új kedvenc szérumom a @glowlab-tól ✨";
+    assert_eq!(findings(&engine, undisclosed, "HU"), ["eu/missing-disclosure@HU"]);
+    assert!(
+        findings(&engine, "Reklám · Az új kedvenc szérumom a @glowlab-tól ✨", "HU").is_empty()
+    );
+    assert!(findings(&engine, "Reklaam · Minu uus lemmikseerum @glowlab", "EE").is_empty());
     assert_eq!(
         findings(&engine, "Nýja kremið mitt frá @glowlab", "IS"),
         ["eu/missing-disclosure@IS"]
     );
+    // Sweden and Finland have packs of their own now: their findings, no EU duplicate.
+    let swedish = findings(&engine, "Min nya favoritserum från @glowlab ✨", "SE");
+    assert_eq!(swedish, ["se/missing-disclosure@SE"]);
+    assert!(findings(&engine, "Mainos · Uusi lempiseerumini @glowlab", "FI").is_empty());
     // France has its own pack: one French finding, no EU duplicate.
     let french = findings(&engine, "Mon sérum préféré @glowlab", "FR");
     assert!(french.iter().any(|finding| finding == "fr/missing-disclosure@FR"), "{french:?}");

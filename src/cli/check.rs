@@ -45,7 +45,7 @@ pub struct CheckArgs {
     /// Language (BCP 47) for posts that do not say; detected otherwise
     #[arg(long, value_name = "LANG")]
     pub language: Option<String>,
-    /// Output format: human, json, jsonl, sarif, github, junit or csv
+    /// Output format: human, json, jsonl, sarif, github, junit, csv or gitlab
     #[arg(long, default_value = "human", value_name = "FORMAT")]
     pub format: Format,
     /// Write the report to FILE instead of stdout
@@ -54,7 +54,12 @@ pub struct CheckArgs {
     /// Lowest severity that makes the exit code 1 [default: error]
     #[arg(long, value_name = "LEVEL")]
     pub fail_on: Option<Severity>,
-    /// Input format, overriding the file extension: txt, md, json, jsonl, csv, tsv, xlsx or ods
+    /// Exit 0 whenever the run completes, findings and unreadable records
+    /// included (for pipes: Spark's `RDD.pipe`, Hadoop Streaming, Beam);
+    /// usage errors and invalid configuration or packs still exit 2
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Input format, overriding the file extension: txt, md, json, jsonl, csv, tsv, xlsx, ods, srt or vtt
     #[arg(long, value_name = "FORMAT")]
     pub input_format: Option<InputFormat>,
     /// CSV/sheet column holding a post key: text=Caption,country=Market (repeatable)
@@ -72,6 +77,10 @@ pub struct CheckArgs {
     /// Never show a progress bar
     #[arg(long)]
     pub no_progress: bool,
+    /// Colour in the human report: auto (on a terminal, unless NO_COLOR is
+    /// set), always or never
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
     /// Threads that check posts (0 = one per core, at most 4 per core); output order is kept
     #[arg(long, short, default_value_t = 0, value_name = "N")]
     pub jobs: usize,
@@ -82,6 +91,15 @@ pub struct CheckArgs {
     /// Report only findings not recorded in this baseline file
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
+    /// Walk folders without regard to `.gitignore`, `.ignore` and git's
+    /// excludes (hidden files are skipped all the same)
+    #[arg(long)]
+    pub no_ignore: bool,
+    /// Apply the configuration's `files` globs (default: posts/**,
+    /// drafts/**, content/**, _posts/**, _drafts/**) to files named on the
+    /// command line too, skipping the others (for pre-commit and editors)
+    #[arg(long)]
+    pub force_exclude: bool,
     /// Apply the safe fixes to the files (stdin: print the fixed input, the report on stderr)
     #[arg(long, conflicts_with = "diff")]
     pub fix: bool,
@@ -139,6 +157,12 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
             columns
         },
         sheet: args.sheet.clone(),
+        no_ignore: args.no_ignore,
+        files: {
+            let mut files = config.files.clone();
+            files.force = args.force_exclude;
+            files
+        },
     };
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Error);
     let mut triage =
@@ -178,7 +202,11 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
     };
     let options = ReportOptions {
         human: HumanOptions {
-            color: to_terminal && colour_allowed(),
+            color: match args.color {
+                ColorChoice::Auto => to_terminal && colour_allowed(),
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+            },
             quiet: args.quiet,
             width: terminal_width(),
         },
@@ -197,7 +225,9 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
             eprintln!("note: {note}");
         }
     };
-    let mut progress = Progress::new(!args.quiet && !args.no_progress, || input_sizes(&args.paths));
+    let mut progress = Progress::new(!args.quiet && !args.no_progress, || {
+        input_sizes(&args.paths, args.no_ignore)
+    });
     let records: Box<dyn Iterator<Item = RawRecord>> = match &stdin {
         Some(input) => Box::new(
             read_stream(input.as_slice(), "-".to_owned(), args.input_format, &context)
@@ -251,8 +281,11 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
         progress.finish();
     }
     // The exit code the findings so far call for.
+    let exit_zero = args.exit_zero;
     let exit_code = |summary: &Summary| {
-        if summary.error > 0 {
+        if exit_zero {
+            0
+        } else if summary.error > 0 {
             EXIT_ERROR
         } else if worst.is_some_and(|worst| worst >= fail_on) {
             EXIT_FINDINGS
@@ -292,7 +325,11 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
         eprintln!("note: no posts in {}", inputs_named(&args.paths));
     }
     if let Some(fixer) = fixer {
-        let color = std::io::stdout().is_terminal() && colour_allowed();
+        let color = match args.color {
+            ColorChoice::Auto => std::io::stdout().is_terminal() && colour_allowed(),
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+        };
         let outcome = fixer.finish(stdin.as_deref(), &context, color);
         let remaining: usize = summary.findings_by_category.values().sum();
         let (verb, count) = match args.diff {
@@ -410,6 +447,14 @@ fn refuse_overwrites(
         }
     }
     Ok(())
+}
+
+/// When the human report is in colour (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 /// `NO_COLOR` (any non-empty value) turns colour off: https://no-color.org

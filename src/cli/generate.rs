@@ -1,6 +1,7 @@
 //! `sponsorlint completions SHELL` and `sponsorlint man`: both generated
 //! from the clap definitions, so they never fall behind the flags.
 
+use std::io::Write as _;
 use std::path::Path;
 
 use clap::CommandFactory;
@@ -15,6 +16,21 @@ pub fn completions(shell: Shell) -> u8 {
     write_stdout(&String::from_utf8_lossy(&script))
 }
 
+/// The EXIT STATUS section of the main page and of `check`'s (roff).
+const EXIT_STATUS: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+No finding at or above \fB\-\-fail\-on\fR (error by default), or \fB\-\-exit\-zero\fR and the run completed.
+.TP
+\fB1\fR
+Findings at or above \fB\-\-fail\-on\fR.
+.TP
+\fB2\fR
+A usage error, an invalid configuration or rule pack, or an input that could not be read (the other inputs are still checked and reported first; with \fB\-\-exit\-zero\fR, unreadable inputs exit 0).
+.PP
+A run cut short by a closed output pipe exits with the status its findings so far call for.
+"#;
+
 /// The main page on stdout, or one page per subcommand written to `dir`.
 pub fn man(dir: Option<&Path>) -> u8 {
     let command = Cli::command();
@@ -24,10 +40,19 @@ pub fn man(dir: Option<&Path>) -> u8 {
             eprintln!("error: cannot render the man page: {error}");
             return EXIT_ERROR;
         }
+        page.extend_from_slice(EXIT_STATUS.as_bytes());
         return write_stdout(&String::from_utf8_lossy(&page));
     };
-    let written =
-        std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(command, dir));
+    let with_exit_status = |name: &str| {
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(dir.join(name))
+            .and_then(|mut page| page.write_all(EXIT_STATUS.as_bytes()))
+    };
+    let written = std::fs::create_dir_all(dir)
+        .and_then(|()| clap_mangen::generate_to(command, dir))
+        .and_then(|()| with_exit_status("sponsorlint.1"))
+        .and_then(|()| with_exit_status("sponsorlint-check.1"));
     match written {
         Ok(()) => 0,
         Err(error) => {

@@ -13,7 +13,7 @@ use crate::diag::Problems;
 use crate::diag::yaml::{self, Spanned, span_of};
 use crate::diag::{FileError, FileKind};
 use crate::finding::Severity;
-use crate::input::{ColumnMap, Defaults};
+use crate::input::{ColumnMap, Defaults, FileSelection};
 use crate::limits::{Limits, parse_size};
 use crate::post::{Media, Platform, Relationship};
 
@@ -24,7 +24,7 @@ pub const FILE_NAMES: [&str; 2] = ["sponsorlint.yaml", ".sponsorlint.yaml"];
 mod overrides;
 mod raw;
 
-use raw::{RawConfig, RawDefaults, RawPlatformOverride};
+use raw::{RawConfig, RawDefaults, RawFiles, RawPlatformOverride};
 
 /// What `sponsorlint init` writes.
 pub const STARTER: &str = include_str!("starter.yaml");
@@ -57,6 +57,8 @@ pub struct Config {
     /// How much of one post, line or pack is read (`limits:`); the command
     /// line's `--limit` goes on top.
     pub limits: Limits,
+    /// Which files hold posts (`files:`), relative to the file's folder.
+    pub files: FileSelection,
 }
 
 impl Default for Config {
@@ -75,6 +77,7 @@ impl Default for Config {
             suppressions: None,
             baseline: None,
             limits: Limits::default(),
+            files: FileSelection::default(),
         }
     }
 }
@@ -221,11 +224,39 @@ impl Config {
         if let Some(path) = raw.baseline {
             self.baseline = resolve(folder, source, &path, "baseline", problems);
         }
+        if let Some(files) = raw.files {
+            self.read_files(files, source, folder, problems);
+        }
         for (name, size) in raw.limits.into_iter().flatten() {
             let set = parse_size(&size.value).and_then(|bytes| self.limits.set(&name, bytes));
             if let Err(error) = set {
                 problems.add(span_of(source, &size), error.to_string(), "not a limit", None);
             }
+        }
+    }
+
+    /// `files:` globs; each one that is not a glob is a problem at its place.
+    fn read_files(&mut self, raw: RawFiles, source: &str, folder: &Path, problems: &mut Problems) {
+        let mut valid = |globs: Option<Vec<Spanned<String>>>, key: &str| -> Vec<String> {
+            let mut kept = Vec::new();
+            for glob in globs.unwrap_or_default() {
+                match FileSelection::new(None, vec![glob.value.clone()], Vec::new()) {
+                    Ok(_) => kept.push(glob.value),
+                    Err(error) => problems.add(
+                        span_of(source, &glob),
+                        format!("{key}: {error}"),
+                        "here",
+                        None,
+                    ),
+                }
+            }
+            kept
+        };
+        let include = valid(raw.include, "files.include");
+        let exclude = valid(raw.exclude, "files.exclude");
+        // Valid one by one, so valid together.
+        if let Ok(files) = FileSelection::new(Some(folder.to_path_buf()), include, exclude) {
+            self.files = files;
         }
     }
 
@@ -435,6 +466,22 @@ mod tests {
         assert!(problem.message.contains("contry"), "{}", problem.message);
         assert!(problem.message.starts_with("sponsorlint.yaml:3:3: "), "{}", problem.message);
         assert_eq!(first_problem("fail_on: error\n").line, 1);
+    }
+
+    #[test]
+    fn file_globs_select_post_files_and_a_bad_glob_is_located() {
+        let config = parse("files:\n  include: [posts/**]\n  exclude: ['posts/old/**']\n").unwrap();
+        let folder = Path::new("/project");
+        assert!(config.files.admits_walked(&folder.join("posts/a.md")));
+        assert!(!config.files.admits_walked(&folder.join("posts/old/a.md")));
+        assert!(!config.files.admits_walked(&folder.join("README.md")));
+        let problem = first_problem("files:\n  exclude: [ok/**, 'bad{']\n");
+        assert_eq!((problem.line, problem.column), (2, 20));
+        assert!(
+            problem.message.contains("files.exclude: 'bad{' is not a glob"),
+            "{}",
+            problem.message
+        );
     }
 
     #[test]

@@ -27,6 +27,15 @@ pub(super) struct RawConfig {
     pub(super) suppressions: Option<Spanned<String>>,
     pub(super) baseline: Option<Spanned<String>>,
     pub(super) platforms: Option<HashMap<Spanned<String>, Spanned<RawPlatformOverride>>>,
+    pub(super) files: Option<RawFiles>,
+}
+
+/// `files: { include: [posts/**], exclude: [drafts/old/**] }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawFiles {
+    pub(super) include: Option<Vec<Spanned<String>>>,
+    pub(super) exclude: Option<Vec<Spanned<String>>>,
 }
 
 /// `platforms: { instagram: { fold: {graphemes: 150, lines: 2} } }`.

@@ -98,6 +98,7 @@ mod tests {
             help: String::new(),
             source_url: String::new(),
             span: Span::text(at, at + 1),
+            cue: None,
             related: Vec::new(),
             fix: None,
         }

@@ -20,7 +20,7 @@ use checks::{Check, Ctx, Detection};
 use matcher::SetId;
 use scan::PostScan;
 
-use crate::finding::{CheckedPost, Evidence, Finding, Level, Related, Severity};
+use crate::finding::{CheckedPost, CueTime, Evidence, Finding, Level, Related, Severity};
 use crate::post::{Market, Media, Platform, Post, Relationship};
 pub use ruleset::RuleSet;
 
@@ -267,6 +267,7 @@ fn finding(rule: &Rule, market: Option<Market>, detection: Detection, ctx: &Ctx)
         help: rule.help.clone(),
         source_url: rule.source.url.clone(),
         span: detection.span,
+        cue: CueTime::of(ctx.post, detection.span.field),
         related: detection.related.into_iter().map(Related::at).collect(),
         fix,
     }

@@ -215,13 +215,13 @@ fn check_examples(rule: &Rule, check: &Check, problems: &mut Problems) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
 
     use super::*;
     use crate::post::MarketGroups;
     use crate::rules::{self, PackSource};
 
-    fn compile(rules_yaml: &str) -> Result<RuleSet, Vec<String>> {
+    pub(crate) fn compile(rules_yaml: &str) -> Result<RuleSet, Vec<String>> {
         compile_with_terms("", rules_yaml)
     }
 
@@ -240,13 +240,13 @@ mod tests {
         })
     }
 
-    fn rule(kind: &str, extra: &str, examples: &str) -> String {
+    pub(crate) fn rule(kind: &str, extra: &str, examples: &str) -> String {
         format!(
             "  - id: house/r\n    kind: {kind}\n    category: missing-disclosure\n    severity: warning\n    message: m\n    help: h\n    source: s\n{extra}    examples: {examples}\n"
         )
     }
 
-    const BOTH: &str = "{ fail: ['x'], pass: ['#ad x'] }";
+    pub(crate) const BOTH: &str = "{ fail: ['x'], pass: ['#ad x'] }";
 
     #[test]
     fn a_rule_gets_its_kinds_check() {

@@ -21,14 +21,17 @@ mod json;
 mod jsonl;
 mod markdown;
 mod quotes;
+mod select;
 mod sheet;
 mod stdin;
+mod subtitles;
 mod text;
 mod values;
 mod walk;
 
 pub use columns::{ColumnMap, ColumnMapping};
 pub use fields::post_from_object;
+pub use select::{DEFAULT_INCLUDE, FileSelection};
 pub use sheet::{SheetText, sheet_text};
 pub use walk::{input_reading, input_sizes};
 
@@ -65,6 +68,11 @@ pub struct ReadContext {
     pub sheet: Option<String>,
     /// How much of one post or line is read.
     pub limits: Limits,
+    /// Walk folders without regard to `.gitignore` and other ignore files
+    /// (`--no-ignore`); hidden entries are skipped all the same.
+    pub no_ignore: bool,
+    /// Which files hold posts (the configuration's `files` globs).
+    pub files: FileSelection,
 }
 
 /// How to read an input.
@@ -79,11 +87,15 @@ pub enum InputFormat {
     Tsv,
     Xlsx,
     Ods,
+    /// SubRip subtitles.
+    Srt,
+    /// WebVTT subtitles.
+    Vtt,
 }
 
 /// The extensions [`InputFormat::from_path`] knows, for messages.
 const EXTENSIONS: &str =
-    ".txt, .md, .markdown, .json, .jsonl, .ndjson, .csv, .tsv, .xlsx, .xlsm or .ods";
+    ".txt, .md, .markdown, .json, .jsonl, .ndjson, .csv, .tsv, .xlsx, .xlsm, .ods, .srt or .vtt";
 
 impl InputFormat {
     /// The format a file's extension implies, if any.
@@ -103,6 +115,8 @@ impl InputFormat {
             "tsv" => Some(InputFormat::Tsv),
             "xlsx" | "xlsm" => Some(InputFormat::Xlsx),
             "ods" => Some(InputFormat::Ods),
+            "srt" => Some(InputFormat::Srt),
+            "vtt" | "webvtt" => Some(InputFormat::Vtt),
             _ => None,
         }
     }
@@ -115,7 +129,7 @@ impl FromStr for InputFormat {
         InputFormat::named(value).ok_or_else(|| UnknownValue {
             what: "input format",
             value: value.to_owned(),
-            allowed: "txt, md, json, jsonl, ndjson, csv, tsv, xlsx, ods".to_owned(),
+            allowed: "txt, md, json, jsonl, ndjson, csv, tsv, xlsx, ods, srt, vtt".to_owned(),
         })
     }
 }
@@ -135,7 +149,11 @@ impl RawRecord {
     pub fn parse(self, ctx: &ReadContext) -> Record {
         match self {
             RawRecord::Read(record) => *record,
-            RawRecord::JsonLine(line) => line.parse(ctx),
+            // Parsed on a checking thread, where notes about a subtitle
+            // file it names have nowhere to go.
+            RawRecord::JsonLine(line) => {
+                line.parse(ctx).and_then(|post| subtitles::attach(post, ctx, &mut |_| {}))
+            }
         }
     }
 }
@@ -149,8 +167,9 @@ impl From<Record> for RawRecord {
 /// Expands files, folders and `-` (stdin) into a lazy stream of records, in
 /// order (each to be finished with [`RawRecord::parse`]).
 ///
-/// Folders are walked recursively in file-name order, skipping hidden entries
-/// and `target/`; their files are picked by extension (others are skipped
+/// Folders are walked recursively in file-name order, skipping hidden entries,
+/// `target/` and what ignore files such as `.gitignore` leave out (unless
+/// `ctx.no_ignore`); their files are picked by extension (others are skipped
 /// with a note through `on_note`) and `forced`, when given, then says how to
 /// parse them. A named file is read with `forced` or its extension's format.
 /// Stdin without `forced` is JSONL when it starts with `{`, JSON with `[`,
@@ -177,7 +196,7 @@ pub fn read_stream<'a>(
     format: Option<InputFormat>,
     ctx: &'a ReadContext,
 ) -> impl Iterator<Item = Record> + 'a {
-    stdin::stream(reader, name, format, ctx).map(move |raw| raw.parse(ctx))
+    stdin::stream(reader, name, format, ctx, &mut |_| {}).map(move |raw| raw.parse(ctx))
 }
 
 struct Inputs<'a> {
@@ -197,12 +216,24 @@ impl Iterator for Inputs<'_> {
     fn next(&mut self) -> Option<RawRecord> {
         loop {
             if let Some(record) = self.current.as_mut().and_then(Iterator::next) {
-                return Some(record);
+                return Some(match record {
+                    RawRecord::Read(record) => match *record {
+                        Ok(post) => subtitles::attach(post, self.ctx, self.on_note).into(),
+                        Err(error) => Err(error).into(),
+                    },
+                    line => line,
+                });
             }
             self.current = None;
             if let Some(walk) = &mut self.walk {
                 match walk.next() {
-                    Some(Ok(entry)) if entry.file_type().is_dir() => {}
+                    // A folder's ignore file with a line that is not a
+                    // pattern: git skips the line, and so does the walk.
+                    Some(Ok(entry)) if entry.file_type().is_some_and(|kind| kind.is_dir()) => {
+                        if let Some(error) = entry.error() {
+                            (self.on_note)(format!("ignore file: {error}; that line was skipped"));
+                        }
+                    }
                     Some(Ok(entry)) => self.current = self.walked_file(entry.path()),
                     Some(Err(error)) => return Some(Err(walk_error(&error)).into()),
                     None => self.walk = None,
@@ -211,10 +242,18 @@ impl Iterator for Inputs<'_> {
             }
             let path = self.paths.next()?;
             if path.as_os_str() == "-" {
-                self.current =
-                    Some(stream(io::stdin().lock(), "-".to_owned(), self.forced, self.ctx));
+                self.current = Some(stream(
+                    io::stdin().lock(),
+                    "-".to_owned(),
+                    self.forced,
+                    self.ctx,
+                    self.on_note,
+                ));
             } else if path.is_dir() {
-                self.walk = Some(walk(path));
+                self.walk = Some(walk(path, self.ctx.no_ignore));
+            } else if !self.ctx.files.admits_named(path) {
+                let why = "--force-exclude: not a post file by `files` in the configuration";
+                (self.on_note)(format!("skipped {}: {why}", path.display()));
             } else {
                 self.current = Some(self.named_file(path));
             }
@@ -225,14 +264,14 @@ impl Iterator for Inputs<'_> {
 impl<'a> Inputs<'a> {
     /// A file named on the command line. A pipe or device (`<(…)` in a
     /// shell) whose name has no known extension is sniffed like stdin.
-    fn named_file(&self, path: &Path) -> Records<'a> {
+    fn named_file(&mut self, path: &Path) -> Records<'a> {
         if let Some(format) = self.forced.or_else(|| InputFormat::from_path(path)) {
-            return open(path, format, self.ctx);
+            return open(path, format, self.ctx, self.on_note);
         }
         let display = path.display().to_string();
         if !is_regular_or_folder(path) {
             return match File::open(path) {
-                Ok(file) => stream(BufReader::new(file), display, None, self.ctx),
+                Ok(file) => stream(BufReader::new(file), display, None, self.ctx, self.on_note),
                 Err(error) => {
                     let message = cannot_read(&display, &error);
                     one(file_error(display, message))
@@ -249,6 +288,11 @@ impl<'a> Inputs<'a> {
     /// to one) with an input format's extension. Pipes, sockets and devices
     /// are skipped: reading one waits for a writer that may never come.
     fn walked_file(&mut self, path: &Path) -> Option<Records<'a>> {
+        if !self.ctx.files.admits_walked(path) {
+            let why = "not a post file by `files` in the configuration";
+            (self.on_note)(format!("skipped {}: {why}", path.display()));
+            return None;
+        }
         let Some(format) = InputFormat::from_path(path) else {
             (self.on_note)(format!("skipped {}: not a {EXTENSIONS} file", path.display()));
             return None;
@@ -258,7 +302,12 @@ impl<'a> Inputs<'a> {
             (self.on_note)(format!("skipped {}: {note}", path.display()));
             return None;
         }
-        Some(open(path, self.forced.unwrap_or(format), self.ctx))
+        if self.forced.is_none() && subtitles::has_post_beside(path) {
+            let note = "subtitles of the post file with the same name";
+            (self.on_note)(format!("read {} as the {note}", path.display()));
+            return None;
+        }
+        Some(open(path, self.forced.unwrap_or(format), self.ctx, self.on_note))
     }
 }
 
@@ -268,13 +317,18 @@ fn is_regular_or_folder(path: &Path) -> bool {
     std::fs::metadata(path).map_or(true, |meta| meta.is_file() || meta.is_dir())
 }
 
-fn open<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext) -> Records<'a> {
+fn open<'a>(
+    path: &Path,
+    format: InputFormat,
+    ctx: &'a ReadContext,
+    on_note: &mut dyn FnMut(String),
+) -> Records<'a> {
     if matches!(format, InputFormat::Xlsx | InputFormat::Ods) {
         return sheet::records(path, format, ctx);
     }
     let display = path.display().to_string();
     match File::open(path).and_then(|file| decode::utf8_reader(BufReader::new(file))) {
-        Ok(reader) => records(reader, display, format, ctx),
+        Ok(reader) => records(reader, display, format, ctx, on_note),
         Err(error) => {
             let message = cannot_read(&display, &error);
             one(file_error(display, message))
@@ -282,14 +336,17 @@ fn open<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext) -> Records<'
     }
 }
 
-/// The records of one file or stream in a known format.
+/// The records of one file or stream in a known format; notes about how
+/// it was read go to `on_note`.
 fn records<'a>(
     reader: impl BufRead + 'a,
     path: String,
     format: InputFormat,
     ctx: &'a ReadContext,
+    on_note: &mut dyn FnMut(String),
 ) -> Records<'a> {
-    let parse: fn(&str, String, &ReadContext) -> Vec<Record> = match format {
+    type Parse = fn(&str, String, &ReadContext, &mut dyn FnMut(String)) -> Vec<Record>;
+    let parse: Parse = match format {
         InputFormat::Jsonl => {
             return Box::new(jsonl::Records::new(Box::new(reader), path, ctx.limits.jsonl_line));
         }
@@ -303,9 +360,15 @@ fn records<'a>(
             let message = "a workbook cannot be read from stdin: pass its path, or pipe CSV with --input-format csv";
             return one(file_error(path, message.to_owned()));
         }
-        InputFormat::Txt => |text, path, ctx| vec![text::read(text, path, ctx)],
-        InputFormat::Md => |text, path, ctx| vec![markdown::read(text, path, ctx)],
-        InputFormat::Json => json::read,
+        InputFormat::Txt => |text, path, ctx, _| vec![text::read(text, path, ctx)],
+        InputFormat::Md => |text, path, ctx, _| vec![markdown::read(text, path, ctx)],
+        InputFormat::Json => |text, path, ctx, _| json::read(text, path, ctx),
+        InputFormat::Srt => |text, path, ctx, on_note| {
+            vec![subtitles::read(text, path, subtitles::Flavour::Srt, ctx, on_note)]
+        },
+        InputFormat::Vtt => |text, path, ctx, on_note| {
+            vec![subtitles::read(text, path, subtitles::Flavour::Vtt, ctx, on_note)]
+        },
     };
     // A text or Markdown file is one post: past its limit (and room for
     // front matter) it is not read into memory at all.
@@ -313,6 +376,8 @@ fn records<'a>(
         InputFormat::Txt | InputFormat::Md => {
             ctx.limits.post_text.saturating_add(FRONT_MATTER_ROOM)
         }
+        // Cues are a post's text too, with their timings around them.
+        InputFormat::Srt | InputFormat::Vtt => ctx.limits.post_text,
         _ => u64::MAX,
     };
     let mut bytes = Vec::new();
@@ -328,7 +393,7 @@ fn records<'a>(
             vec![Err(file_error(path, message))]
         }
         Ok(_) => match decode::utf8(&bytes, 0, 1) {
-            Ok(text) => parse(text, path, ctx),
+            Ok(text) => parse(text, path, ctx, on_note),
             Err(error) => {
                 let origin = Origin { path, line: Some(error.line), ..Origin::default() };
                 vec![Err(record_error(origin, error))]
@@ -396,7 +461,7 @@ pub(crate) mod tests {
         let error = "csvx".parse::<InputFormat>().unwrap_err().to_string();
         assert_eq!(
             error,
-            "unknown input format 'csvx'; expected one of: txt, md, json, jsonl, ndjson, csv, tsv, xlsx, ods"
+            "unknown input format 'csvx'; expected one of: txt, md, json, jsonl, ndjson, csv, tsv, xlsx, ods, srt, vtt"
         );
     }
 

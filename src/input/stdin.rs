@@ -13,6 +13,7 @@ pub(super) fn stream<'a>(
     path: String,
     forced: Option<InputFormat>,
     ctx: &'a ReadContext,
+    on_note: &mut dyn FnMut(String),
 ) -> Records<'a> {
     let sniffed = decode::utf8_reader(reader)
         .and_then(|mut reader| sniff(&mut reader).map(|sniffed| (sniffed, reader)));
@@ -22,7 +23,7 @@ pub(super) fn stream<'a>(
         // and text stay true.
         Ok(((Some(sniffed), blank), reader)) => {
             let format = forced.unwrap_or(sniffed);
-            records(io::Cursor::new(blank).chain(reader), path, format, ctx)
+            records(io::Cursor::new(blank).chain(reader), path, format, ctx, on_note)
         }
         Err(error) => {
             let message = cannot_read(&path, &error);
@@ -68,7 +69,7 @@ mod tests {
 
     fn stream_of(input: &[u8], forced: Option<InputFormat>) -> Vec<Record> {
         let ctx = context();
-        stream(input, "-".into(), forced, &ctx).map(|raw| raw.parse(&ctx)).collect()
+        stream(input, "-".into(), forced, &ctx, &mut |_| {}).map(|raw| raw.parse(&ctx)).collect()
     }
 
     #[test]
@@ -121,8 +122,9 @@ mod tests {
         input.extend_from_slice(b"[{\"text\": \"x\"}]");
         let ctx = context();
         let reader = BufReader::with_capacity(4, &input[..]);
-        let records: Vec<Record> =
-            stream(reader, "-".into(), None, &ctx).map(|raw| raw.parse(&ctx)).collect();
+        let records: Vec<Record> = stream(reader, "-".into(), None, &ctx, &mut |_| {})
+            .map(|raw| raw.parse(&ctx))
+            .collect();
         let post = records[0].as_ref().unwrap();
         assert!(input[post.origin.text_offset.unwrap()..].starts_with(b"\"x\""));
     }

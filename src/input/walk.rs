@@ -1,37 +1,42 @@
 //! Folder walking: which files of a folder are read, in which order, and
-//! their sizes for progress estimates.
+//! their sizes for progress estimates. Folders are walked as ripgrep walks
+//! them (the `ignore` crate): what `.gitignore` (in a git repository),
+//! `.ignore`, `.git/info/exclude` and git's global excludes leave out is
+//! skipped unless `--no-ignore`, and hidden entries always.
 
 use std::path::{Path, PathBuf};
 
-use walkdir::{DirEntry, WalkDir};
+use ignore::{DirEntry, WalkBuilder};
 
 use super::{InputFormat, cannot_read, file_error};
 use crate::finding::RecordError;
 
-pub(super) type Walk = walkdir::FilterEntry<walkdir::IntoIter, fn(&DirEntry) -> bool>;
+pub(super) type Walk = ignore::Walk;
 
 /// The entries of a folder as `read_inputs` reads them: sorted by name,
-/// without what [`visible`] leaves out.
-pub(super) fn walk(path: &Path) -> Walk {
-    let filter: fn(&DirEntry) -> bool = visible;
-    WalkDir::new(path).sort_by_file_name().into_iter().filter_entry(filter)
+/// without hidden entries, what [`visible`] leaves out and, unless
+/// `no_ignore`, what ignore files leave out.
+pub(super) fn walk(path: &Path, no_ignore: bool) -> Walk {
+    WalkBuilder::new(path)
+        .standard_filters(!no_ignore)
+        .hidden(true)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(visible)
+        .build()
 }
 
-/// Walks past hidden entries, build output and the `~$name.xlsx` lock files
-/// Excel leaves beside open workbooks, but never refuses a folder the user
-/// named.
+/// Walks past build output and the `~$name.xlsx` lock files Excel leaves
+/// beside open workbooks, but never refuses a folder the user named.
 fn visible(entry: &DirEntry) -> bool {
     let name = entry.file_name().as_encoded_bytes();
-    entry.depth() == 0
-        || !(name.starts_with(b".")
-            || name.starts_with(b"~$")
-            || (name == b"target" && entry.file_type().is_dir()))
+    let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
+    entry.depth() == 0 || !(name.starts_with(b"~$") || (name == b"target" && is_dir))
 }
 
 /// The files [`read_inputs`](super::read_inputs) will read and their sizes,
 /// as their origins will name them, for progress estimates. `None` when
 /// stdin is among the inputs (its size is unknown).
-pub fn input_sizes(paths: &[PathBuf]) -> Option<Vec<(String, u64)>> {
+pub fn input_sizes(paths: &[PathBuf], no_ignore: bool) -> Option<Vec<(String, u64)>> {
     let mut sizes = Vec::new();
     let size = |path: &Path| std::fs::metadata(path).map_or(0, |meta| meta.len());
     for path in paths {
@@ -42,8 +47,10 @@ pub fn input_sizes(paths: &[PathBuf]) -> Option<Vec<(String, u64)>> {
             sizes.push((path.display().to_string(), size(path)));
             continue;
         }
-        for entry in walk(path).flatten() {
-            if entry.file_type().is_file() && InputFormat::from_path(entry.path()).is_some() {
+        for entry in walk(path, no_ignore).flatten() {
+            if entry.file_type().is_some_and(|kind| kind.is_file())
+                && InputFormat::from_path(entry.path()).is_some()
+            {
                 sizes.push((entry.path().display().to_string(), size(entry.path())));
             }
         }
@@ -55,7 +62,8 @@ pub fn input_sizes(paths: &[PathBuf]) -> Option<Vec<(String, u64)>> {
 /// not exist yet): `target` itself, or a folder whose walk would pick it —
 /// by its place below the folder and its extension, or through a symbolic
 /// link in the folder. Stdin and inputs that cannot be resolved read
-/// nothing.
+/// nothing. Ignore files are not consulted: a file they leave out today
+/// may be read once they change.
 pub fn input_reading<'a>(paths: &'a [PathBuf], target: &Path) -> Option<&'a Path> {
     paths.iter().map(PathBuf::as_path).find(|path| {
         if path.as_os_str() == "-" {
@@ -71,7 +79,7 @@ pub fn input_reading<'a>(paths: &'a [PathBuf], target: &Path) -> Option<&'a Path
         if target.strip_prefix(&canonical).is_ok_and(walk_picks) {
             return true;
         }
-        walk(path).flatten().any(|entry| {
+        walk(path, true).flatten().any(|entry| {
             entry.path_is_symlink()
                 && InputFormat::from_path(entry.path()).is_some()
                 && entry.path().canonicalize().is_ok_and(|linked| linked == target)
@@ -80,8 +88,8 @@ pub fn input_reading<'a>(paths: &'a [PathBuf], target: &Path) -> Option<&'a Path
 }
 
 /// Whether a folder walk picks the file at `relative` below the folder:
-/// no part of the path is left out by [`visible`] and its extension is an
-/// input format's.
+/// no part of the path is hidden or left out by [`visible`], and its
+/// extension is an input format's.
 fn walk_picks(relative: &Path) -> bool {
     let parts: Vec<&[u8]> =
         relative.components().map(|part| part.as_os_str().as_encoded_bytes()).collect();
@@ -92,13 +100,25 @@ fn walk_picks(relative: &Path) -> bool {
         && InputFormat::from_path(relative).is_some()
 }
 
-pub(super) fn walk_error(error: &walkdir::Error) -> RecordError {
-    let path = error.path().map(|path| path.display().to_string()).unwrap_or_default();
+/// A folder that cannot be walked: an error record naming it.
+pub(super) fn walk_error(error: &ignore::Error) -> RecordError {
+    let path = error_path(error).map(|path| path.display().to_string()).unwrap_or_default();
     let message = match error.io_error() {
         Some(io_error) => cannot_read(&path, io_error),
         None => error.to_string(),
     };
     file_error(path, message)
+}
+
+fn error_path(error: &ignore::Error) -> Option<&Path> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Partial(errors) => errors.iter().find_map(error_path),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -131,6 +151,50 @@ mod tests {
         assert!(notes[0].contains("notes.rtf"), "{notes:?}");
         let origin = &records[1].as_ref().unwrap().origin;
         assert_eq!(origin.path, root.join("b/2.txt").display().to_string());
+    }
+
+    /// The texts of the posts read from `root`, and the notes.
+    fn walked(root: &Path, no_ignore: bool) -> (Vec<String>, Vec<String>) {
+        let ctx = crate::input::ReadContext { no_ignore, ..Default::default() };
+        let mut notes = Vec::new();
+        let mut on_note = |note: String| notes.push(note);
+        let inputs = [root.to_path_buf()];
+        let texts = crate::input::read_inputs(&inputs, None, &ctx, &mut on_note)
+            .map(|raw| raw.parse(&ctx).unwrap().text)
+            .collect();
+        (texts, notes)
+    }
+
+    #[test]
+    fn ignore_files_leave_files_out_as_in_ripgrep_unless_no_ignore() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        fs::create_dir_all(root.join(".git")).unwrap();
+        fs::create_dir_all(root.join("drafts/old")).unwrap();
+        fs::create_dir_all(root.join(".cache")).unwrap();
+        fs::write(root.join(".gitignore"), "drafts/old/\n*.bak.md\n!keep.bak.md\n").unwrap();
+        fs::write(root.join(".ignore"), "scratch.txt\n").unwrap();
+        for (file, text) in [
+            ("d.txt", "d"),
+            ("drafts/a.md", "a"),
+            ("drafts/old/b.md", "b"),
+            ("keep.bak.md", "keep"),
+            ("scratch.txt", "scratch"),
+            ("x.bak.md", "x"),
+            (".cache/c.txt", "hidden"),
+        ] {
+            fs::write(root.join(file), text).unwrap();
+        }
+        assert_eq!(walked(root, false).0, ["d", "a", "keep"]);
+        assert_eq!(walked(root, true).0, ["d", "a", "b", "keep", "scratch", "x"]);
+
+        // Outside a git repository `.gitignore` does not apply (as in
+        // ripgrep), `.ignore` does; a pattern that is not a glob is a note.
+        fs::remove_dir(root.join(".git")).unwrap();
+        fs::write(root.join(".ignore"), "scratch{\nscratch.txt\n").unwrap();
+        let (texts, notes) = walked(root, false);
+        assert_eq!(texts, ["d", "a", "b", "keep", "x"]);
+        assert!(notes.iter().any(|note| note.contains("scratch{")), "{notes:?}");
     }
 
     #[test]

@@ -40,8 +40,8 @@ pub fn markdown(rules: &RuleSet) -> String {
          market and are not repeated here. `docs/builtin-packs.md` says, per\n\
          market, what is confirmed, what is preview and what cannot be encoded.\n\n\
          ## Packs\n\n\
-         | market | pack | version | effective | rules | preview | examples (pass / fail) |\n\
-         | --- | --- | --- | --- | --- | --- | --- |\n",
+         | market | pack | instrument | version | effective | rules | preview | examples (pass / fail) |\n\
+         | --- | --- | --- | --- | --- | --- | --- | --- |\n",
     );
     for (index, pack) in &packs {
         let own: Vec<&Rule> = rules_of(*index).collect();
@@ -50,9 +50,10 @@ pub fn markdown(rules: &RuleSet) -> String {
         let fail: usize = own.iter().map(|rule| rule.fail_examples.len()).sum();
         let _ = writeln!(
             out,
-            "| {} | `{}` | {} | {} | {} | {preview} | {pass} / {fail} |",
+            "| {} | `{}` | {} | {} | {} | {} | {preview} | {pass} / {fail} |",
             market_label(pack),
             pack.id,
+            pack.title,
             pack.version,
             pack.effective.as_deref().unwrap_or("—"),
             own.len(),

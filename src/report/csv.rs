@@ -17,7 +17,7 @@ use super::{Reporter, Summary, printable};
 use crate::finding::{Checked, CheckedPost, RecordError, Verdict};
 use crate::post::Origin;
 
-const HEADER: [&str; 10] = [
+const HEADER: [&str; 13] = [
     "file",
     "line",
     "post_id",
@@ -28,6 +28,10 @@ const HEADER: [&str; 10] = [
     "severity",
     "message",
     "source_url",
+    // The subtitle cue of a finding in a video's subtitles.
+    "cue_index",
+    "cue_start_s",
+    "cue_end_s",
 ];
 
 pub struct CsvReporter {
@@ -68,6 +72,9 @@ impl CsvReporter {
                 .map(|region| region.start_line)
                 .or(post.origin.line);
             let market = finding.market.map(|market| market.to_string()).unwrap_or_default();
+            let cue = finding.cue.map_or_else(Default::default, |cue| {
+                [cue.index.to_string(), cue.start_s.to_string(), cue.end_s.to_string()]
+            });
             self.row([
                 &file,
                 &number(line),
@@ -79,13 +86,16 @@ impl CsvReporter {
                 finding.severity.as_str(),
                 &finding.message,
                 &finding.source_url,
+                &cue[0],
+                &cue[1],
+                &cue[2],
             ])?;
         }
         if self.all_posts && checked.verdict() == Verdict::Pass {
             let markets: Vec<&str> = post.markets.iter().map(|market| market.as_str()).collect();
             let line = number(post.origin.line);
             let markets = markets.join(",");
-            self.row([&file, &line, id, &markets, platform, "", "", "pass", "", ""])?;
+            self.row([&file, &line, id, &markets, platform, "", "", "pass", "", "", "", "", ""])?;
         }
         Ok(())
     }
@@ -94,7 +104,7 @@ impl CsvReporter {
         let file = self.file(&error.origin);
         let line = number(error.origin.line);
         let id = error.id.as_deref().unwrap_or("");
-        self.row([&file, &line, id, "", "", "", "", "error", &error.message, ""])
+        self.row([&file, &line, id, "", "", "", "", "error", &error.message, "", "", "", ""])
     }
 }
 

@@ -13,7 +13,9 @@ use miette::{
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::{Clipped, HumanOptions, Reporter, Summary, printable};
-use crate::finding::{Category, Checked, CheckedPost, Field, Finding, Severity, Span, Verdict};
+use crate::finding::{
+    Category, Checked, CheckedPost, Field, Finding, Severity, Span, Verdict, clock,
+};
 use crate::post::{Market, Platform};
 
 /// Related places underlined per finding; `--format json` has them all.
@@ -390,7 +392,7 @@ fn source_name(checked: &CheckedPost, group: &Group, field: Field, text: &str) -
         Field::Subtitle(index) => {
             let _ = write!(name, " · subtitle cue {}", index + 1);
             if let Some(cue) = post.subtitles.get(index) {
-                let _ = write!(name, " ({}s)", cue.start);
+                let _ = write!(name, " ({})", clock(cue.start));
             }
         }
     }
@@ -466,6 +468,7 @@ mod tests {
             help: String::new(),
             source_url: String::new(),
             span: Span::text(0, 0),
+            cue: None,
             related: vec![],
             fix: None,
         };
@@ -525,6 +528,7 @@ mod tests {
             help: String::new(),
             source_url: String::new(),
             span: Span::text(at, at),
+            cue: None,
             related: vec![],
             fix: None,
         };

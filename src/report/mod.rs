@@ -5,6 +5,7 @@
 mod catalogue;
 mod csv;
 mod github;
+mod gitlab;
 mod human;
 mod json;
 mod junit;
@@ -25,6 +26,7 @@ use crate::post::UnknownValue;
 pub use catalogue::{RuleCatalogue, RuleInfo};
 pub use csv::CsvReporter;
 pub use github::GithubReporter;
+pub use gitlab::GitlabReporter;
 pub use human::HumanReporter;
 pub use json::{JsonReporter, JsonlReporter};
 pub use junit::JunitReporter;
@@ -96,6 +98,8 @@ pub enum Format {
     Github,
     Junit,
     Csv,
+    /// GitLab Code Quality.
+    Gitlab,
 }
 
 impl FromStr for Format {
@@ -109,10 +113,11 @@ impl FromStr for Format {
             "github" => Ok(Format::Github),
             "junit" => Ok(Format::Junit),
             "csv" => Ok(Format::Csv),
+            "gitlab" => Ok(Format::Gitlab),
             _ => Err(UnknownValue {
                 what: "format",
                 value: value.to_string(),
-                allowed: "human, json, jsonl, sarif, github, junit, csv".to_string(),
+                allowed: "human, json, jsonl, sarif, github, junit, csv, gitlab".to_string(),
             }),
         }
     }
@@ -136,7 +141,7 @@ pub struct ReportOptions {
     pub all_posts: bool,
     /// sarif: the loaded rules, described in `tool.driver.rules`.
     pub rules: RuleCatalogue,
-    /// sarif, github, junit, csv: paths under this directory (the working
+    /// sarif, github, junit, csv, gitlab: paths under this directory (the working
     /// directory) are written relative to it.
     pub base_dir: Option<PathBuf>,
 }
@@ -151,6 +156,7 @@ pub fn reporter(format: Format, out: Box<dyn Write>, options: ReportOptions) -> 
         Format::Github => Box::new(GithubReporter::new(out, base_dir)),
         Format::Junit => Box::new(JunitReporter::new(out, base_dir)),
         Format::Csv => Box::new(CsvReporter::new(out, options.all_posts, base_dir)),
+        Format::Gitlab => Box::new(GitlabReporter::new(out, base_dir)),
     }
 }
 
@@ -189,8 +195,8 @@ mod tests {
 
     use super::*;
     use crate::finding::{
-        Applicability, CheckedPost, Edit, Evidence, Field, Finding, Fix, Level, RecordError,
-        Related, Severity, Signal, Span,
+        Applicability, CheckedPost, CueTime, Edit, Evidence, Field, Finding, Fix, Level,
+        RecordError, Related, Severity, Signal, Span,
     };
     use crate::post::{Cue, Market, Origin, Platform, Post, Relationship};
 
@@ -225,6 +231,7 @@ mod tests {
                 .into(),
             source_url: "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000047663185".into(),
             span: span(&failing.text, "Mon sérum préféré @marque ✨ code LUNA15"),
+            cue: None,
             related: vec![],
             fix: Some(Fix {
                 edits: vec![Edit::insert(0, "Publicité · ")],
@@ -240,6 +247,7 @@ mod tests {
             help: "Treat the post as an advertisement.".into(),
             source_url: String::new(),
             span: span(&failing.text, "LUNA15"),
+            cue: None,
             related: vec![Related::at(span(&failing.text, "@marque"))],
             fix: None,
         };
@@ -263,6 +271,7 @@ mod tests {
             help: "Use #ad or \"Advertisement\" instead of #sp.".into(),
             source_url: "https://www.asa.org.uk/resource/influencers-guide.html".into(),
             span: Span { field: Field::Title, ..span(warning.title.as_deref().unwrap(), "#sp") },
+            cue: None,
             related: vec![Related::at(span(&warning.text, "@acme"))],
             fix: None,
         };
@@ -301,6 +310,7 @@ mod tests {
             help: "Start the text with \"Ad\".".into(),
             source_url: "https://example.org/baseline".into(),
             span: Span::text(0, 0),
+            cue: None,
             related: vec![],
             fix: Some(Fix {
                 edits: vec![Edit::insert(0, "Ad")],
@@ -316,6 +326,7 @@ mod tests {
             help: "Say or show \"Ad\" in the first 3 seconds.".into(),
             source_url: String::new(),
             span: Span { start: 3, end: 3, field: Field::Subtitle(0) },
+            cue: Some(CueTime { index: 0, start_s: 0.0, end_s: 2.5 }),
             related: vec![],
             fix: None,
         };

@@ -147,6 +147,9 @@ impl SarifReporter {
         if finding.span.field != Field::Text {
             properties.insert("field".into(), json!(finding.span.field));
         }
+        if let Some(cue) = finding.cue {
+            properties.insert("cue".into(), json!(cue));
+        }
         // The audit's reason to look: what the text says about an unknown
         // relationship.
         if let Some(evidence) = checked.evidence.as_ref().filter(|e| !e.signals.is_empty()) {
@@ -423,6 +426,7 @@ mod tests {
                 help: String::new(),
                 source_url: String::new(),
                 span: Span::text(start, start + 3),
+                cue: None,
                 related: vec![Related::at(Span::text(7, 12))],
                 fix: None,
             };

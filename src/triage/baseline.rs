@@ -206,6 +206,7 @@ mod tests {
                 help: "h".into(),
                 source_url: String::new(),
                 span: Span::text(0, 2),
+                cue: None,
                 related: vec![],
                 fix: None,
             })

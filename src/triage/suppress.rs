@@ -200,6 +200,7 @@ fn expired_finding(file: &str, entry: &Entry) -> Finding {
         ),
         source_url: String::new(),
         span: Span::text(0, 0),
+        cue: None,
         related: Vec::new(),
         fix: None,
     }
@@ -252,6 +253,7 @@ mod tests {
             help: "h".into(),
             source_url: String::new(),
             span: Span::text(0, 0),
+            cue: None,
             related: vec![],
             fix: None,
         }

@@ -147,6 +147,7 @@ kinds! {
     RequireLabel(require_label::RequireLabel),
     ForbidTerm(forbid_term::ForbidTerm),
     Notice(notice::Notice),
+    VideoTiming(video_timing::VideoTiming),
 }
 
 impl Check {

@@ -75,7 +75,10 @@ impl Kind for NotBuried {
         // is tags.
         if tags < self.min_tags as usize
             || text_hits.is_empty()
-            || text_hits.iter().any(|hit| hit.range.start < cluster_start || hit.range.start == 0)
+            || text_hits.iter().any(|hit| {
+                let before = normalized.text.get(..hit.range.start).unwrap_or_default();
+                hit.range.start < cluster_start || before.chars().all(|c| c.is_whitespace() || c == '#')
+            })
         {
             return None;
         }
