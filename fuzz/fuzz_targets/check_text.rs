@@ -51,13 +51,14 @@ fuzz_target!(|data: &[u8]| {
     let checked = Checked::Post(Box::new(engine().check(post)));
     let mut summary = Summary::default();
     summary.add(&checked);
-    for format in [Format::Human, Format::Json, Format::Jsonl, Format::Sarif, Format::Github, Format::Junit, Format::Csv] {
+    for format in [Format::Human, Format::Json, Format::Jsonl, Format::Sarif, Format::Github, Format::Junit, Format::Csv, Format::Html] {
         let out = Shared::default();
         let options = ReportOptions {
             human: HumanOptions { color: choice % 2 == 0, quiet: false, width: 80 },
             all_posts: true,
             rules: RuleCatalogue::default(),
             base_dir: None,
+            run: report::RunInfo::default(),
         };
         let mut reporter = report::reporter(format, Box::new(out.clone()), options);
         reporter.record(&checked).unwrap();

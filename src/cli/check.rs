@@ -21,7 +21,7 @@ use sponsorlint::input::{
 };
 use sponsorlint::post::{Media, Platform, Relationship};
 use sponsorlint::report::{
-    Format, HumanOptions, ReportOptions, RuleCatalogue, RuleInfo, Summary, reporter,
+    Format, HumanOptions, ReportOptions, RuleCatalogue, RuleInfo, RunInfo, Summary, reporter,
 };
 use sponsorlint::rules::{Rule, Status};
 
@@ -45,7 +45,7 @@ pub struct CheckArgs {
     /// Language (BCP 47) for posts that do not say; detected otherwise
     #[arg(long, value_name = "LANG")]
     pub language: Option<String>,
-    /// Output format: human, json, jsonl, sarif, github, junit, csv or gitlab
+    /// Output format: human, json, jsonl, sarif, github, junit, csv, gitlab or html
     #[arg(long, default_value = "human", value_name = "FORMAT")]
     pub format: Format,
     /// Write the report to FILE instead of stdout
@@ -213,6 +213,7 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
         all_posts: args.all,
         rules: rule_catalogue(&rules),
         base_dir: std::env::current_dir().ok(),
+        run: run_info(&rules, &args.paths),
     };
     let mut report = reporter(args.format, out, options);
 
@@ -464,6 +465,41 @@ fn colour_allowed() -> bool {
 
 fn terminal_width() -> usize {
     std::env::var("COLUMNS").ok().and_then(|columns| columns.parse().ok()).unwrap_or(100)
+}
+
+/// What the HTML report's header says about this run.
+fn run_info(rules: &RuleSet, paths: &[PathBuf]) -> RunInfo {
+    RunInfo {
+        date: utc_now(),
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        packs: rules.packs.iter().map(|pack| (pack.id.clone(), pack.version.clone())).collect(),
+        inputs: paths.iter().map(|path| path.display().to_string()).collect(),
+    }
+}
+
+/// The time now as `2026-03-14 09:30 UTC` (days to a civil date after
+/// Howard Hinnant's `civil_from_days`).
+fn utc_now() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or(0);
+    let (days, second_of_day) = (seconds / 86_400, seconds % 86_400);
+    let shifted = days as i64 + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        second_of_day / 3_600,
+        second_of_day / 60 % 60
+    )
 }
 
 /// What reporters may know of the loaded rules (they never see the rule set).

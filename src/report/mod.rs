@@ -6,6 +6,7 @@ mod catalogue;
 mod csv;
 mod github;
 mod gitlab;
+mod html;
 mod human;
 mod json;
 mod junit;
@@ -27,6 +28,7 @@ pub use catalogue::{RuleCatalogue, RuleInfo};
 pub use csv::CsvReporter;
 pub use github::GithubReporter;
 pub use gitlab::GitlabReporter;
+pub use html::HtmlReporter;
 pub use human::HumanReporter;
 pub use json::{JsonReporter, JsonlReporter};
 pub use junit::JunitReporter;
@@ -100,6 +102,7 @@ pub enum Format {
     Csv,
     /// GitLab Code Quality.
     Gitlab,
+    Html,
 }
 
 impl FromStr for Format {
@@ -114,10 +117,11 @@ impl FromStr for Format {
             "junit" => Ok(Format::Junit),
             "csv" => Ok(Format::Csv),
             "gitlab" => Ok(Format::Gitlab),
+            "html" => Ok(Format::Html),
             _ => Err(UnknownValue {
                 what: "format",
                 value: value.to_string(),
-                allowed: "human, json, jsonl, sarif, github, junit, csv, gitlab".to_string(),
+                allowed: "human, json, jsonl, sarif, github, junit, csv, gitlab, html".to_string(),
             }),
         }
     }
@@ -144,6 +148,20 @@ pub struct ReportOptions {
     /// sarif, github, junit, csv, gitlab: paths under this directory (the working
     /// directory) are written relative to it.
     pub base_dir: Option<PathBuf>,
+    /// html: what the report's header says about the run.
+    pub run: RunInfo,
+}
+
+/// The run as a report's header describes it (html).
+#[derive(Debug, Clone, Default)]
+pub struct RunInfo {
+    /// When it ran, as shown: `2026-03-14 09:30 UTC`.
+    pub date: String,
+    pub tool_version: String,
+    /// Each loaded pack's id and version.
+    pub packs: Vec<(String, String)>,
+    /// The inputs as given on the command line.
+    pub inputs: Vec<String>,
 }
 
 pub fn reporter(format: Format, out: Box<dyn Write>, options: ReportOptions) -> Box<dyn Reporter> {
@@ -157,6 +175,7 @@ pub fn reporter(format: Format, out: Box<dyn Write>, options: ReportOptions) -> 
         Format::Junit => Box::new(JunitReporter::new(out, base_dir)),
         Format::Csv => Box::new(CsvReporter::new(out, options.all_posts, base_dir)),
         Format::Gitlab => Box::new(GitlabReporter::new(out, base_dir)),
+        Format::Html => Box::new(HtmlReporter::new(out, options.run)),
     }
 }
 
@@ -470,7 +489,18 @@ mod tests {
     /// What the CLI would pass, with the sample catalogue and no base
     /// directory (the sample paths are relative already).
     pub(crate) fn sample_options(human: HumanOptions) -> ReportOptions {
-        ReportOptions { human, all_posts: false, rules: sample_catalogue(), base_dir: None }
+        ReportOptions {
+            human,
+            all_posts: false,
+            rules: sample_catalogue(),
+            base_dir: None,
+            run: RunInfo {
+                date: "2026-03-14 09:30 UTC".into(),
+                tool_version: "0.1.0".into(),
+                packs: vec![("fr".into(), "1.2.0".into()), ("gb".into(), "1.0.0".into())],
+                inputs: vec!["posts.jsonl".into(), "videos.json".into()],
+            },
+        }
     }
 
     /// Human options of the tests: no colour, not quiet, 100 columns.
@@ -531,6 +561,9 @@ mod tests {
         assert_eq!("JSONL".parse::<Format>(), Ok(Format::Jsonl));
         let err = "xml".parse::<Format>().unwrap_err().to_string();
         assert_eq!("Sarif".parse::<Format>(), Ok(Format::Sarif));
-        assert!(err.contains("human, json, jsonl, sarif, github, junit, csv"), "{err}");
+        assert!(
+            err.contains("human, json, jsonl, sarif, github, junit, csv, gitlab, html"),
+            "{err}"
+        );
     }
 }
