@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use crate::diag::FileError;
 use crate::engine::{Engine, RuleSet};
-use crate::finding::{Evidence, Finding, Verdict};
+use crate::finding::{CheckedPost, Evidence, Finding, Verdict};
+use crate::fix::plan::fix_post;
 use crate::packs;
 use crate::post::{Post, Relationship};
 
@@ -58,9 +59,37 @@ impl Checker {
         Checker { engine: Engine::new(rules) }
     }
 
+    /// Fixes one post: its safe fixes (and with `allow_unsafe` the others),
+    /// one at a time, each the one that leaves the fewest problems. Returns
+    /// the fixed text (the post's own when nothing applied), how many fixes
+    /// were applied, and the check of the fixed post.
+    ///
+    /// ```
+    /// use sponsorlint::{Checker, Market, Post, Relationship, Verdict};
+    ///
+    /// let checker = Checker::builtin().expect("the built-in packs load");
+    /// let mut post = Post::from_text(Default::default(), "Mon sérum préféré ✨");
+    /// post.markets = vec![Market::parse("FR").unwrap(), Market::parse("BE").unwrap()];
+    /// post.relationship = Relationship::Paid;
+    ///
+    /// let (text, applied, result) = checker.fix(&post, false);
+    /// assert_eq!(text, "Publicité · Mon sérum préféré ✨");
+    /// assert_eq!((applied, result.verdict), (1, Verdict::Pass));
+    /// ```
+    pub fn fix(&self, post: &Post, allow_unsafe: bool) -> (String, usize, PostResult) {
+        let fixed = fix_post(&self.engine, self.engine.check(post.clone()), allow_unsafe);
+        let text = fixed.checked.post.text.clone();
+        (text, fixed.applied, PostResult::from(fixed.checked))
+    }
+
     /// Checks one post against the packs of its markets and platform.
     pub fn check(&self, post: &Post) -> PostResult {
-        let checked = self.engine.check(post.clone());
+        PostResult::from(self.engine.check(post.clone()))
+    }
+}
+
+impl From<CheckedPost> for PostResult {
+    fn from(checked: CheckedPost) -> PostResult {
         PostResult {
             verdict: checked.verdict(),
             relationship: checked.relationship,

@@ -200,12 +200,51 @@ impl Related {
     }
 }
 
-/// A suggested edit: replace `span` with `replacement` (an insertion when the
-/// span is empty).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Fix {
+/// One change to a field: replace `span` with `replacement` (an insertion
+/// when the span is empty).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Edit {
     pub span: Span,
     pub replacement: String,
+}
+
+impl Edit {
+    pub fn insert(at: usize, text: impl Into<String>) -> Edit {
+        Edit { span: Span::text(at, at), replacement: text.into() }
+    }
+}
+
+/// Whether a fix may be applied without asking: `safe` only adds the
+/// market's required wording; `unsafe` rewrites the author's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    Safe,
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// A suggested correction: edits of the post's original text, applied
+/// together, never overlapping.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub edits: Vec<Edit>,
+    pub applicability: Applicability,
+}
+
+impl Fix {
+    /// Whether `--fix` (`allow_unsafe` false) or `--unsafe-fixes` applies it.
+    pub fn applies(&self, allow_unsafe: bool) -> bool {
+        allow_unsafe || self.applicability == Applicability::Safe
+    }
 }
 
 /// One result of one rule on one post.

@@ -32,7 +32,11 @@
 mod checker;
 
 pub use checker::{Checker, LoadError, PostResult};
-pub use finding::{Category, Evidence, Field, Finding, Level, Severity, Signal, Span, Verdict};
+pub use finding::{
+    Applicability, Category, Edit, Evidence, Field, Finding, Fix, Level, Severity, Signal, Span,
+    Verdict,
+};
+pub use fix::{Applied, apply_fixes};
 pub use post::{Market, Media, Platform, Post, Relationship};
 
 /// The README's Rust example runs as a doctest, so it cannot go stale.
@@ -54,6 +58,8 @@ pub mod fetch;
 pub mod finding;
 #[doc(hidden)]
 pub mod fingerprint;
+#[doc(hidden)]
+pub mod fix;
 #[doc(hidden)]
 pub mod input;
 #[doc(hidden)]

@@ -317,7 +317,8 @@ fn the_example_house_pack_passes_its_own_examples_and_fills_the_brand_fix() {
         .write_stdin("{\"text\":\"new serum\",\"brand\":\"Glow Lab\",\"country\":\"GB\",\"relationship\":\"gifted\"}\n"), 0);
     let record = &jsonl_records(&output)[0];
     assert_eq!(record["verdict"], "warn");
-    assert_eq!(record["findings"][0]["fix"]["replacement"], "#GiftedByGlowLab ");
+    assert_eq!(record["findings"][0]["fix"]["edits"][0]["replacement"], "#GiftedByGlowLab ");
+    assert_eq!(record["findings"][0]["fix"]["applicability"], "safe");
 }
 
 #[test]

@@ -226,8 +226,11 @@ fn configured_brands_fill_posts_that_name_none() {
         .stdout
         .clone();
     let records = jsonl_records(&output);
-    assert_eq!(records[0]["findings"][0]["fix"]["replacement"], "#GiftedByGlowLab ");
-    assert_eq!(records[1]["findings"][0]["fix"]["replacement"], "#GiftedByAcme ", "the post's own");
+    let replacement = |record: &serde_json::Value| {
+        record["findings"][0]["fix"]["edits"][0]["replacement"].clone()
+    };
+    assert_eq!(replacement(&records[0]), "#GiftedByGlowLab ");
+    assert_eq!(replacement(&records[1]), "#GiftedByAcme ", "the post's own");
 }
 
 #[test]

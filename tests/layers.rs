@@ -14,7 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["diag"],
     &["rules"],
     &["engine"],
-    &["input", "report", "fetch"],
+    &["input", "report", "fetch", "fix"],
     &["triage", "config"],
     &["packs"],
     &["batch", "checker"],

@@ -25,6 +25,10 @@ pub fn run(args: BaselineArgs, config: &Config) -> u8 {
         );
         return EXIT_ERROR;
     }
+    if args.check.fix || args.check.unsafe_fixes || args.check.diff {
+        eprintln!("error: `sponsorlint baseline` records findings; fix posts with `check --fix`");
+        return EXIT_ERROR;
+    }
     match run_checks(args.check, config, Some(&args.file)) {
         // Recording the findings is the point: they do not fail the command.
         EXIT_FINDINGS => 0,

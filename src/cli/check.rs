@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use super::fix::{Fixer, Mode};
 use super::output::{self, Reads};
 use super::progress::Progress;
 use super::{EXIT_ERROR, EXIT_FINDINGS, PackArgs, load_rules};
@@ -15,7 +16,8 @@ use sponsorlint::engine::Engine;
 use sponsorlint::engine::RuleSet;
 use sponsorlint::finding::{Checked, Severity};
 use sponsorlint::input::{
-    ColumnMapping, Defaults, InputFormat, ReadContext, input_sizes, read_inputs,
+    ColumnMapping, Defaults, InputFormat, RawRecord, ReadContext, input_sizes, read_inputs,
+    read_stream,
 };
 use sponsorlint::post::{Media, Platform, Relationship};
 use sponsorlint::report::{
@@ -98,6 +100,15 @@ pub struct CheckArgs {
     /// command line too, skipping the others (for pre-commit and editors)
     #[arg(long)]
     pub force_exclude: bool,
+    /// Apply the safe fixes to the files (stdin: print the fixed input, the report on stderr)
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+    /// Also apply the unsafe fixes, which rewrite the author's words (implies --fix)
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff (the report on stderr) and write nothing
+    #[arg(long)]
+    pub diff: bool,
     #[command(flatten)]
     pub packs: PackArgs,
 }
@@ -161,7 +172,21 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
             Err(code) => return code,
         };
 
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let mut fixer =
+        fix_mode(&args).map(|mode| Fixer::new(mode, args.unsafe_fixes, args.input_format));
+    let stdin = match read_stdin_to_fix(&args, fixer.is_some()) {
+        Ok(stdin) => stdin,
+        Err(code) => return code,
+    };
+    // With `--diff`, or fixing stdin, stdout carries the fixed text.
+    let report_to_stderr =
+        args.output.is_none() && (args.diff || stdin.is_some() && fixer.is_some());
+    let to_terminal = args.output.is_none()
+        && if report_to_stderr {
+            std::io::stderr().is_terminal()
+        } else {
+            std::io::stdout().is_terminal()
+        };
     // A report file is written beside its place and renamed into it at the
     // end, so a run cut short leaves the old one whole.
     let (out, pending): (Box<dyn Write>, _) = match &args.output {
@@ -172,6 +197,7 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
                 return EXIT_ERROR;
             }
         },
+        None if report_to_stderr => (Box::new(std::io::BufWriter::new(std::io::stderr())), None),
         None => (Box::new(std::io::BufWriter::new(std::io::stdout().lock())), None),
     };
     let options = ReportOptions {
@@ -203,7 +229,13 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
     let mut progress = Progress::new(!args.quiet && !args.no_progress, || {
         input_sizes(&args.paths, args.no_ignore)
     });
-    let records = read_inputs(&args.paths, args.input_format, &context, &mut on_note);
+    let records: Box<dyn Iterator<Item = RawRecord>> = match &stdin {
+        Some(input) => Box::new(
+            read_stream(input.as_slice(), "-".to_owned(), args.input_format, &context)
+                .map(RawRecord::from),
+        ),
+        None => Box::new(read_inputs(&args.paths, args.input_format, &context, &mut on_note)),
+    };
     // Triage runs here, in input order, so baseline counts are used up the
     // same way on every run whatever the number of jobs.
     let jobs = Jobs::new(args.jobs);
@@ -218,6 +250,9 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
     let render = report.render();
     let triage_one = |checked: &mut Checked| {
         if let Checked::Post(post) = checked {
+            if let Some(fixer) = &mut fixer {
+                fixer.fix(&engine, post);
+            }
             triage.apply(post);
         }
     };
@@ -290,7 +325,81 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
     if summary.posts == 0 {
         eprintln!("note: no posts in {}", inputs_named(&args.paths));
     }
+    if let Some(fixer) = fixer {
+        let color = match args.color {
+            ColorChoice::Auto => std::io::stdout().is_terminal() && colour_allowed(),
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+        };
+        let outcome = fixer.finish(stdin.as_deref(), &context, color);
+        let remaining: usize = summary.findings_by_category.values().sum();
+        let (verb, count) = match args.diff {
+            true => ("would be applied", outcome.applied),
+            false => ("applied", outcome.applied),
+        };
+        eprintln!(
+            "{count} {} {verb}, {remaining} {} {}",
+            plural(count, "fix", "fixes"),
+            plural(remaining, "finding", "findings"),
+            match (args.diff, remaining) {
+                (true, _) => "found",
+                (false, 1) => "remains",
+                (false, _) => "remain",
+            },
+        );
+        for note in &outcome.notes {
+            eprintln!("note: {note}");
+        }
+        for failure in &outcome.failed {
+            eprintln!("error: not fixed: {failure}");
+        }
+        if !outcome.failed.is_empty() {
+            return EXIT_ERROR;
+        }
+    }
     exit_code(&summary)
+}
+
+fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
+    if count == 1 { one } else { many }
+}
+
+/// What the run does with fixes, if anything.
+fn fix_mode(args: &CheckArgs) -> Option<Mode> {
+    if args.diff {
+        Some(Mode::Diff)
+    } else if args.fix || args.unsafe_fixes {
+        Some(Mode::Write)
+    } else {
+        None
+    }
+}
+
+/// Standard input, read whole, when the run fixes it: its fixed form is
+/// printed at the end. It must then be the only input.
+fn read_stdin_to_fix(args: &CheckArgs, fixing: bool) -> Result<Option<Vec<u8>>, u8> {
+    use std::io::Read as _;
+    /// Standard input is held whole to print it fixed: at most this much.
+    const MAX_STDIN: u64 = 256 << 20;
+    if !fixing || !args.paths.iter().any(|path| path.as_os_str() == "-") {
+        return Ok(None);
+    }
+    if args.paths.len() > 1 {
+        eprintln!("error: with --fix or --diff, `-` (standard input) must be the only input");
+        return Err(EXIT_ERROR);
+    }
+    let mut input = Vec::new();
+    match std::io::stdin().lock().take(MAX_STDIN + 1).read_to_end(&mut input) {
+        Ok(_) if input.len() as u64 > MAX_STDIN => {
+            eprintln!("error: standard input is over 256 MiB; fix a file instead");
+            Err(EXIT_ERROR)
+        }
+        Ok(_) => Ok(Some(input)),
+        Err(error) => {
+            eprintln!("error: cannot read standard input: {error}");
+            Err(EXIT_ERROR)
+        }
+    }
 }
 
 /// The inputs as a sentence names them: `standard input`, `drafts/, a.csv`.

@@ -4,6 +4,7 @@ mod baseline;
 mod check;
 mod explain;
 mod fetch;
+mod fix;
 mod generate;
 mod init;
 mod output;

@@ -2,6 +2,7 @@
 //! rules that apply to it. No I/O, no printing.
 
 pub mod checks;
+mod fixes;
 mod fold;
 pub mod language;
 pub mod matcher;
@@ -19,13 +20,11 @@ use checks::{Check, Ctx, Detection};
 use matcher::SetId;
 use scan::PostScan;
 
-use crate::finding::{
-    CheckedPost, CueTime, Evidence, Finding, Fix, Level, Related, Severity, Span,
-};
+use crate::finding::{CheckedPost, CueTime, Evidence, Finding, Level, Related, Severity};
 use crate::post::{Market, Media, Platform, Post, Relationship};
 pub use ruleset::RuleSet;
 
-use crate::rules::{FixAt, Rule};
+use crate::rules::Rule;
 
 /// The rules of one market (or, for `None`, of the global and platform
 /// packs) that apply to one kind of post, by rule index in pack order.
@@ -152,7 +151,7 @@ impl Engine {
                         let severity = detection.severity.unwrap_or(rule.severity);
                         detection.severity = Some(severity.min(Severity::Warning));
                     }
-                    found.push((index, position, finding(rule, *market, detection, &post)));
+                    found.push((index, position, finding(rule, *market, detection, &ctx)));
                 }
             }
         }
@@ -253,35 +252,12 @@ fn build_plan(rules: &RuleSet, key: &PlanKey) -> Plan {
     plan
 }
 
-/// Fills `{brand}` in a fix with the post's first brand — glued into a
-/// hashtag (`#GiftedBy{brand}` → `#GiftedByGlowLab`) or as written. A post
-/// without a brand gets no fix rather than a wrong one.
-fn expand_brand(insert: &str, brands: &[String]) -> Option<String> {
-    let Some((before, after)) = insert.split_once("{brand}") else {
-        return Some(insert.to_string());
-    };
-    let brand = brands.first()?;
-    let glued = before.chars().next_back().is_some_and(|c| !c.is_whitespace());
-    let brand =
-        if glued { brand.chars().filter(|c| c.is_alphanumeric()).collect() } else { brand.clone() };
-    Some(format!("{before}{brand}{after}"))
-}
-
-fn finding(rule: &Rule, market: Option<Market>, detection: Detection, post: &Post) -> Finding {
+fn finding(rule: &Rule, market: Option<Market>, detection: Detection, ctx: &Ctx) -> Finding {
     let message = match detection.note {
         Some(note) => format!("{} ({note})", rule.message),
         None => rule.message.clone(),
     };
-    let fix = rule.fix.as_ref().and_then(|fix| {
-        let at = match fix.at {
-            FixAt::Start => 0,
-            FixAt::End => post.text.len(),
-        };
-        Some(Fix {
-            span: Span::text(at, at),
-            replacement: expand_brand(&fix.insert, &post.brands)?,
-        })
-    });
+    let fix = rule.fix.as_ref().and_then(|fix| fixes::fix_for(fix, detection.span, ctx));
     Finding {
         rule: rule.id.clone(),
         category: rule.category,
@@ -291,25 +267,8 @@ fn finding(rule: &Rule, market: Option<Market>, detection: Detection, post: &Pos
         help: rule.help.clone(),
         source_url: rule.source.url.clone(),
         span: detection.span,
-        cue: CueTime::of(post, detection.span.field),
+        cue: CueTime::of(ctx.post, detection.span.field),
         related: detection.related.into_iter().map(Related::at).collect(),
         fix,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::expand_brand;
-
-    #[test]
-    fn fixes_fill_in_the_brand() {
-        let brands = vec!["Glow Lab".to_string()];
-        assert_eq!(expand_brand("#GiftedBy{brand} ", &brands).unwrap(), "#GiftedByGlowLab ");
-        assert_eq!(
-            expand_brand("Prodotto inviato da {brand} · ", &brands).unwrap(),
-            "Prodotto inviato da Glow Lab · "
-        );
-        assert_eq!(expand_brand("#ad ", &[]).unwrap(), "#ad ");
-        assert_eq!(expand_brand("#GiftedBy{brand}", &[]), None);
     }
 }

@@ -32,6 +32,7 @@ mod walk;
 pub use columns::{ColumnMap, ColumnMapping};
 pub use fields::post_from_object;
 pub use select::{DEFAULT_INCLUDE, FileSelection};
+pub use sheet::{SheetText, sheet_text};
 pub use walk::{input_reading, input_sizes};
 
 use stdin::stream;

@@ -25,14 +25,64 @@ use crate::post::Origin;
 /// The records of one workbook file in `format` (`Xlsx` or `Ods`).
 pub(super) fn records<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext) -> Records<'a> {
     let display = path.display().to_string();
-    let wanted = ctx.sheet.as_deref();
     if let Err(error) = parts_within(path, ctx.limits.sheet_part) {
         return one(file_error(display, error));
     }
-    // calamine can panic on a damaged archive (an arithmetic overflow on
-    // a cell reference, found by fuzzing): the file is then one error
-    // record, and the run goes on. The panic's own message, which names
-    // calamine's source, is kept off the user's terminal meanwhile.
+    match read_sheet(path, format, ctx.sheet.as_deref()) {
+        Ok((sheet, range)) => Box::new(
+            Rows { range, path: display, sheet, ctx, columns: None, next: 0 }
+                .map(super::RawRecord::from),
+        ),
+        Err(error) => one(file_error(display, error)),
+    }
+}
+
+/// The cells of a workbook's sheet (the one `ctx.sheet` names, else the
+/// first) as text, for writing the sheet out as CSV: rows from the top of
+/// its used area, and the 1-based row and column numbers of its first cell.
+pub struct SheetText {
+    pub rows: Vec<Vec<String>>,
+    pub first_row: u64,
+    pub first_column: u64,
+}
+
+/// Reads the sheet that checking reads as [`SheetText`]; an error in the
+/// user's words when it cannot be read.
+pub fn sheet_text(
+    path: &Path,
+    format: InputFormat,
+    ctx: &ReadContext,
+) -> Result<SheetText, String> {
+    parts_within(path, ctx.limits.sheet_part)?;
+    let (_, range) =
+        read_sheet(path, format, ctx.sheet.as_deref()).map_err(|error| error.to_string())?;
+    let (top, left) = range.start().unwrap_or((0, 0));
+    let text = |data: &Data| match cell(data) {
+        None => String::new(),
+        Some(Cell::Text(text) | Cell::Error(text)) => text.into_owned(),
+        Some(Cell::Number(number)) => serde_json::Number::from_f64(number)
+            .map_or_else(String::new, |number| {
+                number.to_string().trim_end_matches(".0").to_owned()
+            }),
+        Some(Cell::Bool(on)) => on.to_string(),
+    };
+    Ok(SheetText {
+        rows: range.rows().map(|row| row.iter().map(text).collect()).collect(),
+        first_row: u64::from(top) + 1,
+        first_column: u64::from(left) + 1,
+    })
+}
+
+/// The name and cells of the sheet `wanted` (else the first). calamine can
+/// panic on a damaged archive (an arithmetic overflow on a cell reference,
+/// found by fuzzing): that is an error, and the run goes on. The panic's own
+/// message, which names calamine's source, is kept off the user's terminal
+/// meanwhile.
+fn read_sheet(
+    path: &Path,
+    format: InputFormat,
+    wanted: Option<&str>,
+) -> Result<(String, Range<Data>), SheetError> {
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let read = std::panic::catch_unwind(|| match format {
@@ -41,13 +91,7 @@ pub(super) fn records<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext
     })
     .unwrap_or(Err(SheetError::Damaged));
     std::panic::set_hook(previous_hook);
-    match read {
-        Ok((sheet, range)) => Box::new(
-            Rows { range, path: display, sheet, ctx, columns: None, next: 0 }
-                .map(super::RawRecord::from),
-        ),
-        Err(error) => one(file_error(display, error)),
-    }
+    read
 }
 
 /// A workbook is a ZIP archive whose parts are uncompressed to be read: a

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use crate::diag::{FileError, Problems};
 use crate::engine::{Engine, RuleSet};
-use crate::finding::RecordError;
+use crate::finding::{CheckedPost, RecordError};
+use crate::fix::plan::fix_post;
 use crate::input::{Defaults, ReadContext, post_from_object};
 use crate::post::{Origin, Post, Relationship};
 use crate::rules::raw::RawExample;
@@ -81,6 +82,7 @@ pub fn example_post(rules: &RuleSet, rule: &Rule, example: &Example) -> Result<P
 }
 
 /// An example's post keys as written: a plain caption is `{"text": …}`.
+/// `fixed`, the text after the fixes, is not a post key.
 pub fn example_object(example: &Example) -> serde_json::Map<String, serde_json::Value> {
     match &example.post {
         RawExample::Text(text) => {
@@ -88,7 +90,22 @@ pub fn example_object(example: &Example) -> serde_json::Map<String, serde_json::
             object.insert("text".into(), serde_json::Value::String(text.clone()));
             object
         }
-        RawExample::Post(object) => object.clone(),
+        RawExample::Post(object) => {
+            let mut object = object.clone();
+            object.remove(FIXED);
+            object
+        }
+    }
+}
+
+/// The key of a fail example that gives its text once fixed.
+const FIXED: &str = "fixed";
+
+/// What a fail example says its text is once fixed, if it says.
+pub fn example_fixed(example: &Example) -> Option<&str> {
+    match &example.post {
+        RawExample::Post(object) => object.get(FIXED).and_then(serde_json::Value::as_str),
+        RawExample::Text(_) => None,
     }
 }
 
@@ -105,6 +122,12 @@ pub enum ExampleFailure {
     Fired { rule: String, message: String },
     #[error("pass example of '{rule}' (the label is sufficient) is still reported by: {rules}")]
     LabelNotSufficient { rule: String, rules: String },
+    #[error("fail example of '{rule}', fixed to {text:?}, still triggers it")]
+    FixDidNotPass { rule: String, text: String },
+    #[error("fail example of '{rule}' is fixed to {got:?}, not to {expected:?}")]
+    FixedText { rule: String, expected: String, got: String },
+    #[error("`fixed` is only for fail examples of a rule with a fix")]
+    FixedWithoutFix,
 }
 
 fn check_example(
@@ -144,7 +167,11 @@ fn check_example(
             (related.rule.as_deref() == Some(rule.id.as_str())).then(|| related.message.clone())?
         })
     });
+    if example_fixed(example).is_some() && !(should_fire && rule.fix.is_some()) {
+        return Err(ExampleFailure::FixedWithoutFix);
+    }
     match (should_fire, own) {
+        (true, Some(_)) if rule.fix.is_some() => check_fix(engine, rule, example, checked),
         (true, None) => {
             let others: Vec<&str> =
                 checked.findings.iter().map(|finding| finding.rule.as_str()).collect();
@@ -155,6 +182,33 @@ fn check_example(
             })
         }
         (false, Some(message)) => Err(ExampleFailure::Fired { rule: rule.id.clone(), message }),
+        _ => Ok(()),
+    }
+}
+
+/// Applying every fix (unsafe ones too) to a fail example makes its rule
+/// pass, and gives the text the example says, if it says one.
+fn check_fix(
+    engine: &Engine,
+    rule: &Rule,
+    example: &Example,
+    checked: CheckedPost,
+) -> Result<(), ExampleFailure> {
+    let fixed = fix_post(engine, checked, true);
+    let text = fixed.checked.post.text;
+    let fires = fixed.checked.findings.iter().any(|finding| {
+        finding.rule == rule.id
+            || finding.related.iter().any(|related| related.rule.as_deref() == Some(&rule.id))
+    });
+    if fires {
+        return Err(ExampleFailure::FixDidNotPass { rule: rule.id.clone(), text });
+    }
+    match example_fixed(example) {
+        Some(expected) if expected != text => Err(ExampleFailure::FixedText {
+            rule: rule.id.clone(),
+            expected: expected.to_owned(),
+            got: text,
+        }),
         _ => Ok(()),
     }
 }

@@ -677,18 +677,29 @@ fn write_finding(out: &mut String, checked: &CheckedPost, finding: &Finding) {
         out.push_str("</p>");
     }
     if let Some(fix) = &finding.fix {
-        let field_text = fix.span.field.text_in(&checked.post).unwrap_or("");
-        let replaced = field_text.get(fix.span.start..fix.span.end).unwrap_or("");
-        out.push_str("<p class=\"fix\">Suggested fix: ");
-        if replaced.is_empty() {
-            let _ = write!(out, "insert <ins>{}</ins>", Escaped(&fix.replacement));
-        } else {
-            let _ = write!(
-                out,
-                "replace <del>{}</del> with <ins>{}</ins>",
-                Escaped(replaced),
-                Escaped(&fix.replacement)
-            );
+        let _ = write!(out, "<p class=\"fix\">Suggested fix ({}): ", fix.applicability.as_str());
+        for (index, edit) in fix.edits.iter().enumerate() {
+            let field_text = edit.span.field.text_in(&checked.post).unwrap_or("");
+            let replaced = field_text.get(edit.span.start..edit.span.end).unwrap_or("");
+            if index > 0 {
+                out.push_str("; ");
+            }
+            match (replaced.is_empty(), edit.replacement.is_empty()) {
+                (true, _) => {
+                    let _ = write!(out, "insert <ins>{}</ins>", Escaped(&edit.replacement));
+                }
+                (false, true) => {
+                    let _ = write!(out, "remove <del>{}</del>", Escaped(replaced));
+                }
+                (false, false) => {
+                    let _ = write!(
+                        out,
+                        "replace <del>{}</del> with <ins>{}</ins>",
+                        Escaped(replaced),
+                        Escaped(&edit.replacement)
+                    );
+                }
+            }
         }
         out.push_str("</p>");
     }
@@ -749,9 +760,10 @@ mod tests {
             source_url: "javascript:alert(1)".into(),
             span: crate::finding::Span::text(0, payload.len()),
             related: vec![],
+            cue: None,
             fix: Some(crate::finding::Fix {
-                span: crate::finding::Span::text(0, 0),
-                replacement: payload.into(),
+                edits: vec![crate::finding::Edit::insert(0, payload)],
+                applicability: crate::finding::Applicability::Safe,
             }),
             cue: None,
         };

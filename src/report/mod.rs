@@ -214,8 +214,8 @@ mod tests {
 
     use super::*;
     use crate::finding::{
-        CheckedPost, CueTime, Evidence, Field, Finding, Fix, Level, RecordError, Related, Severity,
-        Signal, Span,
+        Applicability, CheckedPost, CueTime, Edit, Evidence, Field, Finding, Fix, Level,
+        RecordError, Related, Severity, Signal, Span,
     };
     use crate::post::{Cue, Market, Origin, Platform, Post, Relationship};
 
@@ -252,7 +252,10 @@ mod tests {
             span: span(&failing.text, "Mon sérum préféré @marque ✨ code LUNA15"),
             cue: None,
             related: vec![],
-            fix: Some(Fix { span: Span::text(0, 0), replacement: "Publicité · ".into() }),
+            fix: Some(Fix {
+                edits: vec![Edit::insert(0, "Publicité · ")],
+                applicability: Applicability::Safe,
+            }),
         };
         let signals = Finding {
             rule: "global/commercial-signals".into(),
@@ -328,7 +331,10 @@ mod tests {
             span: Span::text(0, 0),
             cue: None,
             related: vec![],
-            fix: Some(Fix { span: Span::text(0, 0), replacement: "Ad".into() }),
+            fix: Some(Fix {
+                edits: vec![Edit::insert(0, "Ad")],
+                applicability: Applicability::Safe,
+            }),
         };
         let late = Finding {
             rule: "global/video-disclosure".into(),

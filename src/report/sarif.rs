@@ -12,9 +12,9 @@ use serde_json::{Map, Value, json};
 
 use super::location::{self, COLUMN_KIND, Region};
 use super::{Reporter, RuleCatalogue, RuleInfo, Summary, message_and_help};
-use crate::finding::{Checked, CheckedPost, Field, Finding, RecordError, Severity};
+use crate::finding::{Applicability, Checked, CheckedPost, Field, Finding, RecordError, Severity};
 use crate::fingerprint::finding_fingerprint;
-use crate::post::Origin;
+use crate::post::{Origin, Post};
 
 /// The official location of the schema the output follows.
 const SCHEMA: &str =
@@ -131,6 +131,9 @@ impl SarifReporter {
                 result["relatedLocations"] = Value::Array(related);
             }
         }
+        if let Some(fixes) = self.fixes(post, finding) {
+            result["fixes"] = fixes;
+        }
         let mut properties = Map::new();
         properties.insert("category".into(), json!(finding.category));
         if let Some(market) = finding.market {
@@ -154,6 +157,44 @@ impl SarifReporter {
         }
         result["properties"] = Value::Object(properties);
         result
+    }
+
+    /// The finding's fix as SARIF `fixes`: byte regions of the file, so only
+    /// for a text that is the file's own bytes (`.txt`, a Markdown body);
+    /// a JSON string or a CSV cell is escaped in the file.
+    fn fixes(&self, post: &Post, finding: &Finding) -> Option<Value> {
+        let fix = finding.fix.as_ref()?;
+        let offset = post.origin.text_offset.filter(|_| post.origin.verbatim)?;
+        let physical = self.physical_location(&post.origin, None, None)?;
+        let replacements: Vec<Value> = fix
+            .edits
+            .iter()
+            .filter(|edit| edit.span.field == Field::Text)
+            .map(|edit| {
+                json!({
+                    "deletedRegion": {
+                        "byteOffset": offset + edit.span.start,
+                        "byteLength": edit.span.end - edit.span.start,
+                    },
+                    "insertedContent": { "text": edit.replacement },
+                })
+            })
+            .collect();
+        if replacements.len() != fix.edits.len() {
+            return None;
+        }
+        let description = match fix.applicability {
+            Applicability::Safe => "Add the required disclosure",
+            Applicability::Unsafe => "Rewrite the disclosure (unsafe: changes the author's words)",
+        };
+        Some(json!([{
+            "description": { "text": description },
+            "artifactChanges": [{
+                "artifactLocation": physical["artifactLocation"],
+                "replacements": replacements,
+            }],
+            "properties": { "applicability": fix.applicability },
+        }]))
     }
 
     fn notification(&self, error: &RecordError) -> Value {

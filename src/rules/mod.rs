@@ -192,16 +192,49 @@ impl When {
     }
 }
 
+/// Where a fix puts its wording.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FixAt {
+    /// At the very start, as written (`Publicité · `).
     Start,
+    /// At the end, after a space.
     End,
+    /// At the end of the first line when that is within the platform's
+    /// fold, otherwise at the start.
+    BeforeFold,
+    /// Before the first hashtag, so that it is among the first this many.
+    Hashtags(u32),
+    /// In place of the finding's span.
+    Span,
 }
 
+/// A rule's fix, as data: what to write, where, and whether it is safe.
 #[derive(Debug, Clone)]
 pub struct FixSpec {
-    pub insert: String,
+    pub wording: String,
+    /// The wording for a post in another language, by primary subtag.
+    pub languages: Vec<(String, String)>,
+    /// The wording for a gifted post.
+    pub gifted: Option<String>,
     pub at: FixAt,
+    /// The finding's span is taken out: the label moves.
+    pub moves: bool,
+    pub applicability: crate::finding::Applicability,
+}
+
+impl FixSpec {
+    /// The wording for a post in `language` with `relationship`.
+    pub fn wording_for(&self, language: Option<&str>, relationship: Relationship) -> &str {
+        if relationship == Relationship::Gifted
+            && let Some(gifted) = &self.gifted
+        {
+            return gifted;
+        }
+        let by_language = language.and_then(|language| {
+            self.languages.iter().find(|(code, _)| code == language).map(|(_, text)| text)
+        });
+        by_language.unwrap_or(&self.wording)
+    }
 }
 
 /// A rule's own example post, kept as written for `rules test`.

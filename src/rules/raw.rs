@@ -146,12 +146,35 @@ pub struct RawWhen {
     pub markets: Option<Spanned<String>>,
 }
 
+/// `fix:` — insert a label somewhere, or replace the finding's span.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFix {
-    pub insert: String,
+    #[serde(default)]
+    pub insert: Option<String>,
+    /// Replaces the finding's span (an ambiguous tag, an obfuscated label).
+    #[serde(default)]
+    pub replace: Option<String>,
+    /// The wording for a post in another language: `fr: "Publicité · "`.
+    #[serde(default)]
+    pub languages: BTreeMap<String, String>,
+    /// The wording for a gifted post, where the market has a gift label.
+    #[serde(default)]
+    pub gifted: Option<String>,
+    /// `start`, `end`, `before-fold` or `hashtags`.
     #[serde(default)]
     pub at: Option<Spanned<String>>,
+    /// With `at: hashtags`: the label goes among the first this many hashtags.
+    #[serde(default)]
+    pub hashtags: Option<u32>,
+    /// `true`: the finding's span (a label too far down) is taken out
+    /// where it is, so the label moves rather than appearing twice.
+    #[serde(default, rename = "move")]
+    pub moves: bool,
+    /// `safe` or `unsafe`; inserting is safe, replacing and moving unsafe,
+    /// unless said.
+    #[serde(default)]
+    pub applicability: Option<Spanned<String>>,
 }
 
 /// What every rule says, whatever its kind. The rule's other keys are its

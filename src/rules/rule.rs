@@ -4,13 +4,14 @@
 //! give. The kind and its parameters are the engine's to read.
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::str::FromStr;
 
 use super::raw::{RawDefaults, RawExample, RawFix, RawRule};
 use super::{Example, FixAt, FixSpec, Rule, Source, Status, When};
 use crate::diag::Problems;
 use crate::diag::yaml::Spanned;
-use crate::finding::{Category, Severity};
+use crate::finding::{Applicability, Category, Severity};
 use crate::post::{Media, Platform, Relationship, UnknownValue};
 
 /// The pack a rule is read in.
@@ -165,7 +166,7 @@ pub(super) fn compile_rule(
             none
         }),
     };
-    let fix = raw.fix.as_ref().map(|fix| fix_spec(fix, problems));
+    let fix = raw.fix.as_ref().map(|fix| fix_spec(fix, id_span.clone(), problems));
     let examples = |list: &[Spanned<RawExample>], problems: &Problems| -> Vec<Example> {
         list.iter()
             .map(|example| Example { post: example.value.clone(), span: problems.span_of(example) })
@@ -227,21 +228,75 @@ fn status(raw: Option<&Spanned<String>>, problems: &mut Problems) -> Status {
     }
 }
 
-fn fix_spec(fix: &RawFix, problems: &mut Problems) -> FixSpec {
-    let at = match fix.at.as_ref().map(|at| at.value.as_str()) {
-        None | Some("start") => FixAt::Start,
-        Some("end") => FixAt::End,
-        Some(other) => {
+fn fix_spec(fix: &RawFix, id_span: Option<Range<usize>>, problems: &mut Problems) -> FixSpec {
+    let at_span = fix.at.as_ref().and_then(|at| problems.span_of(at));
+    let (wording, at) = match (&fix.insert, &fix.replace) {
+        (insert, None) if insert.is_some() != fix.moves => {
+            let at = match fix.at.as_ref().map(|at| at.value.as_str()) {
+                None | Some("start") => FixAt::Start,
+                Some("end") => FixAt::End,
+                Some("before-fold") => FixAt::BeforeFold,
+                Some("hashtags") => FixAt::Hashtags(fix.hashtags.unwrap_or(3)),
+                Some(other) => {
+                    problems.add(
+                        at_span.clone(),
+                        format!(
+                            "unknown fix position '{other}'; expected start, end, before-fold or hashtags"
+                        ),
+                        "start, end, before-fold or hashtags",
+                        None,
+                    );
+                    FixAt::Start
+                }
+            };
+            (insert.clone().unwrap_or_default(), at)
+        }
+        (None, Some(replace)) if !fix.moves => {
+            if fix.at.is_some() {
+                problems.add(
+                    at_span.clone(),
+                    "a fix that replaces the finding's span has no position",
+                    "remove `at`",
+                    None,
+                );
+            }
+            (replace.clone(), FixAt::Span)
+        }
+        _ => {
             problems.add(
-                fix.at.as_ref().and_then(|at| problems.span_of(at)),
-                format!("unknown fix position '{other}'; expected start or end"),
-                "start or end",
+                id_span,
+                "a fix needs exactly one of `insert` (a label to add), `replace` (the finding's span) or `move: true` (the label found, to a better place)",
+                "one of insert, replace or move",
                 None,
             );
-            FixAt::Start
+            (String::new(), FixAt::Start)
         }
     };
-    FixSpec { insert: fix.insert.clone(), at }
+    if fix.hashtags.is_some() && !matches!(at, FixAt::Hashtags(_)) {
+        problems.add(at_span, "`hashtags` goes with `at: hashtags`", "add `at: hashtags`", None);
+    }
+    let applicability = match fix.applicability.as_ref().map(|value| value.value.as_str()) {
+        None if at == FixAt::Span || fix.moves => Applicability::Unsafe,
+        None | Some("safe") => Applicability::Safe,
+        Some("unsafe") => Applicability::Unsafe,
+        Some(other) => {
+            problems.add(
+                fix.applicability.as_ref().and_then(|value| problems.span_of(value)),
+                format!("unknown fix applicability '{other}'; expected safe or unsafe"),
+                "safe or unsafe",
+                None,
+            );
+            Applicability::Safe
+        }
+    };
+    FixSpec {
+        wording,
+        languages: fix.languages.iter().map(|(code, text)| (code.clone(), text.clone())).collect(),
+        gifted: fix.gifted.clone(),
+        at,
+        moves: fix.moves,
+        applicability,
+    }
 }
 
 /// Parses each value of a list, reporting the ones that are not valid.

@@ -71,9 +71,14 @@ impl Kind for NotBuried {
             ctx.post.text.get(original).is_some_and(|gap| gap.matches('\n').count() >= 2)
         };
         let (cluster_start, tags) = scanned.tokens.trailing_tags(&normalized.text, blank_line)?;
+        // A label that opens the post leads it, even when the whole post
+        // is tags.
         if tags < self.min_tags as usize
             || text_hits.is_empty()
-            || text_hits.iter().any(|hit| hit.range.start < cluster_start)
+            || text_hits.iter().any(|hit| {
+                let before = normalized.text.get(..hit.range.start).unwrap_or_default();
+                hit.range.start < cluster_start || before.chars().all(|c| c.is_whitespace() || c == '#')
+            })
         {
             return None;
         }
@@ -116,5 +121,7 @@ mod tests {
             "a blank line sets the label apart from the tag wall"
         );
         assert!(run("New sneakers\n\n#running #sneakers\n#fitness #ad").is_some());
+        assert!(run("#ad #skincare #glow #selfcare").is_none(), "the label opens the post");
+        assert!(run("#skincare #glow #ad #selfcare").is_some());
     }
 }
