@@ -765,7 +765,6 @@ mod tests {
                 edits: vec![crate::finding::Edit::insert(0, payload)],
                 applicability: crate::finding::Applicability::Safe,
             }),
-            cue: None,
         };
         Checked::Post(Box::new(CheckedPost {
             post: Post {
