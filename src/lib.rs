@@ -47,6 +47,8 @@ pub struct ReadmeExample;
 #[doc(hidden)]
 pub mod batch;
 #[doc(hidden)]
+pub mod calendar;
+#[doc(hidden)]
 pub mod config;
 #[doc(hidden)]
 pub mod diag;

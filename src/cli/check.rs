@@ -477,24 +477,14 @@ fn run_info(rules: &RuleSet, paths: &[PathBuf]) -> RunInfo {
     }
 }
 
-/// The time now as `2026-03-14 09:30 UTC` (days to a civil date after
-/// Howard Hinnant's `civil_from_days`).
+/// The time now as `2026-03-14 09:30 UTC`.
 fn utc_now() -> String {
     let seconds = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|elapsed| elapsed.as_secs())
         .unwrap_or(0);
     let (days, second_of_day) = (seconds / 86_400, seconds % 86_400);
-    let shifted = days as i64 + 719_468;
-    let era = shifted.div_euclid(146_097);
-    let day_of_era = shifted - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = sponsorlint::calendar::civil_from_days(days as i64);
     format!(
         "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
         second_of_day / 3_600,

@@ -1,6 +1,8 @@
 //! The few date conversions the APIs need: their timestamps to Unix time and
 //! to RFC 3339 in UTC, and `--since DATE`.
 
+use crate::calendar::{civil_from_days, days_from_civil};
+
 /// Unix seconds of `2024-05-01`, `2024-05-01T10:00:00Z`,
 /// `2024-05-01T10:00:00+02:00` or Instagram's `2024-05-01T10:00:00+0000`.
 pub fn parse(text: &str) -> Option<i64> {
@@ -79,29 +81,6 @@ fn number(text: &str) -> Option<i64> {
         return None;
     }
     text.parse().ok()
-}
-
-// Howard Hinnant's civil-date algorithms (proleptic Gregorian calendar).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let days = days + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
-    (year_of_era + era * 400 + i64::from(month <= 2), month, day)
 }
 
 #[cfg(test)]
