@@ -162,6 +162,62 @@ fn sarif_reports_unreadable_records_and_json_posts_and_stays_valid() {
     assert_eq!(location["region"]["startLine"], 2);
 }
 
+/// GitHub code scanning takes at most 25,000 results per run: 26,000
+/// posts from stdin, each with at least one finding, fill a first run and
+/// spill into a second with its own category, every result pointing at its
+/// line of stdin.
+#[test]
+fn sarif_splits_runs_at_25000_results_and_locates_stdin_posts() {
+    const POSTS: usize = 26_000;
+    let mut input = String::with_capacity(POSTS * 80);
+    for n in 0..POSTS {
+        input.push_str(&format!(
+            "{{\"id\":\"p{n}\",\"text\":\"Use my code SAVE{n}\",\"country\":\"GB\",\"relationship\":\"paid\"}}\n"
+        ));
+    }
+    let output = Command::cargo_bin("sponsorlint")
+        .expect("binary built")
+        .args(["check", "-", "--input-format", "jsonl", "--format", "sarif"])
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    let document: Value = serde_json::from_slice(&output.stdout).expect("one JSON document");
+    assert_valid_sarif(&document);
+    let runs = document["runs"].as_array().unwrap();
+    let sizes: Vec<usize> =
+        runs.iter().map(|run| run["results"].as_array().unwrap().len()).collect();
+    let summary = &runs.last().unwrap()["properties"]["summary"];
+    let findings: u64 = summary["findings_by_category"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(Value::as_u64)
+        .sum();
+    assert!(findings as usize >= POSTS, "every post has a finding: {summary}");
+    assert_eq!(sizes.iter().sum::<usize>() as u64, findings, "no finding lost");
+    assert_eq!(sizes, [25_000, findings as usize - 25_000]);
+    let categories: Vec<&str> =
+        runs.iter().map(|run| run["automationDetails"]["id"].as_str().unwrap()).collect();
+    assert_eq!(categories, ["sponsorlint/1/", "sponsorlint/2/"]);
+    for run in runs {
+        // Each run names the rules its own results point at.
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        for result in run["results"].as_array().unwrap() {
+            assert_eq!(
+                rules[result["ruleIndex"].as_u64().unwrap() as usize]["id"],
+                result["ruleId"]
+            );
+        }
+    }
+    let last = runs[1]["results"].as_array().unwrap().last().unwrap();
+    assert_eq!(last["properties"]["postId"], format!("p{}", POSTS - 1));
+    let location = &last["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "stdin");
+    assert_eq!(location["region"]["startLine"], POSTS);
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
 #[test]
 fn github_annotates_every_finding_on_one_line_each() {
     let expected = findings(&["fixtures/"], 1);

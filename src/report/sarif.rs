@@ -1,8 +1,15 @@
 //! `sarif`: SARIF 2.1.0 (OASIS), for GitHub code scanning and other SARIF
-//! viewers. One run; results stream out as records arrive (memory stays
-//! bounded), and the rules that produced them, the notifications for
-//! unreadable records and the summary follow at the end — key order in a
+//! viewers. Results stream out as records arrive (memory stays bounded),
+//! and the rules that produced them, the notifications for unreadable
+//! records and the summary follow at the end of their run — key order in a
 //! JSON object carries no meaning.
+//!
+//! GitHub accepts at most 25,000 results per run and 20 runs per file, and
+//! refuses two runs of one tool with the same category: a run holds at most
+//! 25,000 results, the next ones go into a further run, and each run names
+//! its own category (`sponsorlint/1/`, `sponsorlint/2/`, …; the part before
+//! the last `/` is the category). Findings beyond 20 full runs are left out,
+//! and the last run and stderr say how many.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -24,6 +31,22 @@ const SCHEMA: &str =
 /// change of method can never be mistaken for a change of finding.
 const FINGERPRINT_KEY: &str = "sponsorlintFinding/v1";
 
+/// What one SARIF file may hold.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    results_per_run: usize,
+    runs: usize,
+}
+
+/// GitHub code scanning's limits on an uploaded file.
+const GITHUB_LIMITS: Limits = Limits { results_per_run: 25_000, runs: 20 };
+
+/// GitHub keeps at most 20 tags per rule.
+const MAX_TAGS: usize = 20;
+
+/// The artifact URI of posts read from standard input.
+const STDIN_URI: &str = "stdin";
+
 pub struct SarifReporter {
     out: Box<dyn Write>,
     catalogue: RuleCatalogue,
@@ -34,12 +57,26 @@ pub struct SarifReporter {
     rule_index: HashMap<String, usize>,
     /// Notifications for records that could not be read.
     notifications: Vec<Value>,
+    limits: Limits,
+    /// Results in the current run.
     results: usize,
-    started: bool,
+    /// Runs opened so far; 0 before the document starts.
+    runs: usize,
+    /// Findings left out once every run allowed is full.
+    left_out: usize,
 }
 
 impl SarifReporter {
     pub fn new(out: Box<dyn Write>, catalogue: RuleCatalogue, base_dir: Option<PathBuf>) -> Self {
+        Self::with_limits(out, catalogue, base_dir, GITHUB_LIMITS)
+    }
+
+    fn with_limits(
+        out: Box<dyn Write>,
+        catalogue: RuleCatalogue,
+        base_dir: Option<PathBuf>,
+        limits: Limits,
+    ) -> Self {
         SarifReporter {
             out,
             catalogue,
@@ -47,18 +84,66 @@ impl SarifReporter {
             rules: Vec::new(),
             rule_index: HashMap::new(),
             notifications: Vec::new(),
+            limits,
             results: 0,
-            started: false,
+            runs: 0,
+            left_out: 0,
         }
     }
 
-    /// Opens the document up to the results array, once.
+    /// Opens the document up to the first run's results array, once.
     fn start(&mut self) -> io::Result<()> {
-        if !self.started {
-            self.started = true;
+        if self.runs == 0 {
+            self.runs = 1;
             write!(self.out, r#"{{"$schema":"{SCHEMA}","version":"2.1.0","runs":[{{"results":["#)?;
         }
         Ok(())
+    }
+
+    /// Ends the current run's results array and writes the rest of the run:
+    /// its rules, its category, and `extra` members.
+    fn close_run(&mut self, extra: Value) -> io::Result<()> {
+        let rules: Vec<Value> = self.rules.iter().map(|id| self.descriptor(id)).collect();
+        self.rules.clear();
+        self.rule_index.clear();
+        let mut driver = json!({
+            "name": "sponsorlint",
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "rules": rules,
+        });
+        if let Some(uri) = information_uri() {
+            driver["informationUri"] = json!(uri);
+        }
+        let mut tail = json!({
+            "tool": { "driver": driver },
+            // The trailing `/` makes the whole id the category.
+            "automationDetails": { "id": format!("sponsorlint/{}/", self.runs) },
+            "columnKind": COLUMN_KIND,
+        });
+        if let (Some(tail), Value::Object(extra)) = (tail.as_object_mut(), extra) {
+            tail.extend(extra);
+        }
+        // The run object's remaining members: `tail` without its braces.
+        let tail = serde_json::to_string(&tail)?;
+        let members = &tail[1..tail.len() - 1];
+        write!(self.out, "\n],{members}}}")
+    }
+
+    /// Whether there is room for one more result, closing the full run and
+    /// opening the next when one is allowed.
+    fn make_room(&mut self) -> io::Result<bool> {
+        if self.results < self.limits.results_per_run {
+            return Ok(true);
+        }
+        if self.runs >= self.limits.runs {
+            return Ok(false);
+        }
+        self.close_run(json!({}))?;
+        self.runs += 1;
+        self.results = 0;
+        write!(self.out, r#",{{"results":["#)?;
+        Ok(true)
     }
 
     fn rule_index(&mut self, rule: &str) -> usize {
@@ -71,19 +156,25 @@ impl SarifReporter {
     }
 
     /// A `physicalLocation` object for a file and a region, or else a byte
-    /// offset; `None` for stdin, which has no artifact to point at.
+    /// offset. Standard input is the artifact `stdin`, outside the
+    /// repository's sources.
     fn physical_location(
         &self,
         origin: &Origin,
         region: Option<Region>,
         byte_offset: Option<usize>,
     ) -> Option<Value> {
-        let path = location::relative_path(&origin.path, self.base_dir.as_deref())?;
-        let uri = location::uri(&path);
-        let mut artifact = json!({ "uri": uri });
-        if !uri.starts_with("file:") {
-            artifact["uriBaseId"] = json!("%SRCROOT%");
-        }
+        let artifact = match location::relative_path(&origin.path, self.base_dir.as_deref()) {
+            None => json!({ "uri": STDIN_URI }),
+            Some(path) => {
+                let uri = location::uri(&path);
+                let mut artifact = json!({ "uri": uri });
+                if !uri.starts_with("file:") {
+                    artifact["uriBaseId"] = json!("%SRCROOT%");
+                }
+                artifact
+            }
+        };
         let mut physical = json!({ "artifactLocation": artifact });
         if let Some(region) = region {
             physical["region"] = region_json(region);
@@ -161,9 +252,11 @@ impl SarifReporter {
 
     /// The finding's fix as SARIF `fixes`: byte regions of the file, so only
     /// for a text that is the file's own bytes (`.txt`, a Markdown body);
-    /// a JSON string or a CSV cell is escaped in the file.
+    /// a JSON string or a CSV cell is escaped in the file, and standard
+    /// input is no file to change.
     fn fixes(&self, post: &Post, finding: &Finding) -> Option<Value> {
         let fix = finding.fix.as_ref()?;
+        location::relative_path(&post.origin.path, None)?;
         let offset = post.origin.text_offset.filter(|_| post.origin.verbatim)?;
         let physical = self.physical_location(&post.origin, None, None)?;
         let replacements: Vec<Value> = fix
@@ -230,6 +323,10 @@ impl Reporter for SarifReporter {
         match checked {
             Checked::Post(post) => {
                 for finding in &post.findings {
+                    if !self.make_room()? {
+                        self.left_out += 1;
+                        continue;
+                    }
                     let result = self.result(post, finding);
                     // One result per line keeps the file readable and diffable.
                     self.out.write_all(if self.results == 0 { b"\n" } else { b",\n" })?;
@@ -247,31 +344,30 @@ impl Reporter for SarifReporter {
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.start()?;
-        let rules: Vec<Value> = self.rules.iter().map(|id| self.descriptor(id)).collect();
-        let mut driver = json!({
-            "name": "sponsorlint",
-            "version": env!("CARGO_PKG_VERSION"),
-            "semanticVersion": env!("CARGO_PKG_VERSION"),
-            "rules": rules,
-        });
-        if let Some(uri) = information_uri() {
-            driver["informationUri"] = json!(uri);
+        if self.left_out > 0 {
+            let Limits { results_per_run, runs } = self.limits;
+            let message = format!(
+                "{} more findings left out: a SARIF file for GitHub holds at most {runs} runs \
+                 of {results_per_run} results; `--format json` or `--format human` shows them all",
+                self.left_out
+            );
+            eprintln!("sponsorlint: warning: {message}");
+            self.notifications.push(json!({
+                "level": "warning",
+                "message": { "text": message },
+                "descriptor": { "id": "results-left-out" },
+            }));
         }
         let mut invocation = json!({ "executionSuccessful": summary.error == 0 });
         if !self.notifications.is_empty() {
             invocation["toolExecutionNotifications"] =
                 Value::Array(std::mem::take(&mut self.notifications));
         }
-        let tail = json!({
-            "tool": { "driver": driver },
+        self.close_run(json!({
             "invocations": [invocation],
-            "columnKind": COLUMN_KIND,
             "properties": { "summary": summary },
-        });
-        // The run object's remaining members: `tail` without its braces.
-        let tail = serde_json::to_string(&tail)?;
-        let members = &tail[1..tail.len() - 1];
-        writeln!(self.out, "\n],{members}}}]}}")?;
+        }))?;
+        writeln!(self.out, "]}}")?;
         self.out.flush()
     }
 }
@@ -336,6 +432,7 @@ fn tags(rule: &RuleInfo) -> Vec<String> {
     let mut tags = vec!["sponsorlint".to_owned(), rule.category.as_str().to_owned()];
     tags.extend(rule.markets.iter().cloned());
     tags.extend(rule.platforms.iter().cloned());
+    tags.truncate(MAX_TAGS);
     tags
 }
 
@@ -351,7 +448,8 @@ fn information_uri() -> Option<&'static str> {
 mod tests {
     use serde_json::Value;
 
-    use super::super::{Format, HumanOptions, render, sample_results};
+    use super::super::tests::sample_catalogue;
+    use super::super::{Format, HumanOptions, Shared, render, sample_results};
     use super::*;
     use crate::finding::{CheckedPost, Related, Span};
     use crate::post::{Post, Relationship};
@@ -398,6 +496,35 @@ mod tests {
             "names the line of the unreadable record"
         );
         assert_eq!(run["columnKind"], "utf16CodeUnits");
+    }
+
+    /// The real limits (25,000 results, 20 runs) are reached end to end in
+    /// tests/formats.rs; smaller ones show what happens past the last run.
+    #[test]
+    fn past_the_last_run_findings_are_left_out_and_counted() {
+        let output = Shared::default();
+        let limits = Limits { results_per_run: 2, runs: 2 };
+        let mut reporter =
+            SarifReporter::with_limits(Box::new(output.clone()), sample_catalogue(), None, limits);
+        let mut summary = Summary::default();
+        for checked in &sample_results() {
+            summary.add(checked);
+            reporter.record(checked).unwrap();
+        }
+        reporter.finish(&summary).unwrap();
+        drop(reporter);
+        let document: Value = serde_json::from_str(&output.take()).expect("one JSON document");
+        let runs = document["runs"].as_array().unwrap();
+        let sizes: Vec<usize> =
+            runs.iter().map(|run| run["results"].as_array().unwrap().len()).collect();
+        assert_eq!(sizes, [2, 2], "5 findings, room for 4");
+        assert_eq!(runs[0]["automationDetails"]["id"], "sponsorlint/1/");
+        assert_eq!(runs[1]["automationDetails"]["id"], "sponsorlint/2/");
+        assert!(runs[0].get("invocations").is_none(), "the run's outcome is known at the end");
+        let notes = runs[1]["invocations"][0]["toolExecutionNotifications"].as_array().unwrap();
+        let left_out = notes.iter().find(|note| note["descriptor"]["id"] == "results-left-out");
+        let text = left_out.expect("a notification")["message"]["text"].as_str().unwrap();
+        assert!(text.starts_with("1 more findings left out"), "{text}");
     }
 
     #[test]
