@@ -1,9 +1,11 @@
 //! `github`: GitHub Actions workflow commands, one annotation per finding
 //! (`::error file=…,line=…,col=…,endColumn=…,title=…::message`), so findings
-//! show on the pull request's diff without uploading anything. Ends with the
-//! plain summary line: an annotation for it would count against GitHub's
-//! per-step cap on annotations (10 of each level), and as the last one it
-//! would be the first dropped.
+//! show on the pull request's diff without uploading anything. GitHub keeps
+//! at most 10 annotations of each level per step and drops the rest
+//! silently, so at most 10 of each level are written, and a plain line says
+//! how many more findings there are and where to see them. Ends with the
+//! plain summary line: an annotation for either would count against the
+//! cap, and as the last one would be the first dropped.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -13,14 +15,42 @@ use super::{Reporter, Summary, message_and_help, printable};
 use crate::finding::{Checked, Finding, Severity};
 use crate::post::Origin;
 
+/// The annotations of one level GitHub shows per step.
+const ANNOTATIONS_PER_LEVEL: usize = 10;
+
+/// The annotation levels, in the order of [`GithubReporter::shown`].
+const LEVELS: [&str; 3] = ["error", "warning", "notice"];
+
 pub struct GithubReporter {
     out: Box<dyn Write>,
     base_dir: Option<PathBuf>,
+    /// Annotations written, per level of [`LEVELS`].
+    shown: [usize; 3],
+    /// Findings and unreadable records not annotated, past the cap.
+    left_out: usize,
 }
 
 impl GithubReporter {
     pub fn new(out: Box<dyn Write>, base_dir: Option<PathBuf>) -> Self {
-        GithubReporter { out, base_dir }
+        GithubReporter { out, base_dir, shown: [0; 3], left_out: 0 }
+    }
+
+    /// Writes the annotation if its level has room left, else counts it.
+    fn annotate(
+        &mut self,
+        level: &str,
+        origin: &Origin,
+        region: Option<Region>,
+        title: &str,
+        message: &str,
+    ) -> io::Result<()> {
+        let index = LEVELS.iter().position(|known| *known == level).unwrap_or(0);
+        if self.shown[index] >= ANNOTATIONS_PER_LEVEL {
+            self.left_out += 1;
+            return Ok(());
+        }
+        self.shown[index] += 1;
+        self.command(level, origin, region, title, message)
     }
 
     /// Writes one `::level properties::message` command.
@@ -62,7 +92,7 @@ impl Reporter for GithubReporter {
                 for finding in &post.findings {
                     let region = location::region(&post.post, finding.span);
                     let message = annotation_message(finding, post.post.id.as_deref());
-                    self.command(
+                    self.annotate(
                         level(finding.severity),
                         &post.post.origin,
                         region,
@@ -78,13 +108,22 @@ impl Reporter for GithubReporter {
                     Some(id) => format!("post {id}: {}", error.message),
                     None => error.message.clone(),
                 };
-                self.command("error", &error.origin, region, "unreadable record", &message)
+                self.annotate("error", &error.origin, region, "unreadable record", &message)
             }
         }
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         let Summary { posts, pass, warn, fail, error, .. } = summary;
+        if self.left_out > 0 {
+            writeln!(
+                self.out,
+                "sponsorlint: {} more findings not annotated (GitHub shows {ANNOTATIONS_PER_LEVEL} \
+                 annotations of each level per step); upload the SARIF report \
+                 (`--format sarif`) or run with `--format human` to see them all",
+                self.left_out
+            )?;
+        }
         writeln!(
             self.out,
             "sponsorlint: checked {posts} posts: {pass} pass, {warn} warn, {fail} fail, {error} error"
@@ -166,6 +205,32 @@ mod tests {
             "::warning file=a%2Cb%3Ac.md,line=2,col=3,endColumn=5,title=x/y (FR)%2C z::\
              100%25 sure: code, link%0D%0Aand more %250A\n"
         );
+    }
+
+    #[test]
+    fn at_most_ten_annotations_of_each_level_then_a_count_of_the_rest() {
+        // 12 copies of the samples: 24 error findings, 12 unreadable
+        // records, 24 warnings and 12 notices.
+        let results: Vec<Checked> = (0..12).flat_map(|_| sample_results()).collect();
+        let output = render(Format::Github, OPTIONS, &results);
+        let count = |level: &str| output.lines().filter(|line| line.starts_with(level)).count();
+        assert_eq!((count("::error "), count("::warning "), count("::notice ")), (10, 10, 10));
+        let lines: Vec<&str> = output.lines().collect();
+        let annotations = 24 + 12 + 24 + 12;
+        assert_eq!(lines.len(), 30 + 2);
+        assert!(
+            lines[30].starts_with(&format!(
+                "sponsorlint: {} more findings not annotated",
+                annotations - 30
+            )),
+            "{}",
+            lines[30]
+        );
+        assert!(lines[30].contains("--format sarif") && lines[30].contains("--format human"));
+        assert!(lines[31].starts_with("sponsorlint: checked 60 posts"));
+        // Below the cap nothing is said.
+        let few = render(Format::Github, OPTIONS, &sample_results());
+        assert!(!few.contains("not annotated"), "{few}");
     }
 
     #[test]
