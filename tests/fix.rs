@@ -288,7 +288,7 @@ fn each_placement_puts_the_label_where_its_pack_example_says() {
         .arg(data("packs").join("placements.yaml"))
         .assert()
         .code(0)
-        .stdout(contains("8 passed, 0 failed (3 rules)"));
+        .stdout(contains("12 passed, 0 failed (4 rules)"));
     // A wrong `fixed` text is caught.
     let pack = std::fs::read_to_string(data("packs").join("placements.yaml")).unwrap();
     let wrong = dir.path().join("wrong.yaml");

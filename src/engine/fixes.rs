@@ -39,6 +39,7 @@ pub(super) fn fix_for(spec: &FixSpec, span: Span, ctx: &Ctx) -> Option<Fix> {
             Some(at) => Edit::insert(at, format!("{label} ")),
             None => Edit::insert(text.len(), after_text(text, label)),
         },
+        FixAt::AfterMentions => Edit::insert(after_opening(text), wording.clone()),
         FixAt::Span => {
             let found = text
                 .get(span.start..span.end)
@@ -112,6 +113,45 @@ fn first_hashtag(text: &str) -> Option<usize> {
     None
 }
 
+/// Where a label goes that may follow the @mentions or the quotation that
+/// open `text`: after them and the blanks that follow; 0 when the post opens
+/// with neither, or they end the line.
+fn after_opening(text: &str) -> usize {
+    let mut end = 0;
+    loop {
+        let rest = &text[end..];
+        let mention = rest
+            .strip_prefix('@')
+            .is_some_and(|name| name.starts_with(|c: char| c.is_alphanumeric() || c == '_'));
+        let taken = if mention {
+            rest.find(char::is_whitespace).unwrap_or(rest.len())
+        } else {
+            match quotation(rest).filter(|_| end == 0) {
+                Some(length) => length,
+                None => return end,
+            }
+        };
+        let after = &rest[taken..];
+        let blanks = after.len() - after.trim_start_matches([' ', '\t']).len();
+        if blanks == 0 {
+            return end;
+        }
+        end += taken + blanks;
+    }
+}
+
+/// The length of the quotation `text` opens with, closing quote included,
+/// when it closes on its first line.
+fn quotation(text: &str) -> Option<usize> {
+    const QUOTES: [(char, char); 6] =
+        [('"', '"'), ('“', '”'), ('„', '“'), ('«', '»'), ('「', '」'), ('‘', '’')];
+    let opening = text.chars().next()?;
+    let (_, closing) = QUOTES.iter().find(|(open, _)| *open == opening)?;
+    let line = text.split('\n').next().unwrap_or_default();
+    let close = line[opening.len_utf8()..].find(*closing)?;
+    Some(opening.len_utf8() + close + closing.len_utf8())
+}
+
 /// `span` widened over one blank before it, so taking a word out leaves no
 /// double space.
 fn with_space_before(text: &str, span: Span) -> Span {
@@ -152,6 +192,16 @@ mod tests {
         assert_eq!(first_hashtag("a#b no # c #tag"), Some(11));
         assert_eq!(first_hashtag("#top"), Some(0));
         assert_eq!(first_hashtag("C# and # only"), None);
+    }
+
+    #[test]
+    fn a_label_may_follow_the_opening_mentions_or_quotation() {
+        assert_eq!(after_opening("@glowlab @norrwear new serum"), 19);
+        assert_eq!(after_opening("« Mon sérum » @glowlab la suite"), 26);
+        assert_eq!(after_opening("new serum @glowlab"), 0);
+        assert_eq!(after_opening("@glowlab\nnew serum"), 0);
+        assert_eq!(after_opening("@ glowlab and \"unclosed"), 0);
+        assert_eq!(after_opening("\"a\" \"b\" c"), 4);
     }
 
     #[test]

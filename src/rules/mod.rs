@@ -204,6 +204,9 @@ pub enum FixAt {
     BeforeFold,
     /// Before the first hashtag, so that it is among the first this many.
     Hashtags(u32),
+    /// At the start, but after the @mentions or the quotation that open the
+    /// post, where the market accepts the label there.
+    AfterMentions,
     /// In place of the finding's span.
     Span,
 }

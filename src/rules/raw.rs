@@ -161,7 +161,7 @@ pub struct RawFix {
     /// The wording for a gifted post, where the market has a gift label.
     #[serde(default)]
     pub gifted: Option<String>,
-    /// `start`, `end`, `before-fold` or `hashtags`.
+    /// `start`, `end`, `before-fold`, `hashtags` or `after-mentions`.
     #[serde(default)]
     pub at: Option<Spanned<String>>,
     /// With `at: hashtags`: the label goes among the first this many hashtags.

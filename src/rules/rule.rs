@@ -236,14 +236,15 @@ fn fix_spec(fix: &RawFix, id_span: Option<Range<usize>>, problems: &mut Problems
                 None | Some("start") => FixAt::Start,
                 Some("end") => FixAt::End,
                 Some("before-fold") => FixAt::BeforeFold,
+                Some("after-mentions") => FixAt::AfterMentions,
                 Some("hashtags") => FixAt::Hashtags(fix.hashtags.unwrap_or(3)),
                 Some(other) => {
                     problems.add(
                         at_span.clone(),
                         format!(
-                            "unknown fix position '{other}'; expected start, end, before-fold or hashtags"
+                            "unknown fix position '{other}'; expected start, end, before-fold, hashtags or after-mentions"
                         ),
-                        "start, end, before-fold or hashtags",
+                        "start, end, before-fold, hashtags or after-mentions",
                         None,
                     );
                     FixAt::Start
