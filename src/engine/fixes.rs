@@ -17,7 +17,9 @@ pub(super) fn fix_for(spec: &FixSpec, span: Span, ctx: &Ctx) -> Option<Fix> {
     let text = post.text.as_str();
     let mut edits = Vec::new();
     let wording = if spec.moves {
-        // The label the author wrote, taken from where it is.
+        // The label the author wrote, taken from where it is, with the `#`
+        // of a hashtag it is the body of (else a bare `#` stays behind).
+        let span = with_hashtag_sign(text, span);
         let moved = text.get(span.start..span.end).filter(|_| span.field == Field::Text)?;
         if moved.trim().is_empty() {
             return None;
@@ -51,6 +53,15 @@ pub(super) fn fix_for(spec: &FixSpec, span: Span, ctx: &Ctx) -> Option<Fix> {
     };
     edits.insert(0, placed);
     Some(Fix { edits, applicability: spec.applicability })
+}
+
+/// `span` widened by the `#` just before it, when it is a hashtag's body.
+fn with_hashtag_sign(text: &str, span: Span) -> Span {
+    let sign = span.start.checked_sub(1).filter(|&at| text.as_bytes().get(at) == Some(&b'#'));
+    match sign {
+        Some(at) if span.field == Field::Text => Span { start: at, ..span },
+        _ => span,
+    }
 }
 
 /// Fills `{brand}` in a fix with the post's first brand — glued into a
@@ -202,6 +213,13 @@ mod tests {
         assert_eq!(after_opening("@glowlab\nnew serum"), 0);
         assert_eq!(after_opening("@ glowlab and \"unclosed"), 0);
         assert_eq!(after_opening("\"a\" \"b\" c"), 4);
+    }
+
+    #[test]
+    fn a_moved_hashtag_body_takes_its_sign_along() {
+        assert_eq!(with_hashtag_sign("nice #werbung x", Span::text(6, 13)), Span::text(5, 13));
+        assert_eq!(with_hashtag_sign("nice #werbung x", Span::text(5, 13)), Span::text(5, 13));
+        assert_eq!(with_hashtag_sign("werbung x", Span::text(0, 7)), Span::text(0, 7));
     }
 
     #[test]
