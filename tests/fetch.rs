@@ -764,6 +764,18 @@ fn paging_next_to_another_host_is_not_followed_with_the_token() {
     assert_eq!(server.requests().len(), 1);
 }
 
+/// `fetch youtube --channel UCglow` from `server`, running, its stdout
+/// piped, so a test can read posts as they come.
+fn spawn_channel_fetch(server: &Server, stderr: std::process::Stdio) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("sponsorlint"))
+        .env("YOUTUBE_API_KEY", TOKEN)
+        .args(["fetch", "youtube", "--channel", "UCglow", "--api-base", &server.url("/youtube/v3")])
+        .stdout(std::process::Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap()
+}
+
 #[test]
 fn posts_are_written_as_they_arrive() {
     let server = Server::start(|request: &Request| {
@@ -774,13 +786,7 @@ fn posts_are_written_as_they_arrive() {
         reply
     });
     let started = Instant::now();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sponsorlint"))
-        .env("YOUTUBE_API_KEY", TOKEN)
-        .args(["fetch", "youtube", "--channel", "UCglow", "--api-base", &server.url("/youtube/v3")])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_channel_fetch(&server, std::process::Stdio::null());
     let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
@@ -806,13 +812,7 @@ fn a_reader_that_stops_early_is_not_an_error() {
         }
         reply
     });
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sponsorlint"))
-        .env("YOUTUBE_API_KEY", TOKEN)
-        .args(["fetch", "youtube", "--channel", "UCglow", "--api-base", &server.url("/youtube/v3")])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_channel_fetch(&server, std::process::Stdio::piped());
     let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     std::io::BufRead::read_line(&mut stdout, &mut first).unwrap();
