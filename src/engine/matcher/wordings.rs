@@ -1,12 +1,12 @@
 //! Optional words and alternatives in word and phrase terms:
 //! `i [may |will |][earn|receive|get] a (small) commission` stands for every
-//! wording it allows, each added to the matcher as a plain term when the
-//! matcher is built.
+//! wording it allows, worked out when the matcher is built (`gated.rs` looks
+//! them up where their first words occur).
 
 use super::TermError;
 
 /// At most this many wordings and accent spellings per term: each optional
-/// word doubles them, and every one is a pattern of the automaton.
+/// word doubles them, and every one is kept in memory.
 pub const MAX_SPELLINGS: usize = 512;
 
 /// Whether `term` uses the syntax at all.
