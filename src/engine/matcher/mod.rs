@@ -377,7 +377,7 @@ fn spelling_count(
 
 /// Braces in a term are the `{brand}` slot and nothing else.
 fn check_brand_slot(term: &str) -> Result<(), TermError> {
-    if term.replace("{brand}", "").contains(['{', '}']) {
+    if term.contains(['{', '}']) && term.replace("{brand}", "").contains(['{', '}']) {
         return Err(TermError::BrokenBrandSlot(term.to_string()));
     }
     Ok(())

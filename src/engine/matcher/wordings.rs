@@ -3,6 +3,8 @@
 //! wording it allows, worked out when the matcher is built (`gated.rs` looks
 //! them up where their first words occur).
 
+use foldhash::HashSet;
+
 use super::TermError;
 
 /// At most this many wordings and accent spellings per term: each optional
@@ -26,16 +28,24 @@ pub(super) fn wordings(term: &str) -> Result<Vec<String>, TermError> {
     for choices in &pieces {
         wordings = wordings
             .iter()
-            .flat_map(|start| choices.iter().map(move |choice| format!("{start}{choice}")))
+            .flat_map(|start| {
+                choices.iter().map(move |choice| {
+                    let mut wording = String::with_capacity(start.len() + choice.len());
+                    wording.push_str(start);
+                    wording.push_str(choice);
+                    wording
+                })
+            })
             .collect();
     }
+    let mut seen: HashSet<String> = HashSet::default();
     let mut distinct: Vec<String> = Vec::with_capacity(wordings.len());
     for wording in wordings {
         let wording = wording.split_whitespace().collect::<Vec<_>>().join(" ");
         if wording.is_empty() {
             return Err(syntax(term, "can match nothing: all of its words are optional"));
         }
-        if !distinct.contains(&wording) {
+        if seen.insert(wording.clone()) {
             distinct.push(wording);
         }
     }
