@@ -21,7 +21,7 @@ use foldhash::HashMap;
 use std::ops::Range;
 use std::str::FromStr;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 pub use brand::Brand;
 use brand::{BrandTerm, BrandTerms};
@@ -335,8 +335,13 @@ impl MatcherBuilder {
     }
 
     pub fn build(self) -> Matcher {
-        let automaton =
-            AhoCorasickBuilder::new().match_kind(MatchKind::Standard).build(&self.literals).ok();
+        // The contiguous form costs 3.5 M instructions more to build and
+        // saved nothing measurable per post (callgrind, 2,000 posts).
+        let automaton = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+            .build(&self.literals)
+            .ok();
         Matcher {
             automaton,
             literal_sets: self.literal_sets,
