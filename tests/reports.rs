@@ -106,7 +106,7 @@ fn a_report_never_replaces_an_input_or_another_report() {
         .arg(format!("--report=sarif={}", report.display()))
         .assert()
         .code(2)
-        .stderr(contains("another report of this run goes to that file"));
+        .stderr(contains("this run already writes that file"));
     assert!(!report.exists());
 }
 

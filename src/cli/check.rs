@@ -11,7 +11,7 @@ use super::output::{self, Reads};
 use super::progress::Progress;
 use super::reports::{ReportTarget, Reports, parse_target};
 use super::values::{RuleIds, one_of};
-use super::{EXIT_ERROR, EXIT_FINDINGS, PackArgs, load_rules_then};
+use super::{EXIT_ERROR, EXIT_FINDINGS, PackArgs, load_rules_with};
 use sponsorlint::batch::{Jobs, check_records};
 use sponsorlint::config::Config;
 use sponsorlint::engine::Engine;
@@ -150,7 +150,8 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
         return EXIT_ERROR;
     }
     let mut unknown = Vec::new();
-    let rules = match load_rules_then(&args.packs, config, |book| {
+    let examples = sponsorlint::rules::Examples::Skip;
+    let rules = match load_rules_with(&args.packs, config, examples, |book| {
         unknown = super::select::apply(book, &args.select, &args.ignore);
     }) {
         Ok(rules) => rules,

@@ -156,16 +156,8 @@ fn load_rules(
     load_rules_with(packs, config, examples, |_| {})
 }
 
-/// [`load_rules`] without the packs' examples, then `more` on the rules
-/// the configuration has set (`check --select`).
-fn load_rules_then(
-    packs: &PackArgs,
-    config: &Config,
-    more: impl FnOnce(&mut sponsorlint::rules::RuleBook),
-) -> Result<std::sync::Arc<sponsorlint::engine::RuleSet>, u8> {
-    load_rules_with(packs, config, sponsorlint::rules::Examples::Skip, more)
-}
-
+/// [`load_rules`], then `more` on the rules as the configuration has set
+/// them (`check --select`).
 fn load_rules_with(
     packs: &PackArgs,
     config: &Config,

@@ -64,7 +64,9 @@ pub(super) fn refuse_clashes(
             .chain(earlier)
             .any(|other| output::same_place(other, &target.path))
         {
-            return Err(format!("{shown}: another report of this run goes to that file"));
+            return Err(format!(
+                "{shown}: this run already writes that file (--output, the baseline or another --report)"
+            ));
         }
     }
     Ok(())
