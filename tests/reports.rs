@@ -190,3 +190,34 @@ fn select_and_ignore_take_rule_ids_and_categories() {
             "error: --select: no loaded rule or category 'gb/ambigous'; did you mean gb/ambiguous-only?",
         ));
 }
+
+#[test]
+fn a_closed_stdout_ends_only_the_report_written_there() {
+    use std::io::{BufRead, BufReader, Write};
+    let folder = tempfile::tempdir().unwrap();
+    let input = folder.path().join("posts.jsonl");
+    let mut posts = std::fs::File::create(&input).unwrap();
+    for index in 0..20_000 {
+        writeln!(posts, "{{\"id\":\"p{index}\",\"text\":\"Mon sérum @marque\",\"country\":\"FR\",\"relationship\":\"paid\"}}").unwrap();
+    }
+    drop(posts);
+    let report = folder.path().join("report.json");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sponsorlint"))
+        .args(["--no-config", "check", "--no-progress", "--format", "json", "--output"])
+        .arg(&report)
+        .args(["--report", "jsonl=-"])
+        .arg(&input)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.contains("\"p0\""), "{first}");
+    // The reader has seen enough: the pipe closes here.
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(output.stderr.is_empty(), "{}", String::from_utf8_lossy(&output.stderr));
+    let json: serde_json::Value = serde_json::from_str(&read(&report)).unwrap();
+    assert_eq!(json["posts"].as_array().map(Vec::len), Some(20_000));
+}

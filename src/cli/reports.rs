@@ -115,7 +115,7 @@ impl Reports {
         self.open.retain_mut(|open| match open.reporter.record(checked) {
             Ok(()) => true,
             Err(error) => {
-                failures.push(failure(&open.path, &error));
+                failures.extend(failure(&open.path, &error));
                 false
             }
         });
@@ -131,17 +131,20 @@ impl Reports {
             drop(open.reporter);
             let committed = finished.and_then(|()| open.pending.map_or(Ok(()), Pending::commit));
             if let Err(error) = committed {
-                failures.push(failure(&open.path, &error));
+                failures.extend(failure(&open.path, &error));
             }
         }
         if failures.is_empty() { Ok(()) } else { Err(failures) }
     }
 }
 
-fn failure(path: &Path, error: &io::Error) -> String {
+/// What to say about a report that could not be written; nothing for a
+/// closed standard output (`| head`), the reader's choice.
+fn failure(path: &Path, error: &io::Error) -> Option<String> {
     match is_stdout(path) {
-        true => format!("cannot write a report to standard output: {error}"),
-        false => format!("cannot write {}: {error}", path.display()),
+        true if error.kind() == io::ErrorKind::BrokenPipe => None,
+        true => Some(format!("cannot write a report to standard output: {error}")),
+        false => Some(format!("cannot write {}: {error}", path.display())),
     }
 }
 

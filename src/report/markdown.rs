@@ -28,7 +28,7 @@ pub struct MarkdownReporter {
     /// as table rows; each list holds at most `MAX_ROWS`.
     failing: Vec<String>,
     warned: Vec<String>,
-    /// Posts with findings or unreadable, listed or not.
+    /// Posts that fail, warn or are unreadable, listed or not.
     with_problems: usize,
 }
 
@@ -69,9 +69,10 @@ impl Reporter for MarkdownReporter {
                     entry.0 = entry.0.max(finding.severity);
                     entry.1 += 1;
                 }
-                // The most severe finding stands for the post.
-                let Some(worst) = post.findings.iter().max_by_key(|finding| finding.severity)
-                else {
+                // The most severe finding stands for the post; a post with
+                // notes (info) only passes and is not listed.
+                let worst = post.findings.iter().max_by_key(|finding| finding.severity);
+                let Some(worst) = worst.filter(|worst| worst.severity > Severity::Info) else {
                     return Ok(());
                 };
                 let place = self.place(&post.post.origin, location::region(&post.post, worst.span));
@@ -151,7 +152,7 @@ impl Reporter for MarkdownReporter {
             if self.with_problems > shown {
                 writeln!(
                     out,
-                    "\n{} more posts with findings are not listed; the full report lists them all.",
+                    "\n{} more posts to fix are not listed; the full report lists them all.",
                     self.with_problems - shown
                 )?;
             }
@@ -281,7 +282,7 @@ mod tests {
         let report = render_with(Format::Markdown, sample_options(PLAIN), &results);
         assert!(report.len() < 100_000, "{} bytes", report.len());
         assert!(report.contains("9950 more rules are not listed"), "{report}");
-        assert!(report.contains("9950 more posts with findings are not listed"), "{report}");
+        assert!(report.contains("9950 more posts to fix are not listed"), "{report}");
         // The failing posts come first: every listed one is an error.
         let listed: Vec<&str> = report.lines().filter(|line| line.starts_with("| posts")).collect();
         assert_eq!(listed.len(), MAX_ROWS);
