@@ -12,6 +12,7 @@
 mod brand;
 mod gated;
 mod negation;
+mod regex_gates;
 mod regex_term;
 mod spelling;
 mod url;

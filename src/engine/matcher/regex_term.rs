@@ -10,9 +10,11 @@ use std::sync::OnceLock;
 
 use regex_automata::meta::{self, Regex};
 use regex_automata::{Anchored, Input};
-use regex_syntax::hir::literal::Extractor;
 
+use super::regex_gates::regex_gates;
 use super::{SetId, TermError};
+
+include!(concat!(env!("OUT_DIR"), "/builtin_regex_gates.rs"));
 
 /// Compiled regexes may not grow past this (bytes), so a pack cannot make
 /// every post slow.
@@ -38,15 +40,17 @@ impl RegexTerm {
     /// Reads `pattern`, and compiles it now unless `proven` (a built-in
     /// pack the test suite compiles): a pack's error is reported at load.
     pub fn new(set: SetId, pattern: &str, proven: bool) -> Result<RegexTerm, TermError> {
-        let hir = regex_syntax::Parser::new()
-            .parse(pattern)
-            .map_err(|error| TermError::InvalidRegex(error.to_string()))?;
-        let term = RegexTerm {
-            set,
-            pattern: pattern.to_string(),
-            gates: gates(&hir),
-            compiled: OnceLock::new(),
+        let built_in = BUILTIN_REGEX_GATES
+            .binary_search_by(|(built_in, _)| built_in.cmp(&pattern))
+            .ok()
+            .filter(|_| proven)
+            .map(|index| BUILTIN_REGEX_GATES[index].1);
+        let gates = match built_in {
+            Some(gates) => gates.map(|gates| gates.iter().map(|gate| gate.to_string()).collect()),
+            None => regex_gates(pattern).map_err(TermError::InvalidRegex)?,
         };
+        let term =
+            RegexTerm { set, pattern: pattern.to_string(), gates, compiled: OnceLock::new() };
         if !proven {
             let regex = compile(pattern)?;
             term.compiled.set(Some(regex)).expect("a new term is not compiled yet");
@@ -112,23 +116,6 @@ fn compile(pattern: &str) -> Result<Regex, TermError> {
         })
 }
 
-/// The literals every match of `hir` starts with, when there are few (the
-/// extractor's limits) and none is empty.
-fn gates(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
-    let prefixes = Extractor::new().extract(hir);
-    let literals = prefixes.literals()?;
-    if literals.is_empty() {
-        return None;
-    }
-    literals
-        .iter()
-        .map(|literal| {
-            let text = std::str::from_utf8(literal.as_bytes()).ok()?;
-            (!text.is_empty()).then(|| text.to_string())
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,6 +161,19 @@ mod tests {
                 term.find_at(text, gate_starts(&term, text).into_iter(), |range| gated.push(range));
                 assert_eq!(gated, whole, "{pattern} on {text:?}");
             }
+        }
+    }
+
+    #[test]
+    fn the_gates_build_rs_found_are_those_a_parse_gives() {
+        // Every regex of the built-in packs parses where build.rs runs.
+        assert!(BUILTIN_REGEX_GATES.len() >= 50, "{} regexes", BUILTIN_REGEX_GATES.len());
+        for &(pattern, gates) in BUILTIN_REGEX_GATES {
+            let gates: Option<Vec<String>> =
+                gates.map(|gates| gates.iter().map(|gate| gate.to_string()).collect());
+            assert_eq!(regex_gates(pattern).unwrap(), gates, "{pattern}");
+            let term = RegexTerm::new(0, pattern, true).unwrap();
+            assert_eq!(term.gates().map(<[String]>::to_vec), gates, "{pattern}");
         }
     }
 
