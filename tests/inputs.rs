@@ -90,8 +90,100 @@ fn the_fixture_calendar_needs_no_mapping() {
     assert_eq!(records[7]["markets"], json!(["FR", "BE"]));
     assert_eq!(
         records[0]["extra"],
-        json!({"Campaign": "Spring glow", "Publish date": "2026-03-02"})
+        // "Publish date" is a synonym of published_at.
+        json!({"Campaign": "Spring glow", "published_at": "2026-03-02"})
     );
+}
+
+#[test]
+fn agency_sheets_are_read_below_their_title_with_merged_cells_synonyms_and_country_names() {
+    for workbook in ["tests/data/agency.xlsx", "tests/data/agency.ods"] {
+        let output = check()
+            .args([workbook, "--relationship", "paid", "--format", "json"])
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let posts = report["posts"].as_array().expect("posts");
+        let rows: Vec<&Value> = posts.iter().map(|post| &post["origin"]["line"]).collect();
+        assert_eq!(rows, [6, 7, 8, 9], "{workbook}: the sheet's own rows");
+        assert!(posts.iter().all(|post| post["origin"]["sheet"] == "Plan"));
+        let markets: Vec<&Value> = posts.iter().map(|post| &post["markets"][0]).collect();
+        assert_eq!(markets, ["GB", "FR", "DE", "US"]);
+        assert_eq!(posts[0]["extra"], json!({"author": "@luna", "published_at": "2026-04-01"}));
+        // Row 6: "#ad …" for GB passes the house rule.
+        assert_eq!(posts[0]["verdict"], "pass", "{workbook}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(
+            stderr.contains(&format!("note: {workbook}[Plan] row 5: read as the header; rows 1 to 4, above it, taken for a title block")),
+            "{stderr}"
+        );
+        assert_eq!(stderr.matches("warning: ").count(), 4, "one per country name: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "warning: {workbook}[Plan] row 7, column C (Market): 'France' read as FR"
+            )),
+            "{stderr}"
+        );
+        // The caption merged over D6:D7 is row 7's too (XLSX only).
+        let row7 = &posts[1];
+        if workbook.ends_with(".xlsx") {
+            assert_eq!(row7["origin"]["column"], 4);
+            assert_eq!(row7["platform"], "instagram");
+            assert_eq!(row7["verdict"], "pass", "the house rule sees row 6's #ad");
+        } else {
+            assert_eq!(row7["platform"], Value::Null, "ODS merges are not read");
+        }
+    }
+}
+
+#[test]
+fn a_csv_title_block_and_header_row_keep_the_files_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tracker.csv");
+    std::fs::write(
+        &path,
+        "Q3 tracker,,\n,,\nPost copy,Territory,Channel\n#ad one,United Kingdom,instagram\n\"two\nlines\",UK,tiktok\nno label,England,x\n",
+    )
+    .unwrap();
+    let found = jsonl(check().arg(&path).args(["--relationship", "paid"]), 1);
+    let given = jsonl(check().arg(&path).args(["--relationship", "paid", "--header-row", "3"]), 1);
+    for records in [&found, &given] {
+        let lines: Vec<&Value> = records.iter().map(|record| &record["origin"]["line"]).collect();
+        assert_eq!(lines, [4, 5, 7]);
+        assert_eq!(column(records, "verdict"), [json!("pass"), json!("fail"), json!("fail")]);
+        assert!(records.iter().all(|record| record["markets"] == json!(["GB"])));
+    }
+    let output = check()
+        .arg(&path)
+        .args(["--relationship", "paid", "--header-row", "3", "--format", "jsonl"])
+        .assert()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(!stderr.contains("note:"), "the row was named: {stderr}");
+    assert_eq!(stderr.matches("warning: ").count(), 3, "{stderr}");
+    let errors = jsonl(check().arg(&path).args(["--header-row", "2"]), 2);
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["origin"]["line"], 2);
+    assert!(errors[0]["error"].as_str().unwrap().starts_with("no column holds the text"));
+}
+
+#[test]
+fn header_row_is_read_from_the_configuration_and_the_command_line_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.csv"), "Title,\nCaption,Market\n#ad hi,FR\n").unwrap();
+    std::fs::write(dir.path().join("sponsorlint.yaml"), "header-row: 1\n").unwrap();
+    let mut command = Command::cargo_bin("sponsorlint").unwrap();
+    command.current_dir(dir.path()).args(["check", "plan.csv"]);
+    let records = jsonl(&mut command, 2);
+    assert_eq!(records[0]["origin"]["line"], 1, "the configuration's row 1: no text column");
+    let mut command = Command::cargo_bin("sponsorlint").unwrap();
+    command.current_dir(dir.path()).args(["check", "plan.csv", "--header-row", "2"]);
+    let records = jsonl(&mut command, 0);
+    assert_eq!(records[0]["origin"]["line"], 3);
+    assert_eq!(records[0]["markets"], json!(["FR"]));
 }
 
 #[test]

@@ -130,6 +130,11 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Where the post comes from.
+    pub(super) fn origin(&self) -> &Origin {
+        &self.fields.post.origin
+    }
+
     /// Keeps a value in `extra` under its own name, whatever the name.
     pub(super) fn extra(&mut self, name: String, value: Value) {
         self.fields.post.extra.insert(name, value);
