@@ -126,15 +126,11 @@ fn agency_sheets_are_read_below_their_title_with_merged_cells_synonyms_and_count
             )),
             "{stderr}"
         );
-        // The caption merged over D6:D7 is row 7's too (XLSX only).
-        let row7 = &posts[1];
-        if workbook.ends_with(".xlsx") {
-            assert_eq!(row7["origin"]["column"], 4);
-            assert_eq!(row7["platform"], "instagram");
-            assert_eq!(row7["verdict"], "pass", "the house rule sees row 6's #ad");
-        } else {
-            assert_eq!(row7["platform"], Value::Null, "ODS merges are not read");
-        }
+        // The caption merged over D6:D7 is row 7's too, and the channel
+        // merged over B6:B8 rows 7 and 8's.
+        assert_eq!(posts[1]["origin"]["column"], 4);
+        assert_eq!(posts[1]["verdict"], "pass", "the house rule sees row 6's #ad");
+        assert_eq!(posts[2]["platform"], "instagram");
     }
 }
 

@@ -23,6 +23,7 @@ mod header;
 mod json;
 mod jsonl;
 mod markdown;
+mod ods_merged;
 mod quotes;
 mod select;
 mod sheet;

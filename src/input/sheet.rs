@@ -1,9 +1,9 @@
 //! `.xlsx`/`.xlsm` and `.ods` workbooks (calamine): the first sheet, or the
 //! one `--sheet` names; its first non-empty row is the header (or the one
 //! `--header-row` names, or the one found below a title block: `header.rs`)
-//! and every later non-empty row one post. In an XLSX sheet, the value of
-//! merged cells is every covered cell's; calamine does not say which cells
-//! of an ODS sheet are merged, so there only the first cell has the value.
+//! and every later non-empty row one post. The value of merged cells is
+//! every covered cell's (calamine gives XLSX merges; `ods_merged.rs` reads
+//! ODS ones, which calamine does not).
 //!
 //! Memory: calamine cannot stream a sheet, so the used area of the sheet is
 //! read into memory first — 32 bytes per cell plus the text of string cells,
@@ -18,11 +18,12 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
-use calamine::{Data, Dimensions, Ods, OdsError, Range, Reader, Xlsx, XlsxError, open_workbook};
+use calamine::{Data, Dimensions, Ods, OdsError, Range, Reader, Xlsx, open_workbook};
 
 use super::cells::Cell;
 use super::columns::{ColumnStyle, Columns};
 use super::header::{HeaderSearch, Step};
+use super::ods_merged;
 use super::{InputFormat, ReadContext, Record, Records, file_error, one, record_error};
 use crate::limits::over_limit;
 use crate::post::Origin;
@@ -155,11 +156,15 @@ fn read_sheet(path: &Path, format: InputFormat, wanted: Option<&str>) -> Result<
     let read = std::panic::catch_unwind(|| match format {
         InputFormat::Ods => {
             let workbook = open_workbook::<Ods<_>, _>(path);
-            range(workbook, "ODS", wanted, ods_reason, |_, _| Ok(Vec::new()))
+            let merged = |_: &mut Ods<_>, name: &str| ods_merged::merged_regions(path, name);
+            range(workbook, "ODS", wanted, ods_reason, merged)
         }
         _ => {
             let workbook = open_workbook::<Xlsx<_>, _>(path);
-            range(workbook, "XLSX", wanted, ToString::to_string, xlsx_merged)
+            let merged = |workbook: &mut Xlsx<_>, name: &str| {
+                workbook.merge_cells_by_sheet_name(name).map_err(|error| error.to_string())
+            };
+            range(workbook, "XLSX", wanted, ToString::to_string, merged)
         }
     })
     .unwrap_or(Err(SheetError::Damaged));
@@ -200,25 +205,13 @@ enum SheetError {
     Sheet { name: String, reason: String },
 }
 
-/// How a kind of workbook tells a sheet's merged regions.
-type MergedOf<R> =
-    fn(&mut R, &str) -> Result<Vec<Dimensions>, <R as Reader<BufReader<File>>>::Error>;
-
-/// The merged regions of an XLSX sheet.
-fn xlsx_merged(
-    workbook: &mut Xlsx<BufReader<File>>,
-    name: &str,
-) -> Result<Vec<Dimensions>, XlsxError> {
-    workbook.merge_cells_by_sheet_name(name)
-}
-
 /// The chosen sheet's name, cells and merged regions.
 fn range<R: Reader<BufReader<File>>>(
     workbook: Result<R, R::Error>,
     kind: &'static str,
     wanted: Option<&str>,
     reason: fn(&R::Error) -> String,
-    merged: MergedOf<R>,
+    merged: impl FnOnce(&mut R, &str) -> Result<Vec<Dimensions>, String>,
 ) -> Result<Sheet, SheetError> {
     let mut workbook =
         workbook.map_err(|error| SheetError::Workbook { kind, reason: reason(&error) })?;
@@ -240,8 +233,8 @@ fn range<R: Reader<BufReader<File>>>(
             })?,
     }
     .clone();
-    let sheet_error = |error| SheetError::Sheet { name: name.clone(), reason: reason(&error) };
-    let range = workbook.worksheet_range(&name).map_err(sheet_error)?;
+    let sheet_error = |reason| SheetError::Sheet { name: name.clone(), reason };
+    let range = workbook.worksheet_range(&name).map_err(|error| sheet_error(reason(&error)))?;
     let merged = merged(&mut workbook, &name).map_err(sheet_error)?;
     Ok(Sheet { name, range, merged })
 }
@@ -436,17 +429,11 @@ mod tests {
             assert_eq!(posts[1].extra["author"], json!("@luna"));
             assert_eq!(posts[1].extra["published_at"], json!("2026-04-01"));
             // The copy merged over D6:D7 and the channel over B6:B8 are
-            // every row's in XLSX; ODS keeps them in the first cell only.
+            // every row's.
             let texts: Vec<&str> = posts.iter().map(|post| post.text.as_str()).collect();
+            assert_eq!(texts[..2], ["#ad Spring glow serum", "#ad Spring glow serum"], "{name}");
             let platforms: Vec<_> = posts.iter().map(|post| post.platform).collect();
-            let instagram = Some(Platform::Instagram);
-            if name.ends_with(".xlsx") {
-                assert_eq!(texts[..2], ["#ad Spring glow serum", "#ad Spring glow serum"]);
-                assert_eq!(platforms[..3], [instagram, instagram, instagram]);
-            } else {
-                assert_eq!(texts[..2], ["#ad Spring glow serum", ""]);
-                assert_eq!(platforms[..3], [instagram, None, None]);
-            }
+            assert_eq!(platforms[..3], [Some(Platform::Instagram); 3], "{name}");
             let said = said.lock().unwrap();
             assert_eq!(said.len(), 5, "{said:?}");
             assert_eq!(
