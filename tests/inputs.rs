@@ -160,10 +160,15 @@ fn a_csv_title_block_and_header_row_keep_the_files_lines() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(!stderr.contains("note:"), "the row was named: {stderr}");
     assert_eq!(stderr.matches("warning: ").count(), 3, "{stderr}");
-    let errors = jsonl(check().arg(&path).args(["--header-row", "2"]), 2);
+    let errors = jsonl(check().arg(&path).args(["--header-row", "1"]), 2);
     assert_eq!(errors.len(), 1);
-    assert_eq!(errors[0]["origin"]["line"], 2);
+    assert_eq!(errors[0]["origin"]["line"], 1);
     assert!(errors[0]["error"].as_str().unwrap().starts_with("no column holds the text"));
+    let errors = jsonl(check().arg(&path).args(["--header-row", "2"]), 2);
+    assert_eq!(
+        errors[0]["error"],
+        "--header-row 2: line 2 is blank or inside a quoted field; the next row is on line 3"
+    );
 }
 
 #[test]

@@ -267,27 +267,31 @@ impl Columns {
         map: &ColumnMap,
         style: ColumnStyle,
     ) -> Result<Columns, HeaderError> {
-        let mut namings = Vec::with_capacity(headers.len());
+        // Whether each column names its key outright (`--map`, or the key
+        // itself rather than a synonym).
+        let mut outright = Vec::with_capacity(headers.len());
         let columns: Vec<Column> = headers
             .into_iter()
             .enumerate()
             .map(|(index, header)| {
                 let header = header.trim().to_owned();
                 let (target, naming) = match (map.key_of(&header), header_key(&header)) {
-                    (Some(key), _) => (Target::Key(key), Naming::Key),
-                    (None, Some((key, naming))) if !map.maps(key) => (Target::Key(key), naming),
-                    _ if header.is_empty() => {
-                        (Target::Extra(style.name(first + index as u64)), Naming::Synonym)
+                    (Some(key), _) => (Target::Key(key), Some(Naming::Key)),
+                    (None, Some((key, naming))) if !map.maps(key) => {
+                        (Target::Key(key), Some(naming))
                     }
-                    _ => (Target::Extra(header.clone()), Naming::Synonym),
+                    _ if header.is_empty() => {
+                        (Target::Extra(style.name(first + index as u64)), None)
+                    }
+                    _ => (Target::Extra(header.clone()), None),
                 };
-                namings.push(naming);
+                outright.push(naming == Some(Naming::Key));
                 Column { header, target }
             })
             .collect();
         let mut columns =
             Columns { columns, first, style, left_out: Vec::new(), names_read: RefCell::default() };
-        columns.one_column_per_key(&namings);
+        columns.one_column_per_key(&outright);
         for (key, column) in &map.entries {
             if !columns.columns.iter().any(|found| same_header(&found.header, column)) {
                 return Err(HeaderError::MappedColumnMissing {
@@ -307,7 +311,7 @@ impl Columns {
     /// Of the columns that name one key, reads the first that names it as
     /// the key itself (else the first); the others are kept in `extra`
     /// under their headers, with a warning naming them all.
-    fn one_column_per_key(&mut self, namings: &[Naming]) {
+    fn one_column_per_key(&mut self, outright: &[bool]) {
         // (key, indexes of its columns); a handful of keys, so a list.
         let mut by_key: Vec<(&'static str, Vec<usize>)> = Vec::new();
         for (index, column) in self.columns.iter().enumerate() {
@@ -318,10 +322,7 @@ impl Columns {
             }
         }
         for (key, indexes) in by_key.into_iter().filter(|(_, indexes)| indexes.len() > 1) {
-            let read = *indexes
-                .iter()
-                .find(|index| namings[**index] == Naming::Key)
-                .unwrap_or(&indexes[0]);
+            let read = *indexes.iter().find(|index| outright[**index]).unwrap_or(&indexes[0]);
             let named: Vec<String> = indexes.iter().map(|index| self.describe(*index)).collect();
             let kept: Vec<String> = indexes
                 .iter()
@@ -413,9 +414,7 @@ impl Columns {
             error
         })
     }
-}
 
-impl Columns {
     /// A market column's item that is no code or group but a country name
     /// ("France") becomes the code, with a warning the first time the name
     /// is met in the file.

@@ -265,6 +265,10 @@ impl Iterator for Records<'_> {
                 let error = RowError::Stray { quote, rows_follow: !self.done && self.line > line };
                 return Some(Err(record_error(self.origin(line), error)));
             }
+            // A row of empty cells is spacing, neither a post nor a header.
+            if self.fields[..raw.length].iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
             match &self.columns {
                 None => match self.search.offer(&origin, self.headers(&raw), self.ctx) {
                     Step::Skip => {}
@@ -274,8 +278,6 @@ impl Iterator for Records<'_> {
                         return Some(Err(record_error(origin, message)));
                     }
                 },
-                // A row of empty cells is spacing, not a post.
-                Some(_) if self.fields[..raw.length].iter().all(u8::is_ascii_whitespace) => {}
                 Some(columns) => return Some(self.row(columns, &raw, origin)),
             }
         }

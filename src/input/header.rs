@@ -173,6 +173,8 @@ impl HeaderSearch {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
     use crate::input::Record;
     use crate::input::csv::Records;
@@ -275,5 +277,33 @@ mod tests {
         file.push_str("Caption,Market\nhi,GB\n");
         let (records, _) = read(&file, None);
         assert_eq!(lines(&records), [Some(SEARCH_ROWS as u64 + 1)]);
+    }
+
+    proptest! {
+        /// Whatever the title block (cells that name no post key, blank
+        /// lines), the header below it is found and every row keeps its
+        /// own line.
+        #[test]
+        fn posts_keep_their_lines_below_any_title_block(
+            title in prop::collection::vec(prop::collection::vec("[A-Z][a-z]{0,5} (Q[1-4]|20[0-9]{2})|", 1..4), 0..8),
+            posts in 1..5usize,
+        ) {
+            let mut file = String::new();
+            for row in &title {
+                file.push_str(&row.join(","));
+                file.push('\n');
+            }
+            let header_line = title.len() as u64 + 1;
+            file.push_str("Caption,Market\n");
+            for post in 0..posts {
+                file.push_str(&format!("post {post},GB\n"));
+            }
+            let (records, notices) = read(&file, None);
+            let expected: Vec<Option<u64>> =
+                (0..posts as u64).map(|post| Some(header_line + 1 + post)).collect();
+            prop_assert_eq!(lines(&records), expected);
+            let skipped = title.iter().any(|row| row.iter().any(|cell| !cell.is_empty()));
+            prop_assert_eq!(notices.len(), usize::from(skipped), "{:?}", notices);
+        }
     }
 }

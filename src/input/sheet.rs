@@ -134,13 +134,24 @@ pub fn sheet_text(
             }),
         Some(Cell::Bool(on)) => on.to_string(),
     };
+    // A merged cell's text is repeated in every cell it covers: within the
+    // sheet-part limit, so a long text merged over many rows cannot fill
+    // memory.
+    let mut bytes = 0u64;
     let mut rows = Vec::with_capacity(range.height());
     for (index, row) in range.rows().enumerate() {
         let row_number = top + index as u32;
-        let cells = row.iter().enumerate().map(|(column, data)| {
-            text(merged.cell(&range, (row_number, left + column as u32), data))
-        });
-        rows.push(cells.collect());
+        let mut cells = Vec::with_capacity(row.len());
+        for (column, data) in row.iter().enumerate() {
+            let cell = text(merged.cell(&range, (row_number, left + column as u32), data));
+            bytes += cell.len() as u64;
+            if bytes > ctx.limits.sheet_part {
+                let size = over_limit(bytes, "sheet-part", ctx.limits.sheet_part);
+                return Err(format!("its cells, merged cells repeated: {size}"));
+            }
+            cells.push(cell);
+        }
+        rows.push(cells);
     }
     Ok(SheetText { rows, first_row: u64::from(top) + 1, first_column: u64::from(left) + 1 })
 }
@@ -273,16 +284,17 @@ impl Iterator for Rows<'_> {
             // By index, not `rows().nth()`: calamine's row iterator steps
             // through every row before it, which made a sheet quadratic.
             if index >= self.range.height() {
-                let sheet_origin = Origin {
-                    path: self.path.clone(),
-                    sheet: Some(self.sheet.clone()),
-                    ..Origin::default()
-                };
+                // The end, before any row read as the header?
                 if self.columns.is_some() {
                     return None;
                 }
                 self.next = usize::MAX;
-                let (origin, message) = self.search.finish(&sheet_origin)?;
+                let sheet = Origin {
+                    path: self.path.clone(),
+                    sheet: Some(self.sheet.clone()),
+                    ..Origin::default()
+                };
+                let (origin, message) = self.search.finish(&sheet)?;
                 return Some(Err(record_error(origin, message)));
             }
             let row = &self.range[index];
