@@ -396,8 +396,12 @@ impl Columns {
                     if *key == "country"
                         && let Ok(Value::Array(items)) = &mut value
                     {
-                        for item in items {
-                            self.read_country_name(item, index, builder.origin(), ctx);
+                        let origin = builder.origin();
+                        let read = items
+                            .iter_mut()
+                            .try_for_each(|item| self.read_country_name(item, index, origin, ctx));
+                        if let Err(unknown) = read {
+                            value = Err(unknown.into());
                         }
                     }
                     builder.key(key, value, place);
@@ -417,19 +421,26 @@ impl Columns {
 
     /// A market column's item that is no code or group but a country name
     /// ("France") becomes the code, with a warning the first time the name
-    /// is met in the file.
+    /// is met in the file; any other item is an unknown country, for which
+    /// a name would also do.
     fn read_country_name(
         &self,
         item: &mut Value,
         index: usize,
         origin: &Origin,
         ctx: &ReadContext,
-    ) {
-        let Value::String(name) = item else { return };
+    ) -> Result<(), UnknownValue> {
+        let Value::String(name) = item else { return Ok(()) };
         if ctx.groups.resolve(name).is_ok() {
-            return;
+            return Ok(());
         }
-        let Some(market) = market_named(name) else { return };
+        let Some(market) = market_named(name) else {
+            return Err(UnknownValue {
+                what: "country",
+                value: name.clone(),
+                allowed: "a country code such as GB or FR, a market group such as EU, or a country's name such as United Kingdom, France or Deutschland".to_owned(),
+            });
+        };
         if self.names_read.borrow_mut().insert(loose(name)) {
             ctx.notices.send(Notice::Warning(format!(
                 "{}, {}: '{name}' read as {market} (and so wherever the file says '{name}'); write {market} to say so",
@@ -438,6 +449,7 @@ impl Columns {
             )));
         }
         *item = Value::String(market.to_string());
+        Ok(())
     }
 }
 
@@ -734,11 +746,11 @@ mod tests {
         );
         let row = [(0, text("hi")), (1, text("Frankreich"))];
         let error = found.post(row, origin(4), &ctx).unwrap_err();
-        assert!(
-            error.message.starts_with("column 2 (Market): country: unknown country 'Frankreich'"),
-            "{}",
-            error.message
+        assert_eq!(
+            error.message,
+            "column 2 (Market): country: unknown country 'Frankreich'; expected one of: a country code such as GB or FR, a market group such as EU, or a country's name such as United Kingdom, France or Deutschland"
         );
+        assert_eq!(error.origin.column, Some(2));
     }
 
     #[test]
