@@ -116,7 +116,7 @@ fn agency_sheets_are_read_below_their_title_with_merged_cells_synonyms_and_count
         assert_eq!(posts[0]["verdict"], "pass", "{workbook}");
         let stderr = String::from_utf8(output.stderr).unwrap();
         assert!(
-            stderr.contains(&format!("note: {workbook}[Plan] row 5: read as the header; rows 1 to 4, above it, taken for a title block")),
+            stderr.contains(&format!("note: {workbook}[Plan] row 5: read as the header, below a title block on rows 1 to 4")),
             "{stderr}"
         );
         assert_eq!(stderr.matches("warning: ").count(), 4, "one per country name: {stderr}");

@@ -138,12 +138,13 @@ impl HeaderSearch {
         let place = self.style.place(origin);
         if self.given.is_none() && self.offered > 1 {
             let unit = self.style.unit();
-            let above = match origin.line.unwrap_or_default().saturating_sub(1) {
+            let line = origin.line.unwrap_or_default();
+            let above = match line.saturating_sub(1) {
                 1 => format!("{unit} 1"),
                 last => format!("{unit}s 1 to {last}"),
             };
             ctx.notices.send(Notice::Note(format!(
-                "{place}: read as the header; {above}, above it, taken for a title block (--header-row N names another row)"
+                "{place}: read as the header, below a title block on {above} (--header-row {line} takes it without this note)"
             )));
         }
         for warning in columns.take_warnings() {
@@ -206,7 +207,7 @@ mod tests {
         assert_eq!(
             notices,
             [
-                "note: c.csv line 4: read as the header; lines 1 to 3, above it, taken for a title block (--header-row N names another row)"
+                "note: c.csv line 4: read as the header, below a title block on lines 1 to 3 (--header-row 4 takes it without this note)"
             ]
         );
         // A header on the first row is read as ever, without a word.

@@ -451,7 +451,7 @@ mod tests {
             assert_eq!(
                 said[0],
                 format!(
-                    "note: {}[Plan] row 5: read as the header; rows 1 to 4, above it, taken for a title block (--header-row N names another row)",
+                    "note: {}[Plan] row 5: read as the header, below a title block on rows 1 to 4 (--header-row 5 takes it without this note)",
                     path.display()
                 )
             );
