@@ -1,6 +1,8 @@
 //! CSV and workbook inputs end to end: one record per row, in order, with
 //! the origins (file, line or sheet row, column) that diagnostics cite.
 //! Rules come from `tests/data/packs/house.yaml` only (`#ad` on paid posts).
+//! One test writes the workbooks again with openpyxl and odfpy (see
+//! `workbook_python`).
 
 use assert_cmd::Command;
 use predicates::str::contains;
@@ -131,6 +133,61 @@ fn agency_sheets_are_read_below_their_title_with_merged_cells_synonyms_and_count
         assert_eq!(posts[1]["origin"]["column"], 4);
         assert_eq!(posts[1]["verdict"], "pass", "the house rule sees row 6's #ad");
         assert_eq!(posts[2]["platform"], "instagram");
+    }
+}
+
+/// The Python of a virtual environment with openpyxl and odfpy:
+/// `$SPONSORLINT_WORKBOOK_PYTHON`, else `target/ci-venv`, which `.ci/run`
+/// fills; a failure that says how to install them otherwise.
+fn workbook_python() -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = std::env::var_os("SPONSORLINT_WORKBOOK_PYTHON")
+        .map_or_else(|| root.join("target/ci-venv/bin/python"), Into::into);
+    let found = std::process::Command::new(&python)
+        .args(["-c", "import openpyxl, odf"])
+        .output()
+        .is_ok_and(|output| output.status.success());
+    assert!(
+        found,
+        "openpyxl and odfpy are not installed for {}: run `python3 -m venv target/ci-venv && \
+         target/ci-venv/bin/python -m pip install openpyxl==3.1.5 odfpy==1.4.1` (as .ci/run \
+         does), or point SPONSORLINT_WORKBOOK_PYTHON at a Python that has them",
+        python.display()
+    );
+    python
+}
+
+/// The workbooks of `tests/data`, written again by today's openpyxl and
+/// odfpy (the libraries agencies' scripts write sheets with), read as the
+/// committed ones are: same posts, rows, columns, merged cells and notes.
+#[test]
+fn workbooks_written_now_by_openpyxl_and_odfpy_read_as_the_committed_ones() {
+    let python = workbook_python();
+    let dir = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new(python)
+        .arg("tests/data/make_workbooks.py")
+        .arg(dir.path())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "make_workbooks.py failed");
+    for name in ["calendar.xlsx", "calendar.ods", "agency.xlsx", "agency.ods"] {
+        let read = |path: &std::path::Path| {
+            let output = check()
+                .arg(path)
+                .args(["--relationship", "paid", "--format", "jsonl"])
+                .assert()
+                .get_output()
+                .clone();
+            let path = path.display().to_string();
+            let text = String::from_utf8(output.stdout).unwrap().replace(&path, "WORKBOOK");
+            let notes = String::from_utf8(output.stderr).unwrap().replace(&path, "WORKBOOK");
+            (text, notes)
+        };
+        let committed = read(&std::path::Path::new("tests/data").join(name));
+        let fresh = read(&dir.path().join(name));
+        assert!(committed.0.lines().count() >= 4, "{name}: {}", committed.0);
+        assert_eq!(fresh, committed, "{name}");
     }
 }
 

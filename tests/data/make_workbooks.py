@@ -6,7 +6,9 @@ them (see AGENCY below).
 Regenerate (from the repository root):
 
     python3 -m venv /tmp/venv && /tmp/venv/bin/pip install openpyxl odfpy
-    /tmp/venv/bin/python tests/data/make_workbooks.py
+    /tmp/venv/bin/python tests/data/make_workbooks.py [FOLDER]
+
+(into FOLDER instead of tests/data when given).
 
 Both workbooks hold the same two sheets. "Calendar" (the first) leaves rows
 1-2 and column A empty, so its header is on row 3 starting in column B; it
@@ -18,6 +20,7 @@ headed "Market", which needs `--map country=Market`. "Archive" is the one
 
 import datetime
 import pathlib
+import sys
 
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import CoveredTableCell, Table, TableCell, TableRow
@@ -174,7 +177,10 @@ def write_agency_ods(path):
 
 
 if __name__ == "__main__":
-    write_xlsx(HERE / "calendar.xlsx")
-    write_ods(HERE / "calendar.ods")
-    write_agency_xlsx(HERE / "agency.xlsx")
-    write_agency_ods(HERE / "agency.ods")
+    # tests/inputs.rs writes them into a folder of its own, to read what
+    # today's openpyxl and odfpy write.
+    out = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else HERE
+    write_xlsx(out / "calendar.xlsx")
+    write_ods(out / "calendar.ods")
+    write_agency_xlsx(out / "agency.xlsx")
+    write_agency_ods(out / "agency.ods")
