@@ -253,6 +253,26 @@ fn a_workbook_is_never_rewritten_and_its_fixed_rows_go_to_a_csv_beside_it() {
 }
 
 #[test]
+fn a_caption_merged_over_two_rows_is_fixed_in_the_row_that_fails_only() {
+    for name in ["agency.xlsx", "agency.ods"] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(data("../").join(name), dir.path().join(name)).unwrap();
+        sponsorlint(dir.path())
+            .args(["check", name, "--fix", "--relationship", "paid", "--quiet"])
+            .assert()
+            .code(0)
+            .stderr(contains("2 fixes applied, 0 findings remain"));
+        let fixed = String::from_utf8(read(dir.path().join(format!("{name}.fixed.csv")))).unwrap();
+        // D6:D7 holds one caption: the GB row keeps it, the FR row is fixed.
+        assert!(fixed.contains("\n@luna,instagram,UK,#ad Spring glow serum,"), "{fixed}");
+        assert!(
+            fixed.contains("\n@luna,instagram,France,Publicité · #ad Spring glow serum,"),
+            "{fixed}"
+        );
+    }
+}
+
+#[test]
 fn sarif_fixes_are_byte_replacements_that_make_the_fixed_file() {
     let dir = inputs();
     let output = sponsorlint(dir.path())

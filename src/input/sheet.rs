@@ -125,6 +125,18 @@ pub fn sheet_text(
         read_sheet(path, format, ctx.sheet.as_deref()).map_err(|error| error.to_string())?;
     let merged = Merged::new(&merged, &range);
     let (top, left) = range.start().unwrap_or((0, 0));
+    Ok(SheetText {
+        rows: texts(&range, &merged, ctx.limits.sheet_part)?,
+        first_row: u64::from(top) + 1,
+        first_column: u64::from(left) + 1,
+    })
+}
+
+/// The cells of `range` as text, a merged cell's in every cell it covers:
+/// at most `limit` bytes in all, so a long text merged over many rows
+/// cannot fill memory.
+fn texts(range: &Range<Data>, merged: &Merged, limit: u64) -> Result<Vec<Vec<String>>, String> {
+    let (top, left) = range.start().unwrap_or((0, 0));
     let text = |data: &Data| match cell(data) {
         None => String::new(),
         Some(Cell::Text(text) | Cell::Error(text)) => text.into_owned(),
@@ -134,26 +146,23 @@ pub fn sheet_text(
             }),
         Some(Cell::Bool(on)) => on.to_string(),
     };
-    // A merged cell's text is repeated in every cell it covers: within the
-    // sheet-part limit, so a long text merged over many rows cannot fill
-    // memory.
     let mut bytes = 0u64;
     let mut rows = Vec::with_capacity(range.height());
     for (index, row) in range.rows().enumerate() {
         let row_number = top + index as u32;
         let mut cells = Vec::with_capacity(row.len());
         for (column, data) in row.iter().enumerate() {
-            let cell = text(merged.cell(&range, (row_number, left + column as u32), data));
+            let cell = text(merged.cell(range, (row_number, left + column as u32), data));
             bytes += cell.len() as u64;
-            if bytes > ctx.limits.sheet_part {
-                let size = over_limit(bytes, "sheet-part", ctx.limits.sheet_part);
+            if bytes > limit {
+                let size = over_limit(bytes, "sheet-part", limit);
                 return Err(format!("its cells, merged cells repeated: {size}"));
             }
             cells.push(cell);
         }
         rows.push(cells);
     }
-    Ok(SheetText { rows, first_row: u64::from(top) + 1, first_column: u64::from(left) + 1 })
+    Ok(rows)
 }
 
 /// The name and cells of the sheet `wanted` (else the first). calamine can
@@ -477,6 +486,20 @@ mod tests {
         assert_eq!(merged.cell(&range, (3, 2), &Data::Empty), &Data::Empty);
         let own = Data::Int(7);
         assert_eq!(merged.cell(&range, (2, 2), &own), &own);
+    }
+
+    #[test]
+    fn written_back_a_merged_text_is_in_every_cell_within_the_sheet_part_limit() {
+        let mut range = Range::new((0, 0), (99, 1));
+        range.set_value((0, 0), Data::String("x".repeat(100)));
+        range.set_value((0, 1), Data::Int(17));
+        let merged = Merged::new(&[Dimensions { start: (0, 0), end: (99, 0) }], &range);
+        let rows = texts(&range, &merged, 100 * 100 + 2).unwrap();
+        assert!(rows.iter().all(|row| row[0] == "x".repeat(100)));
+        assert_eq!((rows[0][1].as_str(), rows[1][1].as_str()), ("17", ""));
+        let error = texts(&range, &merged, 100 * 100).unwrap_err();
+        assert!(error.starts_with("its cells, merged cells repeated: it is "), "{error}");
+        assert!(error.ends_with("raise it with --limit sheet-part=SIZE"), "{error}");
     }
 
     #[test]
