@@ -308,21 +308,32 @@ impl Columns {
         Ok(columns)
     }
 
-    /// Of the columns that name one key, reads the first that names it as
-    /// the key itself (else the first); the others are kept in `extra`
-    /// under their headers, with a warning naming them all.
+    /// Of the columns that name one key (the text counting as one key
+    /// whatever its alias), reads the one that names it outright, the
+    /// strongest text alias first (else the leftmost); the others are kept
+    /// in `extra` under their headers, with a warning naming them all.
     fn one_column_per_key(&mut self, outright: &[bool]) {
         // (key, indexes of its columns); a handful of keys, so a list.
-        let mut by_key: Vec<(&'static str, Vec<usize>)> = Vec::new();
+        let mut by_key: Vec<(&str, Vec<usize>)> = Vec::new();
         for (index, column) in self.columns.iter().enumerate() {
             let Target::Key(key) = column.target else { continue };
+            let key = fields::canonical(key);
             match by_key.iter_mut().find(|(found, _)| *found == key) {
                 Some((_, indexes)) => indexes.push(index),
                 None => by_key.push((key, vec![index])),
             }
         }
         for (key, indexes) in by_key.into_iter().filter(|(_, indexes)| indexes.len() > 1) {
-            let read = *indexes.iter().find(|index| outright[**index]).unwrap_or(&indexes[0]);
+            let rank = |index: &usize| match &self.columns[*index].target {
+                Target::Key(key) => fields::text_rank(key).unwrap_or(0),
+                Target::Extra(_) => 0,
+            };
+            let read = indexes
+                .iter()
+                .filter(|index| outright[**index])
+                .min_by_key(|index| (rank(index), **index))
+                .copied()
+                .unwrap_or(indexes[0]);
             let named: Vec<String> = indexes.iter().map(|index| self.describe(*index)).collect();
             let kept: Vec<String> = indexes
                 .iter()
@@ -331,10 +342,10 @@ impl Columns {
                 .collect();
             self.left_out.push(format!(
                 "{} {} name the {key}: {} is read as the {key}, and {} kept as {}; --map {key}=COLUMN picks another",
-                named.join(" and "),
+                listed(&named),
                 if named.len() == 2 { "both" } else { "all" },
                 self.style.name(self.number(read)),
-                kept.join(" and "),
+                listed(&kept),
                 if kept.len() == 1 { "an extra field" } else { "extra fields" },
             ));
             for index in indexes.into_iter().filter(|index| *index != read) {
@@ -450,6 +461,15 @@ impl Columns {
         }
         *item = Value::String(market.to_string());
         Ok(())
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn listed(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -703,7 +723,7 @@ mod tests {
             found.take_warnings(),
             [
                 "column 1 (Market) and column 3 (Country) both name the country: column 3 is read as the country, and column 1 kept as an extra field; --map country=COLUMN picks another",
-                "column 2 (Caption) and column 4 (Copy) both name the caption: column 2 is read as the caption, and column 4 kept as an extra field; --map caption=COLUMN picks another",
+                "column 2 (Caption) and column 4 (Copy) both name the text: column 2 is read as the text, and column 4 kept as an extra field; --map text=COLUMN picks another",
             ]
         );
         assert!(found.take_warnings().is_empty(), "said once");
