@@ -21,6 +21,9 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// Every severity, the most severe first.
+    pub const ALL: [Severity; 3] = [Severity::Error, Severity::Warning, Severity::Info];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
@@ -40,7 +43,7 @@ impl FromStr for Severity {
             _ => Err(UnknownValue {
                 what: "severity",
                 value: value.to_string(),
-                allowed: "error, warning, info".to_string(),
+                allowed: Severity::ALL.map(Severity::as_str).join(", "),
             }),
         }
     }

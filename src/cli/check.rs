@@ -9,7 +9,9 @@ use clap::Args;
 use super::fix::{Fixer, Mode};
 use super::output::{self, Reads};
 use super::progress::Progress;
-use super::{EXIT_ERROR, EXIT_FINDINGS, PackArgs, load_rules};
+use super::reports::{ReportTarget, Reports, parse_target};
+use super::values::{RuleIds, one_of};
+use super::{EXIT_ERROR, EXIT_FINDINGS, PackArgs, load_rules_with};
 use sponsorlint::batch::{Jobs, check_records};
 use sponsorlint::config::Config;
 use sponsorlint::engine::Engine;
@@ -34,33 +36,56 @@ pub struct CheckArgs {
     #[arg(long, value_name = "CC[,CC]", value_delimiter = ',')]
     pub country: Vec<String>,
     /// Platform for posts that do not say
-    #[arg(long, value_name = "P")]
+    #[arg(long, value_name = "P", value_parser = one_of::<Platform>())]
     pub platform: Option<Platform>,
     /// Creator–brand relationship for posts that do not say
-    #[arg(long, value_name = "R")]
+    #[arg(long, value_name = "R", value_parser = one_of::<Relationship>())]
     pub relationship: Option<Relationship>,
     /// Media type for posts that do not say
-    #[arg(long, value_name = "M")]
+    #[arg(long, value_name = "M", value_parser = one_of::<Media>())]
     pub media: Option<Media>,
     /// Language (BCP 47) for posts that do not say; detected otherwise
     #[arg(long, value_name = "LANG")]
     pub language: Option<String>,
-    /// Output format: human, json, jsonl, sarif, github, junit, csv, gitlab or html
-    #[arg(long, default_value = "human", value_name = "FORMAT")]
+    /// Output format
+    #[arg(long, default_value = "human", value_name = "FORMAT", value_parser = one_of::<Format>())]
     pub format: Format,
     /// Write the report to FILE instead of stdout
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write a report in FORMAT to FILE (`-`: stdout) from the same
+    /// run, e.g. --report sarif=out.sarif --report markdown=summary.md
+    /// (repeatable)
+    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_target)]
+    pub reports: Vec<ReportTarget>,
+    /// Check only these rules: ids or categories (comma-separated, repeatable)
+    #[arg(
+        long,
+        value_name = "ID|CATEGORY",
+        value_delimiter = ',',
+        value_parser = RuleIds { categories: true },
+        hide_possible_values = true
+    )]
+    pub select: Vec<String>,
+    /// Do not check these rules: ids or categories (comma-separated, repeatable)
+    #[arg(
+        long,
+        value_name = "ID|CATEGORY",
+        value_delimiter = ',',
+        value_parser = RuleIds { categories: true },
+        hide_possible_values = true
+    )]
+    pub ignore: Vec<String>,
     /// Lowest severity that makes the exit code 1 [default: error]
-    #[arg(long, value_name = "LEVEL")]
+    #[arg(long, value_name = "LEVEL", value_parser = one_of::<Severity>())]
     pub fail_on: Option<Severity>,
     /// Exit 0 whenever the run completes, findings and unreadable records
     /// included (for pipes: Spark's `RDD.pipe`, Hadoop Streaming, Beam);
     /// usage errors and invalid configuration or packs still exit 2
     #[arg(long)]
     pub exit_zero: bool,
-    /// Input format, overriding the file extension: txt, md, json, jsonl, csv, tsv, xlsx, ods, srt or vtt
-    #[arg(long, value_name = "FORMAT")]
+    /// Input format, overriding the file extension
+    #[arg(long, value_name = "FORMAT", value_parser = one_of::<InputFormat>())]
     pub input_format: Option<InputFormat>,
     /// CSV/sheet column holding a post key: text=Caption,country=Market (repeatable)
     #[arg(long, value_name = "KEY=COLUMN", value_delimiter = ',')]
@@ -128,10 +153,20 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
         eprintln!("error: {message}");
         return EXIT_ERROR;
     }
-    let rules = match load_rules(&args.packs, config, sponsorlint::rules::Examples::Skip) {
+    let mut unknown = Vec::new();
+    let examples = sponsorlint::rules::Examples::Skip;
+    let rules = match load_rules_with(&args.packs, config, examples, |book| {
+        unknown = super::select::apply(book, &args.select, &args.ignore);
+    }) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
+    if !unknown.is_empty() {
+        for message in unknown {
+            eprintln!("error: {message}");
+        }
+        return EXIT_ERROR;
+    }
     let mut markets = Vec::new();
     for code in &args.country {
         match rules.groups.resolve(code) {
@@ -223,6 +258,13 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
         base_dir: std::env::current_dir().ok(),
         run: run_info(&rules, &args.paths),
     };
+    let mut reports = match Reports::open(&args.reports, &options) {
+        Ok(reports) => reports,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return EXIT_ERROR;
+        }
+    };
     let mut report = reporter(args.format, out, options);
 
     let engine = Engine::new(rules);
@@ -280,6 +322,7 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
                 worst = worst.max(post.findings.iter().map(|finding| finding.severity).max());
             }
             summary.add(&checked);
+            reports.record(&checked);
             match rendered {
                 Some(rendered) => report.record_rendered(rendered),
                 None => report.record(&checked),
@@ -328,6 +371,12 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
         && let Err(error) = pending.commit()
     {
         eprintln!("error: cannot write {}: {error}", path.display());
+        return EXIT_ERROR;
+    }
+    if let Err(failures) = reports.finish(&summary) {
+        for failure in failures {
+            eprintln!("error: {failure}");
+        }
         return EXIT_ERROR;
     }
     if summary.posts == 0 {
@@ -440,6 +489,11 @@ fn refuse_overwrites(
     if let Some(output) = &args.output {
         output::refuse_overwrite("--output", output, &reads)?;
     }
+    let stdout_taken = args.output.is_none()
+        || args.diff
+        || fix_mode(args).is_some() && args.paths.iter().any(|path| path.as_os_str() == "-");
+    let others: Vec<&Path> = args.output.iter().map(PathBuf::as_path).chain(record_to).collect();
+    super::reports::refuse_clashes(&args.reports, &others, stdout_taken, &reads)?;
     if let Some(baseline) = record_to {
         output::refuse_overwrite("the baseline file", baseline, &reads)?;
         if args.output.as_deref().is_some_and(|output| output::same_place(output, baseline)) {

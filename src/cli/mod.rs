@@ -9,8 +9,11 @@ mod generate;
 mod init;
 mod output;
 mod progress;
+mod reports;
 mod rules;
+mod select;
 mod triage;
+mod values;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,6 +59,7 @@ pub enum Command {
     /// Explain a rule: what it checks, why, its source and examples
     Explain {
         /// A rule id such as `fr/missing-disclosure`
+        #[arg(value_parser = values::RuleIds { categories: false }, hide_possible_values = true)]
         rule: String,
         #[command(flatten)]
         packs: PackArgs,
@@ -149,11 +153,24 @@ fn load_rules(
     config: &Config,
     examples: sponsorlint::rules::Examples,
 ) -> Result<std::sync::Arc<sponsorlint::engine::RuleSet>, u8> {
+    load_rules_with(packs, config, examples, |_| {})
+}
+
+/// [`load_rules`], then `more` on the rules as the configuration has set
+/// them (`check --select`).
+fn load_rules_with(
+    packs: &PackArgs,
+    config: &Config,
+    examples: sponsorlint::rules::Examples,
+    more: impl FnOnce(&mut sponsorlint::rules::RuleBook),
+) -> Result<std::sync::Arc<sponsorlint::engine::RuleSet>, u8> {
     let builtin = config.builtin_packs && !packs.no_builtin;
     let paths: Vec<PathBuf> = config.pack_paths.iter().chain(&packs.rules).cloned().collect();
     let paths = fetch::remote_packs(paths, &config.remote_packs, config.limits.rule_pack)?;
     sponsorlint::packs::load_with(builtin, examples, &paths, &config.limits, |rules| {
-        config.configure_rules(rules)
+        config.configure_rules(rules)?;
+        more(rules);
+        Ok(())
     })
     .map_err(|errors| {
         for error in errors {

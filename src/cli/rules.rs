@@ -20,7 +20,7 @@ pub enum RulesCommand {
         #[arg(long, value_name = "CC")]
         country: Option<String>,
         /// Only rules that apply to this platform
-        #[arg(long, value_name = "P")]
+        #[arg(long, value_name = "P", value_parser = super::values::one_of::<Platform>())]
         platform: Option<Platform>,
         #[arg(long, value_enum, default_value = "human")]
         format: ListFormat,

@@ -202,12 +202,31 @@ fn to_u32(offset: usize) -> u32 {
 
 /// Normalises a term the same way as post text (for building patterns).
 pub fn normalize_term(term: &str) -> String {
-    Normalized::new(term.trim()).text
+    let term = term.trim();
+    // Most terms are written normalised already: lower-case ASCII words
+    // with single spaces. Building the matcher normalises thousands.
+    let normal = !term.contains("  ")
+        && term
+            .bytes()
+            .all(|byte| byte == b' ' || byte.is_ascii_graphic() && !byte.is_ascii_uppercase());
+    if normal {
+        return term.to_string();
+    }
+    Normalized::new(term).text
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terms_written_normalised_are_kept_as_they_are() {
+        for term in
+            ["earn a commission", "#ad", "  ad  ", "Paid", "a  b", "a\tb", "café", "x\u{200B}y"]
+        {
+            assert_eq!(normalize_term(term), Normalized::new(term.trim()).text, "{term:?}");
+        }
+    }
 
     #[test]
     fn folding_stable_blocks_hold_only_characters_folding_leaves_alone() {

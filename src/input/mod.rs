@@ -154,6 +154,11 @@ const EXTENSIONS: &str =
     ".txt, .md, .markdown, .json, .jsonl, .ndjson, .csv, .tsv, .xlsx, .xlsm, .ods, .srt or .vtt";
 
 impl InputFormat {
+    /// The names `--input-format` takes (besides the aliases `markdown`,
+    /// `xlsm` and `webvtt`).
+    pub const NAMES: &'static [&'static str] =
+        &["txt", "md", "json", "jsonl", "ndjson", "csv", "tsv", "xlsx", "ods", "srt", "vtt"];
+
     /// The format a file's extension implies, if any.
     pub fn from_path(path: &Path) -> Option<InputFormat> {
         InputFormat::named(path.extension()?.to_str()?)
@@ -185,7 +190,7 @@ impl FromStr for InputFormat {
         InputFormat::named(value).ok_or_else(|| UnknownValue {
             what: "input format",
             value: value.to_owned(),
-            allowed: "txt, md, json, jsonl, ndjson, csv, tsv, xlsx, ods, srt, vtt".to_owned(),
+            allowed: InputFormat::NAMES.join(", "),
         })
     }
 }

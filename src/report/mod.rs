@@ -11,6 +11,7 @@ mod human;
 mod json;
 mod junit;
 mod location;
+mod markdown;
 mod sarif;
 mod snippet;
 
@@ -32,6 +33,7 @@ pub use html::HtmlReporter;
 pub use human::HumanReporter;
 pub use json::{JsonReporter, JsonlReporter};
 pub use junit::JunitReporter;
+pub use markdown::MarkdownReporter;
 pub use sarif::SarifReporter;
 pub use snippet::Clipped;
 
@@ -103,27 +105,53 @@ pub enum Format {
     /// GitLab Code Quality.
     Gitlab,
     Html,
+    /// A short Markdown summary, e.g. for a GitHub job summary.
+    Markdown,
+}
+
+impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: [Format; 10] = [
+        Format::Human,
+        Format::Json,
+        Format::Jsonl,
+        Format::Sarif,
+        Format::Github,
+        Format::Junit,
+        Format::Csv,
+        Format::Gitlab,
+        Format::Html,
+        Format::Markdown,
+    ];
+
+    /// The name `--format` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Junit => "junit",
+            Format::Csv => "csv",
+            Format::Gitlab => "gitlab",
+            Format::Html => "html",
+            Format::Markdown => "markdown",
+        }
+    }
 }
 
 impl FromStr for Format {
     type Err = UnknownValue;
     fn from_str(value: &str) -> Result<Self, UnknownValue> {
-        match value.trim().to_ascii_lowercase().as_str() {
-            "human" => Ok(Format::Human),
-            "json" => Ok(Format::Json),
-            "jsonl" => Ok(Format::Jsonl),
-            "sarif" => Ok(Format::Sarif),
-            "github" => Ok(Format::Github),
-            "junit" => Ok(Format::Junit),
-            "csv" => Ok(Format::Csv),
-            "gitlab" => Ok(Format::Gitlab),
-            "html" => Ok(Format::Html),
-            _ => Err(UnknownValue {
+        let wanted = value.trim().to_ascii_lowercase();
+        Format::ALL.into_iter().find(|format| format.as_str() == wanted).ok_or_else(|| {
+            UnknownValue {
                 what: "format",
                 value: value.to_string(),
-                allowed: "human, json, jsonl, sarif, github, junit, csv, gitlab, html".to_string(),
-            }),
-        }
+                allowed: Format::ALL.map(Format::as_str).join(", "),
+            }
+        })
     }
 }
 
@@ -176,6 +204,7 @@ pub fn reporter(format: Format, out: Box<dyn Write>, options: ReportOptions) -> 
         Format::Csv => Box::new(CsvReporter::new(out, options.all_posts, base_dir)),
         Format::Gitlab => Box::new(GitlabReporter::new(out, base_dir)),
         Format::Html => Box::new(HtmlReporter::new(out, options.run)),
+        Format::Markdown => Box::new(MarkdownReporter::new(out, base_dir)),
     }
 }
 
@@ -562,7 +591,7 @@ mod tests {
         let err = "xml".parse::<Format>().unwrap_err().to_string();
         assert_eq!("Sarif".parse::<Format>(), Ok(Format::Sarif));
         assert!(
-            err.contains("human, json, jsonl, sarif, github, junit, csv, gitlab, html"),
+            err.contains("human, json, jsonl, sarif, github, junit, csv, gitlab, html, markdown"),
             "{err}"
         );
     }

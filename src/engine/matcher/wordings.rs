@@ -1,12 +1,14 @@
 //! Optional words and alternatives in word and phrase terms:
 //! `i [may |will |][earn|receive|get] a (small) commission` stands for every
-//! wording it allows, each added to the matcher as a plain term when the
-//! matcher is built.
+//! wording it allows, worked out when the matcher is built (`gated.rs` looks
+//! them up where their first words occur).
+
+use foldhash::HashSet;
 
 use super::TermError;
 
 /// At most this many wordings and accent spellings per term: each optional
-/// word doubles them, and every one is a pattern of the automaton.
+/// word doubles them, and every one is kept in memory.
 pub const MAX_SPELLINGS: usize = 512;
 
 /// Whether `term` uses the syntax at all.
@@ -26,16 +28,24 @@ pub(super) fn wordings(term: &str) -> Result<Vec<String>, TermError> {
     for choices in &pieces {
         wordings = wordings
             .iter()
-            .flat_map(|start| choices.iter().map(move |choice| format!("{start}{choice}")))
+            .flat_map(|start| {
+                choices.iter().map(move |choice| {
+                    let mut wording = String::with_capacity(start.len() + choice.len());
+                    wording.push_str(start);
+                    wording.push_str(choice);
+                    wording
+                })
+            })
             .collect();
     }
+    let mut seen: HashSet<String> = HashSet::default();
     let mut distinct: Vec<String> = Vec::with_capacity(wordings.len());
     for wording in wordings {
         let wording = wording.split_whitespace().collect::<Vec<_>>().join(" ");
         if wording.is_empty() {
             return Err(syntax(term, "can match nothing: all of its words are optional"));
         }
-        if !distinct.contains(&wording) {
+        if seen.insert(wording.clone()) {
             distinct.push(wording);
         }
     }
