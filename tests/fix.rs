@@ -231,23 +231,45 @@ fn a_workbook_is_never_rewritten_and_its_fixed_rows_go_to_a_csv_beside_it() {
     let workbook = dir.path().join("calendar.xlsx");
     std::fs::copy(data("../").join("calendar.xlsx"), &workbook).unwrap();
     let before = read(&workbook);
-    // The sheet's posts name no market of their own here: FR fills it in.
+    // Each post's market is its `Market` cell: the GB and DE posts pass,
+    // the US and FR ones get their markets' labels.
     sponsorlint(dir.path())
-        .args(["check", "calendar.xlsx", "--fix", "--country", "FR", "--quiet"])
+        .args(["check", "calendar.xlsx", "--fix", "--quiet"])
         .assert()
         .code(0)
-        .stderr(contains("4 fixes applied, 0 findings remain"))
+        .stderr(contains("2 fixes applied, 0 findings remain"))
         .stderr(contains("its rows, fixed, are in calendar.xlsx.fixed.csv"));
     assert_eq!(read(&workbook), before);
     let fixed = String::from_utf8(read(dir.path().join("calendar.xlsx.fixed.csv"))).unwrap();
     assert!(fixed.starts_with("ID,Caption,Market,"), "{fixed}");
-    assert!(fixed.contains("\n19,Publicité · My new serum ✨ link in bio,US,tiktok,"), "{fixed}");
+    assert!(fixed.contains("\n19,#ad My new serum ✨ link in bio,US,tiktok,"), "{fixed}");
+    assert!(fixed.contains("\n20,Images retouchées · Publicité · Mon teint du jour"), "{fixed}");
     // The CSV reads back as the same posts, now passing.
     sponsorlint(dir.path())
-        .args(["check", "calendar.xlsx.fixed.csv", "--country", "FR", "--quiet"])
+        .args(["check", "calendar.xlsx.fixed.csv", "--quiet"])
         .assert()
         .code(0)
         .stdout(contains("checked 4 posts: 4 pass"));
+}
+
+#[test]
+fn a_caption_merged_over_two_rows_is_fixed_in_the_row_that_fails_only() {
+    for name in ["agency.xlsx", "agency.ods"] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(data("../").join(name), dir.path().join(name)).unwrap();
+        sponsorlint(dir.path())
+            .args(["check", name, "--fix", "--relationship", "paid", "--quiet"])
+            .assert()
+            .code(0)
+            .stderr(contains("2 fixes applied, 0 findings remain"));
+        let fixed = String::from_utf8(read(dir.path().join(format!("{name}.fixed.csv")))).unwrap();
+        // D6:D7 holds one caption: the GB row keeps it, the FR row is fixed.
+        assert!(fixed.contains("\n@luna,instagram,UK,#ad Spring glow serum,"), "{fixed}");
+        assert!(
+            fixed.contains("\n@luna,instagram,France,Publicité · #ad Spring glow serum,"),
+            "{fixed}"
+        );
+    }
 }
 
 #[test]

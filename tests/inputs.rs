@@ -1,6 +1,8 @@
 //! CSV and workbook inputs end to end: one record per row, in order, with
 //! the origins (file, line or sheet row, column) that diagnostics cite.
 //! Rules come from `tests/data/packs/house.yaml` only (`#ad` on paid posts).
+//! One test writes the workbooks again with openpyxl and odfpy (see
+//! `workbook_python`).
 
 use assert_cmd::Command;
 use predicates::str::contains;
@@ -90,8 +92,156 @@ fn the_fixture_calendar_needs_no_mapping() {
     assert_eq!(records[7]["markets"], json!(["FR", "BE"]));
     assert_eq!(
         records[0]["extra"],
-        json!({"Campaign": "Spring glow", "Publish date": "2026-03-02"})
+        // "Publish date" is a synonym of published_at.
+        json!({"Campaign": "Spring glow", "published_at": "2026-03-02"})
     );
+}
+
+#[test]
+fn agency_sheets_are_read_below_their_title_with_merged_cells_synonyms_and_country_names() {
+    for workbook in ["tests/data/agency.xlsx", "tests/data/agency.ods"] {
+        let output = check()
+            .args([workbook, "--relationship", "paid", "--format", "json"])
+            .assert()
+            .code(1)
+            .get_output()
+            .clone();
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let posts = report["posts"].as_array().expect("posts");
+        let rows: Vec<&Value> = posts.iter().map(|post| &post["origin"]["line"]).collect();
+        assert_eq!(rows, [6, 7, 8, 9], "{workbook}: the sheet's own rows");
+        assert!(posts.iter().all(|post| post["origin"]["sheet"] == "Plan"));
+        let markets: Vec<&Value> = posts.iter().map(|post| &post["markets"][0]).collect();
+        assert_eq!(markets, ["GB", "FR", "DE", "US"]);
+        assert_eq!(posts[0]["extra"], json!({"author": "@luna", "published_at": "2026-04-01"}));
+        // Row 6: "#ad …" for GB passes the house rule.
+        assert_eq!(posts[0]["verdict"], "pass", "{workbook}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(
+            stderr.contains(&format!("note: {workbook}[Plan] row 5: read as the header, below a title block on rows 1 to 4")),
+            "{stderr}"
+        );
+        assert_eq!(stderr.matches("warning: ").count(), 4, "one per country name: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "warning: {workbook}[Plan] row 7, column C (Market): 'France' read as FR"
+            )),
+            "{stderr}"
+        );
+        // The caption merged over D6:D7 is row 7's too, and the channel
+        // merged over B6:B8 rows 7 and 8's.
+        assert_eq!(posts[1]["origin"]["column"], 4);
+        assert_eq!(posts[1]["verdict"], "pass", "the house rule sees row 6's #ad");
+        assert_eq!(posts[2]["platform"], "instagram");
+    }
+}
+
+/// The Python of a virtual environment with openpyxl and odfpy:
+/// `$SPONSORLINT_WORKBOOK_PYTHON`, else `target/ci-venv`, which `.ci/run`
+/// fills; a failure that says how to install them otherwise.
+fn workbook_python() -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = std::env::var_os("SPONSORLINT_WORKBOOK_PYTHON")
+        .map_or_else(|| root.join("target/ci-venv/bin/python"), Into::into);
+    let found = std::process::Command::new(&python)
+        .args(["-c", "import openpyxl, odf"])
+        .output()
+        .is_ok_and(|output| output.status.success());
+    assert!(
+        found,
+        "openpyxl and odfpy are not installed for {}: run `python3 -m venv target/ci-venv && \
+         target/ci-venv/bin/python -m pip install openpyxl==3.1.5 odfpy==1.4.1` (as .ci/run \
+         does), or point SPONSORLINT_WORKBOOK_PYTHON at a Python that has them",
+        python.display()
+    );
+    python
+}
+
+/// The workbooks of `tests/data`, written again by today's openpyxl and
+/// odfpy (the libraries agencies' scripts write sheets with), read as the
+/// committed ones are: same posts, rows, columns, merged cells and notes.
+#[test]
+fn workbooks_written_now_by_openpyxl_and_odfpy_read_as_the_committed_ones() {
+    let python = workbook_python();
+    let dir = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new(python)
+        .arg("tests/data/make_workbooks.py")
+        .arg(dir.path())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "make_workbooks.py failed");
+    for name in ["calendar.xlsx", "calendar.ods", "agency.xlsx", "agency.ods"] {
+        let read = |path: &std::path::Path| {
+            let output = check()
+                .arg(path)
+                .args(["--relationship", "paid", "--format", "jsonl"])
+                .assert()
+                .get_output()
+                .clone();
+            let path = path.display().to_string();
+            let text = String::from_utf8(output.stdout).unwrap().replace(&path, "WORKBOOK");
+            let notes = String::from_utf8(output.stderr).unwrap().replace(&path, "WORKBOOK");
+            (text, notes)
+        };
+        let committed = read(&std::path::Path::new("tests/data").join(name));
+        let fresh = read(&dir.path().join(name));
+        assert!(committed.0.lines().count() >= 4, "{name}: {}", committed.0);
+        assert_eq!(fresh, committed, "{name}");
+    }
+}
+
+#[test]
+fn a_csv_title_block_and_header_row_keep_the_files_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tracker.csv");
+    std::fs::write(
+        &path,
+        "Q3 tracker,,\n,,\nPost copy,Territory,Channel\n#ad one,United Kingdom,instagram\n\"two\nlines\",UK,tiktok\nno label,England,x\n",
+    )
+    .unwrap();
+    let found = jsonl(check().arg(&path).args(["--relationship", "paid"]), 1);
+    let given = jsonl(check().arg(&path).args(["--relationship", "paid", "--header-row", "3"]), 1);
+    for records in [&found, &given] {
+        let lines: Vec<&Value> = records.iter().map(|record| &record["origin"]["line"]).collect();
+        assert_eq!(lines, [4, 5, 7]);
+        assert_eq!(column(records, "verdict"), [json!("pass"), json!("fail"), json!("fail")]);
+        assert!(records.iter().all(|record| record["markets"] == json!(["GB"])));
+    }
+    let output = check()
+        .arg(&path)
+        .args(["--relationship", "paid", "--header-row", "3", "--format", "jsonl"])
+        .assert()
+        .get_output()
+        .clone();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(!stderr.contains("note:"), "the row was named: {stderr}");
+    assert_eq!(stderr.matches("warning: ").count(), 3, "{stderr}");
+    let errors = jsonl(check().arg(&path).args(["--header-row", "1"]), 2);
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["origin"]["line"], 1);
+    assert!(errors[0]["error"].as_str().unwrap().starts_with("no column holds the text"));
+    let errors = jsonl(check().arg(&path).args(["--header-row", "2"]), 2);
+    assert_eq!(
+        errors[0]["error"],
+        "--header-row 2: line 2 is blank or inside a quoted field; the next row is on line 3"
+    );
+}
+
+#[test]
+fn header_row_is_read_from_the_configuration_and_the_command_line_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.csv"), "Title,\nCaption,Market\n#ad hi,FR\n").unwrap();
+    std::fs::write(dir.path().join("sponsorlint.yaml"), "header-row: 1\n").unwrap();
+    let mut command = Command::cargo_bin("sponsorlint").unwrap();
+    command.current_dir(dir.path()).args(["check", "plan.csv"]);
+    let records = jsonl(&mut command, 2);
+    assert_eq!(records[0]["origin"]["line"], 1, "the configuration's row 1: no text column");
+    let mut command = Command::cargo_bin("sponsorlint").unwrap();
+    command.current_dir(dir.path()).args(["check", "plan.csv", "--header-row", "2"]);
+    let records = jsonl(&mut command, 0);
+    assert_eq!(records[0]["origin"]["line"], 3);
+    assert_eq!(records[0]["markets"], json!(["FR"]));
 }
 
 #[test]

@@ -18,8 +18,8 @@ use sponsorlint::engine::Engine;
 use sponsorlint::engine::RuleSet;
 use sponsorlint::finding::{Checked, Severity};
 use sponsorlint::input::{
-    ColumnMapping, Defaults, InputFormat, RawRecord, ReadContext, input_sizes, read_inputs,
-    read_stream,
+    ColumnMapping, Defaults, InputFormat, Notices, RawRecord, ReadContext, input_sizes,
+    read_inputs, read_stream,
 };
 use sponsorlint::post::{Media, Platform, Relationship};
 use sponsorlint::report::{
@@ -93,6 +93,10 @@ pub struct CheckArgs {
     /// Sheet of XLSX/ODS workbooks to read (default: the first)
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    /// Row of CSV files and sheets that holds the header, counted from 1
+    /// (default: the first that reads as one, below any title block)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_row: Option<u64>,
     /// Print only the summary line (human format)
     #[arg(long, short)]
     pub quiet: bool,
@@ -192,6 +196,10 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
             columns
         },
         sheet: args.sheet.clone(),
+        header_row: args.header_row.or(config.header_row),
+        // Said whatever the format: a guess made while reading is the
+        // user's to confirm.
+        notices: Notices::new(|notice| eprintln!("{notice}")),
         no_ignore: args.no_ignore,
         files: {
             let mut files = config.files.clone();

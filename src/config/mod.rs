@@ -52,6 +52,8 @@ pub struct Config {
     pub platform_overrides: Vec<PlatformOverride>,
     /// Column mappings for CSV and spreadsheets: post key → column name.
     pub columns: ColumnMap,
+    /// The row of CSV files and sheets that holds the header (`header-row`).
+    pub header_row: Option<u64>,
     pub fail_on: Option<Severity>,
     /// The suppressions file, resolved against the file's folder.
     pub suppressions: Option<PathBuf>,
@@ -77,6 +79,7 @@ impl Default for Config {
             rule_overrides: Vec::new(),
             platform_overrides: Vec::new(),
             columns: ColumnMap::default(),
+            header_row: None,
             fail_on: None,
             suppressions: None,
             baseline: None,
@@ -228,6 +231,17 @@ impl Config {
                         );
                     }
                 }
+            }
+        }
+        if let Some(row) = raw.header_row {
+            match row.value.trim().parse::<u64>() {
+                Ok(number) if number > 0 => self.header_row = Some(number),
+                _ => problems.add(
+                    span_of(source, &row),
+                    format!("header-row: expected a row number such as 3, found '{}'", row.value),
+                    "not a row number",
+                    Some("rows count from 1, as the spreadsheet shows them".into()),
+                ),
             }
         }
         if let Some(level) = raw.fail_on {
@@ -431,7 +445,7 @@ mod tests {
             "defaults:\n  country: [NO, eu]\n  platform: instagram\n  relationship: paid\n  media: reel\n  language: pt-BR\n\
              packs:\n  builtin: false\n  paths: [house.yaml, packs/]\n\
              rules:\n  fr/missing-disclosure: off\n  us/ambiguous-disclosure: warning\n\
-             brands: [Glow Lab]\ncolumns:\n  text: Caption\n\
+             brands: [Glow Lab]\ncolumns:\n  text: Caption\nheader-row: 3\n\
              fail-on: warning\nsuppressions: s.yaml\nbaseline: b.json\n",
         )
         .unwrap();
@@ -459,6 +473,7 @@ mod tests {
         );
         let expected: ColumnMap = ["text=Caption".parse().unwrap()].into_iter().collect();
         assert_eq!(config.columns, expected);
+        assert_eq!(config.header_row, Some(3));
         assert_eq!(config.fail_on, Some(Severity::Warning));
         assert_eq!(config.suppressions, Some(PathBuf::from("/project/s.yaml")));
         assert_eq!(config.baseline, Some(PathBuf::from("/project/b.json")));
@@ -472,6 +487,21 @@ mod tests {
             assert_eq!(config.defaults, Defaults::default());
         }
         assert_eq!(parse("defaults: {country: FR}\n").unwrap().defaults.markets.len(), 1);
+    }
+
+    #[test]
+    fn a_header_row_that_is_no_row_number_is_located() {
+        for bad in ["0", "three", "-1"] {
+            let problem = first_problem(&format!("columns:\n  text: Copy\nheader-row: {bad}\n"));
+            assert_eq!((problem.line, problem.column), (3, 13), "{}", problem.message);
+            assert!(
+                problem.message.contains(&format!(
+                    "header-row: expected a row number such as 3, found '{bad}'"
+                )),
+                "{}",
+                problem.message
+            );
+        }
     }
 
     #[test]

@@ -22,6 +22,9 @@ pub(super) struct RawConfig {
     pub(super) limits: Option<BTreeMap<String, Spanned<String>>>,
     pub(super) brands: Option<Vec<Spanned<String>>>,
     pub(super) columns: Option<BTreeMap<String, Spanned<String>>>,
+    /// `header-row: 3`: the row of CSV files and sheets that holds the header.
+    #[serde(rename = "header-row")]
+    pub(super) header_row: Option<Spanned<String>>,
     #[serde(rename = "fail-on")]
     pub(super) fail_on: Option<Spanned<String>>,
     pub(super) suppressions: Option<Spanned<String>>,

@@ -1,15 +1,112 @@
 //! Header rows → post keys, shared by the CSV and spreadsheet readers: the
-//! [`ColumnMap`] that `--map` and the config file fill, header matching, and
-//! one row → one post.
+//! [`ColumnMap`] that `--map` and the config file fill, header matching
+//! (post keys, and the [`SYNONYMS`] agencies head their columns with), and
+//! one row → one post (country names in a market column read as codes).
 
+use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fmt;
 use std::str::FromStr;
 
+use serde_json::Value;
+
 use super::cells::{self, Cell};
+use super::country_names::market_named;
 use super::decode::NotUtf8;
 use super::fields::{self, Builder, Failure, Place};
-use super::{ReadContext, Record};
+use super::{Notice, ReadContext, Record};
 use crate::post::{Origin, UnknownValue};
+
+/// Column headers that name a post key in the words of agencies' sheets,
+/// as [`loose`] writes them. A header that is a post key itself wins over
+/// these; `--map` wins over both. "Region" is left out: it may name a
+/// market, a group of markets or part of a country.
+const SYNONYMS: [(&str, &str); 34] = [
+    ("copy", "caption"),
+    ("post text", "caption"),
+    ("post copy", "caption"),
+    ("post caption", "caption"),
+    ("caption text", "caption"),
+    ("market", "country"),
+    ("markets", "country"),
+    ("countries", "country"),
+    ("territory", "country"),
+    ("territories", "country"),
+    ("channel", "platform"),
+    ("network", "platform"),
+    ("social network", "platform"),
+    ("client", "brand"),
+    ("brands", "brand"),
+    ("brand name", "brand"),
+    ("advertiser", "brand"),
+    ("creator", "author"),
+    ("handle", "author"),
+    ("creator handle", "author"),
+    ("influencer", "author"),
+    ("account", "author"),
+    ("talent", "author"),
+    ("published", "published_at"),
+    ("publish date", "published_at"),
+    ("post date", "published_at"),
+    ("go live date", "published_at"),
+    ("live date", "published_at"),
+    ("date", "published_at"),
+    ("link", "url"),
+    ("post url", "url"),
+    ("post link", "url"),
+    ("post id", "id"),
+    ("lang", "language"),
+];
+
+/// A header or name as compared loosely: lower case, dots and apostrophes
+/// dropped, and every run of other characters that are not letters or
+/// digits one space ("Post-Text:" → "post text", "U.K." → "uk").
+pub(super) fn loose(text: &str) -> String {
+    let mut words = String::with_capacity(text.len());
+    let mut gap = false;
+    for c in text.chars().filter(|c| !matches!(c, '.' | '\'' | '’')) {
+        if c.is_alphanumeric() {
+            if gap && !words.is_empty() {
+                words.push(' ');
+            }
+            gap = false;
+            words.extend(c.to_lowercase());
+        } else {
+            gap = true;
+        }
+    }
+    words
+}
+
+/// How a header names its post key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Naming {
+    /// The key or one of its aliases, or a column `--map` names.
+    Key,
+    /// One of the [`SYNONYMS`].
+    Synonym,
+}
+
+/// The post key a header names by itself, and how.
+fn header_key(header: &str) -> Option<(&'static str, Naming)> {
+    if let Some(key) = fields::known_key(header) {
+        return Some((key, Naming::Key));
+    }
+    let words = loose(header);
+    if let Some(key) = fields::KEYS.into_iter().find(|key| loose(key) == words) {
+        return Some((key, Naming::Key));
+    }
+    SYNONYMS.iter().find(|(synonym, _)| *synonym == words).map(|(_, key)| (*key, Naming::Synonym))
+}
+
+/// How many of `headers` name a post key (by `map`, as a key or a synonym):
+/// how much a row looks like a header.
+pub(super) fn recognised(headers: &[String], map: &ColumnMap) -> usize {
+    headers
+        .iter()
+        .filter(|header| map.key_of(header).is_some() || header_key(header).is_some())
+        .count()
+}
 
 /// Which column holds which post key, for headers that are not post keys
 /// themselves (`--map text=Caption,country=Market`, or the config file).
@@ -113,6 +210,9 @@ pub(super) enum HeaderError {
         "no column holds the text: name one text, caption, description or body, or map one with --map text=COLUMN; the headers are: {headers}"
     )]
     NoText { headers: String },
+    /// The header search found no row that reads as a header.
+    #[error("{error}; if the header is on a later row, name it with --header-row N")]
+    NotFound { error: Box<HeaderError> },
     #[error("header of column {column}: {error}")]
     NotUtf8 { column: usize, error: NotUtf8 },
 }
@@ -125,6 +225,11 @@ pub(super) struct Columns {
     first: u64,
     /// How messages name a column: CSV by number, sheets by letter.
     style: ColumnStyle,
+    /// Warnings about columns left out, for the reader to send with the
+    /// header's place.
+    left_out: Vec<String>,
+    /// Country names already read as codes (and warned about) in this file.
+    names_read: RefCell<HashSet<String>>,
 }
 
 #[derive(Debug)]
@@ -151,31 +256,42 @@ pub(super) enum ColumnStyle {
 
 impl Columns {
     /// Reads a header row whose first cell is in column `first`. A header
-    /// mapped in `map` gives its key; else a header that is a post key gives
-    /// that key, unless `map` put that key in another column; any other
-    /// column goes to `extra` under its header. Fails when no column holds
-    /// the text or a mapped column is missing.
+    /// mapped in `map` gives its key; else a header that is a post key or a
+    /// synonym of one gives that key, unless `map` put that key in another
+    /// column; any other column goes to `extra` under its header. Of two
+    /// columns for one key, one is read (see `one_column_per_key`). Fails
+    /// when no column holds the text or a mapped column is missing.
     pub(super) fn new(
         headers: Vec<String>,
         first: u64,
         map: &ColumnMap,
         style: ColumnStyle,
     ) -> Result<Columns, HeaderError> {
+        // Whether each column names its key outright (`--map`, or the key
+        // itself rather than a synonym).
+        let mut outright = Vec::with_capacity(headers.len());
         let columns: Vec<Column> = headers
             .into_iter()
             .enumerate()
             .map(|(index, header)| {
                 let header = header.trim().to_owned();
-                let target = match (map.key_of(&header), fields::known_key(&header)) {
-                    (Some(key), _) => Target::Key(key),
-                    (None, Some(key)) if !map.maps(key) => Target::Key(key),
-                    _ if header.is_empty() => Target::Extra(style.name(first + index as u64)),
-                    _ => Target::Extra(header.clone()),
+                let (target, naming) = match (map.key_of(&header), header_key(&header)) {
+                    (Some(key), _) => (Target::Key(key), Some(Naming::Key)),
+                    (None, Some((key, naming))) if !map.maps(key) => {
+                        (Target::Key(key), Some(naming))
+                    }
+                    _ if header.is_empty() => {
+                        (Target::Extra(style.name(first + index as u64)), None)
+                    }
+                    _ => (Target::Extra(header.clone()), None),
                 };
+                outright.push(naming == Some(Naming::Key));
                 Column { header, target }
             })
             .collect();
-        let columns = Columns { columns, first, style };
+        let mut columns =
+            Columns { columns, first, style, left_out: Vec::new(), names_read: RefCell::default() };
+        columns.one_column_per_key(&outright);
         for (key, column) in &map.entries {
             if !columns.columns.iter().any(|found| same_header(&found.header, column)) {
                 return Err(HeaderError::MappedColumnMissing {
@@ -190,6 +306,59 @@ impl Columns {
             return Err(HeaderError::NoText { headers: columns.list() });
         }
         Ok(columns)
+    }
+
+    /// Of the columns that name one key (the text counting as one key
+    /// whatever its alias), reads the one that names it outright, the
+    /// strongest text alias first (else the leftmost); the others are kept
+    /// in `extra` under their headers, with a warning naming them all.
+    fn one_column_per_key(&mut self, outright: &[bool]) {
+        // (key, indexes of its columns); a handful of keys, so a list.
+        let mut by_key: Vec<(&str, Vec<usize>)> = Vec::new();
+        for (index, column) in self.columns.iter().enumerate() {
+            let Target::Key(key) = column.target else { continue };
+            let key = fields::canonical(key);
+            match by_key.iter_mut().find(|(found, _)| *found == key) {
+                Some((_, indexes)) => indexes.push(index),
+                None => by_key.push((key, vec![index])),
+            }
+        }
+        for (key, indexes) in by_key.into_iter().filter(|(_, indexes)| indexes.len() > 1) {
+            let rank = |index: &usize| match &self.columns[*index].target {
+                Target::Key(key) => fields::text_rank(key).unwrap_or(0),
+                Target::Extra(_) => 0,
+            };
+            let read = indexes
+                .iter()
+                .filter(|index| outright[**index])
+                .min_by_key(|index| (rank(index), **index))
+                .copied()
+                .unwrap_or(indexes[0]);
+            let named: Vec<String> = indexes.iter().map(|index| self.describe(*index)).collect();
+            let kept: Vec<String> = indexes
+                .iter()
+                .filter(|index| **index != read)
+                .map(|index| self.style.name(self.number(*index)))
+                .collect();
+            self.left_out.push(format!(
+                "{} {} name the {key}: {} is read as the {key}, and {} kept as {}; --map {key}=COLUMN picks another",
+                listed(&named),
+                if named.len() == 2 { "both" } else { "all" },
+                self.style.name(self.number(read)),
+                listed(&kept),
+                if kept.len() == 1 { "an extra field" } else { "extra fields" },
+            ));
+            for index in indexes.into_iter().filter(|index| *index != read) {
+                let column = &mut self.columns[index];
+                column.target = Target::Extra(column.header.clone());
+            }
+        }
+    }
+
+    /// The warnings about columns left out; taken once, when the header is
+    /// read.
+    pub(super) fn take_warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.left_out)
     }
 
     pub(super) fn len(&self) -> usize {
@@ -234,7 +403,19 @@ impl Columns {
             match &column.target {
                 Target::Key(key) => {
                     let place = Place::Column(self.number(index));
-                    builder.key(key, cells::cell_value(key, cell), place);
+                    let mut value = cells::cell_value(key, cell);
+                    if *key == "country"
+                        && let Ok(Value::Array(items)) = &mut value
+                    {
+                        let origin = builder.origin();
+                        let read = items
+                            .iter_mut()
+                            .try_for_each(|item| self.read_country_name(item, index, origin, ctx));
+                        if let Err(unknown) = read {
+                            value = Err(unknown.into());
+                        }
+                    }
+                    builder.key(key, value, place);
                 }
                 Target::Extra(name) => builder.extra(name.clone(), cells::cell_json(cell)),
             }
@@ -248,9 +429,72 @@ impl Columns {
             error
         })
     }
+
+    /// A market column's item that is no code or group but a country name
+    /// ("France") becomes the code, with a warning the first time the name
+    /// is met in the file; any other item is an unknown country, for which
+    /// a name would also do.
+    fn read_country_name(
+        &self,
+        item: &mut Value,
+        index: usize,
+        origin: &Origin,
+        ctx: &ReadContext,
+    ) -> Result<(), UnknownValue> {
+        let Value::String(name) = item else { return Ok(()) };
+        if ctx.groups.resolve(name).is_ok() {
+            return Ok(());
+        }
+        let Some(market) = market_named(name) else {
+            return Err(UnknownValue {
+                what: "country",
+                value: name.clone(),
+                allowed: "a country code such as GB or FR, a market group such as EU, or a country's name such as United Kingdom, France or Deutschland".to_owned(),
+            });
+        };
+        if self.names_read.borrow_mut().insert(loose(name)) {
+            ctx.notices.send(Notice::Warning(format!(
+                "{}, {}: '{name}' read as {market} (and so wherever the file says '{name}'); write {market} to say so",
+                self.style.place(origin),
+                self.describe(index),
+            )));
+        }
+        *item = Value::String(market.to_string());
+        Ok(())
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn listed(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 impl ColumnStyle {
+    /// Where a row is, for messages: `posts.csv line 4`,
+    /// `plan.xlsx[Calendar] row 4`.
+    pub(super) fn place(self, origin: &Origin) -> String {
+        let mut place = origin.path.clone();
+        if let Some(sheet) = &origin.sheet {
+            place.push_str(&format!("[{sheet}]"));
+        }
+        if let Some(line) = origin.line {
+            place.push_str(&format!(" {} {line}", self.unit()));
+        }
+        place
+    }
+
+    /// What a row's number counts: lines of a CSV file, rows of a sheet.
+    pub(super) fn unit(self) -> &'static str {
+        match self {
+            ColumnStyle::Number => "line",
+            ColumnStyle::Letter => "row",
+        }
+    }
+
     fn name(self, number: u64) -> String {
         match self {
             ColumnStyle::Number => format!("column {number}"),
@@ -357,10 +601,10 @@ mod tests {
 
     #[test]
     fn a_header_without_text_or_a_missing_mapped_column_is_an_error() {
-        let error = columns(&["id", "Copy"], &map("")).unwrap_err();
+        let error = columns(&["id", "Blurb"], &map("")).unwrap_err();
         assert_eq!(
             error,
-            "no column holds the text: name one text, caption, description or body, or map one with --map text=COLUMN; the headers are: id, Copy"
+            "no column holds the text: name one text, caption, description or body, or map one with --map text=COLUMN; the headers are: id, Blurb"
         );
         let error = columns(&["Caption", "Country"], &map("country=Market")).unwrap_err();
         assert_eq!(
@@ -409,12 +653,12 @@ mod tests {
     #[test]
     fn a_bad_value_names_its_column_and_keeps_the_id() {
         let found = columns(&["Caption", "Country", "ID"], &map("")).unwrap();
-        let row = [(0, text("hi")), (1, text("FR, UK")), (2, text("p9"))];
+        let row = [(0, text("hi")), (1, text("FR, Frankreich")), (2, text("p9"))];
         let error = found.post(row, Origin::default(), &context()).unwrap_err();
         assert_eq!(error.origin.column, Some(2));
         assert_eq!(error.id.as_deref(), Some("p9"));
         assert!(
-            error.message.starts_with("column 2 (Country): country: unknown country 'UK'"),
+            error.message.starts_with("column 2 (Country): country: unknown country 'Frankreich'"),
             "{}",
             error.message
         );
@@ -427,6 +671,106 @@ mod tests {
             "column D (retouched): retouched: expected true, false, yes, no, 1 or 0, found 'maybe'"
         );
         assert_eq!(error.origin.column, Some(4));
+    }
+
+    #[test]
+    fn synonyms_name_post_keys_whatever_their_case_and_punctuation() {
+        let found = columns(
+            &[
+                "Post text:",
+                "CHANNEL",
+                "Client",
+                "Creator",
+                "Post-Date",
+                "Link",
+                "Territory",
+                "Region",
+            ],
+            &map(""),
+        )
+        .unwrap();
+        assert_eq!(
+            targets(&found),
+            [
+                &Target::Key("caption"),
+                &Target::Key("platform"),
+                &Target::Key("brand"),
+                &Target::Key("author"),
+                &Target::Key("published_at"),
+                &Target::Key("url"),
+                &Target::Key("country"),
+                &Target::Extra("Region".into()),
+            ]
+        );
+        assert_eq!(loose(" U.K. "), "uk");
+        assert_eq!(loose("Post__text (EN)"), "post text en");
+        assert_eq!(recognised(&["Client".into(), "Glow Lab".into()], &map("")), 1);
+    }
+
+    #[test]
+    fn of_two_columns_for_one_key_the_key_itself_wins_and_the_other_is_kept_with_a_warning() {
+        let mut found = columns(&["Market", "Caption", "Country", "Copy"], &map("")).unwrap();
+        assert_eq!(
+            targets(&found),
+            [
+                &Target::Extra("Market".into()),
+                &Target::Key("caption"),
+                &Target::Key("country"),
+                &Target::Extra("Copy".into()),
+            ]
+        );
+        assert_eq!(
+            found.take_warnings(),
+            [
+                "column 1 (Market) and column 3 (Country) both name the country: column 3 is read as the country, and column 1 kept as an extra field; --map country=COLUMN picks another",
+                "column 2 (Caption) and column 4 (Copy) both name the text: column 2 is read as the text, and column 4 kept as an extra field; --map text=COLUMN picks another",
+            ]
+        );
+        assert!(found.take_warnings().is_empty(), "said once");
+        // Synonyms alone: the leftmost.
+        let mut found = columns(&["Client", "Advertiser", "Text"], &map("")).unwrap();
+        assert_eq!(
+            targets(&found)[..2],
+            [&Target::Key("brand"), &Target::Extra("Advertiser".into())]
+        );
+        assert_eq!(found.take_warnings().len(), 1);
+        // A mapped column displaces the synonyms, without a warning.
+        let mut found =
+            columns(&["Market", "Territory", "Caption"], &map("country=Territory")).unwrap();
+        assert_eq!(
+            targets(&found)[..2],
+            [&Target::Extra("Market".into()), &Target::Key("country")]
+        );
+        assert!(found.take_warnings().is_empty());
+    }
+
+    #[test]
+    fn country_names_read_as_codes_with_one_warning_per_name() {
+        let found = columns(&["Caption", "Market"], &map("")).unwrap();
+        let mut ctx = context();
+        let said = crate::input::tests::keep_notices(&mut ctx);
+        let origin = |line| Origin { path: "p.csv".into(), line: Some(line), ..Origin::default() };
+        let markets = |post: crate::post::Post| -> Vec<String> {
+            post.markets.iter().map(|market| market.to_string()).collect()
+        };
+        let row = [(0, text("hi")), (1, text("France; UK, EU"))];
+        assert_eq!(markets(found.post(row, origin(2), &ctx).unwrap()), ["FR", "GB", "DE"]);
+        let row = [(0, text("hi")), (1, text(" france "))];
+        assert_eq!(markets(found.post(row, origin(3), &ctx).unwrap()), ["FR"]);
+        assert_eq!(
+            *said.lock().unwrap(),
+            [
+                "warning: p.csv line 2, column 2 (Market): 'France' read as FR (and so wherever the file says 'France'); write FR to say so",
+                "warning: p.csv line 2, column 2 (Market): 'UK' read as GB (and so wherever the file says 'UK'); write GB to say so",
+            ]
+        );
+        let row = [(0, text("hi")), (1, text("Frankreich"))];
+        let error = found.post(row, origin(4), &ctx).unwrap_err();
+        assert_eq!(
+            error.message,
+            "column 2 (Market): country: unknown country 'Frankreich'; expected one of: a country code such as GB or FR, a market group such as EU, or a country's name such as United Kingdom, France or Deutschland"
+        );
+        assert_eq!(error.origin.column, Some(2));
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! `.csv` (RFC 4180) and `.tsv`: a header row, then one post per row,
-//! streamed one record at a time so a file of any size reads in constant
-//! memory (one record's bytes).
+//! `.csv` (RFC 4180) and `.tsv`: a header row (the first, the one
+//! `--header-row` names, or found below a title block: `header.rs`), then
+//! one post per row, streamed one record at a time so a file of any size
+//! reads in constant memory (one record's bytes).
 //!
 //! Parsing is csv-core's, the parser inside the `csv` crate; lines are
 //! counted here because `csv::Position` names the wrong line after blank
@@ -24,6 +25,7 @@ use csv_core::ReadRecordResult;
 use super::cells::Cell;
 use super::columns::{ColumnStyle, Columns, HeaderError};
 use super::decode::NotUtf8;
+use super::header::{HeaderSearch, Step};
 use super::quotes::{Quotes, Replay, StrayQuote, count_fields, read_again};
 use super::{ReadContext, Record, cannot_read, record_error};
 use crate::post::Origin;
@@ -39,6 +41,8 @@ pub(super) struct Records<'a> {
     ctx: &'a ReadContext,
     /// Known once the header row is read.
     columns: Option<Columns>,
+    /// Finds the header row.
+    search: HeaderSearch,
     /// Line of the next unread byte.
     line: u64,
     /// Whether anything was read yet (a BOM may come first).
@@ -88,6 +92,7 @@ impl<'a> Records<'a> {
             path,
             ctx,
             columns: None,
+            search: HeaderSearch::new(ctx, 1, ColumnStyle::Number),
             line: 1,
             started: false,
             fields: vec![0; 4096],
@@ -199,7 +204,8 @@ impl<'a> Records<'a> {
         })
     }
 
-    fn header(&self, raw: &Raw) -> Result<Columns, HeaderError> {
+    /// The record's fields as the headers they would be.
+    fn headers(&self, raw: &Raw) -> Result<Vec<String>, HeaderError> {
         let mut headers = Vec::with_capacity(raw.count);
         for (index, field) in self.fields(raw).enumerate() {
             match self.text(raw, field) {
@@ -207,7 +213,7 @@ impl<'a> Records<'a> {
                 Err(error) => return Err(HeaderError::NotUtf8 { column: index + 1, error }),
             }
         }
-        Columns::new(headers, 1, &self.ctx.columns, ColumnStyle::Number)
+        Ok(headers)
     }
 
     fn row(&self, columns: &Columns, raw: &Raw, mut origin: Origin) -> Record {
@@ -237,6 +243,13 @@ impl Iterator for Records<'_> {
         while !self.done {
             let raw = match self.read_record() {
                 Ok(Some(raw)) => raw,
+                // The end, before any row read as the header?
+                Ok(None) if self.columns.is_none() => {
+                    self.done = true;
+                    let file = Origin { path: self.path.clone(), ..Origin::default() };
+                    let (origin, message) = self.search.finish(&file)?;
+                    return Some(Err(record_error(origin, message)));
+                }
                 Ok(None) => break,
                 Err(error) => {
                     self.done = true;
@@ -252,16 +265,19 @@ impl Iterator for Records<'_> {
                 let error = RowError::Stray { quote, rows_follow: !self.done && self.line > line };
                 return Some(Err(record_error(self.origin(line), error)));
             }
+            // A row of empty cells is spacing, neither a post nor a header.
+            if self.fields[..raw.length].iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
             match &self.columns {
-                None => match self.header(&raw) {
-                    Ok(columns) => self.columns = Some(columns),
-                    Err(message) => {
+                None => match self.search.offer(&origin, self.headers(&raw), self.ctx) {
+                    Step::Skip => {}
+                    Step::Header(columns) => self.columns = Some(columns),
+                    Step::Fail(origin, message) => {
                         self.done = true;
                         return Some(Err(record_error(origin, message)));
                     }
                 },
-                // A row of empty cells is spacing, not a post.
-                Some(_) if self.fields[..raw.length].iter().all(u8::is_ascii_whitespace) => {}
                 Some(columns) => return Some(self.row(columns, &raw, origin)),
             }
         }
@@ -414,7 +430,7 @@ pub(super) mod tests {
 
     #[test]
     fn a_bad_header_is_one_error_for_the_file() {
-        let records = read(b"\nid,Copy\n1,a\n2,b\n");
+        let records = read(b"\nid,Blurb\n1,a\n2,b\n");
         assert_eq!(records.len(), 1);
         let error = records[0].as_ref().unwrap_err();
         assert_eq!(error.origin.line, Some(2));

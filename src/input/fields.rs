@@ -52,6 +52,12 @@ pub(super) fn known_key(name: &str) -> Option<&'static str> {
     KEYS.into_iter().find(|key| *key == wanted)
 }
 
+/// How strongly a text key holds the text: 0 for `text`, then `caption`,
+/// `description`, `body`; `None` for other keys.
+pub(super) fn text_rank(key: &str) -> Option<usize> {
+    TEXT_KEYS.iter().position(|text_key| *text_key == key)
+}
+
 /// The key an alias stands for: `text` for every text alias, else the key.
 pub(super) fn canonical(key: &str) -> &str {
     if TEXT_KEYS.contains(&key) { "text" } else { key }
@@ -128,6 +134,11 @@ impl<'a> Builder<'a> {
             self.first_error
                 .get_or_insert_with(|| (KeyError { key: key.to_owned(), error }, place));
         }
+    }
+
+    /// Where the post comes from.
+    pub(super) fn origin(&self) -> &Origin {
+        &self.fields.post.origin
     }
 
     /// Keeps a value in `extra` under its own name, whatever the name.

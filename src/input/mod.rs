@@ -5,6 +5,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use crate::finding::RecordError;
 use crate::limits::{Limits, over_limit};
@@ -14,12 +15,15 @@ use crate::post::{
 
 mod cells;
 mod columns;
+mod country_names;
 mod csv;
 mod decode;
 mod fields;
+mod header;
 mod json;
 mod jsonl;
 mod markdown;
+mod ods_merged;
 mod quotes;
 mod select;
 mod sheet;
@@ -73,6 +77,58 @@ pub struct ReadContext {
     pub no_ignore: bool,
     /// Which files hold posts (the configuration's `files` globs).
     pub files: FileSelection,
+    /// The 1-based row of CSV files and sheets that holds the header
+    /// (`--header-row`); found among the first rows when `None`.
+    pub header_row: Option<u64>,
+    /// Where readers say how they read a file.
+    pub notices: Notices,
+}
+
+/// What a reader says about how it read a file, besides its records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// How the file was read: a header found below a title block.
+    Note(String),
+    /// A guess to confirm: a country name read as a code, a column left out.
+    Warning(String),
+}
+
+impl std::fmt::Display for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Notice::Note(text) => write!(f, "note: {text}"),
+            Notice::Warning(text) => write!(f, "warning: {text}"),
+        }
+    }
+}
+
+/// Where readers send [`Notice`]s: nowhere unless given.
+#[derive(Clone, Default)]
+pub struct Notices(Option<Arc<dyn Fn(Notice) + Send + Sync>>);
+
+impl Notices {
+    pub fn new(send: impl Fn(Notice) + Send + Sync + 'static) -> Notices {
+        Notices(Some(Arc::new(send)))
+    }
+
+    fn send(&self, notice: Notice) {
+        if let Some(send) = &self.0 {
+            send(notice);
+        }
+    }
+}
+
+impl std::fmt::Debug for Notices {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() { "Notices(sent)" } else { "Notices(dropped)" })
+    }
+}
+
+/// Where notices go does not change what is read.
+impl PartialEq for Notices {
+    fn eq(&self, _: &Notices) -> bool {
+        true
+    }
 }
 
 /// How to read an input.
@@ -445,6 +501,15 @@ pub(crate) mod tests {
             groups: MarketGroups([("EU".to_owned(), members)].into_iter().collect()),
             ..ReadContext::default()
         }
+    }
+
+    /// Sets `ctx` to keep its notices, as the user reads them, in the list
+    /// returned.
+    pub(crate) fn keep_notices(ctx: &mut ReadContext) -> Arc<std::sync::Mutex<Vec<String>>> {
+        let said = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = Arc::clone(&said);
+        ctx.notices = Notices::new(move |notice| sink.lock().unwrap().push(notice.to_string()));
+        said
     }
 
     pub(crate) fn read_all(

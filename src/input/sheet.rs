@@ -1,6 +1,9 @@
 //! `.xlsx`/`.xlsm` and `.ods` workbooks (calamine): the first sheet, or the
-//! one `--sheet` names; its first non-empty row is the header and every
-//! later non-empty row one post.
+//! one `--sheet` names; its first non-empty row is the header (or the one
+//! `--header-row` names, or the one found below a title block: `header.rs`)
+//! and every later non-empty row one post. The value of merged cells is
+//! every covered cell's (calamine gives XLSX merges; `ods_merged.rs` reads
+//! ODS ones, which calamine does not).
 //!
 //! Memory: calamine cannot stream a sheet, so the used area of the sheet is
 //! read into memory first — 32 bytes per cell plus the text of string cells,
@@ -10,14 +13,17 @@
 //! bigger calendars, export CSV, which is streamed.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
-use calamine::{Data, Ods, OdsError, Range, Reader, Xlsx, open_workbook};
+use calamine::{Data, Dimensions, Ods, OdsError, Range, Reader, Xlsx, open_workbook};
 
 use super::cells::Cell;
 use super::columns::{ColumnStyle, Columns};
+use super::header::{HeaderSearch, Step};
+use super::ods_merged;
 use super::{InputFormat, ReadContext, Record, Records, file_error, one, record_error};
 use crate::limits::over_limit;
 use crate::post::Origin;
@@ -29,11 +35,72 @@ pub(super) fn records<'a>(path: &Path, format: InputFormat, ctx: &'a ReadContext
         return one(file_error(display, error));
     }
     match read_sheet(path, format, ctx.sheet.as_deref()) {
-        Ok((sheet, range)) => Box::new(
-            Rows { range, path: display, sheet, ctx, columns: None, next: 0 }
-                .map(super::RawRecord::from),
-        ),
+        Ok(Sheet { name, range, merged }) => {
+            let merged = Merged::new(&merged, &range);
+            let first_column = range.start().map_or(1, |(_, left)| u64::from(left) + 1);
+            let search = HeaderSearch::new(ctx, first_column, ColumnStyle::Letter);
+            let rows = Rows {
+                range,
+                merged,
+                path: display,
+                sheet: name,
+                ctx,
+                columns: None,
+                search,
+                next: 0,
+            };
+            Box::new(rows.map(super::RawRecord::from))
+        }
         Err(error) => one(file_error(display, error)),
+    }
+}
+
+/// A sheet as read: its name, its cells, and its merged regions.
+struct Sheet {
+    name: String,
+    range: Range<Data>,
+    merged: Vec<Dimensions>,
+}
+
+/// The cells of merged regions but their first, each → the (absolute)
+/// position of its region's first cell, which holds the value. Only cells
+/// in the sheet's used area count, and at most as many are visited as it
+/// has cells, so overlapping regions in a damaged file cannot make it grow
+/// or take longer.
+struct Merged(HashMap<(u32, u32), (u32, u32)>);
+
+impl Merged {
+    fn new(regions: &[Dimensions], range: &Range<Data>) -> Merged {
+        let mut covered = HashMap::new();
+        let (Some((top, left)), Some((bottom, right))) = (range.start(), range.end()) else {
+            return Merged(covered);
+        };
+        // Cells visited, overlaps included: the work is linear too.
+        let mut budget = range.height().saturating_mul(range.width());
+        for region in regions {
+            let (first, last) = (region.start, region.end);
+            for row in first.0.max(top)..=last.0.min(bottom) {
+                for column in first.1.max(left)..=last.1.min(right) {
+                    if budget == 0 {
+                        return Merged(covered);
+                    }
+                    budget -= 1;
+                    if (row, column) != first {
+                        covered.insert((row, column), first);
+                    }
+                }
+            }
+        }
+        Merged(covered)
+    }
+
+    /// The cell at the absolute `position`, or when it is empty and merged,
+    /// its region's first.
+    fn cell<'r>(&self, range: &'r Range<Data>, position: (u32, u32), data: &'r Data) -> &'r Data {
+        match (data, self.0.get(&position)) {
+            (Data::Empty, Some(first)) => range.get_value(*first).unwrap_or(data),
+            _ => data,
+        }
     }
 }
 
@@ -54,8 +121,21 @@ pub fn sheet_text(
     ctx: &ReadContext,
 ) -> Result<SheetText, String> {
     parts_within(path, ctx.limits.sheet_part)?;
-    let (_, range) =
+    let Sheet { range, merged, .. } =
         read_sheet(path, format, ctx.sheet.as_deref()).map_err(|error| error.to_string())?;
+    let merged = Merged::new(&merged, &range);
+    let (top, left) = range.start().unwrap_or((0, 0));
+    Ok(SheetText {
+        rows: texts(&range, &merged, ctx.limits.sheet_part)?,
+        first_row: u64::from(top) + 1,
+        first_column: u64::from(left) + 1,
+    })
+}
+
+/// The cells of `range` as text, a merged cell's in every cell it covers:
+/// at most `limit` bytes in all, so a long text merged over many rows
+/// cannot fill memory.
+fn texts(range: &Range<Data>, merged: &Merged, limit: u64) -> Result<Vec<Vec<String>>, String> {
     let (top, left) = range.start().unwrap_or((0, 0));
     let text = |data: &Data| match cell(data) {
         None => String::new(),
@@ -66,11 +146,23 @@ pub fn sheet_text(
             }),
         Some(Cell::Bool(on)) => on.to_string(),
     };
-    Ok(SheetText {
-        rows: range.rows().map(|row| row.iter().map(text).collect()).collect(),
-        first_row: u64::from(top) + 1,
-        first_column: u64::from(left) + 1,
-    })
+    let mut bytes = 0u64;
+    let mut rows = Vec::with_capacity(range.height());
+    for (index, row) in range.rows().enumerate() {
+        let row_number = top + index as u32;
+        let mut cells = Vec::with_capacity(row.len());
+        for (column, data) in row.iter().enumerate() {
+            let cell = text(merged.cell(range, (row_number, left + column as u32), data));
+            bytes += cell.len() as u64;
+            if bytes > limit {
+                let size = over_limit(bytes, "sheet-part", limit);
+                return Err(format!("its cells, merged cells repeated: {size}"));
+            }
+            cells.push(cell);
+        }
+        rows.push(cells);
+    }
+    Ok(rows)
 }
 
 /// The name and cells of the sheet `wanted` (else the first). calamine can
@@ -78,16 +170,22 @@ pub fn sheet_text(
 /// found by fuzzing): that is an error, and the run goes on. The panic's own
 /// message, which names calamine's source, is kept off the user's terminal
 /// meanwhile.
-fn read_sheet(
-    path: &Path,
-    format: InputFormat,
-    wanted: Option<&str>,
-) -> Result<(String, Range<Data>), SheetError> {
+fn read_sheet(path: &Path, format: InputFormat, wanted: Option<&str>) -> Result<Sheet, SheetError> {
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let read = std::panic::catch_unwind(|| match format {
-        InputFormat::Ods => range(open_workbook::<Ods<_>, _>(path), "ODS", wanted, ods_reason),
-        _ => range(open_workbook::<Xlsx<_>, _>(path), "XLSX", wanted, ToString::to_string),
+        InputFormat::Ods => {
+            let workbook = open_workbook::<Ods<_>, _>(path);
+            let merged = |_: &mut Ods<_>, name: &str| ods_merged::merged_regions(path, name);
+            range(workbook, "ODS", wanted, ods_reason, merged)
+        }
+        _ => {
+            let workbook = open_workbook::<Xlsx<_>, _>(path);
+            let merged = |workbook: &mut Xlsx<_>, name: &str| {
+                workbook.merge_cells_by_sheet_name(name).map_err(|error| error.to_string())
+            };
+            range(workbook, "XLSX", wanted, ToString::to_string, merged)
+        }
     })
     .unwrap_or(Err(SheetError::Damaged));
     std::panic::set_hook(previous_hook);
@@ -127,13 +225,14 @@ enum SheetError {
     Sheet { name: String, reason: String },
 }
 
-/// The chosen sheet's name and cells.
+/// The chosen sheet's name, cells and merged regions.
 fn range<R: Reader<BufReader<File>>>(
     workbook: Result<R, R::Error>,
     kind: &'static str,
     wanted: Option<&str>,
     reason: fn(&R::Error) -> String,
-) -> Result<(String, Range<Data>), SheetError> {
+    merged: impl FnOnce(&mut R, &str) -> Result<Vec<Dimensions>, String>,
+) -> Result<Sheet, SheetError> {
     let mut workbook =
         workbook.map_err(|error| SheetError::Workbook { kind, reason: reason(&error) })?;
     let names = workbook.sheet_names();
@@ -154,10 +253,10 @@ fn range<R: Reader<BufReader<File>>>(
             })?,
     }
     .clone();
-    let range = workbook
-        .worksheet_range(&name)
-        .map_err(|error| SheetError::Sheet { name: name.clone(), reason: reason(&error) })?;
-    Ok((name, range))
+    let sheet_error = |reason| SheetError::Sheet { name: name.clone(), reason };
+    let range = workbook.worksheet_range(&name).map_err(|error| sheet_error(reason(&error)))?;
+    let merged = merged(&mut workbook, &name).map_err(sheet_error)?;
+    Ok(Sheet { name, range, merged })
 }
 
 /// calamine's sentence, except for ZIP errors, which it writes as Rust
@@ -172,11 +271,14 @@ fn ods_reason(error: &OdsError) -> String {
 /// The rows of a sheet, turned into posts one at a time.
 struct Rows<'a> {
     range: Range<Data>,
+    merged: Merged,
     path: String,
     sheet: String,
     ctx: &'a ReadContext,
     /// Known once the header row is read.
     columns: Option<Columns>,
+    /// Finds the header row.
+    search: HeaderSearch,
     /// Index in `range` of the next row.
     next: usize,
 }
@@ -191,10 +293,23 @@ impl Iterator for Rows<'_> {
             // By index, not `rows().nth()`: calamine's row iterator steps
             // through every row before it, which made a sheet quadratic.
             if index >= self.range.height() {
-                return None;
+                // The end, before any row read as the header?
+                if self.columns.is_some() {
+                    return None;
+                }
+                self.next = usize::MAX;
+                let sheet = Origin {
+                    path: self.path.clone(),
+                    sheet: Some(self.sheet.clone()),
+                    ..Origin::default()
+                };
+                let (origin, message) = self.search.finish(&sheet)?;
+                return Some(Err(record_error(origin, message)));
             }
             let row = &self.range[index];
             self.next += 1;
+            // A row whose own cells are blank is spacing, even where merged
+            // cells above reach into it.
             if row.iter().all(|data| cell(data).is_none_or(|cell| is_blank(&cell))) {
                 continue;
             }
@@ -204,12 +319,17 @@ impl Iterator for Rows<'_> {
                 line: Some(u64::from(top) + index as u64 + 1),
                 ..Origin::default()
             };
+            let row_number = top + index as u32;
+            let (range, merged) = (&self.range, &self.merged);
+            let cells = row.iter().enumerate().map(|(column, data)| {
+                (column, merged.cell(range, (row_number, left + column as u32), data))
+            });
             let Some(columns) = &self.columns else {
-                let headers = row.iter().map(ToString::to_string).collect();
-                let first = u64::from(left) + 1;
-                match Columns::new(headers, first, &self.ctx.columns, ColumnStyle::Letter) {
-                    Ok(columns) => self.columns = Some(columns),
-                    Err(message) => {
+                let headers = cells.map(|(_, data)| data.to_string()).collect();
+                match self.search.offer(&origin, Ok(headers), self.ctx) {
+                    Step::Skip => {}
+                    Step::Header(columns) => self.columns = Some(columns),
+                    Step::Fail(origin, message) => {
                         // Without a header no row can be read.
                         self.next = usize::MAX;
                         return Some(Err(record_error(origin, message)));
@@ -217,8 +337,7 @@ impl Iterator for Rows<'_> {
                 }
                 continue;
             };
-            let cells =
-                row.iter().enumerate().filter_map(|(index, data)| Some((index, cell(data)?)));
+            let cells = cells.filter_map(|(index, data)| Some((index, cell(data)?)));
             return Some(columns.post(cells, origin, self.ctx));
         }
     }
@@ -308,8 +427,79 @@ mod tests {
             assert_eq!(posts[2].duration_s, Some(42.0));
             assert_eq!(posts[2].brands, ["Glow Lab"]);
             assert_eq!((posts[0].retouched, posts[3].retouched), (false, true), "{name}");
-            assert_eq!(posts[0].extra["Publish date"], json!("2026-03-02"), "{name}");
+            // "Publish date" is a synonym of published_at.
+            assert_eq!(posts[0].extra["published_at"], json!("2026-03-02"), "{name}");
         }
+    }
+
+    #[test]
+    fn an_agency_sheet_reads_below_its_title_block_with_merged_cells_and_country_names() {
+        for name in ["agency.xlsx", "agency.ods"] {
+            let mut ctx = context();
+            let said = crate::input::tests::keep_notices(&mut ctx);
+            let path = workbook(name);
+            let format = InputFormat::from_path(&path).unwrap();
+            let records: Vec<Record> =
+                records(&path, format, &ctx).map(|raw| raw.parse(&ctx)).collect();
+            let posts: Vec<&crate::post::Post> =
+                records.iter().map(|record| record.as_ref().unwrap()).collect();
+            let rows: Vec<Option<u64>> = posts.iter().map(|post| post.origin.line).collect();
+            assert_eq!(rows, [Some(6), Some(7), Some(8), Some(9)], "{name}");
+            let markets: Vec<&str> = posts.iter().map(|post| post.markets[0].as_str()).collect();
+            assert_eq!(markets, ["GB", "FR", "DE", "US"], "{name}");
+            assert_eq!(posts[1].extra["author"], json!("@luna"));
+            assert_eq!(posts[1].extra["published_at"], json!("2026-04-01"));
+            // The copy merged over D6:D7 and the channel over B6:B8 are
+            // every row's.
+            let texts: Vec<&str> = posts.iter().map(|post| post.text.as_str()).collect();
+            assert_eq!(texts[..2], ["#ad Spring glow serum", "#ad Spring glow serum"], "{name}");
+            let platforms: Vec<_> = posts.iter().map(|post| post.platform).collect();
+            assert_eq!(platforms[..3], [Some(Platform::Instagram); 3], "{name}");
+            let said = said.lock().unwrap();
+            assert_eq!(said.len(), 5, "{said:?}");
+            assert_eq!(
+                said[0],
+                format!(
+                    "note: {}[Plan] row 5: read as the header, below a title block on rows 1 to 4 (--header-row 5 takes it without this note)",
+                    path.display()
+                )
+            );
+            assert!(said[2].ends_with("[Plan] row 7, column C (Market): 'France' read as FR (and so wherever the file says 'France'); write FR to say so"), "{}", said[2]);
+        }
+    }
+
+    #[test]
+    fn merged_regions_are_bounded_by_the_used_area() {
+        let mut range = Range::new((2, 1), (4, 3));
+        range.set_value((2, 1), Data::String("title".into()));
+        let region = |start, end| Dimensions { start, end };
+        // Overlapping regions (a damaged file) and one far larger than the
+        // used area: at most one entry per cell of the area.
+        let regions = vec![region((0, 0), (1_000_000, 16_000)); 50];
+        let merged = Merged::new(&regions, &range);
+        assert!(merged.0.len() <= 9, "{}", merged.0.len());
+        let regions = [region((2, 1), (2, 3)), region((3, 1), (4, 1))];
+        let merged = Merged::new(&regions, &range);
+        assert_eq!(merged.cell(&range, (2, 3), &Data::Empty), &Data::String("title".into()));
+        // The first cell of the second region is empty: so are its others.
+        assert_eq!(merged.cell(&range, (4, 1), &Data::Empty), &Data::Empty);
+        assert_eq!(merged.cell(&range, (3, 2), &Data::Empty), &Data::Empty);
+        let own = Data::Int(7);
+        assert_eq!(merged.cell(&range, (2, 2), &own), &own);
+    }
+
+    #[test]
+    fn written_back_a_merged_text_is_in_every_cell_within_the_sheet_part_limit() {
+        let mut range = Range::new((0, 0), (99, 1));
+        range.set_value((0, 0), Data::String("x".repeat(100)));
+        range.set_value((0, 1), Data::Int(17));
+        let merged = Merged::new(&[Dimensions { start: (0, 0), end: (99, 0) }], &range);
+        let rows = texts(&range, &merged, 100 * 100 + 2).unwrap();
+        assert!(rows.iter().all(|row| row[0] == "x".repeat(100)));
+        assert_eq!((rows[0][1].as_str(), rows[1][1].as_str()), ("17", ""));
+        let error = texts(&range, &merged, 100 * 100).unwrap_err();
+        assert!(error.starts_with("its cells, merged cells repeated: it is "), "{error}");
+        assert!(error.ends_with("raise it with --limit sheet-part=SIZE"), "{error}");
     }
 
     #[test]
@@ -322,7 +512,8 @@ mod tests {
                 (post.origin.sheet.as_deref(), post.origin.line),
                 (Some("Archive"), Some(2))
             );
-            assert_eq!(post.extra["Market"], json!("US"));
+            // "Market" is a synonym of country.
+            assert_eq!(post.markets, [Market::parse("US").unwrap()]);
 
             let records = read(name, Some("Drafts"), &[]);
             assert_eq!(records.len(), 1);
