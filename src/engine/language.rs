@@ -23,20 +23,47 @@ const DETECTION_PREFIX: usize = 400;
 /// The primary language subtag (`fr`) of a normalised text, when the guess
 /// is reliable.
 pub fn detect(normalized: &str) -> Option<String> {
-    // The first few hundred characters tell the language as well as the
-    // whole of a 2,200-character caption, at a fraction of the cost.
-    let mut end = normalized.len().min(DETECTION_PREFIX);
-    while !normalized.is_char_boundary(end) {
-        end -= 1;
-    }
-    let prose = NOISE.replace_all(&normalized[..end], " ");
-    if prose.chars().filter(|c| c.is_alphabetic()).count() < MIN_LETTERS {
+    let prose = prose(normalized);
+    if !enough_letters(&prose) {
         return None;
     }
     if let Some(language) = east_asian(&prose) {
         return Some(language.to_string());
     }
     function_words(&prose).or_else(|| trigrams(&prose)).map(str::to_string)
+}
+
+/// Whether enough of a normalised text is left, once the `labels` (byte
+/// ranges) are taken out, to tell its language: a caption that is mostly
+/// its label ("Mainos · code LUNA15", read as Spanish) says nothing of the
+/// language its content is in.
+pub fn detectable_without(normalized: &str, labels: &[std::ops::Range<usize>]) -> bool {
+    let mut rest = String::with_capacity(normalized.len());
+    let mut copied = 0;
+    for label in labels {
+        if let Some(before) = normalized.get(copied..label.start) {
+            rest.push_str(before);
+            rest.push(' ');
+        }
+        copied = copied.max(label.end);
+    }
+    rest.push_str(normalized.get(copied..).unwrap_or(""));
+    enough_letters(&prose(&rest))
+}
+
+/// The text the detector reads: the first few hundred bytes (which tell the
+/// language as well as the whole of a 2,200-character caption, at a
+/// fraction of the cost), without hashtags, mentions and links.
+fn prose(normalized: &str) -> std::borrow::Cow<'_, str> {
+    let mut end = normalized.len().min(DETECTION_PREFIX);
+    while !normalized.is_char_boundary(end) {
+        end -= 1;
+    }
+    NOISE.replace_all(&normalized[..end], " ")
+}
+
+fn enough_letters(prose: &str) -> bool {
+    prose.chars().filter(|c| c.is_alphabetic()).count() >= MIN_LETTERS
 }
 
 /// whatlang's guess among [`LANGUAGES`], when it is reliable.

@@ -2,11 +2,15 @@
 //! "#ad" on a French caption does not tell French readers it is an ad — or
 //! the legally required wording is used.
 
+use std::ops::Range;
+
 use serde::Deserialize;
 
 use super::{CompileContext, Ctx, Detection, Kind, distinct};
 use crate::diag::yaml::Spanned;
+use crate::engine::language;
 use crate::engine::matcher::{Hit, SetId};
+use crate::finding::Field;
 
 #[derive(Debug, Deserialize)]
 pub struct Params {
@@ -58,6 +62,18 @@ impl Kind for SameLanguage {
         if found.iter().any(|hit| ctx.set_language(hit.set) == Some(language)) {
             return None;
         }
+        if ctx.post.language.is_none() {
+            // A guess made mostly from the label is no guess at the content's.
+            let mut labels: Vec<Range<usize>> = found
+                .iter()
+                .filter(|hit| hit.field == Field::Text)
+                .map(|hit| hit.range.clone())
+                .collect();
+            labels.sort_by_key(|label| label.start);
+            if !language::detectable_without(&ctx.scan.text().normalized.text, &labels) {
+                return None;
+            }
+        }
         let found_languages: Vec<&str> = {
             let mut languages: Vec<&str> =
                 found.iter().filter_map(|hit| ctx.set_language(hit.set)).collect();
@@ -97,6 +113,24 @@ mod tests {
         let detection =
             run("Mon sérum préféré pour l'hiver, je l'adore #ad", Some("fr-FR")).unwrap();
         assert!(detection.note.unwrap().contains("'fr'"));
+    }
+
+    #[test]
+    fn a_caption_that_is_mostly_its_label_has_no_language_to_differ_from() {
+        let sets = &[(MatchMode::Phrase, "fi", &["mainos"][..])];
+        let run = |text: &str| {
+            let fixture = fixture(text_post(text), sets);
+            SameLanguage { terms: vec![0], required: vec![] }.run(&fixture.ctx())
+        };
+        let label_and_code = "Mainos · code LUNA15 👨‍👩‍👧 👨‍👩‍👧 👨‍👩‍👧";
+        let normalized = crate::engine::normalize::Normalized::new(label_and_code).text;
+        assert_eq!(language::detect(&normalized).as_deref(), Some("es"), "read whole: Spanish");
+        assert!(run(label_and_code).is_none());
+        let english = "Mainos · This is my new favourite serum and I use it every single morning, \
+                       my skin has never been softer than it is with this";
+        let normalized = crate::engine::normalize::Normalized::new(english).text;
+        assert_eq!(language::detect(&normalized).as_deref(), Some("en"));
+        assert!(run(english).is_some(), "enough content besides the label");
     }
 
     #[test]
