@@ -9,6 +9,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use regex_automata::meta::{self, Regex};
+use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::{Anchored, Input};
 
 use super::regex_gates::regex_gates;
@@ -52,7 +53,7 @@ impl RegexTerm {
         let term =
             RegexTerm { set, pattern: pattern.to_string(), gates, compiled: OnceLock::new() };
         if !proven {
-            let regex = compile(pattern)?;
+            let regex = compile(pattern, term.gates.is_some())?;
             term.compiled.set(Some(regex)).expect("a new term is not compiled yet");
         }
         Ok(term)
@@ -63,7 +64,7 @@ impl RegexTerm {
     }
 
     fn regex(&self) -> Option<&Regex> {
-        self.compiled.get_or_init(|| compile(&self.pattern).ok()).as_ref()
+        self.compiled.get_or_init(|| compile(&self.pattern, self.gates.is_some()).ok()).as_ref()
     }
 
     /// Every match in `text`, left to right, not overlapping.
@@ -103,17 +104,21 @@ impl RegexTerm {
     }
 }
 
-fn compile(pattern: &str) -> Result<Regex, TermError> {
-    meta::Builder::new()
-        .configure(meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT)))
-        .build(pattern)
-        .map_err(|error| {
-            TermError::InvalidRegex(match (error.size_limit(), error.syntax_error()) {
-                (Some(limit), _) => format!("Compiled regex exceeds size limit of {limit} bytes."),
-                (None, Some(syntax)) => syntax.to_string(),
-                (None, None) => error.to_string(),
-            })
+/// Only the range of a match is used, so no capture groups are compiled;
+/// and a gated regex is searched where its gates occur, so its own
+/// literal prefilter would only cost start-up.
+fn compile(pattern: &str, gated: bool) -> Result<Regex, TermError> {
+    let config = meta::Config::new()
+        .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+        .which_captures(WhichCaptures::Implicit)
+        .auto_prefilter(!gated);
+    meta::Builder::new().configure(config).build(pattern).map_err(|error| {
+        TermError::InvalidRegex(match (error.size_limit(), error.syntax_error()) {
+            (Some(limit), _) => format!("Compiled regex exceeds size limit of {limit} bytes."),
+            (None, Some(syntax)) => syntax.to_string(),
+            (None, None) => error.to_string(),
         })
+    })
 }
 
 #[cfg(test)]
