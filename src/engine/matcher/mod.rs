@@ -6,8 +6,8 @@
 //! [`TermOptions`] (accents or spaces optional) are spellings added when the
 //! matcher is built, so they cost nothing per post; a term's optional words
 //! and alternatives (`[earn|get] a (small) commission`) are looked up where
-//! the automaton finds one of their first words (`gated.rs`). Hits of negating sets cancel the hits that
-//! closely follow them (`negation.rs`).
+//! the automaton finds one of their first words (`gated.rs`). Hits of
+//! negating sets cancel the hits that closely follow them (`negation.rs`).
 
 mod brand;
 mod gated;
