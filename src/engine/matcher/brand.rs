@@ -11,10 +11,12 @@ use super::{MatchMode, SetId, TermError, word_bounded};
 use crate::engine::normalize::{Normalized, normalize_term};
 use crate::engine::tokens::{Hashtag, Tokens};
 
-/// A term containing `{brand}`, expanded per post.
+/// A term containing `{brand}`, expanded per post, with every set that
+/// holds it: "{brand}" is in a dozen markets' sets, and each place of the
+/// brand is compared once for all of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct BrandTerm {
-    set: SetId,
+    sets: Vec<SetId>,
     mode: MatchMode,
     before: String,
     after: String,
@@ -132,7 +134,22 @@ impl BrandTerm {
         } else {
             (Normalized::new(before.trim_start()).text, Normalized::new(after.trim_end()).text)
         };
-        Ok(BrandTerm { set, mode, before, after })
+        Ok(BrandTerm { sets: vec![set], mode, before, after })
+    }
+
+    /// What two terms written alike share: the mode and the text around
+    /// the brand.
+    pub(super) fn wording(&self) -> (MatchMode, String, String) {
+        (self.mode, self.before.clone(), self.after.clone())
+    }
+
+    /// Adds the sets of `term`, written alike, to this term's.
+    pub(super) fn merge(&mut self, term: BrandTerm) {
+        for set in term.sets {
+            if !self.sets.contains(&set) {
+                self.sets.push(set);
+            }
+        }
     }
 
     fn is_hashtag(&self) -> bool {
@@ -176,7 +193,7 @@ impl BrandTerms {
         brand: &Brand,
         text: &str,
         tokens: &Tokens,
-        push: &mut impl FnMut(SetId, Range<usize>),
+        push: &mut impl FnMut(&[SetId], Range<usize>),
     ) {
         let compact_brand = brand.compact.as_str();
         // Every brand term holds the brand, as written or compacted (as in
@@ -208,7 +225,7 @@ impl BrandTerms {
             for term in self.terms.iter().filter(|term| term.is_hashtag()) {
                 for tag in &tagged {
                     if term.matches_tag(&text[tag.body.clone()], compact_brand) {
-                        push(term.set, tag.range.clone());
+                        push(&term.sets, tag.range.clone());
                     }
                 }
             }
@@ -224,7 +241,7 @@ impl BrandTerms {
                 }
                 let range = place.start - term.before.len()..place.end + term.after.len();
                 if word_bounded(text, &range) && !tokens.in_link(&range) {
-                    push(term.set, range);
+                    push(&term.sets, range);
                 }
             }
         }

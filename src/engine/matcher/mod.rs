@@ -19,6 +19,7 @@ mod url;
 mod wordings;
 
 use foldhash::HashMap;
+use std::collections::hash_map::Entry;
 use std::ops::Range;
 use std::str::FromStr;
 
@@ -43,7 +44,7 @@ use crate::finding::Field;
 /// Index of a term set in the rule registry.
 pub type SetId = u32;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MatchMode {
     Hashtag,
     HashtagPrefix,
@@ -167,6 +168,9 @@ pub struct MatcherBuilder {
     /// compiled when a post first needs them, not at load.
     proven: Vec<SetId>,
     brand_terms: Vec<BrandTerm>,
+    /// Brand terms by their wording, so that the sets of terms written
+    /// alike share one.
+    brand_index: HashMap<(MatchMode, String, String), usize>,
     negation: NegationSets,
 }
 
@@ -292,8 +296,12 @@ impl MatcherBuilder {
         }
         if term.contains("{brand}") {
             let term = BrandTerm::parse(set, mode, term)?;
-            if !self.brand_terms.contains(&term) {
-                self.brand_terms.push(term);
+            match self.brand_index.entry(term.wording()) {
+                Entry::Occupied(known) => self.brand_terms[*known.get()].merge(term),
+                Entry::Vacant(new) => {
+                    new.insert(self.brand_terms.len());
+                    self.brand_terms.push(term);
+                }
             }
             return Ok(());
         }
@@ -443,16 +451,17 @@ impl Matcher {
     ) {
         let text = scanned.normalized.text.as_str();
         let tokens = &scanned.tokens;
-        let mut push = |set: SetId, range: Range<usize>| {
+        // One hit per set of `sets`, all at one place.
+        let mut push = |sets: &[SetId], range: Range<usize>| {
             let original_range = scanned.normalized.original_range(range.clone());
             let obfuscated = original[original_range.clone()].chars().any(is_zero_width);
-            hits.push(Hit {
+            hits.extend(sets.iter().map(|&set| Hit {
                 set,
                 field: scanned.field,
-                range,
-                original: original_range,
+                range: range.clone(),
+                original: original_range.clone(),
                 obfuscated,
-            });
+            }));
         };
 
         // (regex, where one of its gates starts)
@@ -466,33 +475,29 @@ impl Matcher {
                 for term in self.literal_gated[literal].iter().map(|&term| &self.gated[term]) {
                     term.matches_at(text, range.start, |range| {
                         if word_bounded(text, &range) && !tokens.in_link(&range) {
-                            push(term.set, range);
+                            push(std::slice::from_ref(&term.set), range);
                         }
                     });
                 }
                 let sets = &self.literal_sets[literal];
                 if !sets.is_empty() && word_bounded(text, &range) && !tokens.in_link(&range) {
-                    for &set in sets {
-                        push(set, range.clone());
-                    }
+                    push(sets, range);
                 }
             }
         }
         for tag in &tokens.hashtags {
             let body = &text[tag.body.clone()];
             if let Some(sets) = self.hashtags.get(body) {
-                for &set in sets {
-                    push(set, tag.range.clone());
-                }
+                push(sets, tag.range.clone());
             }
             for (prefix, set) in &self.prefixes {
                 if body.len() > prefix.len() && body.starts_with(prefix.as_str()) {
-                    push(*set, tag.range.clone());
+                    push(std::slice::from_ref(set), tag.range.clone());
                 }
             }
             for (suffix, set) in &self.suffixes {
                 if body.len() > suffix.len() && body.ends_with(suffix.as_str()) {
-                    push(*set, tag.range.clone());
+                    push(std::slice::from_ref(set), tag.range.clone());
                 }
             }
         }
@@ -501,7 +506,7 @@ impl Matcher {
                 text[link.host.clone()].trim_end_matches('.').split('.').collect();
             for (pattern, set) in &self.urls {
                 if pattern.matches(text, link, &labels) {
-                    push(*set, link.range.clone());
+                    push(std::slice::from_ref(set), link.range.clone());
                 }
             }
         }
@@ -510,10 +515,12 @@ impl Matcher {
         let mut runs = opened.chunk_by(|a, b| a.0 == b.0).peekable();
         for (index, regex) in self.regexes.iter().enumerate() {
             if regex.gates().is_none() {
-                regex.find_all(text, |range| push(regex.set, range));
+                regex.find_all(text, |range| push(std::slice::from_ref(&regex.set), range));
             } else if let Some(run) = runs.next_if(|run| run[0].0 == index) {
                 let starts = run.iter().map(|&(_, start)| start);
-                regex.find_at(text, starts, |range| push(regex.set, range));
+                regex.find_at(text, starts, |range| {
+                    push(std::slice::from_ref(&regex.set), range);
+                });
             }
         }
         for brand in brands {
