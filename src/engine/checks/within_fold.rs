@@ -82,7 +82,7 @@ impl Kind for WithinFold {
         let position = if fits_graphemes {
             format!("it is on line {}", line + 1)
         } else {
-            let start = text[..first.original.start].graphemes(true).count();
+            let start = graphemes_up_to(&text[..first.original.start], usize::MAX);
             format!("it starts at character {}", start + 1)
         };
         let basis = match fold.basis.as_deref() {
@@ -109,7 +109,34 @@ fn exceeds_graphemes(text: &str, limit: usize) -> bool {
     if ascii - text.matches("\r\n").count() > limit {
         return true;
     }
-    text.chars().count() > limit && text.graphemes(true).nth(limit).is_some()
+    text.chars().count() > limit && graphemes_up_to(text, limit) > limit
+}
+
+/// The grapheme clusters of `text`, counted until there are more than
+/// `cap`. Two ASCII characters other than CR LF always have a cluster
+/// boundary between them, so the text is cut there, and only the pieces
+/// that hold other characters (an emoji and its neighbours) are segmented:
+/// a caption is mostly ASCII, and segmenting costs a few hundred
+/// instructions a character.
+fn graphemes_up_to(text: &str, cap: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    let mut piece_start = 0;
+    for at in 1..=bytes.len() {
+        let cut = bytes.get(at).is_none_or(|&next| {
+            let previous = bytes[at - 1];
+            previous.is_ascii() && next.is_ascii() && (previous, next) != (b'\r', b'\n')
+        });
+        if cut {
+            let piece = &text[piece_start..at];
+            count += if piece.len() == 1 { 1 } else { piece.graphemes(true).count() };
+            piece_start = at;
+            if count > cap {
+                break;
+            }
+        }
+    }
+    count
 }
 
 #[cfg(test)]
@@ -133,9 +160,22 @@ mod tests {
         ];
         for text in texts {
             let count = text.graphemes(true).count();
+            assert_eq!(graphemes_up_to(text, usize::MAX), count, "{text:?}");
             for limit in 0..=count + 2 {
                 assert_eq!(exceeds_graphemes(text, limit), count > limit, "{text:?} {limit}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn cutting_between_ascii_characters_counts_as_segmenting_does(
+            text in "[a \\r\\n#1\u{600}\u{301}\u{200D}\u{1F1EB}\u{1F1F7}👨👍\u{1F3FD}é가\u{1161}]{0,40}",
+            cap in 0usize..50,
+        ) {
+            let count = text.graphemes(true).count();
+            let counted = graphemes_up_to(&text, cap);
+            proptest::prop_assert_eq!(counted.min(cap + 1), count.min(cap + 1));
         }
     }
 
