@@ -9,6 +9,7 @@ use foldhash::HashMap;
 use regex::Regex;
 use whatlang::{Detector, Lang};
 
+use super::letters::is_letter;
 use super::script::{self, Script};
 
 static NOISE: LazyLock<Regex> =
@@ -63,7 +64,7 @@ fn prose(normalized: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn enough_letters(prose: &str) -> bool {
-    prose.chars().filter(|c| c.is_alphabetic()).count() >= MIN_LETTERS
+    prose.chars().filter(|&c| is_letter(c)).count() >= MIN_LETTERS
 }
 
 /// whatlang's guess among [`LANGUAGES`], when it is reliable.
@@ -83,7 +84,7 @@ fn trigrams(prose: &str) -> Option<&'static str> {
 /// trigrams decide.
 fn function_words(prose: &str) -> Option<&'static str> {
     let mut counts = [0usize; FUNCTION_WORDS.len()];
-    for word in prose.split(|c: char| !c.is_alphabetic()) {
+    for word in prose.split(|c: char| !is_letter(c)) {
         if let Some(&language) = WORD_LANGUAGE.get(word) {
             counts[language] += 1;
         }

@@ -5,6 +5,7 @@ pub mod checks;
 mod fixes;
 mod fold;
 pub mod language;
+pub mod letters;
 pub mod matcher;
 pub mod normalize;
 mod ruleset;

@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use unicode_normalization::char::is_combining_mark;
 
+use super::letters::{is_letter, is_letter_or_digit};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hashtag {
     /// The whole tag, `#` included (normalised byte range).
@@ -37,7 +39,7 @@ pub struct Tokens {
 }
 
 fn is_hashtag_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '\u{00B7}' || is_combining_mark(c)
+    is_letter_or_digit(c) || c == '_' || c == '\u{00B7}' || is_combining_mark(c)
 }
 
 static LINK: LazyLock<Regex> = LazyLock::new(|| {
@@ -87,7 +89,7 @@ impl Tokens {
         let mut after = text.len();
         for tag in tags.iter().rev() {
             let gap = tag.end..after;
-            if text[gap.clone()].chars().any(char::is_alphanumeric)
+            if text[gap.clone()].chars().any(is_letter_or_digit)
                 || (after < text.len() && ends_paragraph(gap))
             {
                 break;
@@ -155,7 +157,7 @@ fn find_hashtags(text: &str, links: &[Link]) -> Vec<Hashtag> {
         let rest = &text[body.end..];
         let inside_link = overlaps_link(links, &(at..at + 1));
         if body_len == 0
-            || !text[body.clone()].chars().any(char::is_alphabetic)
+            || !text[body.clone()].chars().any(is_letter)
             || rest.starts_with('#')
             || rest.starts_with("://")
             || inside_link
@@ -171,13 +173,13 @@ fn find_mentions(text: &str, links: &[Link]) -> Vec<Range<usize>> {
     let mut mentions = Vec::new();
     for (at, _) in text.match_indices('@') {
         if let Some(before) = text[..at].chars().next_back()
-            && (before.is_alphanumeric() || before == '_' || before == '.')
+            && (is_letter_or_digit(before) || before == '_' || before == '.')
         {
             continue; // e-mail addresses and the like
         }
         let body_len = text[at + 1..]
             .char_indices()
-            .find(|&(_, c)| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .find(|&(_, c)| !(is_letter_or_digit(c) || c == '_' || c == '.'))
             .map_or(text.len() - at - 1, |(offset, _)| offset);
         // A trailing dot ends the sentence, not the handle.
         let handle = text[at + 1..at + 1 + body_len].trim_end_matches('.');

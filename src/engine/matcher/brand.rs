@@ -8,6 +8,7 @@ use foldhash::HashMap;
 use memchr::memmem::Finder;
 
 use super::{MatchMode, SetId, TermError, word_bounded};
+use crate::engine::letters::is_letter_or_digit;
 use crate::engine::normalize::{Normalized, normalize_term};
 use crate::engine::tokens::{Hashtag, Tokens};
 
@@ -29,7 +30,7 @@ fn last_word(text: &str) -> &str {
     let start = trimmed
         .char_indices()
         .rev()
-        .take_while(|(_, c)| c.is_alphanumeric())
+        .take_while(|&(_, c)| is_letter_or_digit(c))
         .last()
         .map_or(trimmed.len(), |(at, _)| at);
     &trimmed[start..]
@@ -38,13 +39,13 @@ fn last_word(text: &str) -> &str {
 /// The word a phrase's text starts with, ignoring leading spaces.
 fn first_word(text: &str) -> &str {
     let trimmed = text.trim_start();
-    let end = trimmed.find(|c: char| !c.is_alphanumeric()).unwrap_or(trimmed.len());
+    let end = trimmed.find(|c: char| !is_letter_or_digit(c)).unwrap_or(trimmed.len());
     &trimmed[..end]
 }
 
 /// Drops spaces and punctuation, as brand names are written in hashtags.
 fn compact(text: &str) -> String {
-    text.chars().filter(|c| c.is_alphanumeric()).collect()
+    text.chars().filter(|&c| is_letter_or_digit(c)).collect()
 }
 
 /// The word and phrase brand terms, by the last word before the brand (or,

@@ -36,6 +36,7 @@ pub use spelling::{MAX_OPTIONAL_ACCENTS, TermOptions};
 use url::UrlPattern;
 pub use wordings::MAX_SPELLINGS;
 
+use super::letters::is_letter_or_digit;
 use super::normalize::{Normalized, is_zero_width, normalize_term};
 use super::script;
 use super::tokens::Tokens;
@@ -550,8 +551,8 @@ fn word_bounded(text: &str, range: &Range<usize>) -> bool {
 fn continues_word(edge: Option<char>, neighbour: Option<char>) -> bool {
     match (edge, neighbour) {
         (Some(edge), Some(neighbour)) => {
-            edge.is_alphanumeric()
-                && neighbour.is_alphanumeric()
+            is_letter_or_digit(edge)
+                && is_letter_or_digit(neighbour)
                 && script::unspaced(edge).is_none()
                 && script::unspaced(neighbour).is_none()
         }

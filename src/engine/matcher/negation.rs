@@ -5,6 +5,7 @@
 use std::ops::Range;
 
 use super::{Hit, Matcher, ScannedField, SetId};
+use crate::engine::letters::is_letter_or_digit;
 use crate::finding::Field;
 
 /// A negated hit starts within this many words after the negation ends:
@@ -125,7 +126,7 @@ fn reach_end(scanned: &ScannedField, original: &str, from: usize) -> usize {
         if SENTENCE_BREAKS.contains(&c) || line_break {
             return at;
         }
-        let word_char = c.is_alphanumeric() || (in_word && matches!(c, '\'' | '’'));
+        let word_char = is_letter_or_digit(c) || (in_word && matches!(c, '\'' | '’'));
         if word_char && !in_word {
             words += 1;
             if words == NEGATION_REACH_WORDS {
