@@ -33,7 +33,7 @@ pub use negation::{NEGATION_REACH_WORDS, Negated};
 use regex_term::RegexTerm;
 use spelling::spellings;
 pub use spelling::{MAX_OPTIONAL_ACCENTS, TermOptions};
-use url::UrlPattern;
+use url::{UrlPattern, UrlPatterns};
 pub use wordings::MAX_SPELLINGS;
 
 use super::letters::is_letter_or_digit;
@@ -162,7 +162,7 @@ pub struct MatcherBuilder {
     hashtags: HashMap<String, Vec<SetId>>,
     prefixes: Vec<(String, SetId)>,
     suffixes: Vec<(String, SetId)>,
-    urls: Vec<(UrlPattern, SetId)>,
+    urls: UrlPatterns,
     regexes: Vec<RegexTerm>,
     gated: Vec<GatedTerm>,
     /// Sets of built-in packs the test suite proves: their regexes are
@@ -330,7 +330,7 @@ impl MatcherBuilder {
                     self.literal_sets[index].push(set);
                 }
             }
-            MatchMode::Url => self.urls.push((UrlPattern::parse(term)?, set)),
+            MatchMode::Url => self.urls.add(UrlPattern::parse(term)?, set),
             MatchMode::Regex => {
                 let regex = RegexTerm::new(set, term, self.proven.contains(&set))?;
                 let index = self.regexes.len();
@@ -420,7 +420,7 @@ pub struct Matcher {
     hashtags: HashMap<String, Vec<SetId>>,
     prefixes: Vec<(String, SetId)>,
     suffixes: Vec<(String, SetId)>,
-    urls: Vec<(UrlPattern, SetId)>,
+    urls: UrlPatterns,
     /// Each regex on its own rather than one `RegexSet`, which falls back
     /// to the slow PikeVM on non-ASCII text as soon as one pattern has a
     /// Unicode `\b`.
@@ -503,13 +503,7 @@ impl Matcher {
             }
         }
         for link in &tokens.links {
-            let labels: Vec<&str> =
-                text[link.host.clone()].trim_end_matches('.').split('.').collect();
-            for (pattern, set) in &self.urls {
-                if pattern.matches(text, link, &labels) {
-                    push(std::slice::from_ref(set), link.range.clone());
-                }
-            }
+            self.urls.scan(text, link, |set| push(&[set], link.range.clone()));
         }
         opened.sort_unstable();
         opened.dedup();

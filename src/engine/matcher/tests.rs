@@ -77,6 +77,15 @@ fn url_patterns_match_host_path_and_parameter() {
 }
 
 #[test]
+fn url_hosts_starting_with_a_wildcard_or_matching_twice_give_one_hit() {
+    let m = matcher(&[(MatchMode::Url, "*.myshopify.com/discount/"), (MatchMode::Url, "a.*")]);
+    assert_eq!(hits(&m, "https://luna.myshopify.com/discount/X", &[]).len(), 1);
+    assert!(hits(&m, "https://myshopify.com/discount/X", &[]).is_empty(), "no shop label");
+    // `a.*` matches from the first and from the third label: one hit.
+    assert_eq!(hits(&m, "https://a.b.a.example/x", &[]).len(), 1);
+}
+
+#[test]
 fn regex_terms_run_on_normalised_text() {
     let m = matcher(&[(MatchMode::Regex, r"\buse (?:my )?code [a-z0-9]{3,}")]);
     assert_eq!(hits(&m, "USE MY CODE LUNA15 ✨", &[]), vec![(0, "USE MY CODE LUNA15".into())]);

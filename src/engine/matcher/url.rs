@@ -1,8 +1,54 @@
 //! `url` terms: a link whose host, optional path prefix and optional query
 //! parameter match (`rstyle.me`, `amazon.*?tag`, `7eer.net/c/`).
 
-use super::TermError;
+use foldhash::HashMap;
+
+use super::{SetId, TermError};
 use crate::engine::tokens::Link;
+
+/// Every `url` term, by the first label of its host, so that a link is
+/// compared only with the terms whose host can start at one of its labels
+/// (`www.amazon.de` with `amazon.*?tag` and `de…` terms, not all of them).
+#[derive(Debug, Default)]
+pub(super) struct UrlPatterns {
+    patterns: Vec<(UrlPattern, SetId)>,
+    by_first_label: HashMap<String, Vec<usize>>,
+    /// Terms whose host starts with `*`.
+    any_first_label: Vec<usize>,
+}
+
+impl UrlPatterns {
+    pub(super) fn add(&mut self, pattern: UrlPattern, set: SetId) {
+        let index = self.patterns.len();
+        match pattern.host.first().filter(|label| *label != "*") {
+            Some(label) => self.by_first_label.entry(label.clone()).or_default().push(index),
+            None => self.any_first_label.push(index),
+        }
+        self.patterns.push((pattern, set));
+    }
+
+    /// Calls `found` with the set of each term `link` matches, once per term.
+    pub(super) fn scan(&self, text: &str, link: &Link, mut found: impl FnMut(SetId)) {
+        if self.patterns.is_empty() {
+            return;
+        }
+        let labels: Vec<&str> = text[link.host.clone()].trim_end_matches('.').split('.').collect();
+        let mut matched = Vec::new();
+        for start in 0..labels.len() {
+            let named = self.by_first_label.get(labels[start]).into_iter().flatten();
+            for &index in named.chain(&self.any_first_label) {
+                if self.patterns[index].0.matches(text, link, &labels[start..]) {
+                    matched.push(index);
+                }
+            }
+        }
+        matched.sort_unstable();
+        matched.dedup();
+        for index in matched {
+            found(self.patterns[index].1);
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub(super) struct UrlPattern {
@@ -39,10 +85,9 @@ impl UrlPattern {
         })
     }
 
-    /// `labels` are the link's host labels, split once for all patterns.
-    pub(super) fn matches(&self, text: &str, link: &Link, labels: &[&str]) -> bool {
-        let host_ok = (0..labels.len()).any(|start| self.host_matches_from(&labels[start..]));
-        host_ok
+    /// Whether `link` matches with the host's labels from `labels` on.
+    fn matches(&self, text: &str, link: &Link, labels: &[&str]) -> bool {
+        self.host_matches_from(labels)
             && text[link.path.clone()].starts_with(&self.path_prefix)
             && self.param.as_ref().is_none_or(|(name, value_prefix)| {
                 text[link.query.clone()].split('&').any(|pair| {
