@@ -29,10 +29,13 @@ impl PostScan {
         }
         let brands: Vec<Brand> = post.brands.iter().filter_map(|brand| Brand::new(brand)).collect();
         let mut hits = Vec::new();
+        // Fields in order, and each field's hits by place and set. Hits with
+        // equal keys are equal: a field, a place and a set give the rest.
         for scanned in &fields {
+            let first = hits.len();
             matcher.scan(scanned, scanned.field.text_in(post).unwrap_or(""), &brands, &mut hits);
+            hits[first..].sort_unstable_by_key(|hit| (hit.range.start, hit.range.end, hit.set));
         }
-        hits.sort_by_key(|hit| (field_order(hit.field), hit.range.start, hit.range.end, hit.set));
         hits.dedup();
         let original = |field: Field| field.text_in(post).unwrap_or("");
         let (hits, negated) = matcher.cancel_negated(hits, &fields, original);
@@ -79,14 +82,6 @@ impl PostScan {
     /// The post's main text, scanned.
     pub fn text(&self) -> &ScannedField {
         &self.fields[0]
-    }
-}
-
-fn field_order(field: Field) -> usize {
-    match field {
-        Field::Text => 0,
-        Field::Title => 1,
-        Field::Subtitle(index) => 2 + index,
     }
 }
 
