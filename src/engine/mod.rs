@@ -82,11 +82,15 @@ struct Weighed {
 pub struct Engine {
     rules: Arc<RuleSet>,
     plans: RwLock<HashMap<PlanKey, Arc<Plan>>>,
+    /// By market (`None`: the global and platform packs), the enabled rules
+    /// of the packs that apply there, whatever the post: each plan of the
+    /// market picks from these, not from every rule of every pack.
+    scopes: RwLock<HashMap<Option<Market>, Arc<Vec<usize>>>>,
 }
 
 impl Engine {
     pub fn new(rules: Arc<RuleSet>) -> Engine {
-        Engine { rules, plans: RwLock::new(HashMap::default()) }
+        Engine { rules, plans: RwLock::default(), scopes: RwLock::default() }
     }
 
     pub fn rules(&self) -> &RuleSet {
@@ -202,23 +206,47 @@ impl Engine {
     }
 
     fn plan(&self, key: PlanKey) -> Arc<Plan> {
-        if let Some(plan) = self.plans.read().ok().and_then(|plans| plans.get(&key).cloned()) {
-            return plan;
-        }
-        let plan = Arc::new(build_plan(&self.rules, &key));
-        if let Ok(mut plans) = self.plans.write() {
-            plans.insert(key, plan.clone());
-        }
-        plan
+        cached(&self.plans, key, || {
+            let scope = cached(&self.scopes, key.market, || scope(&self.rules, key.market));
+            build_plan(&self.rules, &key, &scope)
+        })
     }
 }
 
-fn build_plan(rules: &RuleSet, key: &PlanKey) -> Plan {
-    let mut plan = Plan::default();
-    for (index, rule) in rules.rules.iter().enumerate() {
-        if !rule.enabled {
-            continue;
+/// The value of `key` in `cache`, built and kept on first use.
+fn cached<K: Eq + std::hash::Hash, V>(
+    cache: &RwLock<HashMap<K, Arc<V>>>,
+    key: K,
+    build: impl FnOnce() -> V,
+) -> Arc<V> {
+    if let Some(value) = cache.read().ok().and_then(|cache| cache.get(&key).cloned()) {
+        return value;
+    }
+    let value = Arc::new(build());
+    if let Ok(mut cache) = cache.write() {
+        cache.insert(key, value.clone());
+    }
+    value
+}
+
+/// The enabled rules of the packs that apply in `market`, in pack order.
+fn scope(rules: &RuleSet, market: Option<Market>) -> Vec<usize> {
+    let in_scope = |rule: &Rule| {
+        let pack = rules.pack_of(rule);
+        match market {
+            None => pack.markets.is_empty(),
+            Some(market) => rules.applies_in(pack, market),
         }
+    };
+    let rules = rules.rules.iter().enumerate();
+    rules.filter(|(_, rule)| rule.enabled && in_scope(rule)).map(|(index, _)| index).collect()
+}
+
+/// The rules of `scope` (see [`scope`]) that apply to the posts of `key`.
+fn build_plan(rules: &RuleSet, key: &PlanKey, scope: &[usize]) -> Plan {
+    let mut plan = Plan::default();
+    for &index in scope {
+        let rule = &rules.rules[index];
         let pack = rules.pack_of(rule);
         if !pack.platforms.is_empty()
             && !key.platform.is_some_and(|platform| pack.platforms.contains(&platform))
@@ -226,13 +254,6 @@ fn build_plan(rules: &RuleSet, key: &PlanKey) -> Plan {
             continue;
         }
         if !rule.when.matches(key.relationship, key.media, key.platform, key.no_market) {
-            continue;
-        }
-        let in_scope = match key.market {
-            None => pack.markets.is_empty(),
-            Some(market) => rules.applies_in(pack, market),
-        };
-        if !in_scope {
             continue;
         }
         let check = rules.check(rule);
