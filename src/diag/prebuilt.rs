@@ -5,11 +5,14 @@
 //! the test suite proves the built-in packs from their YAML, and reading
 //! both forms must give the same rules.
 
+use serde::Deserialize;
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess,
     Visitor,
 };
-use serde_json::Value;
+use serde_json::Number;
+use std::borrow::Cow;
+use std::fmt;
 use std::sync::OnceLock;
 
 use super::yaml::YamlError;
@@ -26,7 +29,7 @@ const SPANNED_MARKER: &str = "__serde_saphyr_private_spanned";
 #[derive(Debug)]
 pub struct Prebuilt {
     json: &'static str,
-    document: OnceLock<Result<Value, YamlError>>,
+    document: OnceLock<Result<Tree<'static>, YamlError>>,
 }
 
 impl Prebuilt {
@@ -47,7 +50,7 @@ impl Prebuilt {
         seed.deserialize(Node(self.document()?)).map_err(unlocated)
     }
 
-    fn document(&self) -> Result<&Value, YamlError> {
+    fn document(&self) -> Result<&Tree<'static>, YamlError> {
         let parsed = self.document.get_or_init(|| {
             serde_json::from_str(self.json)
                 .map_err(|error| YamlError { message: error.to_string(), span: None })
@@ -60,30 +63,130 @@ fn unlocated(error: Error) -> YamlError {
     YamlError { message: error.to_string(), span: None }
 }
 
+/// A JSON value, its strings borrowed from the embedded text when they
+/// hold no escape: `serde_json::Value` copies every string, and building
+/// and dropping the packs' values was a fifth of a check's start-up.
+#[derive(Debug)]
+enum Tree<'a> {
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(Cow<'a, str>),
+    Array(Vec<Tree<'a>>),
+    /// Sorted by key, the last of equal keys kept, as `serde_json::Map`
+    /// keeps them.
+    Object(Vec<(Cow<'a, str>, Tree<'a>)>),
+}
+
+impl<'de> Deserialize<'de> for Tree<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Tree<'de>, D::Error> {
+        deserializer.deserialize_any(TreeVisitor)
+    }
+}
+
+struct TreeVisitor;
+
+impl<'de> Visitor<'de> for TreeVisitor {
+    type Value = Tree<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Tree<'de>, E> {
+        Ok(Tree::Null)
+    }
+
+    fn visit_bool<E>(self, value: bool) -> Result<Tree<'de>, E> {
+        Ok(Tree::Bool(value))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> Result<Tree<'de>, E> {
+        Ok(Tree::Number(value.into()))
+    }
+
+    fn visit_i64<E>(self, value: i64) -> Result<Tree<'de>, E> {
+        Ok(Tree::Number(value.into()))
+    }
+
+    fn visit_f64<E>(self, value: f64) -> Result<Tree<'de>, E> {
+        Ok(Number::from_f64(value).map_or(Tree::Null, Tree::Number))
+    }
+
+    fn visit_borrowed_str<E>(self, value: &'de str) -> Result<Tree<'de>, E> {
+        Ok(Tree::String(Cow::Borrowed(value)))
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<Tree<'de>, E> {
+        Ok(Tree::String(Cow::Owned(value.to_owned())))
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<Tree<'de>, E> {
+        Ok(Tree::String(Cow::Owned(value)))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree<'de>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Tree::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree<'de>, A::Error> {
+        let mut entries: Vec<(Cow<'de, str>, Tree<'de>)> = Vec::new();
+        while let Some(TreeKey(key)) = map.next_key()? {
+            entries.push((key, map.next_value()?));
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        // Of equal keys the last one, which the stable sort left last.
+        let mut kept: Vec<(Cow<'de, str>, Tree<'de>)> = Vec::with_capacity(entries.len());
+        for entry in entries {
+            match kept.last_mut() {
+                Some(last) if last.0 == entry.0 => *last = entry,
+                _ => kept.push(entry),
+            }
+        }
+        Ok(Tree::Object(kept))
+    }
+}
+
+/// An object's key, borrowed when it holds no escape.
+struct TreeKey<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for TreeKey<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<TreeKey<'de>, D::Error> {
+        match Tree::deserialize(deserializer)? {
+            Tree::String(text) => Ok(TreeKey(text)),
+            _ => Err(de::Error::custom("an object key that is not text")),
+        }
+    }
+}
+
 /// One value of the document.
 #[derive(Clone, Copy)]
-struct Node<'de>(&'de Value);
+struct Node<'de>(&'de Tree<'de>);
 
 impl<'de> Node<'de> {
     /// A scalar as text, for a key that expects text: `true` and `12`
     /// read as `"true"` and `"12"`, as in YAML.
     fn text(self) -> Option<std::borrow::Cow<'de, str>> {
         match self.0 {
-            Value::String(text) => Some(text.as_str().into()),
-            Value::Bool(value) => Some(value.to_string().into()),
-            Value::Number(number) => Some(number.to_string().into()),
-            Value::Null | Value::Array(_) | Value::Object(_) => None,
+            Tree::String(text) => Some(Cow::Borrowed(text)),
+            Tree::Bool(value) => Some(value.to_string().into()),
+            Tree::Number(number) => Some(number.to_string().into()),
+            Tree::Null | Tree::Array(_) | Tree::Object(_) => None,
         }
     }
 
     fn invalid<T>(self, expected: &dyn de::Expected) -> Result<T, Error> {
         let unexpected = match self.0 {
-            Value::Null => de::Unexpected::Unit,
-            Value::Bool(value) => de::Unexpected::Bool(*value),
-            Value::Number(_) => de::Unexpected::Other("number"),
-            Value::String(text) => de::Unexpected::Str(text),
-            Value::Array(_) => de::Unexpected::Seq,
-            Value::Object(_) => de::Unexpected::Map,
+            Tree::Null => de::Unexpected::Unit,
+            Tree::Bool(value) => de::Unexpected::Bool(*value),
+            Tree::Number(_) => de::Unexpected::Other("number"),
+            Tree::String(text) => de::Unexpected::Str(text),
+            Tree::Array(_) => de::Unexpected::Seq,
+            Tree::Object(_) => de::Unexpected::Map,
         };
         Err(de::Error::invalid_type(unexpected, expected))
     }
@@ -105,17 +208,17 @@ impl<'de> Deserializer<'de> for Node<'de> {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.0 {
-            Value::Null => visitor.visit_unit(),
-            Value::Bool(value) => visitor.visit_bool(*value),
-            Value::Number(number) => match (number.as_u64(), number.as_i64(), number.as_f64()) {
+            Tree::Null => visitor.visit_unit(),
+            Tree::Bool(value) => visitor.visit_bool(*value),
+            Tree::Number(number) => match (number.as_u64(), number.as_i64(), number.as_f64()) {
                 (Some(value), _, _) => visitor.visit_u64(value),
                 (None, Some(value), _) => visitor.visit_i64(value),
                 (None, None, Some(value)) => visitor.visit_f64(value),
                 (None, None, None) => self.invalid(&visitor),
             },
-            Value::String(text) => visitor.visit_borrowed_str(text),
-            Value::Array(items) => visitor.visit_seq(Items(items.iter())),
-            Value::Object(entries) => {
+            Tree::String(text) => visitor.visit_borrowed_str(text),
+            Tree::Array(items) => visitor.visit_seq(Items(items.iter())),
+            Tree::Object(entries) => {
                 visitor.visit_map(Entries { entries: entries.iter(), value: None })
             }
         }
@@ -144,7 +247,7 @@ impl<'de> Deserializer<'de> for Node<'de> {
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match (self.0, self.text()) {
-            (Value::String(text), _) => visitor.visit_borrowed_str(text),
+            (Tree::String(text), _) => visitor.visit_borrowed_str(text),
             (_, Some(text)) => visitor.visit_str(&text),
             (_, None) => self.deserialize_any(visitor),
         }
@@ -164,7 +267,7 @@ impl<'de> Deserializer<'de> for Node<'de> {
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.0 {
-            Value::Null => visitor.visit_none(),
+            Tree::Null => visitor.visit_none(),
             _ => visitor.visit_some(self),
         }
     }
@@ -198,7 +301,7 @@ impl<'de> Deserializer<'de> for Node<'de> {
     }
 }
 
-struct Items<'de>(std::slice::Iter<'de, Value>);
+struct Items<'de>(std::slice::Iter<'de, Tree<'de>>);
 
 impl<'de> SeqAccess<'de> for Items<'de> {
     type Error = Error;
@@ -216,8 +319,8 @@ impl<'de> SeqAccess<'de> for Items<'de> {
 }
 
 struct Entries<'de> {
-    entries: serde_json::map::Iter<'de>,
-    value: Option<&'de Value>,
+    entries: std::slice::Iter<'de, (Cow<'de, str>, Tree<'de>)>,
+    value: Option<&'de Tree<'de>>,
 }
 
 impl<'de> MapAccess<'de> for Entries<'de> {
