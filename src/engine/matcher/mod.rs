@@ -392,7 +392,8 @@ fn spelling_count(
 
 /// Braces in a term are the `{brand}` slot and nothing else.
 fn check_brand_slot(term: &str) -> Result<(), TermError> {
-    if term.contains(['{', '}']) && term.replace("{brand}", "").contains(['{', '}']) {
+    let has_brace = memchr::memchr2(b'{', b'}', term.as_bytes()).is_some();
+    if has_brace && term.replace("{brand}", "").contains(['{', '}']) {
         return Err(TermError::BrokenBrandSlot(term.to_string()));
     }
     Ok(())

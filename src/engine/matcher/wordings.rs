@@ -3,6 +3,8 @@
 //! wording it allows, worked out when the matcher is built (`gated.rs` looks
 //! them up where their first words occur).
 
+use std::hash::BuildHasher;
+
 use foldhash::HashSet;
 
 use super::TermError;
@@ -38,18 +40,34 @@ pub(super) fn wordings(term: &str) -> Result<Vec<String>, TermError> {
             })
             .collect();
     }
-    let mut seen: HashSet<String> = HashSet::default();
+    // Seen wordings by hash, the wordings compared only when hashes meet:
+    // building the matcher expands thousands.
+    let hasher = foldhash::fast::FixedState::default();
+    let mut seen: HashSet<u64> = HashSet::default();
     let mut distinct: Vec<String> = Vec::with_capacity(wordings.len());
     for wording in wordings {
-        let wording = wording.split_whitespace().collect::<Vec<_>>().join(" ");
+        let wording = collapse_spaces(&wording);
         if wording.is_empty() {
             return Err(syntax(term, "can match nothing: all of its words are optional"));
         }
-        if seen.insert(wording.clone()) {
+        let new = seen.insert(hasher.hash_one(&wording)) || !distinct.contains(&wording);
+        if new {
             distinct.push(wording);
         }
     }
     Ok(distinct)
+}
+
+/// `text` with its words joined by single spaces, none at either end.
+fn collapse_spaces(text: &str) -> String {
+    let mut collapsed = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !collapsed.is_empty() {
+            collapsed.push(' ');
+        }
+        collapsed.push_str(word);
+    }
+    collapsed
 }
 
 /// The term cut into pieces, each a list of choices: plain text is one
