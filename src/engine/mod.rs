@@ -18,7 +18,7 @@ use std::cell::OnceCell;
 use std::sync::{Arc, RwLock};
 
 use checks::{Check, Ctx, Detection};
-use matcher::SetId;
+use matcher::{Matcher, SetId};
 use scan::PostScan;
 
 use crate::finding::{CheckedPost, CueTime, Evidence, Finding, Level, Related, Severity};
@@ -86,11 +86,36 @@ pub struct Engine {
     /// of the packs that apply there, whatever the post: each plan of the
     /// market picks from these, not from every rule of every pack.
     scopes: RwLock<HashMap<Option<Market>, Arc<Vec<usize>>>>,
+    /// The matcher posts are scanned with, built when the first post comes.
+    matcher: RwLock<Option<Arc<ScopedMatcher>>>,
+}
+
+/// A matcher of the term sets that the rules of some markets read. The
+/// first post's markets are often all a run meets (a draft checked before
+/// it is published: its country's sets, not the 1,300 terms of the other
+/// countries'); a post of another market then gets the matcher of every
+/// set, which serves any post.
+#[derive(Debug)]
+struct ScopedMatcher {
+    matcher: Matcher,
+    /// The markets it serves; `None`: every market.
+    markets: Option<Vec<Market>>,
+}
+
+impl ScopedMatcher {
+    fn serves(&self, markets: &[Market]) -> bool {
+        self.markets.as_ref().is_none_or(|served| markets.iter().all(|m| served.contains(m)))
+    }
 }
 
 impl Engine {
     pub fn new(rules: Arc<RuleSet>) -> Engine {
-        Engine { rules, plans: RwLock::default(), scopes: RwLock::default() }
+        Engine {
+            rules,
+            plans: RwLock::default(),
+            scopes: RwLock::default(),
+            matcher: RwLock::default(),
+        }
     }
 
     pub fn rules(&self) -> &RuleSet {
@@ -100,7 +125,8 @@ impl Engine {
     /// Checks one post.
     pub fn check(&self, post: Post) -> CheckedPost {
         let rules = &*self.rules;
-        let scan = PostScan::new(&post, &rules.matcher);
+        let matcher = self.matcher_for(&post.markets);
+        let scan = PostScan::new(&post, &matcher.matcher);
         let declared = post.relationship;
         let mut plans = self.plans(&post, declared);
         let platform = rules.platform_facts(post.platform);
@@ -203,6 +229,46 @@ impl Engine {
                 (market, self.plan(key))
             })
             .collect()
+    }
+
+    /// A matcher of every term set the rules of `markets` (and the global
+    /// and platform packs) read.
+    fn matcher_for(&self, markets: &[Market]) -> Arc<ScopedMatcher> {
+        let current = self.matcher.read().ok().and_then(|current| current.clone());
+        if let Some(current) = &current
+            && current.serves(markets)
+        {
+            return current.clone();
+        }
+        let scoped = Arc::new(match current {
+            None => ScopedMatcher {
+                matcher: self.rules.matcher(Some(&self.sets_read_in(markets))),
+                markets: Some(markets.to_vec()),
+            },
+            Some(_) => ScopedMatcher { matcher: self.rules.matcher(None), markets: None },
+        });
+        if let Ok(mut current) = self.matcher.write() {
+            *current = Some(scoped.clone());
+        }
+        scoped
+    }
+
+    /// By set id: whether a rule of the global and platform packs or of
+    /// `markets` reads the set, or the set negates (its hits cancel others').
+    fn sets_read_in(&self, markets: &[Market]) -> Vec<bool> {
+        let rules = &*self.rules;
+        let mut read: Vec<bool> = rules.term_sets.iter().map(|set| set.negates).collect();
+        for market in std::iter::once(None).chain(markets.iter().copied().map(Some)) {
+            let scope = cached(&self.scopes, market, || scope(rules, market));
+            for &index in scope.iter() {
+                for (_, sets) in rules.rule_at(index).1.term_sets() {
+                    for &set in sets {
+                        read[set as usize] = true;
+                    }
+                }
+            }
+        }
+        read
     }
 
     fn plan(&self, key: PlanKey) -> Arc<Plan> {

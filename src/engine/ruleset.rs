@@ -12,13 +12,13 @@ use crate::rules::raw::RawRule;
 use crate::rules::{Rule, RuleBook};
 
 /// The loaded packs, compiled: the [`RuleBook`] (what the packs say) with
-/// each rule's check and the matcher of all term sets.
+/// each rule's check. The matcher of their term sets is built when posts
+/// are checked, of the sets the posts' markets need ([`RuleSet::matcher`]).
 #[derive(Debug)]
 pub struct RuleSet {
     book: RuleBook,
     /// By rule index, as in `book.rules`.
     checks: Vec<Check>,
-    pub matcher: Matcher,
 }
 
 impl Deref for RuleSet {
@@ -45,6 +45,13 @@ impl RuleSet {
         (&self.book.rules[index], &self.checks[index])
     }
 
+    /// The matcher of the term sets `wanted` marks by id (every set for
+    /// `None`). Their terms were checked when the set was compiled.
+    pub fn matcher(&self, wanted: Option<&[bool]>) -> Matcher {
+        let wanted = |set: usize| wanted.is_none_or(|wanted| wanted.get(set) == Some(&true));
+        build_matcher(&self.book, wanted, |_, _| {})
+    }
+
     /// Compiles every pack of `book`. `earlier` holds the problems found
     /// while validating the book; they are reported with this pass's, per
     /// file and in file order, so one run shows every problem.
@@ -58,7 +65,13 @@ impl RuleSet {
                 problems
             })
             .collect();
-        let matcher = build_matcher(&book, &mut problems);
+        // The terms of user packs are checked now, to be reported with
+        // the rest; the built-in packs' are proven by the test suite, which
+        // reads them from their YAML.
+        let user_pack = |set: usize| book.packs[book.term_sets[set].pack].origin.prebuilt.is_none();
+        build_matcher(&book, user_pack, |set, problem| {
+            problems[book.term_sets[set].pack].add(problem.0, problem.1, problem.2, None);
+        });
         let set_ids: HashMap<String, SetId> = book
             .term_sets
             .iter()
@@ -100,25 +113,31 @@ impl RuleSet {
         errors.extend(problems.into_iter().filter_map(|problems| problems.into_result().err()));
         let checks: Option<Vec<Check>> = checks.into_iter().collect();
         match checks {
-            Some(checks) if errors.is_empty() => Ok(RuleSet { book, checks, matcher }),
+            Some(checks) if errors.is_empty() => Ok(RuleSet { book, checks }),
             _ => Err(errors),
         }
     }
 }
 
-fn build_matcher(book: &RuleBook, problems: &mut [Problems]) -> Matcher {
+/// A located problem of a term set: where, what, and the label.
+type TermProblem = (Option<std::ops::Range<usize>>, String, &'static str);
+
+/// The matcher of the term sets `wanted` says by id; `report` hears of each
+/// problem of their terms, with the set's id.
+fn build_matcher(
+    book: &RuleBook,
+    wanted: impl Fn(usize) -> bool,
+    mut report: impl FnMut(usize, TermProblem),
+) -> Matcher {
     let mut builder = MatcherBuilder::default();
     for (id, set) in book.term_sets.iter().enumerate() {
-        let problems = &mut problems[set.pack];
+        if !wanted(id) {
+            continue;
+        }
         let mode = match set.mode.parse::<MatchMode>() {
             Ok(mode) => mode,
             Err(message) => {
-                problems.add(
-                    set.mode_span.clone(),
-                    message.to_string(),
-                    "unknown match mode",
-                    None,
-                );
+                report(id, (set.mode_span.clone(), message.to_string(), "unknown match mode"));
                 continue;
             }
         };
@@ -135,12 +154,8 @@ fn build_matcher(book: &RuleBook, problems: &mut [Problems]) -> Matcher {
         }
         for (term, span) in set.terms.iter().zip(&set.term_spans) {
             if let Err(message) = builder.add_with(id as SetId, mode, options, term) {
-                problems.add(
-                    span.clone(),
-                    format!("term set '{short_name}': {message}"),
-                    "bad term",
-                    None,
-                );
+                let message = format!("term set '{short_name}': {message}");
+                report(id, (span.clone(), message, "bad term"));
             }
         }
     }
@@ -285,9 +300,10 @@ pub(crate) mod tests {
                          sponsored: { match: word, any: [sponsored] }\n";
         let rules = compile_with_terms(negations, &rule("require-term", "    terms: [ad]\n", BOTH));
         let rules = rules.unwrap();
-        assert!(rules.matcher.negates(1) && !rules.matcher.negates(2));
+        let matcher = rules.matcher(None);
+        assert!(matcher.negates(1) && !matcher.negates(2));
         let post = crate::post::Post::from_text(Default::default(), "not sponsored");
-        let scan = crate::engine::scan::PostScan::new(&post, &rules.matcher);
+        let scan = crate::engine::scan::PostScan::new(&post, &matcher);
         assert_eq!(scan.negated().len(), 1);
         assert_eq!(scan.negated()[0].hit.set, 2);
     }

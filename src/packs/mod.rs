@@ -129,4 +129,33 @@ mod tests {
         }
         assert!(examples > 800, "{examples} examples");
     }
+
+    /// A run's first post gets a matcher of the term sets its markets' rules
+    /// (and the global and platform packs') read; a post of another market
+    /// then gets every set. Each example, checked with the sets of its own
+    /// markets alone, finds what it finds with every set.
+    #[test]
+    fn an_example_checked_with_its_markets_sets_alone_finds_what_every_set_finds() {
+        let rules = builtin(Examples::Read);
+        let mut by_markets: std::collections::BTreeMap<_, Vec<_>> = Default::default();
+        for rule in &rules.rules {
+            for example in rule.fail_examples.iter().chain(&rule.pass_examples) {
+                let post = selftest::example_post(&rules, rule, example).expect("an example post");
+                by_markets.entry(post.markets.clone()).or_default().push((rule.id.clone(), post));
+            }
+        }
+        assert!(by_markets.len() > 20, "{} market sets", by_markets.len());
+        let every_set = Engine::new(rules.clone());
+        // Posts of two market sets: the second needs the matcher of every set.
+        for posts in by_markets.values().filter(|posts| !posts[0].1.markets.is_empty()).take(2) {
+            every_set.check(posts[0].1.clone());
+        }
+        for posts in by_markets.values() {
+            let own_sets = Engine::new(rules.clone());
+            for (rule, post) in posts {
+                let expected = format!("{:?}", every_set.check(post.clone()));
+                assert_eq!(format!("{:?}", own_sets.check(post.clone())), expected, "{rule}");
+            }
+        }
+    }
 }
