@@ -267,7 +267,9 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
     };
     let mut report = reporter(args.format, out, options);
 
-    let engine = Engine::new(rules);
+    // The rules and the matcher live until the process exits, which frees
+    // them at no cost: dropping them took a twentieth of a one-post check.
+    let engine = std::mem::ManuallyDrop::new(Engine::new(rules));
     let mut summary = Summary::default();
     let mut worst = None;
     let verbose = args.verbose;
