@@ -247,7 +247,11 @@ impl Engine {
             },
             Some(_) => ScopedMatcher { matcher: self.rules.matcher(None), markets: None },
         });
-        if let Ok(mut current) = self.matcher.write() {
+        // Threads that began together may each have built one; a matcher of
+        // every set is never replaced by a narrower one.
+        if let Ok(mut current) = self.matcher.write()
+            && current.as_ref().is_none_or(|current| current.markets.is_some())
+        {
             *current = Some(scoped.clone());
         }
         scoped
