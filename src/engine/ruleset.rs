@@ -2,7 +2,7 @@
 //! into the one matcher, and each rule's kind parameters, read from its
 //! pack, into a check.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::ops::Deref;
 
 use super::checks::{Check, CompileContext, Params, RuleParams, read_params};

@@ -1,7 +1,9 @@
 //! What a kind needs to validate its parameters: where the rule's kind is
 //! written, term sets by name, and the pack's problem list.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use foldhash::HashMap;
 use std::ops::Range;
 
 use crate::diag::Problems;
