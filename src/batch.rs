@@ -43,7 +43,7 @@ impl Jobs {
 /// when `emit` fails (e.g. a closed pipe).
 pub fn check_records<Rendered: Send, E>(
     engine: &Engine,
-    records: impl Iterator<Item = RawRecord>,
+    mut records: impl Iterator<Item = RawRecord>,
     ctx: &ReadContext,
     jobs: Jobs,
     mut triage: impl FnMut(&mut Checked),
@@ -63,8 +63,16 @@ pub fn check_records<Rendered: Send, E>(
         }
         Ok(())
     };
-    let mut records = records.peekable();
     if jobs.get() <= 1 {
+        return one_by_one(&mut records);
+    }
+    // A single record (a draft before it is published): starting the
+    // pool's threads would take longer than checking it. The pipeline reads
+    // a whole chunk before it starts, so reading two here delays nothing.
+    let head: Vec<RawRecord> = records.by_ref().take(2).collect();
+    let single = head.len() < 2;
+    let mut records = head.into_iter().chain(records);
+    if single {
         return one_by_one(&mut records);
     }
     let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.get()).build();
@@ -169,6 +177,9 @@ mod tests {
         }
         assert_eq!(run(2, count), sequential);
         assert_eq!(run(3, count), sequential);
+        for count in 0..3 {
+            assert_eq!(run(2, count), run(1, count), "{count} records");
+        }
     }
 
     #[test]
