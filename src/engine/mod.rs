@@ -263,8 +263,7 @@ impl Engine {
         let rules = &*self.rules;
         let mut read: Vec<bool> = rules.term_sets.iter().map(|set| set.negates).collect();
         for market in std::iter::once(None).chain(markets.iter().copied().map(Some)) {
-            let scope = cached(&self.scopes, market, || scope(rules, market));
-            for &index in scope.iter() {
+            for &index in self.scope(market).iter() {
                 for (_, sets) in rules.rule_at(index).1.term_sets() {
                     for &set in sets {
                         read[set as usize] = true;
@@ -276,10 +275,12 @@ impl Engine {
     }
 
     fn plan(&self, key: PlanKey) -> Arc<Plan> {
-        cached(&self.plans, key, || {
-            let scope = cached(&self.scopes, key.market, || scope(&self.rules, key.market));
-            build_plan(&self.rules, &key, &scope)
-        })
+        cached(&self.plans, key, || build_plan(&self.rules, &key, &self.scope(key.market)))
+    }
+
+    /// The rules of `market` (see [`scope`]), found once.
+    fn scope(&self, market: Option<Market>) -> Arc<Vec<usize>> {
+        cached(&self.scopes, market, || scope(&self.rules, market))
     }
 }
 
