@@ -4,6 +4,7 @@
 
 mod error;
 pub mod prebuilt;
+pub mod spanned;
 pub mod yaml;
 
 pub use error::{FileError, FileKind, Problem, Problems, line_column};

@@ -15,14 +15,10 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::OnceLock;
 
+use super::spanned::SPANNED_NAME;
 use super::yaml::YamlError;
 
 type Error = de::value::Error;
-
-/// The name under which `Spanned<T>` asks for its value, and the key that
-/// marks the value-and-locations map it then expects.
-const SPANNED_NAME: &str = "__yaml_spanned";
-const SPANNED_MARKER: &str = "__serde_saphyr_private_spanned";
 
 /// A pack as build.rs wrote it. Its document is parsed once, for the two
 /// passes over it (the keys every rule has, then each kind's parameters).
@@ -381,15 +377,15 @@ where
     }
 }
 
-/// A `Spanned<T>` asks for a map of its value and two locations, marked as
-/// such; the locations are unknown (line 0).
+/// A `Spanned<T>` reads its value alone, as a one-item sequence: the
+/// locations are unknown.
 struct SpannedNode<D>(D);
 
 impl<'de, D: Deserializer<'de, Error = Error>> Deserializer<'de> for SpannedNode<D> {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        visitor.visit_map(SpannedEntries { value: Some(self.0), next: 0 })
+        visitor.visit_seq(OneValue(Some(self.0)))
     }
 
     serde::forward_to_deserialize_any! {
@@ -399,52 +395,16 @@ impl<'de, D: Deserializer<'de, Error = Error>> Deserializer<'de> for SpannedNode
     }
 }
 
-struct SpannedEntries<D> {
-    value: Option<D>,
-    next: usize,
-}
+struct OneValue<D>(Option<D>);
 
-const SPANNED_KEYS: [&str; 4] = [SPANNED_MARKER, "value", "referenced", "defined"];
-
-impl<'de, D: Deserializer<'de, Error = Error>> MapAccess<'de> for SpannedEntries<D> {
+impl<'de, D: Deserializer<'de, Error = Error>> SeqAccess<'de> for OneValue<D> {
     type Error = Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(
+    fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, Error> {
-        let Some(key) = SPANNED_KEYS.get(self.next) else { return Ok(None) };
-        self.next += 1;
-        seed.deserialize(de::value::BorrowedStrDeserializer::new(key)).map(Some)
-    }
-
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
-        match self.next {
-            1 => seed.deserialize(().into_deserializer()),
-            2 => match self.value.take() {
-                Some(value) => seed.deserialize(value),
-                None => Err(de::Error::duplicate_field("value")),
-            },
-            _ => seed.deserialize(UnknownLocation),
-        }
-    }
-}
-
-/// A location at line 0, which the rest of the code reads as "unknown".
-struct UnknownLocation;
-
-impl<'de> Deserializer<'de> for UnknownLocation {
-    type Error = Error;
-
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        let fields = [("line", 0u32), ("column", 0u32)];
-        visitor.visit_map(de::value::MapDeserializer::new(fields.into_iter()))
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf option unit unit_struct newtype_struct seq tuple
-        tuple_struct map struct enum identifier ignored_any
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
+        self.0.take().map(|value| seed.deserialize(value)).transpose()
     }
 }
 

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use serde::de::{DeserializeOwned, DeserializeSeed};
 
-pub use serde_saphyr::Spanned;
+pub use super::spanned::Spanned;
 use serde_saphyr::{MessageFormatter, UserMessageFormatter};
 
 /// A YAML syntax or shape error, located in the source.
