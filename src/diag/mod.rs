@@ -3,6 +3,7 @@
 //! matter — and the YAML parsing that finds their locations.
 
 mod error;
+mod packed;
 pub mod prebuilt;
 pub mod spanned;
 pub mod yaml;

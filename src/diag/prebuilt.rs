@@ -1,41 +1,39 @@
-//! Reads a built-in pack in the form build.rs wrote: its YAML document as
-//! JSON, scalars typed as YAML's core schema types them, rules without
-//! their examples. Each value is converted to what its key expects, as the
-//! YAML reader does, so one serde schema reads both. Locations are unknown:
-//! the test suite proves the built-in packs from their YAML, and reading
-//! both forms must give the same rules.
+//! Reads a built-in pack in the form build.rs wrote (`packed.rs`): its
+//! YAML document already read, scalars typed as YAML's core schema types
+//! them, rules without their examples. Each value is converted to what its
+//! key expects, as the YAML reader does, so one serde schema reads both.
+//! Nothing is built: each pass (the keys every rule has, then each kind's
+//! parameters) reads the bytes, borrowing their texts, and steps over what
+//! it does not ask for. Locations are unknown: the test suite proves the
+//! built-in packs from their YAML, and reading both forms must give the
+//! same rules.
 
-use serde::Deserialize;
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess,
     Visitor,
 };
-use serde_json::Number;
-use std::borrow::Cow;
-use std::fmt;
-use std::sync::OnceLock;
 
+use super::packed;
 use super::spanned::SPANNED_NAME;
 use super::yaml::YamlError;
 
 type Error = de::value::Error;
 
-/// A pack as build.rs wrote it. Its document is parsed once, for the two
-/// passes over it (the keys every rule has, then each kind's parameters).
+/// A pack as build.rs wrote it: its texts and its tree.
 #[derive(Debug)]
 pub struct Prebuilt {
-    json: &'static str,
-    document: OnceLock<Result<Tree<'static>, YamlError>>,
+    texts: &'static str,
+    tree: &'static [u8],
 }
 
 impl Prebuilt {
-    pub fn new(json: &'static str) -> Prebuilt {
-        Prebuilt { json, document: OnceLock::new() }
+    pub fn new(texts: &'static str, tree: &'static [u8]) -> Prebuilt {
+        Prebuilt { texts, tree }
     }
 
     /// Reads the pack into `T`.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, YamlError> {
-        T::deserialize(Node(self.document()?)).map_err(unlocated)
+        T::deserialize(self.document()?).map_err(unlocated)
     }
 
     /// [`Prebuilt::parse`] with a seed (see `yaml::parse_seed`).
@@ -43,15 +41,16 @@ impl Prebuilt {
     where
         S: for<'v> DeserializeSeed<'v, Value = V>,
     {
-        seed.deserialize(Node(self.document()?)).map_err(unlocated)
+        seed.deserialize(self.document()?).map_err(unlocated)
     }
 
-    fn document(&self) -> Result<&Tree<'static>, YamlError> {
-        let parsed = self.document.get_or_init(|| {
-            serde_json::from_str(self.json)
-                .map_err(|error| YamlError { message: error.to_string(), span: None })
-        });
-        parsed.as_ref().map_err(Clone::clone)
+    /// The document: one value, the whole tree.
+    fn document(&self) -> Result<Node<'static>, YamlError> {
+        let mut rest = self.tree;
+        match take_value(&mut rest, self.texts) {
+            Ok(node) if rest.is_empty() => Ok(node),
+            _ => Err(unlocated(damaged())),
+        }
     }
 }
 
@@ -59,130 +58,99 @@ fn unlocated(error: Error) -> YamlError {
     YamlError { message: error.to_string(), span: None }
 }
 
-/// A JSON value, its strings borrowed from the embedded text when they
-/// hold no escape: `serde_json::Value` copies every string, and building
-/// and dropping the packs' values was a fifth of a check's start-up.
-#[derive(Debug)]
-enum Tree<'a> {
+fn damaged() -> Error {
+    de::Error::custom("the built-in pack is damaged; rebuild sponsorlint")
+}
+
+/// One value of the document: its bytes in the tree, from its tag to its
+/// end, and the pack's texts.
+#[derive(Clone, Copy)]
+struct Node<'de> {
+    tree: &'de [u8],
+    texts: &'de str,
+}
+
+/// A value's tag and what follows it.
+enum Value<'de> {
     Null,
     Bool(bool),
-    Number(Number),
-    String(Cow<'a, str>),
-    Array(Vec<Tree<'a>>),
-    /// Sorted by key, the last of equal keys kept, as `serde_json::Map`
-    /// keeps them.
-    Object(Vec<(Cow<'a, str>, Tree<'a>)>),
+    Number(&'de str),
+    Text(&'de str),
+    List(Items<'de>),
+    Map(Entries<'de>),
 }
 
-impl<'de> Deserialize<'de> for Tree<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Tree<'de>, D::Error> {
-        deserializer.deserialize_any(TreeVisitor)
-    }
+/// Takes one whole value off the front of `tree`.
+fn take_value<'de>(tree: &mut &'de [u8], texts: &'de str) -> Result<Node<'de>, Error> {
+    let start = *tree;
+    let (&tag, mut rest) = start.split_first().ok_or_else(damaged)?;
+    let mut length = || packed::read_number(&mut rest).ok_or_else(damaged);
+    let body = match tag {
+        packed::NULL | packed::FALSE | packed::TRUE => 0,
+        packed::NUMBER | packed::TEXT => {
+            length()?;
+            length()?;
+            0
+        }
+        packed::LIST | packed::MAP => {
+            length()?;
+            length()?
+        }
+        _ => return Err(damaged()),
+    };
+    let rest = rest.get(body..).ok_or_else(damaged)?;
+    let node = Node { tree: &start[..start.len() - rest.len()], texts };
+    *tree = rest;
+    Ok(node)
 }
-
-struct TreeVisitor;
-
-impl<'de> Visitor<'de> for TreeVisitor {
-    type Value = Tree<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_unit<E>(self) -> Result<Tree<'de>, E> {
-        Ok(Tree::Null)
-    }
-
-    fn visit_bool<E>(self, value: bool) -> Result<Tree<'de>, E> {
-        Ok(Tree::Bool(value))
-    }
-
-    fn visit_u64<E>(self, value: u64) -> Result<Tree<'de>, E> {
-        Ok(Tree::Number(value.into()))
-    }
-
-    fn visit_i64<E>(self, value: i64) -> Result<Tree<'de>, E> {
-        Ok(Tree::Number(value.into()))
-    }
-
-    fn visit_f64<E>(self, value: f64) -> Result<Tree<'de>, E> {
-        Ok(Number::from_f64(value).map_or(Tree::Null, Tree::Number))
-    }
-
-    fn visit_borrowed_str<E>(self, value: &'de str) -> Result<Tree<'de>, E> {
-        Ok(Tree::String(Cow::Borrowed(value)))
-    }
-
-    fn visit_str<E>(self, value: &str) -> Result<Tree<'de>, E> {
-        Ok(Tree::String(Cow::Owned(value.to_owned())))
-    }
-
-    fn visit_string<E>(self, value: String) -> Result<Tree<'de>, E> {
-        Ok(Tree::String(Cow::Owned(value)))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree<'de>, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Tree::Array(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree<'de>, A::Error> {
-        let mut entries: Vec<(Cow<'de, str>, Tree<'de>)> = Vec::new();
-        while let Some(TreeKey(key)) = map.next_key()? {
-            entries.push((key, map.next_value()?));
-        }
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        // Of equal keys the last one, which the stable sort left last.
-        let mut kept: Vec<(Cow<'de, str>, Tree<'de>)> = Vec::with_capacity(entries.len());
-        for entry in entries {
-            match kept.last_mut() {
-                Some(last) if last.0 == entry.0 => *last = entry,
-                _ => kept.push(entry),
-            }
-        }
-        Ok(Tree::Object(kept))
-    }
-}
-
-/// An object's key, borrowed when it holds no escape.
-struct TreeKey<'a>(Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for TreeKey<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<TreeKey<'de>, D::Error> {
-        match Tree::deserialize(deserializer)? {
-            Tree::String(text) => Ok(TreeKey(text)),
-            _ => Err(de::Error::custom("an object key that is not text")),
-        }
-    }
-}
-
-/// One value of the document.
-#[derive(Clone, Copy)]
-struct Node<'de>(&'de Tree<'de>);
 
 impl<'de> Node<'de> {
+    fn value(self) -> Result<Value<'de>, Error> {
+        let (&tag, mut rest) = self.tree.split_first().ok_or_else(damaged)?;
+        let mut length = || packed::read_number(&mut rest).ok_or_else(damaged);
+        Ok(match tag {
+            packed::NULL => Value::Null,
+            packed::FALSE => Value::Bool(false),
+            packed::TRUE => Value::Bool(true),
+            packed::NUMBER | packed::TEXT => {
+                let start = length()?;
+                let end = start.checked_add(length()?).ok_or_else(damaged)?;
+                let text = self.texts.get(start..end).ok_or_else(damaged)?;
+                if tag == packed::NUMBER { Value::Number(text) } else { Value::Text(text) }
+            }
+            packed::LIST | packed::MAP => {
+                let count = length()?;
+                length()?;
+                let (texts, value) = (self.texts, None);
+                if tag == packed::LIST {
+                    Value::List(Items { rest, texts, count })
+                } else {
+                    Value::Map(Entries { rest, texts, count, value })
+                }
+            }
+            _ => return Err(damaged()),
+        })
+    }
+
     /// A scalar as text, for a key that expects text: `true` and `12`
     /// read as `"true"` and `"12"`, as in YAML.
-    fn text(self) -> Option<std::borrow::Cow<'de, str>> {
-        match self.0 {
-            Tree::String(text) => Some(Cow::Borrowed(text)),
-            Tree::Bool(value) => Some(value.to_string().into()),
-            Tree::Number(number) => Some(number.to_string().into()),
-            Tree::Null | Tree::Array(_) | Tree::Object(_) => None,
-        }
+    fn text(self) -> Result<Option<&'de str>, Error> {
+        Ok(match self.value()? {
+            Value::Text(text) | Value::Number(text) => Some(text),
+            Value::Bool(true) => Some("true"),
+            Value::Bool(false) => Some("false"),
+            Value::Null | Value::List(_) | Value::Map(_) => None,
+        })
     }
 
     fn invalid<T>(self, expected: &dyn de::Expected) -> Result<T, Error> {
-        let unexpected = match self.0 {
-            Tree::Null => de::Unexpected::Unit,
-            Tree::Bool(value) => de::Unexpected::Bool(*value),
-            Tree::Number(_) => de::Unexpected::Other("number"),
-            Tree::String(text) => de::Unexpected::Str(text),
-            Tree::Array(_) => de::Unexpected::Seq,
-            Tree::Object(_) => de::Unexpected::Map,
+        let unexpected = match self.value()? {
+            Value::Null => de::Unexpected::Unit,
+            Value::Bool(value) => de::Unexpected::Bool(value),
+            Value::Number(_) => de::Unexpected::Other("number"),
+            Value::Text(text) => de::Unexpected::Str(text),
+            Value::List(_) => de::Unexpected::Seq,
+            Value::Map(_) => de::Unexpected::Map,
         };
         Err(de::Error::invalid_type(unexpected, expected))
     }
@@ -191,7 +159,7 @@ impl<'de> Node<'de> {
 macro_rules! numbers {
     ($($method:ident $visit:ident $type:ty),* $(,)?) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-            match self.text().and_then(|text| text.trim().parse::<$type>().ok()) {
+            match self.text()?.and_then(|text| text.trim().parse::<$type>().ok()) {
                 Some(number) => visitor.$visit(number),
                 None => self.invalid(&visitor),
             }
@@ -203,26 +171,29 @@ impl<'de> Deserializer<'de> for Node<'de> {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self.0 {
-            Tree::Null => visitor.visit_unit(),
-            Tree::Bool(value) => visitor.visit_bool(*value),
-            Tree::Number(number) => match (number.as_u64(), number.as_i64(), number.as_f64()) {
-                (Some(value), _, _) => visitor.visit_u64(value),
-                (None, Some(value), _) => visitor.visit_i64(value),
-                (None, None, Some(value)) => visitor.visit_f64(value),
-                (None, None, None) => self.invalid(&visitor),
-            },
-            Tree::String(text) => visitor.visit_borrowed_str(text),
-            Tree::Array(items) => visitor.visit_seq(Items(items.iter())),
-            Tree::Object(entries) => {
-                visitor.visit_map(Entries { entries: entries.iter(), value: None })
+        match self.value()? {
+            Value::Null => visitor.visit_unit(),
+            Value::Bool(value) => visitor.visit_bool(value),
+            Value::Number(text) => {
+                if let Ok(value) = text.parse::<u64>() {
+                    visitor.visit_u64(value)
+                } else if let Ok(value) = text.parse::<i64>() {
+                    visitor.visit_i64(value)
+                } else if let Ok(value) = text.parse::<f64>() {
+                    visitor.visit_f64(value)
+                } else {
+                    self.invalid(&visitor)
+                }
             }
+            Value::Text(text) => visitor.visit_borrowed_str(text),
+            Value::List(items) => visitor.visit_seq(items),
+            Value::Map(entries) => visitor.visit_map(entries),
         }
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         // YAML 1.1 spellings too, as the pack reader accepts them.
-        let value = self.text().and_then(|text| match text.to_ascii_lowercase().as_str() {
+        let value = self.text()?.and_then(|text| match text.to_ascii_lowercase().as_str() {
             "true" | "yes" | "on" | "y" => Some(true),
             "false" | "no" | "off" | "n" => Some(false),
             _ => None,
@@ -242,10 +213,9 @@ impl<'de> Deserializer<'de> for Node<'de> {
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match (self.0, self.text()) {
-            (Tree::String(text), _) => visitor.visit_borrowed_str(text),
-            (_, Some(text)) => visitor.visit_str(&text),
-            (_, None) => self.deserialize_any(visitor),
+        match self.text()? {
+            Some(text) => visitor.visit_borrowed_str(text),
+            None => self.deserialize_any(visitor),
         }
     }
 
@@ -262,8 +232,8 @@ impl<'de> Deserializer<'de> for Node<'de> {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self.0 {
-            Tree::Null => visitor.visit_none(),
+        match self.value()? {
+            Value::Null => visitor.visit_none(),
             _ => visitor.visit_some(self),
         }
     }
@@ -282,8 +252,8 @@ impl<'de> Deserializer<'de> for Node<'de> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        match self.text() {
-            Some(variant) => visitor.visit_enum(variant.into_owned().into_deserializer()),
+        match self.text()? {
+            Some(variant) => visitor.visit_enum(variant.into_deserializer()),
             None => self.invalid(&visitor),
         }
     }
@@ -297,7 +267,12 @@ impl<'de> Deserializer<'de> for Node<'de> {
     }
 }
 
-struct Items<'de>(std::slice::Iter<'de, Tree<'de>>);
+/// A list's items not read yet.
+struct Items<'de> {
+    rest: &'de [u8],
+    texts: &'de str,
+    count: usize,
+}
 
 impl<'de> SeqAccess<'de> for Items<'de> {
     type Error = Error;
@@ -306,17 +281,24 @@ impl<'de> SeqAccess<'de> for Items<'de> {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, Error> {
-        self.0.next().map(|item| seed.deserialize(Node(item))).transpose()
+        if self.count == 0 {
+            return Ok(None);
+        }
+        self.count -= 1;
+        seed.deserialize(take_value(&mut self.rest, self.texts)?).map(Some)
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.0.len())
+        Some(self.count)
     }
 }
 
+/// A map's entries not read yet, and the value of the key just read.
 struct Entries<'de> {
-    entries: std::slice::Iter<'de, (Cow<'de, str>, Tree<'de>)>,
-    value: Option<&'de Tree<'de>>,
+    rest: &'de [u8],
+    texts: &'de str,
+    count: usize,
+    value: Option<Node<'de>>,
 }
 
 impl<'de> MapAccess<'de> for Entries<'de> {
@@ -326,15 +308,26 @@ impl<'de> MapAccess<'de> for Entries<'de> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, Error> {
-        let Some((key, value)) = self.entries.next() else { return Ok(None) };
-        self.value = Some(value);
+        if self.count == 0 {
+            return Ok(None);
+        }
+        self.count -= 1;
+        let key = match take_value(&mut self.rest, self.texts)?.value()? {
+            Value::Text(key) => key,
+            _ => return Err(damaged()),
+        };
+        self.value = Some(take_value(&mut self.rest, self.texts)?);
         seed.deserialize(Key(key)).map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
         let value =
             self.value.take().ok_or_else(|| de::Error::custom("a value without its key"))?;
-        seed.deserialize(Node(value))
+        seed.deserialize(value)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.count)
     }
 }
 
@@ -432,10 +425,62 @@ mod tests {
         weight: Option<i32>,
     }
 
+    /// Writes documents as build.rs does, but by hand, texts not shared.
+    #[derive(Default)]
+    struct Writer {
+        texts: String,
+    }
+
+    impl Writer {
+        fn scalar(&mut self, tag: u8, text: &str) -> Vec<u8> {
+            let mut out = vec![tag];
+            packed::write_number(&mut out, self.texts.len());
+            packed::write_number(&mut out, text.len());
+            self.texts.push_str(text);
+            out
+        }
+
+        fn map(&mut self, entries: Vec<(&str, Vec<u8>)>) -> Vec<u8> {
+            let count = entries.len();
+            let items: Vec<Vec<u8>> = entries
+                .into_iter()
+                .flat_map(|(key, value)| [self.scalar(packed::TEXT, key), value])
+                .collect();
+            container(packed::MAP, &items, count)
+        }
+
+        /// The document; texts and tree live as long as the test binary,
+        /// as built-in packs do.
+        fn finish(self, tree: Vec<u8>) -> Prebuilt {
+            Prebuilt::new(String::leak(self.texts), Vec::leak(tree))
+        }
+    }
+
+    fn container(tag: u8, items: &[Vec<u8>], count: usize) -> Vec<u8> {
+        let body = items.concat();
+        let mut out = vec![tag];
+        packed::write_number(&mut out, count);
+        packed::write_number(&mut out, body.len());
+        out.extend(body);
+        out
+    }
+
     #[test]
     fn values_are_read_as_their_key_expects_with_unknown_locations() {
-        let json = r#"{"name":"NO","flag":true,"count":"12","on":"yes","items":[{"word":7,"weight":-2}],"missing":null}"#;
-        let doc: Doc = Prebuilt::new(json).parse().unwrap();
+        let mut writer = Writer::default();
+        let (word, weight) =
+            (writer.scalar(packed::NUMBER, "7"), writer.scalar(packed::NUMBER, "-2"));
+        let item = writer.map(vec![("word", word), ("weight", weight)]);
+        let entries = vec![
+            ("count", writer.scalar(packed::TEXT, "12")),
+            ("flag", vec![packed::TRUE]),
+            ("items", container(packed::LIST, &[item], 1)),
+            ("missing", vec![packed::NULL]),
+            ("name", writer.scalar(packed::TEXT, "NO")),
+            ("on", writer.scalar(packed::TEXT, "yes")),
+        ];
+        let tree = writer.map(entries);
+        let doc: Doc = writer.finish(tree).parse().unwrap();
         assert_eq!(doc.name.value, "NO");
         assert_eq!(doc.flag.value, "true");
         assert_eq!(doc.count.value, 12);
@@ -447,9 +492,34 @@ mod tests {
     }
 
     #[test]
-    fn a_wrong_shape_is_an_error_not_a_panic() {
-        let error = Prebuilt::new(r#"{"name":[1],"flag":"x"}"#).parse::<Doc>().unwrap_err();
+    fn a_wrong_shape_or_damaged_bytes_are_an_error_not_a_panic() {
+        let document = |tree: &[u8]| {
+            let mut writer = Writer::default();
+            writer.scalar(packed::TEXT, "flagxnameé");
+            writer.finish(tree.to_vec())
+        };
+        let mut writer = Writer::default();
+        let list = container(packed::LIST, &[writer.scalar(packed::NUMBER, "1")], 1);
+        let entries = vec![("flag", writer.scalar(packed::TEXT, "x")), ("name", list)];
+        let tree = writer.map(entries);
+        let error = writer.finish(tree.clone()).parse::<Doc>().unwrap_err();
         assert!(error.message.contains("invalid type"), "{}", error.message);
-        assert!(Prebuilt::new("not json").parse::<Doc>().is_err());
+        for cut in 0..tree.len() {
+            let error = document(&tree[..cut]).parse::<Doc>().unwrap_err();
+            assert!(error.message.contains("damaged"), "cut at {cut}: {}", error.message);
+        }
+        let mut count_too_large = tree.clone();
+        count_too_large[1] = 3;
+        assert!(document(&count_too_large).parse::<Doc>().is_err());
+        let text = |offset, length| {
+            let mut out = vec![packed::TEXT];
+            packed::write_number(&mut out, offset);
+            packed::write_number(&mut out, length);
+            out
+        };
+        assert_eq!(document(&text(4, 1)).parse::<String>().unwrap(), "x");
+        assert!(document(&text(10, 1)).parse::<String>().is_err(), "inside a character");
+        assert!(document(&text(5, 20)).parse::<String>().is_err(), "past the texts");
+        assert!(document(&[9]).parse::<String>().is_err(), "unknown tag");
     }
 }

@@ -20,8 +20,8 @@ pub struct PackSource {
     pub name: String,
     pub text: Arc<String>,
     pub builtin: bool,
-    /// A built-in pack as build.rs read it (JSON, its rules without
-    /// examples), which a check reads instead of parsing the YAML.
+    /// A built-in pack as build.rs read it (its rules without examples),
+    /// which a check reads instead of parsing the YAML.
     pub prebuilt: Option<Arc<Prebuilt>>,
 }
 
@@ -44,9 +44,10 @@ impl PackSource {
                 name: (*name).to_string(),
                 text: Arc::new((*text).to_string()),
                 builtin: true,
-                // `null`: build.rs could not read it; the YAML reader says why.
-                prebuilt: (examples == Examples::Skip && *read != "null")
-                    .then(|| Arc::new(Prebuilt::new(read))),
+                // `None`: build.rs could not read it; the YAML reader says why.
+                prebuilt: read
+                    .filter(|_| examples == Examples::Skip)
+                    .map(|(texts, tree)| Arc::new(Prebuilt::new(texts, tree))),
             })
             .collect()
     }
