@@ -1,6 +1,7 @@
 //! Every term of every loaded pack compiled into one matcher: one
 //! aho-corasick automaton for words and phrases (and the literals that open
-//! regex terms, `regex_term.rs`), hash lookups for hashtags, a small list
+//! regex terms, `regex_term.rs`), built once the posts scanned make it pay
+//! (`literals.rs`), hash lookups for hashtags, a small list
 //! for link patterns, and brand templates expanded per post. A post field is
 //! scanned once; each hit names the term set it belongs to. A set's
 //! [`TermOptions`] (accents or spaces optional) are spellings added when the
@@ -11,6 +12,7 @@
 
 mod brand;
 mod gated;
+mod literals;
 mod negation;
 mod regex_gates;
 mod regex_term;
@@ -23,11 +25,10 @@ use std::collections::hash_map::Entry;
 use std::ops::Range;
 use std::str::FromStr;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-
 pub use brand::Brand;
 use brand::{BrandTerm, BrandTerms};
 use gated::GatedTerm;
+use literals::Literals;
 use negation::NegationSets;
 pub use negation::{NEGATION_REACH_WORDS, Negated};
 use regex_term::RegexTerm;
@@ -345,15 +346,8 @@ impl MatcherBuilder {
     }
 
     pub fn build(self) -> Matcher {
-        // The contiguous form costs 3.5 M instructions more to build and
-        // saved nothing measurable per post (callgrind, 2,000 posts).
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::NoncontiguousNFA))
-            .build(&self.literals)
-            .ok();
         Matcher {
-            automaton,
+            literals: Literals::new(self.literals),
             literal_sets: self.literal_sets,
             literal_gates: self.literal_gates,
             literal_gated: self.literal_gated,
@@ -411,7 +405,7 @@ fn hashtag_body(term: &str) -> Result<String, TermError> {
 /// The compiled form of all terms of all loaded packs.
 #[derive(Debug)]
 pub struct Matcher {
-    automaton: Option<AhoCorasick>,
+    literals: Literals,
     literal_sets: Vec<Vec<SetId>>,
     /// By literal: the regexes it opens.
     literal_gates: Vec<Vec<usize>>,
@@ -468,25 +462,20 @@ impl Matcher {
 
         // (regex, where one of its gates starts)
         let mut opened: Vec<(usize, usize)> = Vec::new();
-        if let Some(automaton) = &self.automaton {
-            for found in automaton.find_overlapping_iter(text) {
-                let range = found.start()..found.end();
-                let literal = found.pattern().as_usize();
-                opened
-                    .extend(self.literal_gates[literal].iter().map(|&regex| (regex, range.start)));
-                for term in self.literal_gated[literal].iter().map(|&term| &self.gated[term]) {
-                    term.matches_at(text, range.start, |range| {
-                        if word_bounded(text, &range) && !tokens.in_link(&range) {
-                            push(std::slice::from_ref(&term.set), range);
-                        }
-                    });
-                }
-                let sets = &self.literal_sets[literal];
-                if !sets.is_empty() && word_bounded(text, &range) && !tokens.in_link(&range) {
-                    push(sets, range);
-                }
+        self.literals.find(text, |literal, range| {
+            opened.extend(self.literal_gates[literal].iter().map(|&regex| (regex, range.start)));
+            for term in self.literal_gated[literal].iter().map(|&term| &self.gated[term]) {
+                term.matches_at(text, range.start, |range| {
+                    if word_bounded(text, &range) && !tokens.in_link(&range) {
+                        push(std::slice::from_ref(&term.set), range);
+                    }
+                });
             }
-        }
+            let sets = &self.literal_sets[literal];
+            if !sets.is_empty() && word_bounded(text, &range) && !tokens.in_link(&range) {
+                push(sets, range);
+            }
+        });
         for tag in &tokens.hashtags {
             let body = &text[tag.body.clone()];
             if let Some(sets) = self.hashtags.get(body) {
