@@ -18,7 +18,7 @@ use std::cell::OnceCell;
 use std::sync::{Arc, RwLock};
 
 use checks::{Check, Ctx, Detection};
-use matcher::{Matcher, SetId};
+use matcher::{Matcher, SetBits, SetId};
 use scan::PostScan;
 
 use crate::finding::{CheckedPost, CueTime, Evidence, Finding, Level, Related, Severity};
@@ -42,6 +42,9 @@ struct Plan {
     always: Vec<usize>,
     /// Rules that can only fire when one of their sets has a hit, by set.
     by_trigger: HashMap<SetId, Vec<usize>>,
+    /// The sets its rules read but for `signals` (which weigh only a post
+    /// that may hide its relationship), and the negating sets.
+    reads: SetBits,
 }
 
 impl Plan {
@@ -124,11 +127,35 @@ impl Engine {
 
     /// Checks one post.
     pub fn check(&self, post: Post) -> CheckedPost {
+        self.check_with(post, false)
+    }
+
+    /// [`Engine::check`], running the regexes of every set, which must
+    /// change no result.
+    #[cfg(test)]
+    pub(crate) fn check_running_every_regex(&self, post: Post) -> CheckedPost {
+        self.check_with(post, true)
+    }
+
+    fn check_with(&self, post: Post, every_regex: bool) -> CheckedPost {
         let rules = &*self.rules;
         let matcher = self.matcher_for(&post.markets);
-        let scan = PostScan::new(&post, &matcher.matcher);
         let declared = post.relationship;
         let mut plans = self.plans(&post, declared);
+        // A brand's own account needs no creator's disclosure: its text is
+        // not weighed for a hidden relationship.
+        let weighs = post.may_hide_relationship();
+        // Nor is a post's that says its relationship: only its plans' rules
+        // read its hits, and the regexes of sets no other rule reads
+        // (discount codes, handles) are not run.
+        let regex_sets = (!weighs && !every_regex).then(|| {
+            let mut sets = SetBits::default();
+            for (_, plan) in &plans {
+                sets.extend_from(&plan.reads);
+            }
+            sets
+        });
+        let scan = PostScan::with_regexes_of(&post, &matcher.matcher, regex_sets.as_ref());
         let platform = rules.platform_facts(post.platform);
         let language = OnceCell::new();
         let ctx_with = |label_counts| Ctx {
@@ -140,9 +167,6 @@ impl Engine {
             language: &language,
         };
 
-        // A brand's own account needs no creator's disclosure: its text is
-        // not weighed for a hidden relationship.
-        let weighs = post.may_hide_relationship();
         let weighed =
             if weighs { self.weigh_evidence(&plans, &ctx_with(false)) } else { Vec::new() };
         // The strongest evidence decides (the first on a tie).
@@ -316,6 +340,11 @@ fn scope(rules: &RuleSet, market: Option<Market>) -> Vec<usize> {
 /// The rules of `scope` (see [`scope`]) that apply to the posts of `key`.
 fn build_plan(rules: &RuleSet, key: &PlanKey, scope: &[usize]) -> Plan {
     let mut plan = Plan::default();
+    for (id, set) in rules.term_sets.iter().enumerate() {
+        if set.negates {
+            plan.reads.insert(id as SetId);
+        }
+    }
     for &index in scope {
         let rule = &rules.rules[index];
         let pack = rules.pack_of(rule);
@@ -332,6 +361,11 @@ fn build_plan(rules: &RuleSet, key: &PlanKey, scope: &[usize]) -> Plan {
             Check::PlatformLabel(_) => plan.labels.push(index),
             Check::CommercialSignals(_) => plan.signals.push(index),
             _ => {}
+        }
+        if !matches!(check, Check::CommercialSignals(_)) {
+            for (_, sets) in check.term_sets() {
+                sets.iter().for_each(|&set| plan.reads.insert(set));
+            }
         }
         match check.trigger() {
             None => plan.always.push(index),

@@ -1,7 +1,7 @@
 //! One scan of one post: every field normalised and tokenised once, and the
 //! hits of every term set of every loaded pack. Rules only look things up.
 
-use super::matcher::{Brand, Hit, Matcher, Negated, ScannedField, SetId};
+use super::matcher::{Brand, Hit, Matcher, Negated, ScannedField, SetBits, SetId};
 use crate::finding::{Field, Span};
 use crate::post::Post;
 
@@ -10,16 +10,25 @@ pub struct PostScan {
     fields: Vec<ScannedField>,
     /// Sorted by field (text, title, subtitles) and position.
     hits: Vec<Hit>,
-    /// Bit `set` is on when some hit belongs to that term set: most rules
-    /// ask about sets a post does not contain, and learn it without a pass
-    /// over the hits.
-    present: Vec<u64>,
+    /// The term sets some hit belongs to: most rules ask about sets a post
+    /// does not contain, and learn it without a pass over the hits.
+    present: SetBits,
     /// Hits that a negation cancelled ("not sponsored"): in no set's bits.
     negated: Vec<Negated>,
 }
 
 impl PostScan {
     pub fn new(post: &Post, matcher: &Matcher) -> PostScan {
+        PostScan::with_regexes_of(post, matcher, None)
+    }
+
+    /// [`PostScan::new`], running the regexes of `regex_sets` only (`None`:
+    /// of every set): the sets the rules checking the post read.
+    pub fn with_regexes_of(
+        post: &Post,
+        matcher: &Matcher,
+        regex_sets: Option<&SetBits>,
+    ) -> PostScan {
         let mut fields = vec![ScannedField::new(Field::Text, &post.text)];
         if let Some(title) = &post.title {
             fields.push(ScannedField::new(Field::Title, title));
@@ -33,34 +42,27 @@ impl PostScan {
         // equal keys are equal: a field, a place and a set give the rest.
         for scanned in &fields {
             let first = hits.len();
-            matcher.scan(scanned, scanned.field.text_in(post).unwrap_or(""), &brands, &mut hits);
+            let original = scanned.field.text_in(post).unwrap_or("");
+            matcher.scan(scanned, original, &brands, regex_sets, &mut hits);
             hits[first..].sort_unstable_by_key(|hit| (hit.range.start, hit.range.end, hit.set));
         }
         hits.dedup();
         let original = |field: Field| field.text_in(post).unwrap_or("");
         let (hits, negated) = matcher.cancel_negated(hits, &fields, original);
-        let mut present = Vec::new();
+        let mut present = SetBits::default();
         for hit in &hits {
-            let (word, bit) = (hit.set as usize / 64, hit.set % 64);
-            if present.len() <= word {
-                present.resize(word + 1, 0);
-            }
-            present[word] |= 1u64 << bit;
+            present.insert(hit.set);
         }
         PostScan { fields, hits, present, negated }
     }
 
     fn has(&self, set: SetId) -> bool {
-        self.present.get(set as usize / 64).is_some_and(|word| word & (1u64 << (set % 64)) != 0)
+        self.present.contains(set)
     }
 
     /// The sets with at least one hit, in id order.
     pub fn present_sets(&self) -> impl Iterator<Item = SetId> + '_ {
-        self.present.iter().enumerate().flat_map(|(word, bits)| {
-            (0..64u32)
-                .filter(move |bit| bits & (1u64 << bit) != 0)
-                .map(move |bit| word as u32 * 64 + bit)
-        })
+        self.present.iter()
     }
 
     /// Hits of any of `sets`, in order.

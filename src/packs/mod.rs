@@ -158,4 +158,31 @@ mod tests {
             }
         }
     }
+
+    /// A post that says its relationship is checked without the regexes of
+    /// the sets only its commercial-signals rules read. Each example, as
+    /// written and as said to be each relationship, finds what it finds
+    /// with every regex run.
+    #[test]
+    fn a_post_that_says_its_relationship_finds_what_it_finds_with_every_regex() {
+        use crate::post::Relationship;
+
+        let rules = builtin(Examples::Read);
+        let engine = Engine::new(rules.clone());
+        let (mut posts, mut with_findings) = (0, 0);
+        for rule in &rules.rules {
+            for example in rule.fail_examples.iter().chain(&rule.pass_examples) {
+                let post = selftest::example_post(&rules, rule, example).expect("an example post");
+                for &relationship in Relationship::ALL {
+                    let post = crate::post::Post { relationship, ..post.clone() };
+                    let expected = engine.check_running_every_regex(post.clone());
+                    with_findings += usize::from(!expected.findings.is_empty());
+                    let expected = format!("{expected:?}");
+                    assert_eq!(format!("{:?}", engine.check(post)), expected, "{}", rule.id);
+                    posts += 1;
+                }
+            }
+        }
+        assert!(posts > 8_000 && with_findings > 2_000, "{posts} posts, {with_findings} found");
+    }
 }

@@ -46,6 +46,43 @@ use crate::finding::Field;
 /// Index of a term set in the rule registry.
 pub type SetId = u32;
 
+/// Term sets, one bit each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SetBits(Vec<u64>);
+
+impl SetBits {
+    pub fn insert(&mut self, set: SetId) {
+        let (word, bit) = (set as usize / 64, set % 64);
+        if self.0.len() <= word {
+            self.0.resize(word + 1, 0);
+        }
+        self.0[word] |= 1u64 << bit;
+    }
+
+    pub fn contains(&self, set: SetId) -> bool {
+        self.0.get(set as usize / 64).is_some_and(|word| word & (1u64 << (set % 64)) != 0)
+    }
+
+    /// Adds the sets of `other`.
+    pub fn extend_from(&mut self, other: &SetBits) {
+        if self.0.len() < other.0.len() {
+            self.0.resize(other.0.len(), 0);
+        }
+        for (word, other) in self.0.iter_mut().zip(&other.0) {
+            *word |= other;
+        }
+    }
+
+    /// The sets, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = SetId> + '_ {
+        self.0.iter().enumerate().flat_map(|(word, bits)| {
+            (0..64u32)
+                .filter(move |bit| bits & (1u64 << bit) != 0)
+                .map(move |bit| word as u32 * 64 + bit)
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MatchMode {
     Hashtag,
@@ -437,12 +474,14 @@ impl Matcher {
     }
 
     /// All hits of all term sets in one field; `original` is the field's
-    /// original text.
+    /// original text. Regexes, the dearest terms to run, run only for the
+    /// sets `regex_sets` holds (`None`: every set).
     pub fn scan(
         &self,
         scanned: &ScannedField,
         original: &str,
         brands: &[Brand],
+        regex_sets: Option<&SetBits>,
         hits: &mut Vec<Hit>,
     ) {
         let text = scanned.normalized.text.as_str();
@@ -499,9 +538,13 @@ impl Matcher {
         opened.dedup();
         let mut runs = opened.chunk_by(|a, b| a.0 == b.0).peekable();
         for (index, regex) in self.regexes.iter().enumerate() {
+            let run = runs.next_if(|run| run[0].0 == index);
+            if regex_sets.is_some_and(|sets| !sets.contains(regex.set)) {
+                continue;
+            }
             if regex.gates().is_none() {
                 regex.find_all(text, |range| push(std::slice::from_ref(&regex.set), range));
-            } else if let Some(run) = runs.next_if(|run| run[0].0 == index) {
+            } else if let Some(run) = run {
                 let starts = run.iter().map(|&(_, start)| start);
                 regex.find_at(text, starts, |range| {
                     push(std::slice::from_ref(&regex.set), range);

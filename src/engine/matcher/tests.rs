@@ -16,7 +16,7 @@ fn hits(matcher: &Matcher, text: &str, brands: &[&str]) -> Vec<(SetId, String)> 
     let scanned = ScannedField::new(Field::Text, text);
     let brands: Vec<Brand> = brands.iter().filter_map(|brand| Brand::new(brand)).collect();
     let mut found = Vec::new();
-    matcher.scan(&scanned, text, &brands, &mut found);
+    matcher.scan(&scanned, text, &brands, None, &mut found);
     found.iter().map(|hit| (hit.set, text[hit.original.clone()].to_string())).collect()
 }
 
@@ -111,7 +111,7 @@ fn zero_width_matches_are_marked_obfuscated() {
     let text = "#a\u{200B}d";
     let scanned = ScannedField::new(Field::Text, text);
     let mut found = Vec::new();
-    m.scan(&scanned, text, &[], &mut found);
+    m.scan(&scanned, text, &[], None, &mut found);
     assert_eq!(found.len(), 1);
     assert!(found[0].obfuscated);
 }
