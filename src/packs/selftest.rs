@@ -29,7 +29,7 @@ pub fn run(rules: Arc<RuleSet>, select: impl Fn(&Pack) -> bool) -> Report {
         if !select(pack) {
             continue;
         }
-        let source = pack.origin.text.as_str();
+        let source: &str = &pack.origin.text;
         let mut problems = Problems::new(&pack.origin.name, source);
         for rule in rules.rules.iter().filter(|rule| rule.pack == pack_index && rule.enabled) {
             report.rules += 1;

@@ -108,7 +108,7 @@ impl Compiler {
         problems: &mut Problems,
     ) {
         let source = origin.text.clone();
-        let source = source.as_str();
+        let source: &str = &source;
         if let Some(version) = &raw.schema_version
             && version.value != 1
         {

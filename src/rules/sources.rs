@@ -1,6 +1,7 @@
 //! Where pack texts come from: the packs built into the binary, files and
 //! folders given by the user.
 
+use std::borrow::Cow;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -18,7 +19,8 @@ use crate::limits::display_size;
 pub struct PackSource {
     /// Display name: `rules/countries/fr.yaml` or the user's path.
     pub name: String,
-    pub text: Arc<String>,
+    /// Borrowed from the binary for a built-in pack.
+    pub text: Arc<Cow<'static, str>>,
     pub builtin: bool,
     /// A built-in pack as build.rs read it (its rules without examples),
     /// which a check reads instead of parsing the YAML.
@@ -42,7 +44,7 @@ impl PackSource {
             .iter()
             .map(|(name, text, read)| PackSource {
                 name: (*name).to_string(),
-                text: Arc::new((*text).to_string()),
+                text: Arc::new(Cow::Borrowed(*text)),
                 builtin: true,
                 // `None`: build.rs could not read it; the YAML reader says why.
                 prebuilt: read
@@ -54,7 +56,8 @@ impl PackSource {
 
     /// A pack the user wrote, read from its YAML.
     pub fn user(name: impl Into<String>, text: String) -> PackSource {
-        PackSource { name: name.into(), text: Arc::new(text), builtin: false, prebuilt: None }
+        let text = Arc::new(Cow::Owned(text));
+        PackSource { name: name.into(), text, builtin: false, prebuilt: None }
     }
 
     /// Reads the pack into `T`, from its prebuilt form when it has one.
