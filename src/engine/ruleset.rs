@@ -72,11 +72,11 @@ impl RuleSet {
         build_matcher(&book, user_pack, |set, problem| {
             problems[book.term_sets[set].pack].add(problem.0, problem.1, problem.2, None);
         });
-        let set_ids: HashMap<String, SetId> = book
+        let set_ids: HashMap<&str, SetId> = book
             .term_sets
             .iter()
             .enumerate()
-            .map(|(id, set)| (set.name.clone(), id as SetId))
+            .map(|(id, set)| (set.name.as_str(), id as SetId))
             .collect();
         let mut checks: Vec<Option<Check>> = Vec::new();
         checks.resize_with(book.rules.len(), || None);

@@ -19,7 +19,7 @@ use crate::post::{MarketGroups, Platform};
 /// returned together.
 pub fn compile(sources: Vec<PackSource>, groups: MarketGroups) -> (RuleBook, Vec<FileError>) {
     let mut errors = Vec::new();
-    let mut parsed: Vec<(PackSource, RawPack)> = Vec::new();
+    let mut parsed: Vec<(PackSource, RawPack)> = Vec::with_capacity(sources.len());
     for source in sources {
         match source.parse::<RawPack>() {
             Ok(raw) => parsed.push((source, raw)),
@@ -31,10 +31,18 @@ pub fn compile(sources: Vec<PackSource>, groups: MarketGroups) -> (RuleBook, Vec
         }
     }
 
-    let mut compiler = Compiler { groups, ..Compiler::default() };
+    // Room for every pack, set and rule at once: growing these lists of
+    // large values copied them, and touched fresh memory, several times.
+    let mut compiler = Compiler {
+        groups,
+        term_sets: Vec::with_capacity(parsed.iter().map(|(_, raw)| raw.terms.len()).sum()),
+        packs: Vec::with_capacity(parsed.len()),
+        rules: Vec::with_capacity(parsed.iter().map(|(_, raw)| raw.rules.len()).sum()),
+        platforms: Vec::new(),
+    };
     // Term sets first, so rules of any pack may use sets of any other.
     let mut pack_ids = HashSet::new();
-    let mut accepted = Vec::new();
+    let mut accepted = Vec::with_capacity(parsed.len());
     for (source, raw) in parsed {
         let mut problems = Problems::new(&source.name, &source.text);
         if !pack_ids.insert(raw.pack.value.clone()) {
@@ -66,7 +74,6 @@ pub fn compile(sources: Vec<PackSource>, groups: MarketGroups) -> (RuleBook, Vec
     (book, errors)
 }
 
-#[derive(Default)]
 struct Compiler {
     groups: MarketGroups,
     term_sets: Vec<TermSet>,

@@ -18,7 +18,7 @@ pub struct CompileContext<'a, 'p> {
     /// The id of the rule's pack, for set names written without one.
     pub pack_id: &'a str,
     /// Every term set by its qualified name (`pack/set`).
-    pub set_ids: &'a HashMap<String, SetId>,
+    pub set_ids: &'a HashMap<&'a str, SetId>,
     pub problems: &'a mut Problems<'p>,
 }
 
@@ -56,7 +56,7 @@ impl CompileContext<'_, '_> {
             } else {
                 format!("{}/{}", self.pack_id, name.value)
             };
-            match self.set_ids.get(&qualified) {
+            match self.set_ids.get(qualified.as_str()) {
                 Some(id) => ids.push(*id),
                 None => {
                     let help = format!(
