@@ -2,9 +2,9 @@
 //!
 //! The aho-corasick automaton finds them in one pass, but building it costs
 //! about 400 instructions per byte of its literals: 6.5 M for one market's,
-//! a quarter of checking one draft from a cold start. Looking each literal
-//! up where its first byte occurs costs more per byte of text but nothing
-//! to build. So a matcher looks literals up directly until the texts it has
+//! a quarter of checking one draft from a cold start. Looking literals up
+//! at each place by its first two bytes and a four-byte prefix costs more
+//! per byte of text but nothing to build. So a matcher looks literals up directly until the texts it has
 //! scanned hold as many bytes as its literals do, and then builds the
 //! automaton: the rent-or-buy rule, which never costs much more than twice
 //! the cheaper of the two. A pre-commit hook checking one draft never
