@@ -36,21 +36,55 @@ impl Normalized {
         let bytes = original.as_bytes();
         let mut at = 0;
         while at < bytes.len() {
-            let byte = bytes[at];
-            // Most of a caption: an ASCII character with no combining mark
-            // after it, handled byte by byte without decoding.
-            if byte.is_ascii() && bytes.get(at + 1).is_none_or(u8::is_ascii) {
-                if char::from(byte).is_whitespace() {
-                    out.push_space(at, at + 1);
-                } else {
-                    out.push_byte(byte.to_ascii_lowercase(), at, at + 1);
-                }
-                at += 1;
+            // Most of a caption: ASCII characters with no combining mark
+            // after them, handled in one run without decoding.
+            let run_end = ascii_run_end(bytes, at);
+            if run_end > at {
+                out.push_ascii(&original[at..run_end], at);
+                at = run_end;
             } else {
                 at = out.push_unit(original, at, &mut folded);
             }
         }
         out
+    }
+
+    /// ASCII characters, lower-cased, each whitespace run folded to one
+    /// space. Most of every caption: its pieces between irregular
+    /// whitespace (anything but one space after a non-space) are copied,
+    /// lower-cased and mapped in bulk rather than byte by byte.
+    fn push_ascii(&mut self, run: &str, offset: usize) {
+        let mut copied = 0;
+        let mut after_space = self.text.ends_with(' ');
+        for (index, byte) in run.bytes().enumerate() {
+            // Most bytes are above the space: one comparison settles them.
+            if byte > b' ' || !matches!(byte, b'\t'..=b'\r' | b' ') {
+                after_space = false;
+                continue;
+            }
+            if byte == b' ' && !after_space {
+                after_space = true;
+                continue;
+            }
+            self.push_ascii_piece(&run[copied..index], offset + copied);
+            if !after_space {
+                self.push_byte(b' ', offset + index, offset + index + 1);
+                after_space = true;
+            }
+            copied = index + 1;
+        }
+        self.push_ascii_piece(&run[copied..], offset + copied);
+    }
+
+    fn push_ascii_piece(&mut self, piece: &str, offset: usize) {
+        let start = self.text.len();
+        self.text.push_str(piece);
+        self.text[start..].make_ascii_lowercase();
+        let end = offset + piece.len();
+        match (u32::try_from(offset), u32::try_from(end)) {
+            (Ok(offset), Ok(end)) => self.origin.extend((offset..end).map(|at| (at, at + 1))),
+            _ => self.origin.extend((offset..end).map(|at| (to_u32(at), to_u32(at + 1)))),
+        }
     }
 
     /// Normalises the character at `start` together with the marks that
@@ -154,6 +188,16 @@ impl Normalized {
     }
 }
 
+/// Where the run of ASCII bytes from `at` ends that needs no decoding:
+/// before the first non-ASCII byte, less the ASCII byte before it, as a
+/// combining mark there composes with that byte.
+fn ascii_run_end(bytes: &[u8], at: usize) -> usize {
+    match bytes[at..].iter().position(|byte| !byte.is_ascii()) {
+        None => bytes.len(),
+        Some(first) => at + first.saturating_sub(1),
+    }
+}
+
 /// Whether NFKC and lower-casing leave a character on its own as it is.
 fn is_unchanged_by_folding(c: char) -> bool {
     if FOLDING_STABLE_BLOCKS.iter().any(|block| block.contains(&c)) {
@@ -218,6 +262,54 @@ pub fn normalize_term(term: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every text of up to six pieces from ASCII letters, whitespace, a
+    /// control character, a precomposed accent and a zero-width space (which
+    /// leaves a space before a run): copied in bulk, each
+    /// run of ASCII comes out as it does character by character.
+    #[test]
+    fn ascii_runs_copied_in_bulk_equal_character_by_character() {
+        let pieces = ["a", "B", " ", "\t", "\n", "\u{1}", "é", "\u{200B}"];
+        let mut texts = vec![String::new()];
+        for _ in 0..6 {
+            let longer: Vec<String> = texts
+                .iter()
+                .filter(|text| text.chars().count() == texts.last().unwrap().chars().count())
+                .flat_map(|text| pieces.iter().map(move |piece| format!("{text}{piece}")))
+                .collect();
+            texts.extend(longer);
+        }
+        assert!(texts.len() > 250_000, "{}", texts.len());
+        for original in &texts {
+            let (mut text, mut origin) = (String::new(), Vec::<(u32, u32)>::new());
+            // The bytes of the last character written, when a zero-width
+            // character after it joins it (it does after all but spaces).
+            let mut joins: Option<usize> = None;
+            for (at, c) in original.char_indices() {
+                let end = (at + c.len_utf8()) as u32;
+                if is_zero_width(c) {
+                    if let Some(bytes) = joins {
+                        let last = origin.len() - bytes;
+                        origin[last..].iter_mut().for_each(|range| range.1 = end);
+                    }
+                    continue;
+                }
+                joins = None;
+                if c.is_whitespace() {
+                    if text.ends_with(' ') {
+                        continue;
+                    }
+                    text.push(' ');
+                } else {
+                    text.push(c.to_ascii_lowercase());
+                    joins = Some(c.len_utf8());
+                }
+                origin.extend(std::iter::repeat_n((at as u32, end), c.len_utf8()));
+            }
+            let normalized = Normalized::new(original);
+            assert_eq!((&normalized.text, &normalized.origin), (&text, &origin), "{original:?}");
+        }
+    }
 
     #[test]
     fn terms_written_normalised_are_kept_as_they_are() {
