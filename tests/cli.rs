@@ -472,3 +472,47 @@ fn color_flag_overrides_the_terminal_guess_and_man_pages_list_exit_statuses() {
     let check_page = std::fs::read_to_string(dir.path().join("sponsorlint-check.1")).unwrap();
     assert!(check_page.contains(".SH \"EXIT STATUS\""), "{check_page}");
 }
+
+/// `.txt` drafts checked for known markets read only the built-in packs
+/// of those markets; they are checked exactly as when every pack is read
+/// (a folder may hold posts of any market, so reading it reads every
+/// pack). Also with a configuration that changes a rule of a pack the
+/// markets do not use.
+#[test]
+fn drafts_for_known_markets_are_checked_as_with_every_pack() {
+    let dir = tempfile::tempdir().unwrap();
+    let drafts = [
+        ("gb.txt", "Loving my new serum from @glowco! Use code GLOW20 for 20% off #skincare"),
+        ("fr.txt", "Mon sérum préféré pour l'hiver, je l'utilise tous les matins #ad"),
+        ("de.txt", "Werbung · Mein neues Lieblingsserum von @glowco, Code GLOW20"),
+        ("late.txt", "Three weeks in and my skin is glowing, best serum ever. #gifted #ad"),
+    ];
+    std::fs::create_dir(dir.path().join("drafts")).unwrap();
+    for (name, text) in drafts {
+        std::fs::write(dir.path().join("drafts").join(name), text).unwrap();
+    }
+    std::fs::write(dir.path().join("fr-warns.yaml"), "rules:\n  fr/missing-disclosure: warning\n")
+        .unwrap();
+    let files: Vec<String> = drafts.iter().map(|(name, _)| format!("drafts/{name}")).collect();
+    let mut compared = 0;
+    for config in [&["--no-config"][..], &["--config", "fr-warns.yaml"]] {
+        for country in ["GB", "FR", "DE", "EU", "BE,NL"] {
+            for relationship in ["paid", "unknown"] {
+                let common = ["--country", country, "--relationship", relationship];
+                let run = |inputs: &[String]| {
+                    let mut command = Command::cargo_bin("sponsorlint").unwrap();
+                    command.current_dir(dir.path()).arg("check").args(inputs).args(common);
+                    let output = command.args(config).args(["--format", "jsonl"]).output().unwrap();
+                    let mut records = jsonl_records(&output.stdout);
+                    records.sort_by_key(|record| record["origin"]["path"].to_string());
+                    records
+                };
+                let every_pack = run(&["drafts".to_string()]);
+                assert_eq!(every_pack.len(), drafts.len());
+                assert_eq!(run(&files), every_pack, "{config:?} {country} {relationship}");
+                compared += 1;
+            }
+        }
+    }
+    assert_eq!(compared, 20);
+}

@@ -21,11 +21,12 @@ use sponsorlint::input::{
     ColumnMapping, Defaults, InputFormat, Notices, RawRecord, ReadContext, input_sizes,
     read_inputs, read_stream,
 };
-use sponsorlint::post::{Media, Platform, Relationship};
+use sponsorlint::packs::RunScope;
+use sponsorlint::post::{Market, MarketGroups, Media, Platform, Relationship, UnknownValue};
 use sponsorlint::report::{
     Format, HumanOptions, ReportOptions, RuleCatalogue, RuleInfo, RunInfo, Summary, reporter,
 };
-use sponsorlint::rules::{Rule, Status};
+use sponsorlint::rules::{Rule, Status, builtin_market_groups};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -155,7 +156,8 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
     }
     let mut unknown = Vec::new();
     let examples = sponsorlint::rules::Examples::Skip;
-    let rules = match load_rules_with(&args.packs, config, examples, |book| {
+    let scope = run_scope(&args, config);
+    let rules = match load_rules_with(&args.packs, config, examples, scope.as_ref(), |book| {
         unknown = super::select::apply(book, &args.select, &args.ignore);
     }) {
         Ok(rules) => rules,
@@ -167,17 +169,13 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
         }
         return EXIT_ERROR;
     }
-    let mut markets = Vec::new();
-    for code in &args.country {
-        match rules.groups.resolve(code) {
-            Ok(found) => markets.extend(found),
-            Err(error) => {
-                eprintln!("error: --country: {error}");
-                return EXIT_ERROR;
-            }
+    let markets = match countries(&args.country, &rules.groups) {
+        Ok(markets) => markets,
+        Err(error) => {
+            eprintln!("error: --country: {error}");
+            return EXIT_ERROR;
         }
-    }
-    markets.dedup();
+    };
     let context = ReadContext {
         defaults: config.fill_defaults(Defaults {
             markets,
@@ -541,6 +539,51 @@ fn terminal_width() -> usize {
 }
 
 /// What the HTML report's header says about this run.
+/// The markets `--country` names (ISO codes or groups such as `EU`).
+fn countries(codes: &[String], groups: &MarketGroups) -> Result<Vec<Market>, UnknownValue> {
+    let mut markets = Vec::new();
+    for code in codes {
+        markets.extend(groups.resolve(code)?);
+    }
+    markets.dedup();
+    Ok(markets)
+}
+
+/// The markets of every post, when the run knows them before it reads
+/// one: each input is a `.txt` draft, whose post names no market, checked
+/// for the `--country` (or configured) markets. The run then reads only
+/// the built-in packs of those markets: a third of a one-draft check's
+/// start-up (the pre-commit case). Not when the user brings packs (their
+/// examples may be of any market), selects rules, suppresses findings by
+/// rule, or asks for a report that lists the packs or rules it loaded
+/// (SARIF, HTML).
+fn run_scope(args: &CheckArgs, config: &Config) -> Option<RunScope> {
+    let drafts = !args.paths.is_empty()
+        && args.paths.iter().all(|path| {
+            let format = args.input_format.or_else(|| InputFormat::from_path(path));
+            path.is_file() && format == Some(InputFormat::Txt)
+        });
+    let own_packs = !args.packs.rules.is_empty()
+        || !config.pack_paths.is_empty()
+        || !config.remote_packs.is_empty();
+    let lists_rules = std::iter::once(args.format)
+        .chain(args.reports.iter().map(|target| target.format))
+        .any(|format| matches!(format, Format::Sarif | Format::Html));
+    let selects = !args.select.is_empty() || !args.ignore.is_empty();
+    if !drafts || own_packs || lists_rules || selects || config.suppressions.is_some() {
+        return None;
+    }
+    let markets = if args.country.is_empty() {
+        config.defaults.markets.clone()
+    } else {
+        countries(&args.country, &builtin_market_groups().ok()?).ok()?
+    };
+    // The packs of the rules the configuration turns off or changes.
+    let packs = config.rule_overrides.iter().filter_map(|wanted| wanted.rule.split_once('/'));
+    let packs = packs.map(|(pack, _)| pack.to_owned()).collect();
+    (!markets.is_empty()).then_some(RunScope { markets, packs })
+}
+
 fn run_info(rules: &RuleSet, paths: &[PathBuf]) -> RunInfo {
     RunInfo {
         date: utc_now(),

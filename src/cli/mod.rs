@@ -153,21 +153,22 @@ fn load_rules(
     config: &Config,
     examples: sponsorlint::rules::Examples,
 ) -> Result<std::sync::Arc<sponsorlint::engine::RuleSet>, u8> {
-    load_rules_with(packs, config, examples, |_| {})
+    load_rules_with(packs, config, examples, None, |_| {})
 }
 
-/// [`load_rules`], then `more` on the rules as the configuration has set
-/// them (`check --select`).
+/// [`load_rules`] within a run's `scope`, then `more` on the rules as the
+/// configuration has set them (`check --select`).
 fn load_rules_with(
     packs: &PackArgs,
     config: &Config,
     examples: sponsorlint::rules::Examples,
-    more: impl FnOnce(&mut sponsorlint::rules::RuleBook),
+    scope: Option<&sponsorlint::packs::RunScope>,
+    mut more: impl FnMut(&mut sponsorlint::rules::RuleBook),
 ) -> Result<std::sync::Arc<sponsorlint::engine::RuleSet>, u8> {
     let builtin = config.builtin_packs && !packs.no_builtin;
     let paths: Vec<PathBuf> = config.pack_paths.iter().chain(&packs.rules).cloned().collect();
     let paths = fetch::remote_packs(paths, &config.remote_packs, config.limits.rule_pack)?;
-    sponsorlint::packs::load_with(builtin, examples, &paths, &config.limits, |rules| {
+    sponsorlint::packs::load_with(builtin, examples, &paths, &config.limits, scope, |rules| {
         config.configure_rules(rules)?;
         more(rules);
         Ok(())

@@ -127,6 +127,7 @@ fn builtin_rule_ids() -> Vec<String> {
         sponsorlint::rules::Examples::Skip,
         &[],
         &limits,
+        None,
         |_| Ok(()),
     ) {
         Ok(rules) => rules.rules.iter().map(|rule| rule.id.clone()).collect(),

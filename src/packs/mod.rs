@@ -12,31 +12,47 @@ use std::sync::Arc;
 use crate::diag::FileError;
 use crate::engine::RuleSet;
 use crate::limits::Limits;
+use crate::post::{Market, MarketGroups};
 use crate::rules::{self, Examples, RuleBook};
 
 /// Gathers and compiles packs, examples included, without running them.
 pub fn compile_gathered(builtin: bool, paths: &[PathBuf]) -> Result<Arc<RuleSet>, Vec<FileError>> {
-    compile_configured(builtin, Examples::Read, paths, &Limits::default(), |_| Ok(())).map(Arc::new)
+    let limits = Limits::default();
+    compile_configured(builtin, Examples::Read, paths, &limits, None, |_| Ok(())).map(Arc::new)
 }
 
 /// Loads packs for checking: the non-built-in packs' examples must pass
 /// (the built-in ones are proven by the test suite and `rules test`).
 pub fn load(builtin: bool, paths: &[PathBuf]) -> Result<Arc<RuleSet>, Vec<FileError>> {
-    load_with(builtin, Examples::Skip, paths, &Limits::default(), |_| Ok(()))
+    load_with(builtin, Examples::Skip, paths, &Limits::default(), None, |_| Ok(()))
+}
+
+/// The markets of every post a run checks, when it knows them before it
+/// reads one: the run then reads only the built-in packs they use.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunScope {
+    pub markets: Vec<Market>,
+    /// Packs read whatever their markets (those the configuration names
+    /// rules of).
+    pub packs: Vec<String>,
 }
 
 /// [`load`], letting `configure` change rules (turn them off, change their
 /// severity) before the set is shared. Turned-off rules skip their examples.
 /// `examples` says whether the built-in packs' examples are read (to show
-/// or count them), or left out (to check posts).
+/// or count them), or left out (to check posts). With a `scope`, the
+/// built-in country packs of other markets are left unread, unless the
+/// packs read then have a problem, or `configure` finds one: then every
+/// pack is read, and what is wrong reported as a whole load reports it.
 pub fn load_with(
     builtin: bool,
     examples: Examples,
     paths: &[PathBuf],
     limits: &Limits,
-    configure: impl FnOnce(&mut RuleBook) -> Result<(), FileError>,
+    scope: Option<&RunScope>,
+    configure: impl FnMut(&mut RuleBook) -> Result<(), FileError>,
 ) -> Result<Arc<RuleSet>, Vec<FileError>> {
-    let rules = Arc::new(compile_configured(builtin, examples, paths, limits, configure)?);
+    let rules = Arc::new(compile_configured(builtin, examples, paths, limits, scope, configure)?);
     let report = selftest::run(rules.clone(), |pack| !pack.origin.builtin);
     if report.failures.is_empty() { Ok(rules) } else { Err(report.failures) }
 }
@@ -46,11 +62,26 @@ fn compile_configured(
     examples: Examples,
     paths: &[PathBuf],
     limits: &Limits,
-    configure: impl FnOnce(&mut RuleBook) -> Result<(), FileError>,
+    scope: Option<&RunScope>,
+    mut configure: impl FnMut(&mut RuleBook) -> Result<(), FileError>,
 ) -> Result<RuleSet, Vec<FileError>> {
     let groups = rules::builtin_market_groups().map_err(|error| vec![error])?;
-    let (book, problems) =
-        rules::compile(rules::gather(builtin, examples, paths, limits.rule_pack)?, groups);
+    let sources = rules::gather(builtin, examples, paths, limits.rule_pack)?;
+    if let Some(scope) = scope {
+        let within = rules::within_markets(sources.clone(), &scope.markets, &scope.packs, &groups);
+        if let Ok(rules) = compile_sources(within, groups.clone(), &mut configure) {
+            return Ok(rules);
+        }
+    }
+    compile_sources(sources, groups, &mut configure)
+}
+
+fn compile_sources(
+    sources: Vec<rules::PackSource>,
+    groups: MarketGroups,
+    configure: &mut impl FnMut(&mut RuleBook) -> Result<(), FileError>,
+) -> Result<RuleSet, Vec<FileError>> {
+    let (book, problems) = rules::compile(sources, groups);
     let mut rules = RuleSet::compile(book, problems)?;
     configure(rules.book_mut()).map_err(|error| vec![error])?;
     Ok(rules)
@@ -62,7 +93,7 @@ mod tests {
     use crate::engine::Engine;
 
     fn builtin(examples: Examples) -> Arc<RuleSet> {
-        let rules = compile_configured(true, examples, &[], &Limits::default(), |_| Ok(()));
+        let rules = compile_configured(true, examples, &[], &Limits::default(), None, |_| Ok(()));
         Arc::new(rules.expect("the built-in packs compile"))
     }
 
@@ -128,6 +159,70 @@ mod tests {
             }
         }
         assert!(examples > 800, "{examples} examples");
+    }
+
+    /// A run whose posts are all of known markets reads only the built-in
+    /// packs of those markets. Each example, checked with the packs of its
+    /// own markets alone, finds what it finds with every pack; and no
+    /// market needs a pack it leaves out (which would make the run read
+    /// every pack after all).
+    #[test]
+    fn an_example_checked_with_its_markets_packs_alone_finds_what_every_pack_finds() {
+        let rules = builtin(Examples::Read);
+        let mut by_markets: std::collections::BTreeMap<_, Vec<_>> = Default::default();
+        for rule in &rules.rules {
+            for example in rule.fail_examples.iter().chain(&rule.pass_examples) {
+                let post = selftest::example_post(&rules, rule, example).expect("an example post");
+                if !post.markets.is_empty() {
+                    by_markets
+                        .entry(post.markets.clone())
+                        .or_default()
+                        .push((rule.id.clone(), post));
+                }
+            }
+        }
+        assert!(by_markets.len() > 20, "{} market sets", by_markets.len());
+        let every_pack = Engine::new(rules.clone());
+        let mut examples = 0;
+        for (markets, posts) in &by_markets {
+            let scope = RunScope { markets: markets.clone(), packs: Vec::new() };
+            let limits = Limits::default();
+            let scoped =
+                compile_configured(true, Examples::Read, &[], &limits, Some(&scope), |_| Ok(()));
+            let scoped = Arc::new(scoped.expect("the packs of a market compile"));
+            assert!(scoped.packs.len() < rules.packs.len(), "{markets:?} left no pack out");
+            let own_packs = Engine::new(scoped);
+            for (rule, post) in posts {
+                let expected = format!("{:?}", every_pack.check(post.clone()));
+                assert_eq!(format!("{:?}", own_packs.check(post.clone())), expected, "{rule}");
+                examples += 1;
+            }
+        }
+        assert!(examples > 800, "{examples} examples");
+    }
+
+    /// A configuration that names a rule of a pack left out finds it
+    /// missing in the packs of the run's markets: every pack is read then.
+    #[test]
+    fn a_problem_with_the_packs_of_the_markets_reads_every_pack() {
+        let gb = crate::post::Market::parse("GB").unwrap();
+        let scope = RunScope { markets: vec![gb], packs: Vec::new() };
+        let needs_fr = |book: &mut RuleBook| match book.rule("fr/missing-disclosure") {
+            Some(_) => Ok(()),
+            None => {
+                let kind = crate::diag::FileKind::Config;
+                Err(FileError { kind, path: "config.yaml".into(), problems: Vec::new() })
+            }
+        };
+        let limits = Limits::default();
+        let rules = compile_configured(true, Examples::Skip, &[], &limits, Some(&scope), needs_fr);
+        let rules = rules.expect("every pack read");
+        assert_eq!(rules.packs.len(), builtin(Examples::Skip).packs.len());
+        let named = RunScope { packs: vec!["fr".into()], ..scope };
+        let rules =
+            compile_configured(true, Examples::Skip, &[], &limits, Some(&named), |_| Ok(()));
+        let ids: Vec<&str> = rules.as_ref().unwrap().packs.iter().map(|p| p.id.as_str()).collect();
+        assert!(ids.contains(&"fr") && ids.contains(&"gb") && !ids.contains(&"de"), "{ids:?}");
     }
 
     /// A run's first post gets a matcher of the term sets its markets' rules

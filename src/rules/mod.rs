@@ -15,7 +15,7 @@ use std::ops::Range;
 
 pub use markets::builtin_market_groups;
 pub use packs::compile;
-pub use sources::{Examples, PackSource, gather};
+pub use sources::{Examples, PackSource, gather, within_markets};
 
 use crate::diag::Problems;
 use crate::diag::yaml::Spanned;

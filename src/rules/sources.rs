@@ -6,13 +6,16 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use serde::Deserialize;
 use serde::de::{DeserializeOwned, DeserializeSeed};
 
 use super::builtin;
+use super::raw::RawScope;
 use crate::diag::prebuilt::Prebuilt;
-use crate::diag::yaml::{self, YamlError};
+use crate::diag::yaml::{self, Spanned, YamlError};
 use crate::diag::{FileError, FileKind, io_reason};
 use crate::limits::display_size;
+use crate::post::{Market, MarketGroups};
 
 /// One rule pack file's text and where it came from.
 #[derive(Debug, Clone)]
@@ -140,6 +143,38 @@ pub fn gather(
         }
     }
     if errors.is_empty() { Ok(sources) } else { Err(errors) }
+}
+
+/// The packs of `sources` a run reads when every post it checks is of one
+/// of `markets`: the built-in country packs of other markets are left out,
+/// unless `needed` names them. User packs, packs not scoped to countries
+/// (global, platform and term packs) and fallback packs are always read.
+pub fn within_markets(
+    sources: Vec<PackSource>,
+    markets: &[Market],
+    needed: &[String],
+    groups: &MarketGroups,
+) -> Vec<PackSource> {
+    /// What decides whether a pack is read: read alone, the rest of the
+    /// prebuilt pack is stepped over.
+    #[derive(Deserialize)]
+    struct Header {
+        pack: String,
+        #[serde(default)]
+        applies_to: RawScope,
+    }
+    let applies = |source: &PackSource| {
+        // A pack that cannot be read is kept: reading it says what is wrong.
+        let Ok(Header { pack, applies_to }) = source.parse::<Header>() else { return true };
+        let of_a_market = |code: &Spanned<String>| {
+            groups.resolve(&code.value).is_ok_and(|found| found.iter().any(|m| markets.contains(m)))
+        };
+        applies_to.fallback
+            || applies_to.countries.is_empty()
+            || needed.contains(&pack)
+            || applies_to.countries.iter().any(of_a_market)
+    };
+    sources.into_iter().filter(|source| !source.builtin || applies(source)).collect()
 }
 
 /// `rules/fr.yaml` and `./rules/fr.yaml` name one file.
