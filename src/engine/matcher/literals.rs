@@ -3,8 +3,9 @@
 //! The aho-corasick automaton finds them in one pass, but building it costs
 //! about 400 instructions per byte of its literals: 6.5 M for one market's,
 //! a quarter of checking one draft from a cold start. Looking literals up
-//! at each place by its first two bytes and a four-byte prefix costs more
-//! per byte of text but nothing to build. So a matcher looks literals up directly until the texts it has
+//! at each place by its first byte and then its first two, three or four
+//! bytes (binary searches) costs more per byte of text but nothing to
+//! build. So a matcher looks literals up directly until the texts it has
 //! scanned hold as many bytes as its literals do, and then builds the
 //! automaton: the rent-or-buy rule, which never costs much more than twice
 //! the cheaper of the two. A pre-commit hook checking one draft never
@@ -48,18 +49,19 @@ impl Literals {
         let mut by_first_byte = vec![Bucket::default(); 256];
         for (index, literal) in literals.iter().enumerate() {
             let index = index as u32;
-            match *literal.as_bytes() {
-                [] => {}
-                [first] => by_first_byte[usize::from(first)].one_byte.push(index),
-                [first, second, ..] => {
-                    let (prefix, mask) = prefix_and_mask(literal.as_bytes());
-                    let candidate = Candidate { second, prefix, mask, index };
-                    by_first_byte[usize::from(first)].by_second_byte.push(candidate);
+            let bytes = literal.as_bytes();
+            let Some(&first) = bytes.first() else { continue };
+            let bucket = &mut by_first_byte[usize::from(first)];
+            match bytes.len() {
+                1 => bucket.one_byte.push(index),
+                length => {
+                    let prefix = prefix(bytes);
+                    bucket.by_prefix[length.min(4) - 2].push(Candidate { prefix, index });
                 }
             }
         }
-        for bucket in &mut by_first_byte {
-            bucket.by_second_byte.sort_unstable_by_key(|candidate| candidate.second);
+        for candidates in by_first_byte.iter_mut().flat_map(|bucket| &mut bucket.by_prefix) {
+            candidates.sort_unstable_by_key(|candidate| candidate.prefix);
         }
         Literals {
             literals,
@@ -102,17 +104,18 @@ impl Literals {
             for &index in &bucket.one_byte {
                 found(index as usize, start..start + 1);
             }
-            let Some(&second) = bytes.get(start + 1) else { continue };
-            let longer = &bucket.by_second_byte;
-            let from = longer.partition_point(|candidate| candidate.second < second);
-            let (word, _) = prefix_and_mask(&bytes[start..]);
-            for candidate in longer[from..].iter().take_while(|c| c.second == second) {
-                if word & candidate.mask != candidate.prefix {
-                    continue;
-                }
-                let literal = self.literals[candidate.index as usize].as_bytes();
-                if bytes[start..].starts_with(literal) {
-                    found(candidate.index as usize, start..start + literal.len());
+            if start + 1 == bytes.len() {
+                continue;
+            }
+            let word = prefix(&bytes[start..]);
+            for (candidates, mask) in bucket.by_prefix.iter().zip(PREFIX_MASKS) {
+                let key = word & mask;
+                let from = candidates.partition_point(|candidate| candidate.prefix < key);
+                for candidate in candidates[from..].iter().take_while(|c| c.prefix == key) {
+                    let literal = self.literals[candidate.index as usize].as_bytes();
+                    if bytes[start..].starts_with(literal) {
+                        found(candidate.index as usize, start..start + literal.len());
+                    }
                 }
             }
         }
@@ -120,32 +123,33 @@ impl Literals {
 }
 
 /// The literals that start with one byte: those of that byte alone, and
-/// the longer ones by their second byte (sorted, for a binary search).
+/// those of two, three, and four or more bytes, each sorted by their first
+/// bytes as a number. A place is looked up by binary search in each, so
+/// many literals that share their first bytes (`#brand1` … `#brand500`)
+/// cost a few comparisons, not one each.
 #[derive(Debug, Clone, Default)]
 struct Bucket {
     one_byte: Vec<u32>,
-    by_second_byte: Vec<Candidate>,
+    by_prefix: [Vec<Candidate>; 3],
 }
 
-/// A literal of two bytes or more, with its first four bytes as a number,
-/// so that most literals that do not start at a place are ruled out
-/// without comparing bytes one by one.
+/// The masks of the first two, three and four bytes of a prefix.
+const PREFIX_MASKS: [u32; 3] = [0xFFFF_0000, 0xFFFF_FF00, 0xFFFF_FFFF];
+
+/// A literal of two bytes or more, with its first four bytes as a number.
 #[derive(Debug, Clone)]
 struct Candidate {
-    second: u8,
     prefix: u32,
-    mask: u32,
     index: u32,
 }
 
-/// The first four bytes of `bytes` as a big-endian number (zeros past its
-/// end), and the mask of the bytes it has.
-fn prefix_and_mask(bytes: &[u8]) -> (u32, u32) {
+/// The first four bytes of `bytes` as a big-endian number, zeros past
+/// its end.
+fn prefix(bytes: &[u8]) -> u32 {
     let mut word = [0u8; 4];
     let length = bytes.len().min(4);
     word[..length].copy_from_slice(&bytes[..length]);
-    let mask = if length == 4 { u32::MAX } else { !(u32::MAX >> (8 * length)) };
-    (u32::from_be_bytes(word), mask)
+    u32::from_be_bytes(word)
 }
 
 fn find_with(automaton: &AhoCorasick, text: &str, mut found: impl FnMut(usize, Range<usize>)) {
@@ -198,6 +202,21 @@ mod tests {
         }
         assert!(found > 500, "the texts hold many occurrences: {found}");
         assert!(direct.automaton.get().is_none(), "never built within its budget");
+    }
+
+    /// Many literals that share their first bytes, of every length class.
+    #[test]
+    fn literals_sharing_their_first_bytes_are_found_by_their_prefix() {
+        let mut literals: Vec<String> = vec!["z".into(), "zq".into(), "zq1".into()];
+        literals.extend((0..300).flat_map(|i| [format!("zq{i}a"), format!("zq{i}b xk")]));
+        let (direct, automaton) = both_ways(&literals);
+        let mut found = 0;
+        for text in ["zq12a x", "zq1", "zzq299b xk zq0a", "zq", "z", "xzq7", "zq30a zq300a"] {
+            let expected = occurrences(&automaton, text);
+            assert_eq!(occurrences(&direct, text), expected, "{text:?}");
+            found += expected.len();
+        }
+        assert!(found > 20, "{found} occurrences");
     }
 
     /// The literals of every term set of the built-in packs, looked up in
