@@ -89,8 +89,11 @@ fn compile_sources(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::engine::Engine;
+    use crate::post::Post;
 
     fn builtin(examples: Examples) -> Arc<RuleSet> {
         let rules = compile_configured(true, examples, &[], &Limits::default(), None, |_| Ok(()));
@@ -161,6 +164,20 @@ mod tests {
         assert!(examples > 800, "{examples} examples");
     }
 
+    /// Every built-in example as a post, with its rule's id, by the
+    /// post's markets.
+    fn examples_by_markets(rules: &RuleSet) -> BTreeMap<Vec<Market>, Vec<(String, Post)>> {
+        let mut by_markets: BTreeMap<_, Vec<_>> = BTreeMap::new();
+        for rule in &rules.rules {
+            for example in rule.fail_examples.iter().chain(&rule.pass_examples) {
+                let post = selftest::example_post(rules, rule, example).expect("an example post");
+                by_markets.entry(post.markets.clone()).or_default().push((rule.id.clone(), post));
+            }
+        }
+        assert!(by_markets.len() > 20, "{} market sets", by_markets.len());
+        by_markets
+    }
+
     /// A run whose posts are all of known markets reads only the built-in
     /// packs of those markets. Each example, checked with the packs of its
     /// own markets alone, finds what it finds with every pack; and no
@@ -169,19 +186,8 @@ mod tests {
     #[test]
     fn an_example_checked_with_its_markets_packs_alone_finds_what_every_pack_finds() {
         let rules = builtin(Examples::Read);
-        let mut by_markets: std::collections::BTreeMap<_, Vec<_>> = Default::default();
-        for rule in &rules.rules {
-            for example in rule.fail_examples.iter().chain(&rule.pass_examples) {
-                let post = selftest::example_post(&rules, rule, example).expect("an example post");
-                if !post.markets.is_empty() {
-                    by_markets
-                        .entry(post.markets.clone())
-                        .or_default()
-                        .push((rule.id.clone(), post));
-                }
-            }
-        }
-        assert!(by_markets.len() > 20, "{} market sets", by_markets.len());
+        let mut by_markets = examples_by_markets(&rules);
+        by_markets.remove(&Vec::new());
         let every_pack = Engine::new(rules.clone());
         let mut examples = 0;
         for (markets, posts) in &by_markets {
@@ -232,14 +238,7 @@ mod tests {
     #[test]
     fn an_example_checked_with_its_markets_sets_alone_finds_what_every_set_finds() {
         let rules = builtin(Examples::Read);
-        let mut by_markets: std::collections::BTreeMap<_, Vec<_>> = Default::default();
-        for rule in &rules.rules {
-            for example in rule.fail_examples.iter().chain(&rule.pass_examples) {
-                let post = selftest::example_post(&rules, rule, example).expect("an example post");
-                by_markets.entry(post.markets.clone()).or_default().push((rule.id.clone(), post));
-            }
-        }
-        assert!(by_markets.len() > 20, "{} market sets", by_markets.len());
+        let by_markets = examples_by_markets(&rules);
         let every_set = Engine::new(rules.clone());
         // Posts of two market sets: the second needs the matcher of every set.
         for posts in by_markets.values().filter(|posts| !posts[0].1.markets.is_empty()).take(2) {
