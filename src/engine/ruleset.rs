@@ -5,7 +5,7 @@
 use foldhash::HashMap;
 use std::ops::Deref;
 
-use super::checks::{Check, CompileContext, Params, RuleParams, read_params};
+use super::checks::{Check, CompileContext, Params, ReadRule, RuleParams, read_params};
 use super::matcher::{MatchMode, Matcher, MatcherBuilder, SetId, TermOptions};
 use crate::diag::{FileError, Problems};
 use crate::rules::raw::RawRule;
@@ -55,7 +55,18 @@ impl RuleSet {
     /// Compiles every pack of `book`. `earlier` holds the problems found
     /// while validating the book; they are reported with this pass's, per
     /// file and in file order, so one run shows every problem.
-    pub fn compile(book: RuleBook, mut earlier: Vec<FileError>) -> Result<RuleSet, Vec<FileError>> {
+    pub fn compile(book: RuleBook, earlier: Vec<FileError>) -> Result<RuleSet, Vec<FileError>> {
+        RuleSet::compile_with(book, earlier, HashMap::default())
+    }
+
+    /// [`RuleSet::compile`], with the kind parameters of some packs already
+    /// read (by `read_params_and_kinds`, by pack name): they are used
+    /// where every rule's kind is the one the book has.
+    pub fn compile_with(
+        book: RuleBook,
+        mut earlier: Vec<FileError>,
+        mut read_ahead: HashMap<String, Vec<ReadRule>>,
+    ) -> Result<RuleSet, Vec<FileError>> {
         let mut problems: Vec<Problems> = book
             .packs
             .iter()
@@ -82,12 +93,18 @@ impl RuleSet {
         checks.resize_with(book.rules.len(), || None);
         for (pack, problems) in book.packs.iter().zip(&mut problems) {
             let kinds: Vec<&str> = pack.declared.iter().map(|rule| rule.kind.as_str()).collect();
-            let params = match read_params(&pack.origin, &kinds) {
-                Ok(params) => params,
-                Err(error) => {
-                    problems.add(error.span, error.message, "here", None);
-                    continue;
-                }
+            let ahead = read_ahead.remove(&pack.origin.name).filter(|rules| {
+                rules.len() == kinds.len() && rules.iter().zip(&kinds).all(|(r, k)| r.kind == *k)
+            });
+            let params = match ahead {
+                Some(rules) => rules.into_iter().map(|rule| rule.params).collect(),
+                None => match read_params(&pack.origin, &kinds) {
+                    Ok(params) => params,
+                    Err(error) => {
+                        problems.add(error.span, error.message, "here", None);
+                        continue;
+                    }
+                },
             };
             for (declared, read) in pack.declared.iter().zip(params) {
                 let mut context = CompileContext {

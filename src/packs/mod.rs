@@ -9,8 +9,11 @@ pub mod selftest;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use foldhash::HashMap;
+
 use crate::diag::FileError;
 use crate::engine::RuleSet;
+use crate::engine::checks::{ReadRule, read_params_and_kinds};
 use crate::limits::Limits;
 use crate::post::{Market, MarketGroups};
 use crate::rules::{self, Examples, RuleBook};
@@ -81,8 +84,27 @@ fn compile_sources(
     groups: MarketGroups,
     configure: &mut impl FnMut(&mut RuleBook) -> Result<(), FileError>,
 ) -> Result<RuleSet, Vec<FileError>> {
-    let (book, problems) = rules::compile(sources, groups);
-    let mut rules = RuleSet::compile(book, problems)?;
+    // A user pack's YAML is read twice: for what every rule says, and for
+    // each kind's parameters. The second pass finds each rule's kind
+    // itself, so on another thread it reads beside the first (the built-in
+    // packs are read in place, at no cost worth a thread).
+    let from_yaml: Vec<rules::PackSource> =
+        sources.iter().filter(|source| source.prebuilt.is_none()).cloned().collect();
+    let (book, problems, read_ahead) = std::thread::scope(|scope| {
+        let read_ahead = || {
+            let read = from_yaml.iter().map(|source| (source, read_params_and_kinds(source)));
+            let read = read.filter_map(|(source, rules)| Some((source.name.clone(), rules?)));
+            read.collect::<HashMap<String, Vec<ReadRule>>>()
+        };
+        // No thread to be had: the second pass runs after the first.
+        let ahead = (!from_yaml.is_empty())
+            .then(|| std::thread::Builder::new().spawn_scoped(scope, read_ahead).ok())
+            .flatten();
+        let (book, problems) = rules::compile(sources, groups);
+        let read_ahead = ahead.and_then(|thread| thread.join().ok()).unwrap_or_default();
+        (book, problems, read_ahead)
+    });
+    let mut rules = RuleSet::compile_with(book, problems, read_ahead)?;
     configure(rules.book_mut()).map_err(|error| vec![error])?;
     Ok(rules)
 }
@@ -205,6 +227,62 @@ mod tests {
             }
         }
         assert!(examples > 800, "{examples} examples");
+    }
+
+    /// The kind parameters read beside the first pass, each rule's kind
+    /// found in the rule, are those the second pass reads given the kinds:
+    /// for every rule of every built-in pack's YAML.
+    #[test]
+    fn parameters_read_with_the_kinds_found_equal_those_read_with_the_kinds_given() {
+        let sources = rules::gather(true, Examples::Read, &[], u64::MAX).unwrap();
+        let (book, _) = rules::compile(sources, rules::builtin_market_groups().unwrap());
+        let mut rules = 0;
+        for pack in &book.packs {
+            let kinds: Vec<&str> = pack.declared.iter().map(|rule| rule.kind.as_str()).collect();
+            let given = crate::engine::checks::read_params(&pack.origin, &kinds).unwrap();
+            let found =
+                read_params_and_kinds(&pack.origin).expect("every kind before its parameters");
+            let found_kinds: Vec<&str> = found.iter().map(|rule| rule.kind.as_str()).collect();
+            assert_eq!(found_kinds, kinds, "{}", pack.id);
+            let found: Vec<_> =
+                found.into_iter().map(|rule| format!("{:?}", rule.params)).collect();
+            let given: Vec<_> = given.into_iter().map(|params| format!("{params:?}")).collect();
+            assert_eq!(found, given, "{}", pack.id);
+            rules += kinds.len();
+        }
+        assert!(rules > 200, "{rules} rules");
+    }
+
+    /// A rule that lists a parameter before its kind cannot be read beside
+    /// the first pass; its pack is read again once the kinds are known,
+    /// and says the same, unknown keys included.
+    #[test]
+    fn a_parameter_before_the_kind_is_read_once_the_kind_is_known() {
+        let pack = |rule: &str| {
+            format!(
+                "pack: house\ntitle: House\nversion: 1.0.0\nsources:\n  - {{ id: s, title: S, url: https://example.org }}\nterms:\n  ad: {{ match: hashtag, any: ['#ad'] }}\nrules:\n  - id: house/r\n{rule}    category: prohibited-promotion\n    severity: info\n    message: m\n    help: h\n    source: s\n"
+            )
+        };
+        let kind_first = pack("    kind: forbid-term\n    terms: [ad]\n    colour: red\n");
+        let kind_later = pack("    terms: [ad]\n    kind: forbid-term\n    colour: red\n");
+        let read = |text: String| {
+            let source = rules::PackSource::user("house.yaml", text);
+            let ahead = read_params_and_kinds(&source).map(|rules| rules.len());
+            let errors = compile_sources(vec![source], MarketGroups::default(), &mut |_| Ok(()));
+            let messages: Vec<String> = errors
+                .err()
+                .into_iter()
+                .flatten()
+                .flat_map(|error| error.problems)
+                .map(|problem| problem.message)
+                .collect();
+            (ahead, messages)
+        };
+        let (first_ahead, first) = read(kind_first);
+        let (later_ahead, later) = read(kind_later);
+        assert_eq!((first_ahead, later_ahead), (Some(1), None));
+        assert!(first.iter().any(|message| message.contains("unknown key `colour`")), "{first:?}");
+        assert_eq!(first, later);
     }
 
     /// A configuration that names a rule of a pack left out finds it

@@ -9,7 +9,7 @@ mod params;
 use std::cell::OnceCell;
 
 pub use compile::CompileContext;
-pub use params::{RuleParams, read_params};
+pub use params::{ReadRule, RuleParams, read_params, read_params_and_kinds};
 
 use super::matcher::{Hit, SetId};
 use super::scan::PostScan;

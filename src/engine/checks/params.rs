@@ -1,9 +1,11 @@
 //! Reads each rule's kind parameters from its pack in a second pass over
-//! the pack's YAML. The first pass (the `rules` module) read the keys every
+//! the pack's YAML. The first pass (the `rules` module) reads the keys every
 //! rule has; this one knows each rule's kind, hands the rule's other keys to
 //! that kind's own `Params` type, and reports keys that are neither (each
 //! at its own place, reading on). Values are read straight from the YAML
-//! parser, so they keep their locations.
+//! parser, so they keep their locations. The kinds are given by the first
+//! pass, or found in each rule before its first parameter, so that the two
+//! passes over a large pack can run side by side.
 
 use std::fmt;
 
@@ -31,16 +33,36 @@ pub struct RuleParams {
 /// The parameters of a pack's rules, in the order of its `rules:` list,
 /// given each rule's kind in that order.
 pub fn read_params(source: &PackSource, kinds: &[&str]) -> Result<Vec<RuleParams>, YamlError> {
-    source.parse_seed(PackSeed { kinds })
+    let rules = source.parse_seed(PackSeed { kinds: Some(kinds) })?;
+    Ok(rules.into_iter().flatten().map(|rule| rule.params).collect())
+}
+
+/// One rule's kind, as the rule says it, and its parameters.
+#[derive(Debug)]
+pub struct ReadRule {
+    pub kind: String,
+    pub params: RuleParams,
+}
+
+/// The parameters of a pack's rules with each rule's kind read from the
+/// rule itself, so that this pass need not wait for the one that reads
+/// what every rule says: a large pack's two passes can run side by side.
+/// `None` when a rule lists a parameter before its `kind` (or has none),
+/// or the pack cannot be read: then it is read again once the kinds are
+/// known, and any problem is reported as that pass finds it.
+pub fn read_params_and_kinds(source: &PackSource) -> Option<Vec<ReadRule>> {
+    let rules = source.parse_seed(PackSeed { kinds: None }).ok()?;
+    rules.into_iter().collect()
 }
 
 /// The pack: only its `rules:` list is read.
 struct PackSeed<'k> {
-    kinds: &'k [&'k str],
+    /// Each rule's kind, in order; `None`: read from each rule.
+    kinds: Option<&'k [&'k str]>,
 }
 
 impl<'de> DeserializeSeed<'de> for PackSeed<'_> {
-    type Value = Vec<RuleParams>;
+    type Value = Vec<Option<ReadRule>>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
@@ -48,7 +70,7 @@ impl<'de> DeserializeSeed<'de> for PackSeed<'_> {
 }
 
 impl<'de> Visitor<'de> for PackSeed<'_> {
-    type Value = Vec<RuleParams>;
+    type Value = Vec<Option<ReadRule>>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
         formatter.write_str("a rule pack")
@@ -68,11 +90,11 @@ impl<'de> Visitor<'de> for PackSeed<'_> {
 }
 
 struct RulesSeed<'k> {
-    kinds: &'k [&'k str],
+    kinds: Option<&'k [&'k str]>,
 }
 
 impl<'de> DeserializeSeed<'de> for RulesSeed<'_> {
-    type Value = Vec<RuleParams>;
+    type Value = Vec<Option<ReadRule>>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_seq(self)
@@ -80,32 +102,40 @@ impl<'de> DeserializeSeed<'de> for RulesSeed<'_> {
 }
 
 impl<'de> Visitor<'de> for RulesSeed<'_> {
-    type Value = Vec<RuleParams>;
+    type Value = Vec<Option<ReadRule>>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
         formatter.write_str("a list of rules")
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut params = Vec::with_capacity(self.kinds.len());
-        for kind in self.kinds {
-            match seq.next_element_seed(RuleSeed { kind })? {
-                Some(rule) => params.push(rule),
+        let Some(kinds) = self.kinds else {
+            let mut rules = Vec::new();
+            while let Some(rule) = seq.next_element_seed(RuleSeed { kind: None })? {
+                rules.push(rule);
+            }
+            return Ok(rules);
+        };
+        let mut rules = Vec::with_capacity(kinds.len());
+        for kind in kinds {
+            match seq.next_element_seed(RuleSeed { kind: Some(kind) })? {
+                Some(rule) => rules.push(rule),
                 None => break,
             }
         }
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(params)
+        Ok(rules)
     }
 }
 
 /// One rule: its kind's parameters.
 struct RuleSeed<'k> {
-    kind: &'k str,
+    /// `None`: read from the rule, before its first parameter.
+    kind: Option<&'k str>,
 }
 
 impl<'de> DeserializeSeed<'de> for RuleSeed<'_> {
-    type Value = RuleParams;
+    type Value = Option<ReadRule>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
         deserializer.deserialize_map(self)
@@ -113,18 +143,44 @@ impl<'de> DeserializeSeed<'de> for RuleSeed<'_> {
 }
 
 impl<'de> Visitor<'de> for RuleSeed<'_> {
-    type Value = RuleParams;
+    type Value = Option<ReadRule>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
         formatter.write_str("a rule")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let (kind, pending) = match self.kind {
+            Some(kind) => (kind.to_owned(), None),
+            None => {
+                let (mut kind, mut pending) = (None, None);
+                while let Some(key) = map.next_key::<Spanned<String>>()? {
+                    if key.value == "kind" {
+                        kind = Some(map.next_value::<String>()?);
+                    } else if RawRule::KEYS.contains(&key.value.as_str()) {
+                        map.next_value::<IgnoredAny>()?;
+                    } else {
+                        pending = Some(key);
+                        break;
+                    }
+                }
+                let Some(kind) = kind else {
+                    // A parameter before the kind: its value, then the rest, skipped.
+                    if pending.is_some() {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                    return Ok(None);
+                };
+                (kind, pending)
+            }
+        };
         let mut unknown_keys = Vec::new();
         let mut expected: &'static [&'static str] = &[];
-        let only = OnlyParams { map, unknown_keys: &mut unknown_keys, expected: &mut expected };
-        let params = Params::deserialize(self.kind, only)?;
-        Ok(RuleParams { params, unknown_keys, expected })
+        let only =
+            OnlyParams { map, pending, unknown_keys: &mut unknown_keys, expected: &mut expected };
+        let params = Params::deserialize(&kind, only)?;
+        Ok(Some(ReadRule { kind, params: RuleParams { params, unknown_keys, expected } }))
     }
 }
 
@@ -133,6 +189,8 @@ impl<'de> Visitor<'de> for RuleSeed<'_> {
 /// set aside with its location.
 struct OnlyParams<'u, A> {
     map: A,
+    /// A key already taken from `map` (whose value is not), to come first.
+    pending: Option<Spanned<String>>,
     unknown_keys: &'u mut Vec<Spanned<String>>,
     /// Filled with the kind's parameter names.
     expected: &'u mut &'static [&'static str],
@@ -148,13 +206,13 @@ impl<'de, A: MapAccess<'de>> Deserializer<'de> for OnlyParams<'_, A> {
         visitor: V,
     ) -> Result<V::Value, A::Error> {
         *self.expected = fields;
-        let unknown_keys = self.unknown_keys;
-        visitor.visit_map(ParamsMap { map: self.map, unknown_keys, fields: Some(fields) })
+        let (map, pending, unknown_keys) = (self.map, self.pending, self.unknown_keys);
+        visitor.visit_map(ParamsMap { map, pending, unknown_keys, fields: Some(fields) })
     }
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, A::Error> {
-        let unknown_keys = self.unknown_keys;
-        visitor.visit_map(ParamsMap { map: self.map, unknown_keys, fields: None })
+        let (map, pending, unknown_keys) = (self.map, self.pending, self.unknown_keys);
+        visitor.visit_map(ParamsMap { map, pending, unknown_keys, fields: None })
     }
 
     serde::forward_to_deserialize_any! {
@@ -166,6 +224,7 @@ impl<'de, A: MapAccess<'de>> Deserializer<'de> for OnlyParams<'_, A> {
 
 struct ParamsMap<'u, A> {
     map: A,
+    pending: Option<Spanned<String>>,
     unknown_keys: &'u mut Vec<Spanned<String>>,
     /// The kind's parameter names; `None` when any key is accepted (an
     /// unknown kind, whose keys are only skipped).
@@ -179,7 +238,10 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for ParamsMap<'_, A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        while let Some(key) = self.map.next_key::<Spanned<String>>()? {
+        while let Some(key) = match self.pending.take() {
+            Some(key) => Some(key),
+            None => self.map.next_key::<Spanned<String>>()?,
+        } {
             let name = key.value.as_str();
             if RawRule::KEYS.contains(&name) {
                 self.map.next_value::<IgnoredAny>()?;
