@@ -538,7 +538,6 @@ fn terminal_width() -> usize {
     std::env::var("COLUMNS").ok().and_then(|columns| columns.parse().ok()).unwrap_or(100)
 }
 
-/// What the HTML report's header says about this run.
 /// The markets `--country` names (ISO codes or groups such as `EU`).
 fn countries(codes: &[String], groups: &MarketGroups) -> Result<Vec<Market>, UnknownValue> {
     let mut markets = Vec::new();
@@ -584,6 +583,7 @@ fn run_scope(args: &CheckArgs, config: &Config) -> Option<RunScope> {
     (!markets.is_empty()).then_some(RunScope { markets, packs })
 }
 
+/// What the HTML report's header says about this run.
 fn run_info(rules: &RuleSet, paths: &[PathBuf]) -> RunInfo {
     RunInfo {
         date: utc_now(),

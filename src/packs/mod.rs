@@ -84,10 +84,10 @@ fn compile_sources(
     groups: MarketGroups,
     configure: &mut impl FnMut(&mut RuleBook) -> Result<(), FileError>,
 ) -> Result<RuleSet, Vec<FileError>> {
-    // A user pack's YAML is read twice: for what every rule says, and for
-    // each kind's parameters. The second pass finds each rule's kind
-    // itself, so on another thread it reads beside the first (the built-in
-    // packs are read in place, at no cost worth a thread).
+    // A pack's YAML is read twice: for what every rule says, and for each
+    // kind's parameters. The second pass finds each rule's kind itself, so
+    // on another thread it reads beside the first. (A prebuilt built-in
+    // pack is read in place, at no cost worth a thread.)
     let from_yaml: Vec<rules::PackSource> =
         sources.iter().filter(|source| source.prebuilt.is_none()).cloned().collect();
     let (book, problems, read_ahead) = std::thread::scope(|scope| {
