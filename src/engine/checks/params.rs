@@ -152,28 +152,10 @@ impl<'de> Visitor<'de> for RuleSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let (kind, pending) = match self.kind {
             Some(kind) => (kind.to_owned(), None),
-            None => {
-                let (mut kind, mut pending) = (None, None);
-                while let Some(key) = map.next_key::<Spanned<String>>()? {
-                    if key.value == "kind" {
-                        kind = Some(map.next_value::<String>()?);
-                    } else if RawRule::KEYS.contains(&key.value.as_str()) {
-                        map.next_value::<IgnoredAny>()?;
-                    } else {
-                        pending = Some(key);
-                        break;
-                    }
-                }
-                let Some(kind) = kind else {
-                    // A parameter before the kind: its value, then the rest, skipped.
-                    if pending.is_some() {
-                        map.next_value::<IgnoredAny>()?;
-                    }
-                    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                    return Ok(None);
-                };
-                (kind, pending)
-            }
+            None => match kind_before_parameters(&mut map)? {
+                Some(found) => found,
+                None => return Ok(None),
+            },
         };
         let mut unknown_keys = Vec::new();
         let mut expected: &'static [&'static str] = &[];
@@ -182,6 +164,32 @@ impl<'de> Visitor<'de> for RuleSeed<'_> {
         let params = Params::deserialize(&kind, only)?;
         Ok(Some(ReadRule { kind, params: RuleParams { params, unknown_keys, expected } }))
     }
+}
+
+/// A rule's kind, and the key of its first parameter if it has one.
+type KindAndFirstKey = (String, Option<Spanned<String>>);
+
+/// A rule's keys up to its first parameter: its kind, and the first
+/// parameter's key (its value still to be read). `None`, the rest of the
+/// rule skipped, when a parameter comes before the kind or there is none.
+fn kind_before_parameters<'de, A: MapAccess<'de>>(
+    map: &mut A,
+) -> Result<Option<KindAndFirstKey>, A::Error> {
+    let mut kind = None;
+    while let Some(key) = map.next_key::<Spanned<String>>()? {
+        if key.value == "kind" {
+            kind = Some(map.next_value::<String>()?);
+        } else if RawRule::KEYS.contains(&key.value.as_str()) {
+            map.next_value::<IgnoredAny>()?;
+        } else if kind.is_some() {
+            return Ok(kind.map(|kind| (kind, Some(key))));
+        } else {
+            map.next_value::<IgnoredAny>()?;
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(None);
+        }
+    }
+    Ok(kind.map(|kind| (kind, None)))
 }
 
 /// A rule's map seen as its kind's parameters: the common keys are
