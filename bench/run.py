@@ -180,6 +180,13 @@ def main():
         results["startup"] = (wall, rss)
         results["startup instructions"] = instructions(one_post)
         out.append(row("one .txt post (start-up)", 0, 0, wall, rss))
+        # A Markdown draft names its markets in its front matter, read after
+        # the packs: it reads every built-in pack.
+        one_md = os.path.join(work, "draft.md")
+        with open(one_md, "w", encoding="utf-8") as handle:
+            handle.write("---\ncountry: GB\nrelationship: paid\n---\nLoving this serum from @glowlab ✨ code LUNA15\n")
+        wall, rss = measure([binary, "check", one_md], 20)
+        out.append(row("one .md draft, markets in its front matter (start-up)", 0, 0, wall, rss))
 
         scaling = corpus(sizes[0])
         synthetic = os.path.join(work, "synthetic.yaml")
