@@ -1,14 +1,20 @@
 //! Market groups (`EU`, `EEA`): `rules/markets.yaml`.
 
+use std::sync::OnceLock;
+
 use super::builtin;
 use super::raw::RawMarkets;
 use crate::diag::yaml::{self, span_of};
 use crate::diag::{FileError, Problems};
 use crate::post::{Market, MarketGroups};
 
-/// The market groups that ship with the binary (`rules/markets.yaml`).
+/// The market groups that ship with the binary (`rules/markets.yaml`),
+/// read once per process: a check asks for them more than once (its
+/// `--country`, the configuration, the packs), and reading them was a
+/// twentieth of checking one draft.
 pub fn builtin_market_groups() -> Result<MarketGroups, FileError> {
-    market_groups(builtin::MARKETS_NAME, builtin::MARKETS)
+    static GROUPS: OnceLock<Result<MarketGroups, FileError>> = OnceLock::new();
+    GROUPS.get_or_init(|| market_groups(builtin::MARKETS_NAME, builtin::MARKETS)).clone()
 }
 
 /// Parses a market groups file.
