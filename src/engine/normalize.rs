@@ -67,10 +67,8 @@ impl Normalized {
                 continue;
             }
             self.push_ascii_piece(&run[copied..index], offset + copied);
-            if !after_space {
-                self.push_byte(b' ', offset + index, offset + index + 1);
-                after_space = true;
-            }
+            self.push_space(offset + index, offset + index + 1);
+            after_space = true;
             copied = index + 1;
         }
         self.push_ascii_piece(&run[copied..], offset + copied);
