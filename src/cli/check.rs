@@ -254,10 +254,7 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
         all_posts: args.all,
         // Only SARIF describes the rules: a catalogue of every rule was a
         // tenth of the memory a one-post check touched.
-        rules: if std::iter::once(args.format)
-            .chain(args.reports.iter().map(|target| target.format))
-            .any(|format| format == Format::Sarif)
-        {
+        rules: if output_formats(&args).any(|format| format == Format::Sarif) {
             rule_catalogue(&rules)
         } else {
             RuleCatalogue::default()
@@ -548,6 +545,11 @@ fn countries(codes: &[String], groups: &MarketGroups) -> Result<Vec<Market>, Unk
     Ok(markets)
 }
 
+/// The format of standard output and of every `--report` file.
+fn output_formats(args: &CheckArgs) -> impl Iterator<Item = Format> + '_ {
+    std::iter::once(args.format).chain(args.reports.iter().map(|target| target.format))
+}
+
 /// The markets of every post, when the run knows them before it reads
 /// one: each input is a `.txt` draft, whose post names no market, checked
 /// for the `--country` (or configured) markets. The run then reads only
@@ -565,9 +567,8 @@ fn run_scope(args: &CheckArgs, config: &Config) -> Option<RunScope> {
     let own_packs = !args.packs.rules.is_empty()
         || !config.pack_paths.is_empty()
         || !config.remote_packs.is_empty();
-    let lists_rules = std::iter::once(args.format)
-        .chain(args.reports.iter().map(|target| target.format))
-        .any(|format| matches!(format, Format::Sarif | Format::Html));
+    let lists_rules =
+        output_formats(args).any(|format| matches!(format, Format::Sarif | Format::Html));
     let selects = !args.select.is_empty() || !args.ignore.is_empty();
     if !drafts || own_packs || lists_rules || selects || config.suppressions.is_some() {
         return None;
