@@ -16,7 +16,7 @@ use sponsorlint::batch::{Jobs, check_records};
 use sponsorlint::config::Config;
 use sponsorlint::engine::Engine;
 use sponsorlint::engine::RuleSet;
-use sponsorlint::finding::{Checked, Severity};
+use sponsorlint::finding::{Checked, RecordError, Severity};
 use sponsorlint::input::{
     ColumnMapping, Defaults, InputFormat, Notices, RawRecord, ReadContext, input_sizes,
     read_inputs, read_stream,
@@ -154,22 +154,12 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
         eprintln!("error: {message}");
         return EXIT_ERROR;
     }
-    let mut unknown = Vec::new();
-    let examples = sponsorlint::rules::Examples::Skip;
-    let scope = run_scope(&args, config);
-    let rules = match load_rules_with(&args.packs, config, examples, scope.as_ref(), |book| {
-        unknown = super::select::apply(book, &args.select, &args.ignore);
-    }) {
-        Ok(rules) => rules,
-        Err(code) => return code,
+    // The packs are read with the built-in market groups, so posts are too.
+    let groups = match builtin_market_groups() {
+        Ok(groups) => groups,
+        Err(error) => return super::report_file_error(error),
     };
-    if !unknown.is_empty() {
-        for message in unknown {
-            eprintln!("error: {message}");
-        }
-        return EXIT_ERROR;
-    }
-    let markets = match countries(&args.country, &rules.groups) {
+    let markets = match countries(&args.country, &groups) {
         Ok(markets) => markets,
         Err(error) => {
             eprintln!("error: --country: {error}");
@@ -185,7 +175,7 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
             language: args.language.clone(),
             brands: Vec::new(),
         }),
-        groups: rules.groups.clone(),
+        groups,
         limits: config.limits,
         // The command line's mappings win over the config file's.
         columns: {
@@ -205,6 +195,21 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
             files
         },
     };
+    let mut unknown = Vec::new();
+    let examples = sponsorlint::rules::Examples::Skip;
+    let scope = run_scope(&args, config, &context);
+    let rules = match load_rules_with(&args.packs, config, examples, scope.as_ref(), |book| {
+        unknown = super::select::apply(book, &args.select, &args.ignore);
+    }) {
+        Ok(rules) => rules,
+        Err(code) => return code,
+    };
+    if !unknown.is_empty() {
+        for message in unknown {
+            eprintln!("error: {message}");
+        }
+        return EXIT_ERROR;
+    }
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::Error);
     let mut triage =
         match super::triage::prepare(args.baseline.as_deref(), config, &rules, record_to.is_some())
@@ -305,6 +310,9 @@ pub(super) fn run_checks(args: CheckArgs, config: &Config, record_to: Option<&Pa
     }
     let render = report.render();
     let triage_one = |checked: &mut Checked| {
+        if let Some(scope) = &scope {
+            outside_scope(checked, scope);
+        }
         if let Checked::Post(post) = checked {
             if let Some(fixer) = &mut fixer {
                 fixer.fix(&engine, post);
@@ -550,19 +558,20 @@ fn output_formats(args: &CheckArgs) -> impl Iterator<Item = Format> + '_ {
     std::iter::once(args.format).chain(args.reports.iter().map(|target| target.format))
 }
 
-/// The markets of every post, when the run knows them before it reads
-/// one: each input is a `.txt` draft, whose post names no market, checked
-/// for the `--country` (or configured) markets. The run then reads only
-/// the built-in packs of those markets: a third of a one-draft check's
+/// The markets of every post, when the run can know them before it reads
+/// the packs: each input is a draft, a `.txt` file (checked for the
+/// `--country` or configured markets) or a `.md` file (whose front matter
+/// may name others), read once now for its markets. The run then reads
+/// only the built-in packs of those markets: half of a one-draft check's
 /// start-up (the pre-commit case). Not when the user brings packs (their
 /// examples may be of any market), selects rules, suppresses findings by
 /// rule, or asks for a report that lists the packs or rules it loaded
-/// (SARIF, HTML).
-fn run_scope(args: &CheckArgs, config: &Config) -> Option<RunScope> {
+/// (SARIF, HTML); nor when a draft cannot be read or names no market.
+fn run_scope(args: &CheckArgs, config: &Config, context: &ReadContext) -> Option<RunScope> {
     let drafts = !args.paths.is_empty()
         && args.paths.iter().all(|path| {
             let format = args.input_format.or_else(|| InputFormat::from_path(path));
-            path.is_file() && format == Some(InputFormat::Txt)
+            path.is_file() && matches!(format, Some(InputFormat::Txt | InputFormat::Md))
         });
     let own_packs = !args.packs.rules.is_empty()
         || !config.pack_paths.is_empty()
@@ -573,15 +582,42 @@ fn run_scope(args: &CheckArgs, config: &Config) -> Option<RunScope> {
     if !drafts || own_packs || lists_rules || selects || config.suppressions.is_some() {
         return None;
     }
-    let markets = if args.country.is_empty() {
-        config.defaults.markets.clone()
-    } else {
-        countries(&args.country, &builtin_market_groups().ok()?).ok()?
-    };
+    // Read as the run will read them, without saying twice what reading says.
+    let quiet = ReadContext { notices: Notices::default(), ..context.clone() };
+    let mut markets: Vec<Market> = Vec::new();
+    for record in read_inputs(&args.paths, args.input_format, &quiet, &mut |_| {}) {
+        let post = record.parse(&quiet).ok()?;
+        if post.markets.is_empty() {
+            return None;
+        }
+        for market in post.markets {
+            if !markets.contains(&market) {
+                markets.push(market);
+            }
+        }
+    }
     // The packs of the rules the configuration turns off or changes.
     let packs = config.rule_overrides.iter().filter_map(|wanted| wanted.rule.split_once('/'));
     let packs = packs.map(|(pack, _)| pack.to_owned()).collect();
     (!markets.is_empty()).then_some(RunScope { markets, packs })
+}
+
+/// A post whose markets the run's packs were not read for (its draft
+/// changed after it was first read) becomes an error record rather than
+/// a verdict missing those markets' rules.
+fn outside_scope(checked: &mut Checked, scope: &RunScope) {
+    let Checked::Post(post) = checked else { return };
+    let post = &post.post;
+    if post.markets.iter().all(|market| scope.markets.contains(market)) {
+        return;
+    }
+    *checked = Checked::Error(RecordError {
+        origin: Box::new(post.origin.clone()),
+        id: post.id.clone(),
+        message: "the file changed while it was being checked (it now names other markets); \
+                  check it again"
+            .to_owned(),
+    });
 }
 
 /// What the HTML report's header says about this run.
@@ -630,4 +666,38 @@ fn rule_catalogue(rules: &RuleSet) -> RuleCatalogue {
         }
     };
     rules.rules.iter().map(info).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use sponsorlint::finding::CheckedPost;
+    use sponsorlint::post::{Post, Relationship};
+
+    use super::*;
+
+    #[test]
+    fn a_post_naming_a_market_whose_packs_were_not_read_is_an_error_record() {
+        let groups = builtin_market_groups().unwrap();
+        let market = |code: &str| groups.resolve(code).unwrap()[0];
+        let scope = RunScope { markets: vec![market("GB"), market("FR")], packs: Vec::new() };
+        let checked = |markets: Vec<Market>| {
+            let post = Post { id: Some("d1".into()), markets, ..Post::default() };
+            let post = CheckedPost {
+                post,
+                relationship: Relationship::Paid,
+                findings: Vec::new(),
+                evidence: None,
+            };
+            let mut checked = Checked::Post(Box::new(post));
+            outside_scope(&mut checked, &scope);
+            checked
+        };
+        assert!(matches!(checked(vec![market("FR")]), Checked::Post(_)));
+        assert!(matches!(checked(Vec::new()), Checked::Post(_)), "no market: global packs");
+        let Checked::Error(error) = checked(vec![market("GB"), market("DE")]) else {
+            panic!("a DE post checked with the packs of GB and FR");
+        };
+        assert_eq!(error.id.as_deref(), Some("d1"));
+        assert!(error.message.contains("changed while it was being checked"), "{}", error.message);
+    }
 }
