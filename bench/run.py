@@ -180,8 +180,8 @@ def main():
         results["startup"] = (wall, rss)
         results["startup instructions"] = instructions(one_post)
         out.append(row("one .txt post (start-up)", 0, 0, wall, rss))
-        # A Markdown draft names its markets in its front matter, read after
-        # the packs: it reads every built-in pack.
+        # A Markdown draft names its markets in its front matter, which is
+        # read before the packs so that only theirs are read.
         one_md = os.path.join(work, "draft.md")
         with open(one_md, "w", encoding="utf-8") as handle:
             handle.write("---\ncountry: GB\nrelationship: paid\n---\nLoving this serum from @glowlab ✨ code LUNA15\n")
