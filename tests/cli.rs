@@ -473,8 +473,9 @@ fn color_flag_overrides_the_terminal_guess_and_man_pages_list_exit_statuses() {
     assert!(check_page.contains(".SH \"EXIT STATUS\""), "{check_page}");
 }
 
-/// `.txt` drafts checked for known markets, and `.md` drafts whose front
-/// matter may name others, read only the built-in packs of those markets;
+/// `.txt` drafts and subtitles checked for known markets, and `.md` drafts
+/// whose front matter may name others, read only the built-in packs of
+/// those markets;
 /// they are checked exactly as when every pack is read
 /// (a folder may hold posts of any market, so reading it reads every
 /// pack). Also with a configuration that changes a rule of a pack the
@@ -491,6 +492,7 @@ fn drafts_for_known_markets_are_checked_as_with_every_pack() {
         ("it.md", "---\ncountry: IT\n---\nIl mio siero preferito di @glowco, codice GLOW20"),
         ("es-us.md", "---\ncountry: [ES, US]\nbrand: Glow Co\n---\n\nMi sérum favorito #ad"),
         ("plain.md", "# Morning\n\nLoving my new serum from @glowco #gifted"),
+        ("clip.srt", "1\n00:00:01,000 --> 00:00:03,000\nThis serum from @glowco changed it all\n"),
     ];
     std::fs::create_dir(dir.path().join("drafts")).unwrap();
     for (name, text) in drafts {

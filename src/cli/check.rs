@@ -559,19 +559,20 @@ fn output_formats(args: &CheckArgs) -> impl Iterator<Item = Format> + '_ {
 }
 
 /// The markets of every post, when the run can know them before it reads
-/// the packs: each input is a draft, a `.txt` file (checked for the
-/// `--country` or configured markets) or a `.md` file (whose front matter
-/// may name others), read once now for its markets. The run then reads
-/// only the built-in packs of those markets: half of a one-draft check's
-/// start-up (the pre-commit case). Not when the user brings packs (their
-/// examples may be of any market), selects rules, suppresses findings by
-/// rule, or asks for a report that lists the packs or rules it loaded
-/// (SARIF, HTML); nor when a draft cannot be read or names no market.
+/// the packs: each input is a file of one post, a draft or a video's
+/// subtitles, read once now (within the post-text limit) for its markets:
+/// the `--country` or configured ones, or those a Markdown draft's front
+/// matter names. The run then reads only the built-in packs of those
+/// markets: half of a one-draft check's start-up (the pre-commit case).
+/// Not when the user brings packs (their examples may be of any market),
+/// selects rules, suppresses findings by rule, or asks for a report that
+/// lists the packs or rules it loaded (SARIF, HTML); nor when a file cannot
+/// be read as a post or names no market.
 fn run_scope(args: &CheckArgs, config: &Config, context: &ReadContext) -> Option<RunScope> {
-    let drafts = !args.paths.is_empty()
+    let one_post_files = !args.paths.is_empty()
         && args.paths.iter().all(|path| {
             let format = args.input_format.or_else(|| InputFormat::from_path(path));
-            path.is_file() && matches!(format, Some(InputFormat::Txt | InputFormat::Md))
+            path.is_file() && format.is_some_and(InputFormat::holds_one_post)
         });
     let own_packs = !args.packs.rules.is_empty()
         || !config.pack_paths.is_empty()
@@ -579,7 +580,7 @@ fn run_scope(args: &CheckArgs, config: &Config, context: &ReadContext) -> Option
     let lists_rules =
         output_formats(args).any(|format| matches!(format, Format::Sarif | Format::Html));
     let selects = !args.select.is_empty() || !args.ignore.is_empty();
-    if !drafts || own_packs || lists_rules || selects || config.suppressions.is_some() {
+    if !one_post_files || own_packs || lists_rules || selects || config.suppressions.is_some() {
         return None;
     }
     // Read as the run will read them, without saying twice what reading says.

@@ -159,6 +159,12 @@ impl InputFormat {
     pub const NAMES: &'static [&'static str] =
         &["txt", "md", "json", "jsonl", "ndjson", "csv", "tsv", "xlsx", "ods", "srt", "vtt"];
 
+    /// Whether a file of this format is one post, read whole within the
+    /// post-text limit: a draft, or a video's subtitles.
+    pub fn holds_one_post(self) -> bool {
+        matches!(self, InputFormat::Txt | InputFormat::Md | InputFormat::Srt | InputFormat::Vtt)
+    }
+
     /// The format a file's extension implies, if any.
     pub fn from_path(path: &Path) -> Option<InputFormat> {
         InputFormat::named(path.extension()?.to_str()?)
