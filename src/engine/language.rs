@@ -202,6 +202,10 @@ const FUNCTION_WORDS: [(&str, &[&str]); 9] = [
 /// otherwise outvote a Japanese caption. A kana, kanji or Hangul syllable
 /// carries about as much as a short Latin word, so it weighs three letters.
 fn east_asian(prose: &str) -> Option<&'static str> {
+    // Most captions hold neither, and need no count.
+    if !prose.bytes().any(starts_kana_or_hangul) {
+        return None;
+    }
     let (mut kana, mut han, mut hangul, mut latin) = (0usize, 0usize, 0usize, 0usize);
     for c in prose.chars() {
         match script::unspaced(c) {
@@ -221,6 +225,12 @@ fn east_asian(prose: &str) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// Whether a UTF-8 byte may start a kana or Hangul character: they lie in
+/// U+1100 … U+11FF, U+3040 … U+31FF, U+AC00 … U+D7FF and U+FF66 … U+FF9F.
+fn starts_kana_or_hangul(byte: u8) -> bool {
+    matches!(byte, 0xE1 | 0xE3 | 0xEA..=0xED | 0xEF)
 }
 
 /// The languages packs are written for, with their ISO 639-1 codes. The
@@ -301,6 +311,20 @@ mod tests {
             Some("en"),
             "a few kanji in an English caption"
         );
+    }
+
+    #[test]
+    fn every_kana_and_hangul_character_starts_with_a_byte_the_fast_test_knows() {
+        let mut buffer = [0; 4];
+        let mut found = 0;
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            if matches!(script::unspaced(c), Some(Script::Kana | Script::Hangul)) {
+                let first = c.encode_utf8(&mut buffer).as_bytes()[0];
+                assert!(starts_kana_or_hangul(first), "{c:?} starts with {first:#x}");
+                found += 1;
+            }
+        }
+        assert!(found > 11_000, "{found}");
     }
 
     #[test]
