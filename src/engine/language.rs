@@ -116,7 +116,7 @@ fn noise(word: &[u8]) -> Option<usize> {
 }
 
 fn enough_letters(prose: &str) -> bool {
-    prose.chars().filter(|&c| is_letter(c)).count() >= MIN_LETTERS
+    prose.chars().filter(|&c| is_letter(c)).take(MIN_LETTERS).count() == MIN_LETTERS
 }
 
 /// whatlang's guess among [`LANGUAGES`], when it is reliable.
@@ -371,6 +371,14 @@ mod tests {
             }
         }
         assert_eq!(compared, 12 + 144 + 1_728 + 20_736 + 248_832);
+    }
+
+    #[test]
+    fn enough_letters_means_the_minimum_or_more_whatever_else_is_between() {
+        let letters = |count: usize| "é1 ".repeat(count);
+        assert!(!enough_letters(&letters(MIN_LETTERS - 1)));
+        assert!(enough_letters(&letters(MIN_LETTERS)));
+        assert!(enough_letters(&letters(MIN_LETTERS * 30)));
     }
 
     #[test]
