@@ -58,33 +58,15 @@ fn prose(normalized: &str) -> std::borrow::Cow<'_, str> {
         end -= 1;
     }
     let text = &normalized[..end];
-    let bytes = text.as_bytes();
     let mut kept = String::new();
     let mut copied = 0;
-    let (mut at, mut word_start) = (0, 0);
-    while at <= bytes.len() {
-        // Whether `at` ends a word (whitespace, or the end), and the width
-        // of its character. `is_ascii_whitespace` leaves out the vertical
-        // tab, which Unicode counts.
-        let (space, width) = match bytes.get(at) {
-            None => (true, 1),
-            Some(&byte) if byte.is_ascii() => (byte.is_ascii_whitespace() || byte == 0x0B, 1),
-            Some(_) => {
-                let c = text[at..].chars().next().unwrap_or(' ');
-                (c.is_whitespace(), c.len_utf8())
-            }
-        };
-        if !space {
-            at += width;
-            continue;
-        }
-        if let Some(noise) = noise(&bytes[word_start..at]) {
-            kept.push_str(&text[copied..word_start + noise]);
+    for word in text.split(char::is_whitespace) {
+        let start = word.as_ptr() as usize - text.as_ptr() as usize;
+        if let Some(noise) = noise(word.as_bytes()) {
+            kept.push_str(&text[copied..start + noise]);
             kept.push(' ');
-            copied = at;
+            copied = start + word.len();
         }
-        at += width;
-        word_start = at;
     }
     if copied == 0 {
         return std::borrow::Cow::Borrowed(text);
