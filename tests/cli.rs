@@ -475,11 +475,10 @@ fn color_flag_overrides_the_terminal_guess_and_man_pages_list_exit_statuses() {
 
 /// `.txt` drafts and subtitles checked for known markets, and `.md` drafts
 /// whose front matter may name others, read only the built-in packs of
-/// those markets;
-/// they are checked exactly as when every pack is read
-/// (a folder may hold posts of any market, so reading it reads every
-/// pack). Also with a configuration that changes a rule of a pack the
-/// markets do not use.
+/// those markets; they are checked exactly as when every pack is read (a
+/// folder may hold posts of any market, so reading it reads every pack).
+/// Also with a configuration that changes a rule of a pack the markets do
+/// not use.
 #[test]
 fn drafts_for_known_markets_are_checked_as_with_every_pack() {
     let dir = tempfile::tempdir().unwrap();
