@@ -272,6 +272,32 @@ pub(crate) mod tests {
         })
     }
 
+    /// The built-in rule set, with its rules' examples.
+    pub(crate) fn builtin_with_examples() -> RuleSet {
+        let groups = rules::builtin_market_groups().unwrap();
+        let sources = rules::gather(true, rules::Examples::Read, &[], u64::MAX).unwrap();
+        let (book, problems) = rules::compile(sources, groups);
+        RuleSet::compile(book, problems).unwrap()
+    }
+
+    /// Every text of every example of the built-in rules: a caption, or
+    /// each text value of an example post.
+    pub(crate) fn builtin_example_texts(rules: &RuleSet) -> Vec<String> {
+        use crate::rules::raw::RawExample;
+        let examples = rules
+            .rules
+            .iter()
+            .flat_map(|rule| rule.pass_examples.iter().chain(&rule.fail_examples));
+        examples
+            .flat_map(|example| match &example.post {
+                RawExample::Text(text) => vec![text.clone()],
+                RawExample::Post(keys) => {
+                    keys.values().filter_map(|v| v.as_str()).map(str::to_string).collect()
+                }
+            })
+            .collect()
+    }
+
     pub(crate) fn rule(kind: &str, extra: &str, examples: &str) -> String {
         format!(
             "  - id: house/r\n    kind: {kind}\n    category: missing-disclosure\n    severity: warning\n    message: m\n    help: h\n    source: s\n{extra}    examples: {examples}\n"

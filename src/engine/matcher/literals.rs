@@ -223,28 +223,14 @@ mod tests {
     /// every example of their rules, normalised as a scan does.
     #[test]
     fn both_ways_find_the_same_in_every_built_in_example() {
-        use crate::engine::RuleSet;
         use crate::engine::normalize::Normalized;
-        use crate::rules::{self, Examples, raw::RawExample};
+        use crate::engine::ruleset::tests::{builtin_example_texts, builtin_with_examples};
 
-        let groups = rules::builtin_market_groups().unwrap();
-        let sources = rules::gather(true, Examples::Read, &[], u64::MAX).unwrap();
-        let (book, problems) = rules::compile(sources, groups);
-        let rules = RuleSet::compile(book, problems).unwrap();
+        let rules = builtin_with_examples();
         let matcher = rules.matcher(None);
         assert!(matcher.literals.literals.len() > 1000);
         let (direct, automaton) = both_ways(&matcher.literals.literals);
-        let mut texts = Vec::new();
-        for rule in &rules.rules {
-            for example in rule.pass_examples.iter().chain(&rule.fail_examples) {
-                match &example.post {
-                    RawExample::Text(text) => texts.push(text.clone()),
-                    RawExample::Post(keys) => {
-                        texts.extend(keys.values().filter_map(|v| v.as_str()).map(str::to_string));
-                    }
-                }
-            }
-        }
+        let texts = builtin_example_texts(&rules);
         assert!(texts.len() > 1000, "{} examples", texts.len());
         let mut found = 0;
         for text in &texts {

@@ -1,0 +1,308 @@
+//! whatlang's guess for a Latin-script text, computed as whatlang computes
+//! it (its combined method: which alphabets the letters belong to, and how
+//! far the text's trigrams are from each language's) but with the trigram
+//! distances summed from the text's side. whatlang walks the 300 trigrams
+//! of each of the 22 Latin-script languages and looks each up among the
+//! text's: 6,600 look-ups, about 300,000 instructions whatever the text's
+//! length. An index from a trigram to the languages and ranks it has in
+//! their profiles lets each of the text's few hundred trigrams make one
+//! look-up. The sums are the same integers and the rest is whatlang's own
+//! arithmetic in its own order, so the answers are whatlang's: the tests
+//! compare them, and every distance, with whatlang's.
+
+use std::cmp::Ordering;
+use std::sync::LazyLock;
+
+use foldhash::HashMap;
+use whatlang::Lang;
+use whatlang::dev::{FilterList, LowercaseText, alphabet_latin_calculate_scores};
+
+/// A trigram's three characters, 21 bits each, in a number that orders as
+/// the characters do.
+type Trigram = u64;
+
+/// How far a trigram can be from its rank in a profile; a trigram the
+/// text lacks counts this much.
+const MAX_TRIGRAM_DISTANCE: u32 = 300;
+const MAX_TOTAL_DISTANCE: u32 = MAX_TRIGRAM_DISTANCE * MAX_TRIGRAM_DISTANCE;
+/// The text's most frequent trigrams that are compared.
+const TEXT_TRIGRAMS: usize = 600;
+
+/// The language whatlang finds for a Latin-script text among the languages
+/// `allowed` (whose Latin-script ones are those of the profiles), with its
+/// confidence.
+pub fn detect(text: &str, allowed: &FilterList) -> Option<(Lang, f64)> {
+    let lowercase = LowercaseText::new(text);
+    let alphabets = alphabet_latin_calculate_scores(&lowercase, allowed);
+    let (trigrams, trigram_scores) = trigram_scores(&lowercase);
+
+    let mut languages: Vec<Lang> = alphabets.scores.iter().map(|(lang, _)| *lang).collect();
+    for (lang, _) in &trigram_scores {
+        if !languages.contains(lang) {
+            languages.push(*lang);
+        }
+    }
+    let alphabet_weight = (2.0 / 3.0 - alphabets.count as f64 / 300.0).clamp(1.0 / 3.0, 2.0 / 3.0);
+    let trigram_weight = 1.0 - alphabet_weight;
+    let score_in = |scores: &[(Lang, f64)], lang: Lang| {
+        scores.iter().find(|(known, _)| *known == lang).map_or(0.0, |(_, score)| *score)
+    };
+    let mut scores: Vec<(Lang, f64)> = languages
+        .into_iter()
+        .map(|lang| {
+            let alphabet = score_in(&alphabets.scores, lang);
+            let trigram = score_in(&trigram_scores, lang);
+            (lang, alphabet * alphabet_weight + trigram * trigram_weight)
+        })
+        .collect();
+    scores.sort_unstable_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(Ordering::Less));
+
+    let (lang, best) = *scores.first()?;
+    let confidence = scores.get(1).map_or(1.0, |&(_, second)| confidence(best, second, trigrams));
+    Some((lang, confidence))
+}
+
+/// How sure the best score is over the second, given how many trigrams or
+/// letters they rest on.
+fn confidence(best: f64, second: f64, count: usize) -> f64 {
+    if best == 0.0 {
+        return 0.0;
+    }
+    if second == 0.0 {
+        return best;
+    }
+    let confident_rate = (3.0 / count as f64) + 0.015;
+    let rate = (best - second) / second;
+    if rate > confident_rate { 1.0 } else { rate / confident_rate }
+}
+
+/// The number of distinct trigrams compared, and each profile's score
+/// (0 far … 1 near), best first.
+fn trigram_scores(lowercase: &str) -> (usize, Vec<(Lang, f64)>) {
+    let (count, mut by_distance) = distances(lowercase);
+    by_distance.sort_unstable_by_key(|(_, distance)| *distance);
+    let max_distance = count as u32 * MAX_TRIGRAM_DISTANCE;
+    let scores = by_distance
+        .into_iter()
+        .map(|(lang, distance)| {
+            (lang, f64::from(max_distance - distance) / f64::from(max_distance))
+        })
+        .collect();
+    (count, scores)
+}
+
+/// The number of distinct trigrams compared, and each profile's distance
+/// from them, in the profiles' order.
+fn distances(lowercase: &str) -> (usize, Vec<(Lang, u32)>) {
+    let ranked = ranked_trigrams(lowercase);
+    let profiles = &*PROFILES;
+    let mut distances: Vec<u32> =
+        profiles.sizes.iter().map(|size| size * MAX_TRIGRAM_DISTANCE).collect();
+    for (rank, trigram) in ranked.iter().enumerate() {
+        for &(language, at) in profiles.by_trigram.get(trigram).into_iter().flatten() {
+            let distance = &mut distances[usize::from(language)];
+            *distance = *distance - MAX_TRIGRAM_DISTANCE + (rank as u32).abs_diff(u32::from(at));
+        }
+    }
+    let count = ranked.len() as u32;
+    let by_language = profiles.languages.iter().zip(distances).map(|(&lang, mut distance)| {
+        // A text of fewer trigrams than a profile cannot match most of it:
+        // the trigrams it could not have are not held against it. At most
+        // `count` of a profile's (distinct) trigrams match, so the others
+        // leave at least this much to take off.
+        if MAX_TRIGRAM_DISTANCE > count {
+            distance =
+                distance.saturating_sub((MAX_TRIGRAM_DISTANCE - count) * MAX_TRIGRAM_DISTANCE);
+        }
+        (lang, distance.min(MAX_TOTAL_DISTANCE))
+    });
+    (ranked.len(), by_language.collect())
+}
+
+/// The text's distinct trigrams, most frequent first (ties: the greater
+/// trigram first), at most [`TEXT_TRIGRAMS`]. Punctuation and digits count
+/// as spaces, the text is read as if a space stood before and after it, and
+/// a trigram whose middle is a space counts only between two letters.
+fn ranked_trigrams(lowercase: &str) -> Vec<Trigram> {
+    let mut all = Vec::with_capacity(lowercase.len() + 1);
+    let mut chars = lowercase.chars().map(|c| if is_stop_char(c) { ' ' } else { c });
+    let (mut first, mut second) = (' ', chars.next().unwrap_or(' '));
+    for third in chars.chain([' ']) {
+        if !(second == ' ' && (first == ' ' || third == ' ')) {
+            all.push(pack(first, second, third));
+        }
+        (first, second) = (second, third);
+    }
+    all.sort_unstable();
+    let mut counted: Vec<(u32, Trigram)> = Vec::with_capacity(all.len());
+    for trigram in all {
+        match counted.last_mut() {
+            Some((count, last)) if *last == trigram => *count += 1,
+            _ => counted.push((1, trigram)),
+        }
+    }
+    counted.sort_unstable_by(|a, b| b.cmp(a));
+    counted.into_iter().take(TEXT_TRIGRAMS).map(|(_, trigram)| trigram).collect()
+}
+
+/// What whatlang reads as a space: ASCII punctuation, digits and controls.
+fn is_stop_char(c: char) -> bool {
+    matches!(c, '\u{0}'..='\u{40}' | '\u{5B}'..='\u{60}' | '\u{7B}'..='\u{7E}')
+}
+
+fn pack(first: char, second: char, third: char) -> Trigram {
+    (u64::from(first) << 42) | (u64::from(second) << 21) | u64::from(third)
+}
+
+/// The profiles of `latin_trigrams.txt`, indexed by trigram.
+struct Profiles {
+    /// In whatlang's order, which decides between equal distances.
+    languages: Vec<Lang>,
+    /// Trigrams in each profile.
+    sizes: Vec<u32>,
+    /// Each trigram's places: the language (an index into `languages`)
+    /// and its rank in that language's profile.
+    by_trigram: HashMap<Trigram, Vec<(u8, u16)>>,
+}
+
+static PROFILES: LazyLock<Profiles> =
+    LazyLock::new(|| Profiles::parse(include_str!("latin_trigrams.txt")));
+
+impl Profiles {
+    fn parse(text: &str) -> Profiles {
+        let mut profiles =
+            Profiles { languages: Vec::new(), sizes: Vec::new(), by_trigram: HashMap::default() };
+        let lines = text.lines().filter(|line| !line.starts_with('#'));
+        for (code, trigrams) in lines.filter_map(|line| line.split_once('\t')) {
+            let Some(lang) = Lang::from_code(code) else { continue };
+            let language = profiles.languages.len() as u8;
+            let mut size = 0;
+            for (rank, trigram) in trigrams.split('|').enumerate() {
+                let mut chars = trigram.chars();
+                let (Some(a), Some(b), Some(c)) = (chars.next(), chars.next(), chars.next()) else {
+                    continue;
+                };
+                profiles.by_trigram.entry(pack(a, b, c)).or_default().push((language, rank as u16));
+                size += 1;
+            }
+            profiles.languages.push(lang);
+            profiles.sizes.push(size);
+        }
+        profiles
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::ruleset::tests::{builtin_example_texts, builtin_with_examples};
+    use whatlang::dev::{RawLangInfo, raw_detect};
+
+    /// Texts to compare with whatlang: the real posts of the regulator
+    /// tests, every example of the built-in rules, each also cut short
+    /// (few trigrams, where the alphabets weigh most and distances tie),
+    /// and pseudo-random strings of letters, accents and punctuation.
+    fn texts() -> Vec<String> {
+        let mut texts = Vec::new();
+        let regulator_posts = [
+            include_str!("../../../tests/regulators/posts.jsonl"),
+            include_str!("../../../tests/regulators/instagram_captions.jsonl"),
+            include_str!("../../../tests/regulators/youtube_sentences.jsonl"),
+        ];
+        for line in regulator_posts.iter().flat_map(|posts| posts.lines()) {
+            let post: serde_json::Value = serde_json::from_str(line).unwrap();
+            texts.push(post["text"].as_str().unwrap().to_string());
+        }
+        texts.extend(builtin_example_texts(&builtin_with_examples()));
+        let cut: Vec<String> = texts
+            .iter()
+            .flat_map(|text| [12, 40, 120].map(|chars| text.chars().take(chars).collect()))
+            .collect();
+        texts.extend(cut);
+        let pieces =
+            ["a", "e", "o", "n", "s", "t", "é", "ä", "ø", "ą", "ş", "ő", " ", "-", "th", "ij"];
+        let mut state = 7u64;
+        for _ in 0..3_000 {
+            let mut text = String::new();
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            for _ in 0..(state >> 59) + 1 {
+                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                text.push_str(pieces[(state >> 60) as usize]);
+            }
+            texts.push(text);
+        }
+        texts
+    }
+
+    fn latin_texts() -> Vec<String> {
+        let texts = texts();
+        let latin: Vec<String> = texts
+            .into_iter()
+            .filter(|text| whatlang::detect_script(text) == Some(whatlang::Script::Latin))
+            .collect();
+        assert!(latin.len() > 10_000, "{} Latin-script texts", latin.len());
+        latin
+    }
+
+    #[test]
+    fn the_profiles_are_those_of_the_latin_script_languages_the_detector_allows() {
+        let allowed: Vec<Lang> = super::super::LANGUAGES
+            .iter()
+            .map(|(lang, _)| *lang)
+            .filter(|lang| whatlang::Script::Latin.langs().contains(lang))
+            .collect();
+        let mut profiles = PROFILES.languages.clone();
+        profiles.sort_by_key(|lang| lang.code());
+        let mut expected = allowed;
+        expected.sort_by_key(|lang| lang.code());
+        assert_eq!(profiles, expected);
+        assert!(PROFILES.sizes.iter().all(|&size| size == MAX_TRIGRAM_DISTANCE));
+        let places: usize = PROFILES.by_trigram.values().map(Vec::len).sum();
+        assert_eq!(places, 22 * 300);
+        for places in PROFILES.by_trigram.values() {
+            let mut languages: Vec<u8> = places.iter().map(|(language, _)| *language).collect();
+            languages.dedup();
+            assert_eq!(languages.len(), places.len(), "a trigram twice in one profile");
+        }
+    }
+
+    /// Each language's distance from each text is whatlang's: the profiles
+    /// are its profiles and the sums its sums.
+    #[test]
+    fn every_distance_is_whatlangs() {
+        let mut compared = 0;
+        for text in latin_texts() {
+            let RawLangInfo::MultiScript(combined) = raw_detect(&text).lang_info.unwrap() else {
+                panic!("{text:?} is not read as a Latin-script text");
+            };
+            let theirs = &combined.trigram_raw_outcome;
+            let (count, ours) = distances(&LowercaseText::new(&text));
+            assert_eq!(count, theirs.trigrams_count, "{text:?}");
+            for (lang, distance) in ours {
+                let their = theirs.raw_distances.iter().find(|(known, _)| *known == lang);
+                assert_eq!(Some(distance), their.map(|(_, d)| *d), "{lang:?} for {text:?}");
+                compared += 1;
+            }
+        }
+        assert!(compared > 250_000, "{compared}");
+    }
+
+    /// The language and its confidence, to the last bit, are whatlang's.
+    #[test]
+    fn answers_are_whatlangs() {
+        let allowed = &*super::super::ALLOWED;
+        let mut languages = std::collections::BTreeSet::new();
+        for text in latin_texts() {
+            let ours = detect(&text, allowed);
+            let theirs = super::super::DETECTOR.detect(&text);
+            let theirs = theirs.map(|info| (info.lang(), info.confidence()));
+            assert_eq!(
+                ours.map(|(lang, c)| (lang, c.to_bits())),
+                theirs.map(|(lang, c)| (lang, c.to_bits())),
+                "{text:?}"
+            );
+            languages.extend(ours.map(|(lang, _)| lang.code()));
+        }
+        assert!(languages.len() >= 15, "{languages:?}");
+    }
+}
