@@ -70,6 +70,10 @@ impl<'a> From<&'a Checked> for Record<'a> {
     }
 }
 
+/// Bytes a line starts with room for: most lines fit, so the buffer is
+/// seldom copied as it grows (serde_json's own starts at 128).
+const LINE_CAPACITY: usize = 1024;
+
 /// Streams one record per line as it arrives.
 pub struct JsonlReporter {
     out: Box<dyn Write>,
@@ -82,7 +86,8 @@ impl JsonlReporter {
 
     /// One record's line, newline included.
     fn line(checked: &Checked) -> io::Result<Vec<u8>> {
-        let mut line = serde_json::to_vec(&Record::from(checked))?;
+        let mut line = Vec::with_capacity(LINE_CAPACITY);
+        serde_json::to_writer(&mut line, &Record::from(checked))?;
         line.push(b'\n');
         Ok(line)
     }
