@@ -61,7 +61,7 @@ fn prose(normalized: &str) -> std::borrow::Cow<'_, str> {
         end -= 1;
     }
     let text = &normalized[..end];
-    let mut kept = String::new();
+    let mut kept = String::with_capacity(text.len());
     let mut copied = 0;
     for word in text.split(char::is_whitespace) {
         let start = word.as_ptr() as usize - text.as_ptr() as usize;
