@@ -334,3 +334,23 @@ fn optional_words_are_checked_when_added() {
         )
     );
 }
+
+/// Sets at the edges of their words (0, 63, 64, 127), alone and together,
+/// come back in id order, each once, and only those inserted.
+#[test]
+fn set_bits_give_back_the_sets_inserted_in_id_order() {
+    let candidates: [SetId; 8] = [0, 1, 62, 63, 64, 127, 128, 2047];
+    for chosen in 0u32..(1 << candidates.len()) {
+        let mut expected: Vec<SetId> = (0..candidates.len())
+            .filter(|i| chosen & (1 << i) != 0)
+            .map(|i| candidates[i])
+            .collect();
+        let mut bits = SetBits::default();
+        for &set in expected.iter().rev() {
+            bits.insert(set);
+        }
+        expected.sort_unstable();
+        assert_eq!(bits.iter().collect::<Vec<_>>(), expected);
+        assert!(expected.iter().all(|&set| bits.contains(set)));
+    }
+}
