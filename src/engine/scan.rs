@@ -15,6 +15,9 @@ pub struct PostScan {
     present: SetBits,
     /// Hits that a negation cancelled ("not sponsored"): in no set's bits.
     negated: Vec<Negated>,
+    /// Some hit needed zero-width characters ignored: most posts have
+    /// none, and the rule that looks for them need not read the hits.
+    obfuscated: bool,
 }
 
 impl PostScan {
@@ -57,7 +60,8 @@ impl PostScan {
         for hit in &hits {
             present.insert(hit.set);
         }
-        PostScan { fields, hits, present, negated }
+        let obfuscated = hits.iter().any(|hit| hit.obfuscated);
+        PostScan { fields, hits, present, negated, obfuscated }
     }
 
     fn has(&self, set: SetId) -> bool {
@@ -79,6 +83,16 @@ impl PostScan {
     /// belongs to and the negation's hit: "this is not sponsored".
     pub fn negated(&self) -> &[Negated] {
         &self.negated
+    }
+
+    /// Hits of any of `sets` that needed zero-width characters ignored,
+    /// in order.
+    pub fn obfuscated_hits_of<'a>(
+        &'a self,
+        sets: &'a [SetId],
+    ) -> impl Iterator<Item = &'a Hit> + 'a {
+        let hits: &[Hit] = if self.obfuscated { &self.hits } else { &[] };
+        hits.iter().filter(move |hit| hit.obfuscated && sets.contains(&hit.set))
     }
 
     pub fn any(&self, sets: &[SetId]) -> bool {

@@ -40,7 +40,7 @@ impl Kind for ObfuscatedTerm {
     }
 
     fn run(&self, ctx: &Ctx) -> Option<Detection> {
-        let found = distinct(ctx.scan.hits_of(&self.terms).filter(|hit| hit.obfuscated));
+        let found = distinct(ctx.scan.obfuscated_hits_of(&self.terms));
         let note = format!("{} contains invisible characters", ctx.quote_hits(&found));
         Detection::at_hits(&found, Some(note))
     }
