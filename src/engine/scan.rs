@@ -1,6 +1,8 @@
 //! One scan of one post: every field normalised and tokenised once, and the
 //! hits of every term set of every loaded pack. Rules only look things up.
 
+use std::rc::Rc;
+
 use super::matcher::{Brand, Hit, Matcher, Negated, ScannedField, SetBits, SetId};
 use crate::finding::{Field, Span};
 use crate::post::Post;
@@ -39,7 +41,8 @@ impl PostScan {
         for (index, cue) in post.subtitles.iter().enumerate() {
             fields.push(ScannedField::new(Field::Subtitle(index), &cue.text));
         }
-        let brands: Vec<Brand> = post.brands.iter().filter_map(|brand| Brand::new(brand)).collect();
+        let brands: Vec<Rc<Brand>> =
+            post.brands.iter().filter_map(|brand| Brand::recent(brand)).collect();
         // Room for the hits of most posts, so that the vector seldom grows
         // (a bench post grew it four times on average from empty).
         let mut hits = Vec::with_capacity(64);

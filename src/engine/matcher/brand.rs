@@ -2,7 +2,9 @@
 //! once per field, then the words around each place are compared with the
 //! few terms whose words could surround it.
 
+use std::cell::RefCell;
 use std::ops::Range;
+use std::rc::Rc;
 
 use foldhash::HashMap;
 use memchr::memmem::Finder;
@@ -100,7 +102,38 @@ pub struct Brand {
     compact_finder: Finder<'static>,
 }
 
+thread_local! {
+    /// Brands met lately on this thread, by name: a file of one brand's
+    /// posts names it on every row, and building its searchers costs more
+    /// than finding it in a caption. Emptied when full.
+    static RECENT_BRANDS: RefCell<HashMap<String, Option<Rc<Brand>>>> =
+        RefCell::new(HashMap::default());
+}
+
+/// Brand names kept per thread.
+const RECENT_BRANDS_KEPT: usize = 64;
+
+#[cfg(test)]
+pub(super) fn recent_brands_kept() -> usize {
+    RECENT_BRANDS.with_borrow(HashMap::len)
+}
+
 impl Brand {
+    /// [`Brand::new`], built once for a name met lately on this thread.
+    pub fn recent(name: &str) -> Option<Rc<Brand>> {
+        RECENT_BRANDS.with_borrow_mut(|recent| {
+            if let Some(brand) = recent.get(name) {
+                return brand.clone();
+            }
+            if recent.len() >= RECENT_BRANDS_KEPT {
+                recent.clear();
+            }
+            let brand = Brand::new(name).map(Rc::new);
+            recent.insert(name.to_string(), brand.clone());
+            brand
+        })
+    }
+
     /// `None` for a brand with no letter or digit, which no term can hold.
     pub fn new(name: &str) -> Option<Brand> {
         let words = normalize_term(name);

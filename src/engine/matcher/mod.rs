@@ -23,6 +23,7 @@ mod wordings;
 use foldhash::HashMap;
 use std::collections::hash_map::Entry;
 use std::ops::Range;
+use std::rc::Rc;
 use std::str::FromStr;
 
 pub use brand::Brand;
@@ -484,7 +485,7 @@ impl Matcher {
         &self,
         scanned: &ScannedField,
         original: &str,
-        brands: &[Brand],
+        brands: &[Rc<Brand>],
         regex_sets: Option<&SetBits>,
         hits: &mut Vec<Hit>,
     ) {

@@ -14,7 +14,7 @@ fn matcher(terms: &[(MatchMode, &str)]) -> Matcher {
 /// The original text of every hit, with its set.
 fn hits(matcher: &Matcher, text: &str, brands: &[&str]) -> Vec<(SetId, String)> {
     let scanned = ScannedField::new(Field::Text, text);
-    let brands: Vec<Brand> = brands.iter().filter_map(|brand| Brand::new(brand)).collect();
+    let brands: Vec<Rc<Brand>> = brands.iter().filter_map(|brand| Brand::recent(brand)).collect();
     let mut found = Vec::new();
     matcher.scan(&scanned, text, &brands, None, &mut found);
     found.iter().map(|hit| (hit.set, text[hit.original.clone()].to_string())).collect()
@@ -353,4 +353,30 @@ fn set_bits_give_back_the_sets_inserted_in_id_order() {
         assert_eq!(bits.iter().collect::<Vec<_>>(), expected);
         assert!(expected.iter().all(|&set| bits.contains(set)));
     }
+}
+
+/// A brand met again on a thread is the one built before; the names kept
+/// stay bounded, and a brand built anew after they are dropped finds the
+/// same places.
+#[test]
+fn recent_brands_are_built_once_and_stay_bounded() {
+    let first = Brand::recent("Glow Lab").unwrap();
+    assert!(Rc::ptr_eq(&first, &Brand::recent("Glow Lab").unwrap()));
+    assert!(Brand::recent("✨ —").is_none(), "no letter or digit");
+    assert!(Brand::recent("✨ —").is_none(), "and none when met again");
+    for index in 0..200 {
+        Brand::recent(&format!("brand {index}")).unwrap();
+        let kept = super::brand::recent_brands_kept();
+        assert!(kept <= 64, "{kept} names kept");
+    }
+    let again = Brand::recent("Glow Lab").unwrap();
+    assert!(!Rc::ptr_eq(&first, &again), "dropped when the names kept filled up");
+    let matcher = matcher(&[(MatchMode::Phrase, "thanks {brand}")]);
+    let text = "thanks glow lab, thanks @glowlab";
+    let scanned = ScannedField::new(Field::Text, text);
+    let (mut with_first, mut with_again) = (Vec::new(), Vec::new());
+    matcher.scan(&scanned, text, &[first], None, &mut with_first);
+    matcher.scan(&scanned, text, &[again], None, &mut with_again);
+    assert_eq!(with_first.len(), 2);
+    assert_eq!(with_first, with_again);
 }
