@@ -124,23 +124,18 @@ fn distances(lowercase: &str) -> (usize, Vec<(Lang, u32)>) {
 /// as spaces, the text is read as if a space stood before and after it, and
 /// a trigram whose middle is a space counts only between two letters.
 fn ranked_trigrams(lowercase: &str) -> Vec<Trigram> {
-    let mut all = Vec::with_capacity(lowercase.len() + 1);
+    let mut counts: HashMap<Trigram, u32> = HashMap::default();
+    counts.reserve(lowercase.len() + 1);
     let mut chars = lowercase.chars().map(|c| if is_stop_char(c) { ' ' } else { c });
     let (mut first, mut second) = (' ', chars.next().unwrap_or(' '));
     for third in chars.chain([' ']) {
         if !(second == ' ' && (first == ' ' || third == ' ')) {
-            all.push(pack(first, second, third));
+            *counts.entry(pack(first, second, third)).or_default() += 1;
         }
         (first, second) = (second, third);
     }
-    all.sort_unstable();
-    let mut counted: Vec<(u32, Trigram)> = Vec::with_capacity(all.len());
-    for trigram in all {
-        match counted.last_mut() {
-            Some((count, last)) if *last == trigram => *count += 1,
-            _ => counted.push((1, trigram)),
-        }
-    }
+    let mut counted: Vec<(u32, Trigram)> =
+        counts.into_iter().map(|(trigram, count)| (count, trigram)).collect();
     counted.sort_unstable_by(|a, b| b.cmp(a));
     counted.into_iter().take(TEXT_TRIGRAMS).map(|(_, trigram)| trigram).collect()
 }
