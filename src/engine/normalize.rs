@@ -23,6 +23,9 @@ pub struct Normalized {
     /// For each byte of `text`: the original byte range it came from.
     origin: Vec<(u32, u32)>,
     original_len: usize,
+    /// The original held a zero-width character (dropped here): without
+    /// one, no match needed any ignored.
+    pub zero_width: bool,
 }
 
 impl Normalized {
@@ -31,6 +34,7 @@ impl Normalized {
             text: String::with_capacity(original.len()),
             origin: Vec::with_capacity(original.len()),
             original_len: original.len(),
+            zero_width: false,
         };
         let mut folded = String::new();
         let bytes = original.as_bytes();
@@ -92,6 +96,7 @@ impl Normalized {
         let Some(c) = chars.next() else { return original.len() };
         let mut end = start + c.len_utf8();
         if is_zero_width(c) {
+            self.zero_width = true;
             return end;
         }
         if c.is_whitespace() {
@@ -106,7 +111,9 @@ impl Normalized {
         // they will when the text is normalised again without them.
         let base_end = end;
         for mark in chars {
-            if !is_zero_width(mark) && (mark.is_ascii() || !composes_with_previous(mark)) {
+            if is_zero_width(mark) {
+                self.zero_width = true;
+            } else if mark.is_ascii() || !composes_with_previous(mark) {
                 break;
             }
             end += mark.len_utf8();
@@ -307,6 +314,29 @@ mod tests {
             let normalized = Normalized::new(original);
             assert_eq!((&normalized.text, &normalized.origin), (&text, &origin), "{original:?}");
         }
+    }
+
+    /// Every text of up to four pieces, zero-width characters alone, after
+    /// a letter, between combining marks and inside an emoji sequence:
+    /// the text says it held one exactly when it did.
+    #[test]
+    fn a_text_knows_whether_it_held_a_zero_width_character() {
+        let pieces =
+            ["a", " ", "é", "\u{301}", "\u{200B}", "\u{200D}", "\u{AD}", "\u{FEFF}", "👩", "ﾌ", "ﾟ"];
+        let mut texts = vec![String::new()];
+        let mut held = 0;
+        for _ in 0..4 {
+            texts = texts
+                .iter()
+                .flat_map(|text| pieces.iter().map(move |piece| format!("{text}{piece}")))
+                .collect();
+            for text in &texts {
+                let holds = text.chars().any(is_zero_width);
+                assert_eq!(Normalized::new(text).zero_width, holds, "{text:?}");
+                held += usize::from(holds);
+            }
+        }
+        assert!(held > 10_000, "{held}");
     }
 
     #[test]

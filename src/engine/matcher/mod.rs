@@ -494,7 +494,8 @@ impl Matcher {
         // One hit per set of `sets`, all at one place.
         let mut push = |sets: &[SetId], range: Range<usize>| {
             let original_range = scanned.normalized.original_range(range.clone());
-            let obfuscated = original[original_range.clone()].chars().any(is_zero_width);
+            let obfuscated = scanned.normalized.zero_width
+                && original[original_range.clone()].chars().any(is_zero_width);
             hits.extend(sets.iter().map(|&set| Hit {
                 set,
                 field: scanned.field,
