@@ -42,6 +42,9 @@ struct Plan {
     always: Vec<usize>,
     /// Rules that can only fire when one of their sets has a hit, by set.
     by_trigger: HashMap<SetId, Vec<usize>>,
+    /// The sets of `by_trigger`: a post's sets are looked up only where
+    /// they meet these.
+    triggers: SetBits,
     /// The sets its rules read but for `signals` (which weigh only a post
     /// that may hide its relationship), and the negating sets.
     reads: SetBits,
@@ -51,8 +54,9 @@ impl Plan {
     /// The rules to run on a post with hits of `present` sets: those that
     /// always run, then the triggered ones, each once. (Findings are put in
     /// pack order afterwards, so the order here does not matter.)
-    fn rules_for(&self, present: impl Iterator<Item = SetId>) -> impl Iterator<Item = usize> + '_ {
+    fn rules_for<'a>(&'a self, present: &'a SetBits) -> impl Iterator<Item = usize> + 'a {
         let mut triggered: Vec<usize> = present
+            .common(&self.triggers)
             .flat_map(|set| self.by_trigger.get(&set).into_iter().flatten().copied())
             .collect();
         triggered.sort_unstable();
@@ -372,6 +376,7 @@ fn build_plan(rules: &RuleSet, key: &PlanKey, scope: &[usize]) -> Plan {
             Some(sets) => {
                 for &set in sets {
                     plan.by_trigger.entry(set).or_default().push(index);
+                    plan.triggers.insert(set);
                 }
             }
         }

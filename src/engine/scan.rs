@@ -71,9 +71,9 @@ impl PostScan {
         self.present.contains(set)
     }
 
-    /// The sets with at least one hit, in id order.
-    pub fn present_sets(&self) -> impl Iterator<Item = SetId> + '_ {
-        self.present.iter()
+    /// The sets with at least one hit.
+    pub fn present_sets(&self) -> &SetBits {
+        &self.present
     }
 
     /// Hits of any of `sets`, in order.

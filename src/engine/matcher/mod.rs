@@ -74,18 +74,29 @@ impl SetBits {
         }
     }
 
-    /// The sets, in id order: a step per set and per word, not per bit
-    /// (a post holds a few dozen of some two thousand sets).
+    /// The sets, in id order.
     pub fn iter(&self) -> impl Iterator<Item = SetId> + '_ {
-        self.0.iter().enumerate().flat_map(|(word, &bits)| {
-            let mut rest = bits;
-            std::iter::from_fn(move || {
-                let bit = (rest != 0).then(|| rest.trailing_zeros())?;
-                rest &= rest - 1;
-                Some(word as u32 * 64 + bit)
-            })
-        })
+        set_ids(self.0.iter().copied())
     }
+
+    /// The sets in both, in id order.
+    pub fn common<'a>(&'a self, other: &'a SetBits) -> impl Iterator<Item = SetId> + 'a {
+        set_ids(self.0.iter().zip(&other.0).map(|(mine, theirs)| mine & theirs))
+    }
+}
+
+/// The sets whose bits are set in `words`, in id order: a step per set and
+/// per word, not per bit (a post holds a few dozen of some two thousand
+/// sets).
+fn set_ids(words: impl Iterator<Item = u64>) -> impl Iterator<Item = SetId> {
+    words.enumerate().flat_map(|(word, bits)| {
+        let mut rest = bits;
+        std::iter::from_fn(move || {
+            let bit = (rest != 0).then(|| rest.trailing_zeros())?;
+            rest &= rest - 1;
+            Some(word as u32 * 64 + bit)
+        })
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
