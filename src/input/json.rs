@@ -153,13 +153,25 @@ pub(super) fn post_from_pairs(
     for (key, raw) in pairs {
         // The raw value was already validated, so this only fails on
         // pathological input such as nesting beyond serde_json's limit.
-        let value = Value::deserialize(raw).map_err(|error| {
-            record_error(origin.clone(), format!("{key}: {}", without_position(&error)))
-        })?;
+        let value = match unescaped_string(raw.get()) {
+            Some(string) => Value::String(string.to_owned()),
+            None => Value::deserialize(raw).map_err(|error| {
+                record_error(origin.clone(), format!("{key}: {}", without_position(&error)))
+            })?,
+        };
         let offset = raw.get().as_ptr() as usize - source.as_ptr() as usize + base;
         entries.push((key, value, Some(offset)));
     }
     fields::build(entries, origin, ctx)
+}
+
+/// The characters of a JSON string written without escapes (most values
+/// but captions: ids, platforms, brands), taken as they are instead of
+/// parsed again: the raw value was validated when it was read, so they are
+/// what a parse would give.
+fn unescaped_string(raw: &str) -> Option<&str> {
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    memchr::memchr(b'\\', inner.as_bytes()).is_none().then_some(inner)
 }
 
 /// serde_json's message without its ` at line L column C` suffix, for when
@@ -246,6 +258,28 @@ impl<'de> Deserialize<'de> for Key<'de> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each value of a post object, read as it is when it holds no escape:
+    /// what parsing it gives, and for every other value nothing.
+    #[test]
+    fn strings_without_escapes_are_taken_as_they_are() {
+        let document = r#"{"a": "plain", "b":"", "c": "é 👩‍💻 \u00e9", "d": "line\nbreak",
+            "e": ["x"], "f": 3, "g": "quote \" inside", "h": "tab\t", "i": "  spaced  ",
+            "j": null, "k": "\\", "l": "ends in a backslash \\"}"#;
+        let Object(pairs) = serde_json::from_str(document).unwrap();
+        let mut taken = Vec::new();
+        for (key, raw) in &pairs {
+            let parsed = Value::deserialize(*raw).unwrap();
+            match unescaped_string(raw.get()) {
+                Some(string) => {
+                    assert_eq!(Value::String(string.to_owned()), parsed, "{key}");
+                    taken.push(key.to_string());
+                }
+                None => assert!(!raw.get().starts_with('"') || raw.get().contains('\\'), "{key}"),
+            }
+        }
+        assert_eq!(taken, ["a", "b", "i"]);
+    }
 
     #[test]
     fn lone_surrogates_become_replacement_characters_and_keep_their_length() {
