@@ -70,7 +70,8 @@ impl Matcher {
         fields: &'a [ScannedField],
         original: impl Fn(Field) -> &'a str,
     ) -> (Vec<Hit>, Vec<Negated>) {
-        if !self.negation.negating.contains(&true) {
+        // Most posts hold no negation: their hits all stand, as they are.
+        if !hits.iter().any(|hit| self.negates(hit.set)) {
             return (hits, Vec::new());
         }
         let mut kept = Vec::with_capacity(hits.len());
