@@ -1,21 +1,23 @@
 //! whatlang's guess for a Latin-script text, computed as whatlang computes
-//! it (its combined method: which alphabets the letters belong to, and how
-//! far the text's trigrams are from each language's) but with the trigram
-//! distances summed from the text's side. whatlang walks the 300 trigrams
-//! of each of the 22 Latin-script languages and looks each up among the
-//! text's: 6,600 look-ups, about 300,000 instructions whatever the text's
-//! length. An index from a trigram to the languages and ranks it has in
-//! their profiles lets each of the text's few hundred trigrams make one
-//! look-up. The sums are the same integers and the rest is whatlang's own
-//! arithmetic in its own order, so the answers are whatlang's: the tests
-//! compare them, and every distance, with whatlang's.
+//! it (its combined method: which alphabets the letters belong to, scored
+//! in `alphabets.rs`, and how far the text's trigrams are from each
+//! language's) but with the trigram distances summed from the text's
+//! side. whatlang walks the 300 trigrams of each of the 22 Latin-script
+//! languages and looks each up among the text's: 6,600 look-ups, about
+//! 300,000 instructions whatever the text's length. An index from a
+//! trigram to the languages and ranks it has in their profiles lets each of
+//! the text's few hundred trigrams make one look-up. The sums are the same
+//! integers and the rest is whatlang's own arithmetic in its own order, so
+//! the answers are whatlang's: the tests compare them, and every distance,
+//! with whatlang's.
 
 use std::cmp::Ordering;
 use std::sync::LazyLock;
 
 use foldhash::HashMap;
 use whatlang::Lang;
-use whatlang::dev::{FilterList, LowercaseText, alphabet_latin_calculate_scores};
+
+use super::alphabets;
 
 /// A trigram's three characters, 21 bits each, in a number that orders as
 /// the characters do.
@@ -31,18 +33,18 @@ const TEXT_TRIGRAMS: usize = 600;
 /// The language whatlang finds for a Latin-script text among the languages
 /// `allowed` (whose Latin-script ones are those of the profiles), with its
 /// confidence.
-pub fn detect(text: &str, allowed: &FilterList) -> Option<(Lang, f64)> {
-    let lowercase = LowercaseText::new(text);
-    let alphabets = alphabet_latin_calculate_scores(&lowercase, allowed);
+pub fn detect(text: &str, allowed: &[Lang]) -> Option<(Lang, f64)> {
+    let lowercase = text.to_lowercase();
+    let (letters, alphabet_scores) = alphabets::scores(&lowercase, allowed);
     let (trigrams, trigram_scores) = trigram_scores(&lowercase);
 
-    let mut languages: Vec<Lang> = alphabets.scores.iter().map(|(lang, _)| *lang).collect();
+    let mut languages: Vec<Lang> = alphabet_scores.iter().map(|(lang, _)| *lang).collect();
     for (lang, _) in &trigram_scores {
         if !languages.contains(lang) {
             languages.push(*lang);
         }
     }
-    let alphabet_weight = (2.0 / 3.0 - alphabets.count as f64 / 300.0).clamp(1.0 / 3.0, 2.0 / 3.0);
+    let alphabet_weight = (2.0 / 3.0 - letters as f64 / 300.0).clamp(1.0 / 3.0, 2.0 / 3.0);
     let trigram_weight = 1.0 - alphabet_weight;
     let score_in = |scores: &[(Lang, f64)], lang: Lang| {
         scores.iter().find(|(known, _)| *known == lang).map_or(0.0, |(_, score)| *score)
@@ -50,7 +52,7 @@ pub fn detect(text: &str, allowed: &FilterList) -> Option<(Lang, f64)> {
     let mut scores: Vec<(Lang, f64)> = languages
         .into_iter()
         .map(|lang| {
-            let alphabet = score_in(&alphabets.scores, lang);
+            let alphabet = score_in(&alphabet_scores, lang);
             let trigram = score_in(&trigram_scores, lang);
             (lang, alphabet * alphabet_weight + trigram * trigram_weight)
         })
@@ -141,7 +143,7 @@ fn ranked_trigrams(lowercase: &str) -> Vec<Trigram> {
 }
 
 /// What whatlang reads as a space: ASCII punctuation, digits and controls.
-fn is_stop_char(c: char) -> bool {
+pub(super) fn is_stop_char(c: char) -> bool {
     matches!(c, '\u{0}'..='\u{40}' | '\u{5B}'..='\u{60}' | '\u{7B}'..='\u{7E}')
 }
 
@@ -188,10 +190,10 @@ impl Profiles {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::engine::ruleset::tests::{builtin_example_texts, builtin_with_examples};
-    use whatlang::dev::{RawLangInfo, raw_detect};
+    use whatlang::dev::{LowercaseText, RawLangInfo, raw_detect};
 
     /// Texts to compare with whatlang: the real posts of the regulator
     /// tests, every example of the built-in rules, each also cut short
@@ -229,7 +231,7 @@ mod tests {
         texts
     }
 
-    fn latin_texts() -> Vec<String> {
+    pub(in crate::engine::language) fn latin_texts() -> Vec<String> {
         let texts = texts();
         let latin: Vec<String> = texts
             .into_iter()

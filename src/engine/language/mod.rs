@@ -6,12 +6,12 @@ use std::sync::LazyLock;
 
 use foldhash::HashMap;
 
-use whatlang::dev::FilterList;
 use whatlang::{Detector, Lang};
 
 use super::letters::is_letter;
 use super::script::{self, Script};
 
+mod alphabets;
 mod latin;
 
 /// Too few letters give unreliable guesses.
@@ -260,8 +260,8 @@ const LANGUAGES: [(Lang, &str); 31] = [
     (Lang::Ara, "ar"),
 ];
 
-static ALLOWED: LazyLock<FilterList> =
-    LazyLock::new(|| FilterList::allow(LANGUAGES.iter().map(|(lang, _)| *lang).collect()));
+static ALLOWED: LazyLock<Vec<Lang>> =
+    LazyLock::new(|| LANGUAGES.iter().map(|(lang, _)| *lang).collect());
 
 static DETECTOR: LazyLock<Detector> =
     LazyLock::new(|| Detector::with_allowlist(LANGUAGES.iter().map(|(lang, _)| *lang).collect()));
