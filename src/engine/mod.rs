@@ -404,3 +404,20 @@ fn finding(rule: &Rule, market: Option<Market>, detection: Detection, ctx: &Ctx)
         fix,
     }
 }
+
+/// Every text of one to `longest` pieces, each from `pieces`, shorter texts
+/// first: for tests that compare two ways of doing one thing wherever the
+/// characters they are made of can meet.
+#[cfg(test)]
+pub(crate) fn every_text(pieces: &[&str], longest: usize) -> Vec<String> {
+    let mut all = Vec::new();
+    let mut texts = vec![String::new()];
+    for _ in 0..longest {
+        texts = texts
+            .iter()
+            .flat_map(|text| pieces.iter().map(move |piece| format!("{text}{piece}")))
+            .collect();
+        all.extend(texts.iter().cloned());
+    }
+    all
+}
