@@ -59,14 +59,13 @@ impl Iterator for Records<'_> {
                     return Some(Err(record_error(origin, cannot_read(&self.path, &error))).into());
                 }
             }
-            let text = match utf8(&self.buffer, start, self.line) {
-                Ok(text) => text,
-                Err(error) => return Some(Err(record_error(origin, error)).into()),
-            };
-            if text.trim_ascii().is_empty() {
+            if self.buffer.trim_ascii().is_empty() {
                 continue;
             }
-            return Some(RawRecord::JsonLine(Line { text: text.to_owned(), start, origin }));
+            // Handed on as bytes: the checking thread checks they are UTF-8,
+            // so this one, which all others wait on, only splits lines.
+            let bytes = self.buffer.as_slice().to_owned();
+            return Some(RawRecord::JsonLine(Line { bytes, start, origin }));
         }
         None
     }
@@ -109,9 +108,10 @@ fn read_line_within(
     }
 }
 
-/// One non-blank line of a JSONL stream, not parsed yet.
+/// One non-blank line of a JSONL stream, not parsed yet (nor known to be
+/// UTF-8).
 pub struct Line {
-    text: String,
+    bytes: Vec<u8>,
     /// Byte offset of the line in the stream.
     start: usize,
     origin: Origin,
@@ -119,8 +119,13 @@ pub struct Line {
 
 impl Line {
     pub(super) fn parse(self, ctx: &ReadContext) -> Record {
-        let Line { text, start, origin } = self;
-        let text = without_lone_surrogates(&text);
+        let Line { bytes, start, origin } = self;
+        let line = origin.line.unwrap_or(0);
+        let text = match utf8(&bytes, start, line) {
+            Ok(text) => text,
+            Err(error) => return Err(record_error(origin, error)),
+        };
+        let text = without_lone_surrogates(text);
         let json = if start == 0 { &text[bom_len(&text)..] } else { &*text };
         match serde_json::from_str::<Object>(json) {
             Ok(Object(pairs)) => post_from_pairs(pairs, &text, start, origin, ctx),
