@@ -113,6 +113,10 @@ thread_local! {
 /// Brand names kept per thread.
 const RECENT_BRANDS_KEPT: usize = 64;
 
+/// Names longer than this are built for each post and not kept: the names
+/// kept stay small whatever a file holds.
+const RECENT_BRAND_BYTES: usize = 256;
+
 #[cfg(test)]
 pub(super) fn recent_brands_kept() -> usize {
     RECENT_BRANDS.with_borrow(HashMap::len)
@@ -121,6 +125,9 @@ pub(super) fn recent_brands_kept() -> usize {
 impl Brand {
     /// [`Brand::new`], built once for a name met lately on this thread.
     pub fn recent(name: &str) -> Option<Rc<Brand>> {
+        if name.len() > RECENT_BRAND_BYTES {
+            return Brand::new(name).map(Rc::new);
+        }
         RECENT_BRANDS.with_borrow_mut(|recent| {
             if let Some(brand) = recent.get(name) {
                 return brand.clone();

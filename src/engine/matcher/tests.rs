@@ -381,6 +381,10 @@ fn recent_brands_are_built_once_and_stay_bounded() {
     }
     let again = Brand::recent("Glow Lab").unwrap();
     assert!(!Rc::ptr_eq(&first, &again), "dropped when the names kept filled up");
+    let long = "Glow Lab ".repeat(40);
+    let long_brand = Brand::recent(&long).unwrap();
+    assert!(!Rc::ptr_eq(&long_brand, &Brand::recent(&long).unwrap()), "a long name is not kept");
+    assert!(super::brand::recent_brands_kept() <= 64);
     let matcher = matcher(&[(MatchMode::Phrase, "thanks {brand}")]);
     let text = "thanks glow lab, thanks @glowlab";
     let scanned = ScannedField::new(Field::Text, text);
