@@ -85,9 +85,7 @@ impl Alphabets {
     fn parse(text: &str) -> Alphabets {
         let languages = Script::Latin.langs().to_vec();
         let mut owners: Vec<(char, Vec<Lang>)> = Vec::new();
-        let lines = text.lines().filter(|line| !line.starts_with('#'));
-        for (code, letters) in lines.filter_map(|line| line.split_once('\t')) {
-            let Some(lang) = Lang::from_code(code) else { continue };
+        for (lang, letters) in super::data_lines(text) {
             for c in letters.chars() {
                 match owners.iter_mut().find(|(letter, _)| *letter == c) {
                     Some((_, langs)) => langs.push(lang),
@@ -130,12 +128,7 @@ mod tests {
     #[test]
     fn the_scripts_languages_fit_the_bits_and_every_alphabet_is_read() {
         assert!(ALPHABETS.languages.len() <= 64, "{}", ALPHABETS.languages.len());
-        let read = include_str!("latin_alphabets.txt")
-            .lines()
-            .filter(|line| !line.starts_with('#'))
-            .filter_map(|line| line.split_once('\t'))
-            .filter(|(code, _)| Lang::from_code(*code).is_some())
-            .count();
+        let read = super::super::data_lines(include_str!("latin_alphabets.txt")).count();
         assert_eq!(read, 37);
         assert!(ALPHABETS.letter('a').is_some() && ALPHABETS.letter('ő').is_some());
         assert!(ALPHABETS.letter('#').is_none() && ALPHABETS.letter('✨').is_none());

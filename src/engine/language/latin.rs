@@ -169,9 +169,7 @@ impl Profiles {
     fn parse(text: &str) -> Profiles {
         let mut profiles =
             Profiles { languages: Vec::new(), sizes: Vec::new(), by_trigram: HashMap::default() };
-        let lines = text.lines().filter(|line| !line.starts_with('#'));
-        for (code, trigrams) in lines.filter_map(|line| line.split_once('\t')) {
-            let Some(lang) = Lang::from_code(code) else { continue };
+        for (lang, trigrams) in super::data_lines(text) {
             let language = profiles.languages.len() as u8;
             let mut size = 0;
             for (rank, trigram) in trigrams.split('|').enumerate() {

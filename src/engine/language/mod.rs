@@ -263,8 +263,17 @@ const LANGUAGES: [(Lang, &str); 31] = [
 static ALLOWED: LazyLock<Vec<Lang>> =
     LazyLock::new(|| LANGUAGES.iter().map(|(lang, _)| *lang).collect());
 
-static DETECTOR: LazyLock<Detector> =
-    LazyLock::new(|| Detector::with_allowlist(LANGUAGES.iter().map(|(lang, _)| *lang).collect()));
+static DETECTOR: LazyLock<Detector> = LazyLock::new(|| Detector::with_allowlist(ALLOWED.clone()));
+
+/// The lines of one of the data files copied from whatlang: a language's
+/// ISO 639-3 code, a tab, then its data; `#` starts a comment line. A line
+/// whose code whatlang does not know is skipped.
+fn data_lines(text: &str) -> impl Iterator<Item = (Lang, &str)> {
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| line.split_once('\t'))
+        .filter_map(|(code, data)| Some((Lang::from_code(code)?, data)))
+}
 
 fn two_letter(lang: Lang) -> Option<&'static str> {
     LANGUAGES.iter().find(|(known, _)| *known == lang).map(|(_, code)| *code)
