@@ -94,8 +94,9 @@ impl PostScan {
         &'a self,
         sets: &'a [SetId],
     ) -> impl Iterator<Item = &'a Hit> + 'a {
-        let hits: &[Hit] = if self.obfuscated { &self.hits } else { &[] };
-        hits.iter().filter(move |hit| hit.obfuscated && sets.contains(&hit.set))
+        // No set's hits to read when no hit at all was obfuscated.
+        let sets: &[SetId] = if self.obfuscated { sets } else { &[] };
+        self.hits_of(sets).filter(|hit| hit.obfuscated)
     }
 
     pub fn any(&self, sets: &[SetId]) -> bool {
