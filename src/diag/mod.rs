@@ -5,6 +5,7 @@
 mod error;
 mod packed;
 pub mod prebuilt;
+pub mod read_once;
 pub mod spanned;
 pub mod yaml;
 

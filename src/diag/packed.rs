@@ -18,6 +18,15 @@ pub const NUMBER: u8 = 3;
 pub const TEXT: u8 = 4;
 pub const LIST: u8 = 5;
 pub const MAP: u8 = 6;
+/// Text that YAML 1.1 reads as a boolean (`no`, `Off`): read as text where
+/// text is expected, and left to the YAML reader anywhere else. Only a
+/// pack read at run time has it.
+pub const WORD: u8 = 7;
+/// Set on a tag when its value has a place: a number follows the tag, the
+/// index of the value's place in the document's list of places. Only a
+/// pack read from YAML at run time has places (`read_once.rs`); build.rs
+/// never sets it.
+pub const LOCATED: u8 = 0x80;
 
 /// Appends `number`, which build.rs knows fits a `u32` (a pack is at most
 /// a few megabytes).

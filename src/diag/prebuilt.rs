@@ -7,7 +7,17 @@
 //! it does not ask for. Locations are unknown: the test suite proves the
 //! built-in packs from their YAML, and reading both forms must give the
 //! same rules.
+//!
+//! A pack read from YAML at run time (`read_once.rs`) comes in the same
+//! form with a place for each value, which a `Spanned` value reads as the
+//! YAML reader's locations. Such a document is read strictly: a number or
+//! a boolean only from a plain scalar of that type, text only from text,
+//! so that any value the YAML reader might read otherwise is an error, and
+//! the pack is then read by the YAML reader.
 
+use std::borrow::Cow;
+
+use serde::de::value::{BorrowedStrDeserializer, MapDeserializer, SeqDeserializer};
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess,
     Visitor,
@@ -19,16 +29,38 @@ use super::yaml::YamlError;
 
 type Error = de::value::Error;
 
-/// A pack as build.rs wrote it: its texts and its tree.
+/// A pack as build.rs wrote it, or as `read_once.rs` read it: its texts,
+/// its tree and, read at run time, the places of its values.
 #[derive(Debug)]
 pub struct Prebuilt {
-    texts: &'static str,
-    tree: &'static [u8],
+    texts: Cow<'static, str>,
+    tree: Cow<'static, [u8]>,
+    places: Option<Vec<Place>>,
+}
+
+/// Where a value was written, as the YAML reader's `Location` says it:
+/// kept as numbers until a `Spanned` value asks for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place {
+    /// 1-based.
+    pub line: u32,
+    /// 1-based, in characters.
+    pub column: u32,
+    /// Characters before the value, and its length in characters.
+    pub chars: (u32, u32),
+    /// Bytes before the value, and its length in bytes.
+    pub bytes: (u32, u32),
 }
 
 impl Prebuilt {
     pub fn new(texts: &'static str, tree: &'static [u8]) -> Prebuilt {
-        Prebuilt { texts, tree }
+        Prebuilt { texts: Cow::Borrowed(texts), tree: Cow::Borrowed(tree), places: None }
+    }
+
+    /// A document read at run time, each value's tag marked
+    /// [`packed::LOCATED`] and followed by the index of its place.
+    pub fn located(texts: String, tree: Vec<u8>, places: Vec<Place>) -> Prebuilt {
+        Prebuilt { texts: Cow::Owned(texts), tree: Cow::Owned(tree), places: Some(places) }
     }
 
     /// Reads the pack into `T`.
@@ -45,9 +77,10 @@ impl Prebuilt {
     }
 
     /// The document: one value, the whole tree.
-    fn document(&self) -> Result<Node<'static>, YamlError> {
-        let mut rest = self.tree;
-        match take_value(&mut rest, self.texts) {
+    fn document(&self) -> Result<Node<'_>, YamlError> {
+        let mut rest: &[u8] = &self.tree;
+        let doc = Doc { texts: &self.texts, places: self.places.as_deref() };
+        match take_value(&mut rest, doc) {
             Ok(node) if rest.is_empty() => Ok(node),
             _ => Err(unlocated(damaged())),
         }
@@ -62,12 +95,27 @@ fn damaged() -> Error {
     de::Error::custom("the built-in pack is damaged; rebuild sponsorlint")
 }
 
+/// What every value of a document reads besides its own bytes: the
+/// pack's texts, and the places of a document read at run time.
+#[derive(Clone, Copy)]
+struct Doc<'de> {
+    texts: &'de str,
+    places: Option<&'de [Place]>,
+}
+
+impl Doc<'_> {
+    /// Read at run time: strictly, and with places.
+    fn strict(self) -> bool {
+        self.places.is_some()
+    }
+}
+
 /// One value of the document: its bytes in the tree, from its tag to its
-/// end, and the pack's texts.
+/// end.
 #[derive(Clone, Copy)]
 struct Node<'de> {
     tree: &'de [u8],
-    texts: &'de str,
+    doc: Doc<'de>,
 }
 
 /// A value's tag and what follows it.
@@ -76,18 +124,30 @@ enum Value<'de> {
     Bool(bool),
     Number(&'de str),
     Text(&'de str),
+    Word(&'de str),
     List(Items<'de>),
     Map(Entries<'de>),
 }
 
+/// A value's tag without [`packed::LOCATED`], and the bytes after the tag
+/// and its place.
+fn split_tag(tree: &[u8]) -> Result<(u8, Option<usize>, &[u8]), Error> {
+    let (&tag, mut rest) = tree.split_first().ok_or_else(damaged)?;
+    let place = match tag & packed::LOCATED {
+        0 => None,
+        _ => Some(packed::read_number(&mut rest).ok_or_else(damaged)?),
+    };
+    Ok((tag & !packed::LOCATED, place, rest))
+}
+
 /// Takes one whole value off the front of `tree`.
-fn take_value<'de>(tree: &mut &'de [u8], texts: &'de str) -> Result<Node<'de>, Error> {
+fn take_value<'de>(tree: &mut &'de [u8], doc: Doc<'de>) -> Result<Node<'de>, Error> {
     let start = *tree;
-    let (&tag, mut rest) = start.split_first().ok_or_else(damaged)?;
+    let (tag, _, mut rest) = split_tag(start)?;
     let mut length = || packed::read_number(&mut rest).ok_or_else(damaged);
     let body = match tag {
         packed::NULL | packed::FALSE | packed::TRUE => 0,
-        packed::NUMBER | packed::TEXT => {
+        packed::NUMBER | packed::TEXT | packed::WORD => {
             length()?;
             length()?;
             0
@@ -99,33 +159,46 @@ fn take_value<'de>(tree: &mut &'de [u8], texts: &'de str) -> Result<Node<'de>, E
         _ => return Err(damaged()),
     };
     let rest = rest.get(body..).ok_or_else(damaged)?;
-    let node = Node { tree: &start[..start.len() - rest.len()], texts };
+    let node = Node { tree: &start[..start.len() - rest.len()], doc };
     *tree = rest;
     Ok(node)
 }
 
 impl<'de> Node<'de> {
+    /// Where the value was written, in a document read at run time.
+    fn place(self) -> Result<Option<Place>, Error> {
+        let (_, index, _) = split_tag(self.tree)?;
+        match (index, self.doc.places) {
+            (Some(index), Some(places)) => places.get(index).copied().map(Some).ok_or_else(damaged),
+            _ => Ok(None),
+        }
+    }
+
     fn value(self) -> Result<Value<'de>, Error> {
-        let (&tag, mut rest) = self.tree.split_first().ok_or_else(damaged)?;
+        let (tag, _, mut rest) = split_tag(self.tree)?;
         let mut length = || packed::read_number(&mut rest).ok_or_else(damaged);
         Ok(match tag {
             packed::NULL => Value::Null,
             packed::FALSE => Value::Bool(false),
             packed::TRUE => Value::Bool(true),
-            packed::NUMBER | packed::TEXT => {
+            packed::NUMBER | packed::TEXT | packed::WORD => {
                 let start = length()?;
                 let end = start.checked_add(length()?).ok_or_else(damaged)?;
-                let text = self.texts.get(start..end).ok_or_else(damaged)?;
-                if tag == packed::NUMBER { Value::Number(text) } else { Value::Text(text) }
+                let text = self.doc.texts.get(start..end).ok_or_else(damaged)?;
+                match tag {
+                    packed::NUMBER => Value::Number(text),
+                    packed::TEXT => Value::Text(text),
+                    _ => Value::Word(text),
+                }
             }
             packed::LIST | packed::MAP => {
                 let count = length()?;
                 length()?;
-                let (texts, value) = (self.texts, None);
+                let (doc, value) = (self.doc, None);
                 if tag == packed::LIST {
-                    Value::List(Items { rest, texts, count })
+                    Value::List(Items { rest, doc, count })
                 } else {
-                    Value::Map(Entries { rest, texts, count, value })
+                    Value::Map(Entries { rest, doc, count, value })
                 }
             }
             _ => return Err(damaged()),
@@ -133,14 +206,26 @@ impl<'de> Node<'de> {
     }
 
     /// A scalar as text, for a key that expects text: `true` and `12`
-    /// read as `"true"` and `"12"`, as in YAML.
+    /// read as `"true"` and `"12"`, as in YAML. Read strictly, only text.
     fn text(self) -> Result<Option<&'de str>, Error> {
         Ok(match self.value()? {
-            Value::Text(text) | Value::Number(text) => Some(text),
+            Value::Text(text) | Value::Word(text) => Some(text),
+            _ if self.doc.strict() => None,
+            Value::Number(text) => Some(text),
             Value::Bool(true) => Some("true"),
             Value::Bool(false) => Some("false"),
             Value::Null | Value::List(_) | Value::Map(_) => None,
         })
+    }
+
+    /// A scalar's text for a key that expects a number; read strictly,
+    /// only a number's.
+    fn number_text(self) -> Result<Option<&'de str>, Error> {
+        match self.value()? {
+            Value::Number(text) => Ok(Some(text)),
+            _ if self.doc.strict() => Ok(None),
+            _ => self.text(),
+        }
     }
 
     fn invalid<T>(self, expected: &dyn de::Expected) -> Result<T, Error> {
@@ -148,7 +233,7 @@ impl<'de> Node<'de> {
             Value::Null => de::Unexpected::Unit,
             Value::Bool(value) => de::Unexpected::Bool(value),
             Value::Number(_) => de::Unexpected::Other("number"),
-            Value::Text(text) => de::Unexpected::Str(text),
+            Value::Text(text) | Value::Word(text) => de::Unexpected::Str(text),
             Value::List(_) => de::Unexpected::Seq,
             Value::Map(_) => de::Unexpected::Map,
         };
@@ -159,7 +244,7 @@ impl<'de> Node<'de> {
 macro_rules! numbers {
     ($($method:ident $visit:ident $type:ty),* $(,)?) => {$(
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-            match self.text()?.and_then(|text| text.trim().parse::<$type>().ok()) {
+            match self.number_text()?.and_then(|text| text.trim().parse::<$type>().ok()) {
                 Some(number) => visitor.$visit(number),
                 None => self.invalid(&visitor),
             }
@@ -186,18 +271,25 @@ impl<'de> Deserializer<'de> for Node<'de> {
                 }
             }
             Value::Text(text) => visitor.visit_borrowed_str(text),
+            // Text or a boolean: the YAML reader's to decide.
+            Value::Word(_) => self.invalid(&visitor),
             Value::List(items) => visitor.visit_seq(items),
             Value::Map(entries) => visitor.visit_map(entries),
         }
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        // YAML 1.1 spellings too, as the pack reader accepts them.
-        let value = self.text()?.and_then(|text| match text.to_ascii_lowercase().as_str() {
-            "true" | "yes" | "on" | "y" => Some(true),
-            "false" | "no" | "off" | "n" => Some(false),
-            _ => None,
-        });
+        // YAML 1.1 spellings too, as the pack reader accepts them; read
+        // strictly, a plain `true` or `false` only.
+        let value = match self.value()? {
+            Value::Bool(value) => Some(value),
+            _ if self.doc.strict() => None,
+            _ => self.text()?.and_then(|text| match text.to_ascii_lowercase().as_str() {
+                "true" | "yes" | "on" | "y" => Some(true),
+                "false" | "no" | "off" | "n" => Some(false),
+                _ => None,
+            }),
+        };
         match value {
             Some(value) => visitor.visit_bool(value),
             None => self.invalid(&visitor),
@@ -243,7 +335,7 @@ impl<'de> Deserializer<'de> for Node<'de> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Error> {
-        newtype_struct(self, name, visitor)
+        newtype_struct(self, self.place()?, name, visitor)
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -270,7 +362,7 @@ impl<'de> Deserializer<'de> for Node<'de> {
 /// A list's items not read yet.
 struct Items<'de> {
     rest: &'de [u8],
-    texts: &'de str,
+    doc: Doc<'de>,
     count: usize,
 }
 
@@ -285,7 +377,7 @@ impl<'de> SeqAccess<'de> for Items<'de> {
             return Ok(None);
         }
         self.count -= 1;
-        seed.deserialize(take_value(&mut self.rest, self.texts)?).map(Some)
+        seed.deserialize(take_value(&mut self.rest, self.doc)?).map(Some)
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -296,7 +388,7 @@ impl<'de> SeqAccess<'de> for Items<'de> {
 /// A map's entries not read yet, and the value of the key just read.
 struct Entries<'de> {
     rest: &'de [u8],
-    texts: &'de str,
+    doc: Doc<'de>,
     count: usize,
     value: Option<Node<'de>>,
 }
@@ -312,12 +404,11 @@ impl<'de> MapAccess<'de> for Entries<'de> {
             return Ok(None);
         }
         self.count -= 1;
-        let key = match take_value(&mut self.rest, self.texts)?.value()? {
-            Value::Text(key) => key,
-            _ => return Err(damaged()),
-        };
-        self.value = Some(take_value(&mut self.rest, self.texts)?);
-        seed.deserialize(Key(key)).map(Some)
+        let key = take_value(&mut self.rest, self.doc)?;
+        let Value::Text(text) = key.value()? else { return Err(damaged()) };
+        let place = key.place()?;
+        self.value = Some(take_value(&mut self.rest, self.doc)?);
+        seed.deserialize(Key { text, place }).map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
@@ -332,13 +423,16 @@ impl<'de> MapAccess<'de> for Entries<'de> {
 }
 
 /// A map's key: text, also when read as a `Spanned<String>`.
-struct Key<'de>(&'de str);
+struct Key<'de> {
+    text: &'de str,
+    place: Option<Place>,
+}
 
 impl<'de> Deserializer<'de> for Key<'de> {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        visitor.visit_borrowed_str(self.0)
+        visitor.visit_borrowed_str(self.text)
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
@@ -346,7 +440,8 @@ impl<'de> Deserializer<'de> for Key<'de> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Error> {
-        newtype_struct(self, name, visitor)
+        let place = self.place;
+        newtype_struct(self, place, name, visitor)
     }
 
     serde::forward_to_deserialize_any! {
@@ -357,16 +452,126 @@ impl<'de> Deserializer<'de> for Key<'de> {
 }
 
 /// A newtype struct reads its inner value, but `Spanned<T>` reads it as a
-/// [`SpannedNode`].
-fn newtype_struct<'de, D, V>(inner: D, name: &str, visitor: V) -> Result<V::Value, Error>
+/// [`SpannedNode`], or a [`PlacedNode`] when its place is known.
+fn newtype_struct<'de, D, V>(
+    inner: D,
+    place: Option<Place>,
+    name: &str,
+    visitor: V,
+) -> Result<V::Value, Error>
 where
     D: Deserializer<'de, Error = Error>,
     V: Visitor<'de>,
 {
-    if name == SPANNED_NAME {
-        visitor.visit_newtype_struct(SpannedNode(inner))
-    } else {
-        visitor.visit_newtype_struct(inner)
+    match place {
+        Some(place) if name == SPANNED_NAME => {
+            visitor.visit_newtype_struct(PlacedNode(inner, place))
+        }
+        None if name == SPANNED_NAME => visitor.visit_newtype_struct(SpannedNode(inner)),
+        _ => visitor.visit_newtype_struct(inner),
+    }
+}
+
+/// A `Spanned<T>` whose place is known reads it as the YAML reader hands
+/// it: a map of the value, where it is referenced and where it is defined
+/// (the same place: a document read at run time has no aliases).
+struct PlacedNode<D>(D, Place);
+
+impl<'de, D: Deserializer<'de, Error = Error>> Deserializer<'de> for PlacedNode<D> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_map(PlacedEntries { value: Some(self.0), place: self.1, next: 0 })
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+struct PlacedEntries<D> {
+    value: Option<D>,
+    place: Place,
+    /// The entry whose key is read next.
+    next: usize,
+}
+
+const PLACED_KEYS: [&str; 3] = ["value", "referenced", "defined"];
+
+impl<'de, D: Deserializer<'de, Error = Error>> MapAccess<'de> for PlacedEntries<D> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
+        let Some(&key) = PLACED_KEYS.get(self.next) else { return Ok(None) };
+        self.next += 1;
+        seed.deserialize(BorrowedStrDeserializer::new(key)).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+        match self.next {
+            1 => seed.deserialize(
+                self.value.take().ok_or_else(|| de::Error::custom("a value read twice"))?,
+            ),
+            _ => seed.deserialize(Part::Location(self.place)),
+        }
+    }
+}
+
+/// A YAML reader's `Location`, or a part of one, to be read by its own
+/// `Deserialize`: serde-saphyr makes them only by reading them.
+#[derive(Clone, Copy)]
+enum Part {
+    Location(Place),
+    Span(Place),
+    Number(u32),
+    Pair(u32, u32),
+}
+
+impl<'de> IntoDeserializer<'de, Error> for Part {
+    type Deserializer = Part;
+
+    fn into_deserializer(self) -> Part {
+        self
+    }
+}
+
+impl<'de> Deserializer<'de> for Part {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Part::Location(place) => visitor.visit_map(MapDeserializer::new(
+                [
+                    ("line", Part::Number(place.line)),
+                    ("column", Part::Number(place.column)),
+                    ("span", Part::Span(place)),
+                ]
+                .into_iter(),
+            )),
+            Part::Span(place) => visitor.visit_map(MapDeserializer::new(
+                [
+                    ("offset", Part::Number(place.chars.0)),
+                    ("len", Part::Number(place.chars.1)),
+                    ("byte_info", Part::Pair(place.bytes.0, place.bytes.1)),
+                ]
+                .into_iter(),
+            )),
+            Part::Number(number) => visitor.visit_u32(number),
+            Part::Pair(first, second) => {
+                visitor.visit_seq(SeqDeserializer::new([first, second].into_iter()))
+            }
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
     }
 }
 

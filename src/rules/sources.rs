@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, DeserializeSeed};
@@ -12,6 +12,7 @@ use serde::de::{DeserializeOwned, DeserializeSeed};
 use super::builtin;
 use super::raw::RawScope;
 use crate::diag::prebuilt::Prebuilt;
+use crate::diag::read_once::read_once;
 use crate::diag::yaml::{self, Spanned, YamlError};
 use crate::diag::{FileError, FileKind, io_reason};
 use crate::limits::display_size;
@@ -28,6 +29,10 @@ pub struct PackSource {
     /// A built-in pack as build.rs read it (its rules without examples),
     /// which a check reads instead of parsing the YAML.
     pub prebuilt: Option<Arc<Prebuilt>>,
+    /// Without `prebuilt`, the YAML read once on first use, which every
+    /// later reading steps through (`diag::read_once`); `None` inside when
+    /// only the YAML reader reads the document as it must be read.
+    read_once: Arc<OnceLock<Option<Prebuilt>>>,
 }
 
 /// How the built-in packs are read.
@@ -53,6 +58,7 @@ impl PackSource {
                 prebuilt: read
                     .filter(|_| examples == Examples::Skip)
                     .map(|(texts, tree)| Arc::new(Prebuilt::new(texts, tree))),
+                read_once: Arc::default(),
             })
             .collect()
     }
@@ -60,26 +66,46 @@ impl PackSource {
     /// A pack the user wrote, read from its YAML.
     pub fn user(name: impl Into<String>, text: String) -> PackSource {
         let text = Arc::new(Cow::Owned(text));
-        PackSource { name: name.into(), text, builtin: false, prebuilt: None }
+        PackSource {
+            name: name.into(),
+            text,
+            builtin: false,
+            prebuilt: None,
+            read_once: Arc::default(),
+        }
     }
 
-    /// Reads the pack into `T`, from its prebuilt form when it has one.
+    /// Reads the pack into `T`, from its prebuilt form when it has one,
+    /// else from its YAML read once, else (or when that fails) by the YAML
+    /// reader, which then says what is wrong.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, YamlError> {
-        match &self.prebuilt {
-            Some(prebuilt) => prebuilt.parse(),
-            None => yaml::parse(&self.text),
+        match (&self.prebuilt, self.read_once()) {
+            (Some(prebuilt), _) => prebuilt.parse(),
+            (None, Some(read)) => read.parse().or_else(|_| yaml::parse(&self.text)),
+            (None, None) => yaml::parse(&self.text),
         }
     }
 
     /// [`PackSource::parse`] with a seed (see `yaml::parse_seed`).
     pub fn parse_seed<S, V>(&self, seed: S) -> Result<V, YamlError>
     where
-        S: for<'v> DeserializeSeed<'v, Value = V>,
+        S: for<'v> DeserializeSeed<'v, Value = V> + Clone,
     {
-        match &self.prebuilt {
-            Some(prebuilt) => prebuilt.parse_seed(seed),
-            None => yaml::parse_seed(&self.text, seed),
+        match (&self.prebuilt, self.read_once()) {
+            (Some(prebuilt), _) => prebuilt.parse_seed(seed),
+            (None, Some(read)) => {
+                read.parse_seed(seed.clone()).or_else(|_| yaml::parse_seed(&self.text, seed))
+            }
+            (None, None) => yaml::parse_seed(&self.text, seed),
         }
+    }
+
+    /// The YAML read once, for a pack without a prebuilt form.
+    fn read_once(&self) -> Option<&Prebuilt> {
+        if self.prebuilt.is_some() {
+            return None;
+        }
+        self.read_once.get_or_init(|| read_once(&self.text)).as_ref()
     }
 
     /// A pack file, or every `.yaml`/`.yml` file below a folder (sorted).
@@ -184,8 +210,61 @@ fn same_file(builtin: &str, given: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Every YAML file of the repository that may be a pack: the built-in
+    /// packs, their examples, and the test packs, broken ones included.
+    pub(crate) fn repository_yaml() -> Vec<(PathBuf, String)> {
+        fn walk(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
+            let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
+            entries.sort_by_key(|entry| entry.path());
+            for path in entries.into_iter().map(|entry| entry.path()) {
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|ext| ext == "yaml" || ext == "yml") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    out.push((path, text));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in ["rules", "tests/data", "fixtures"] {
+            walk(&root.join(dir), &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn a_pack_read_once_reads_as_the_yaml_reader_reads_it_locations_included() {
+        let (mut same, mut refused_by_both) = (0, 0);
+        for (path, text) in repository_yaml() {
+            let Some(read) = read_once(&text) else {
+                // Only a broken file needs the YAML reader (duplicate keys,
+                // bad syntax, no document).
+                assert!(path.components().any(|part| part.as_os_str() == "broken"), "{path:?}");
+                continue;
+            };
+            let once = read.parse::<super::super::raw::RawPack>();
+            let reader = yaml::parse::<super::super::raw::RawPack>(&text);
+            match (once, reader) {
+                (Ok(once), Ok(reader)) => {
+                    assert_eq!(format!("{once:?}"), format!("{reader:?}"), "{}", path.display());
+                    same += 1;
+                }
+                (Ok(_), Err(error)) => {
+                    panic!(
+                        "{}: read once, but the YAML reader says {}",
+                        path.display(),
+                        error.message
+                    )
+                }
+                (Err(_), _) => refused_by_both += 1,
+            }
+        }
+        assert!(same >= 60 && refused_by_both > 0, "{same} read alike, {refused_by_both} refused");
+    }
 
     #[test]
     fn a_pack_over_the_limit_is_refused_unread_and_says_how_to_raise_it() {

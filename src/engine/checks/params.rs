@@ -56,6 +56,7 @@ pub fn read_params_and_kinds(source: &PackSource) -> Option<Vec<ReadRule>> {
 }
 
 /// The pack: only its `rules:` list is read.
+#[derive(Clone, Copy)]
 struct PackSeed<'k> {
     /// Each rule's kind, in order; `None`: read from each rule.
     kinds: Option<&'k [&'k str]>,
@@ -268,5 +269,36 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for ParamsMap<'_, A> {
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
         self.map.next_value_seed(seed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::read_once::read_once;
+    use crate::diag::yaml;
+
+    #[test]
+    fn parameters_read_once_are_those_the_yaml_reader_reads_locations_included() {
+        let mut same = 0;
+        for (path, text) in crate::rules::repository_yaml() {
+            let Some(read) = read_once(&text) else { continue };
+            let seed = PackSeed { kinds: None };
+            match (read.parse_seed(seed), yaml::parse_seed(&text, seed)) {
+                (Ok(once), Ok(reader)) => {
+                    assert_eq!(format!("{once:?}"), format!("{reader:?}"), "{}", path.display());
+                    same += 1;
+                }
+                (Ok(_), Err(error)) => {
+                    panic!(
+                        "{}: read once, but the YAML reader says {}",
+                        path.display(),
+                        error.message
+                    )
+                }
+                (Err(_), _) => {}
+            }
+        }
+        assert!(same >= 60, "{same} packs' parameters read alike");
     }
 }
