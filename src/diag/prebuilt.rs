@@ -354,8 +354,34 @@ impl<'de> Deserializer<'de> for Node<'de> {
         visitor.visit_unit()
     }
 
+    /// Only a list, as the YAML reader reads it.
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value()? {
+            Value::List(items) => visitor.visit_seq(items),
+            _ => self.invalid(&visitor),
+        }
+    }
+
+    /// Only a map, as the YAML reader reads it (serde would take a struct's
+    /// fields from a list in order too: `when: []`).
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.value()? {
+            Value::Map(entries) => visitor.visit_map(entries),
+            _ => self.invalid(&visitor),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.deserialize_map(visitor)
+    }
+
     serde::forward_to_deserialize_any! {
-        i128 u128 bytes byte_buf unit unit_struct seq tuple tuple_struct map struct
+        i128 u128 bytes byte_buf unit unit_struct tuple tuple_struct
     }
 }
 

@@ -277,6 +277,7 @@ mod tests {
     use super::*;
     use crate::diag::read_once::read_once;
     use crate::diag::yaml;
+    use crate::rules::raw::RawPack;
 
     #[test]
     fn parameters_read_once_are_those_the_yaml_reader_reads_locations_included() {
@@ -300,5 +301,111 @@ mod tests {
             }
         }
         assert!(same >= 60, "{same} packs' parameters read alike");
+    }
+
+    /// A value the YAML reader might read otherwise than it looks, in
+    /// place of a pack's own.
+    const AWKWARD: &[&str] = &[
+        "~",
+        "null",
+        "",
+        "yes",
+        "No",
+        "on",
+        "OFF",
+        "y",
+        "true",
+        "False",
+        "1",
+        "-7",
+        "0",
+        "007",
+        "1.5",
+        "-0.25",
+        "0x1F",
+        "0o17",
+        "1e3",
+        "1_000",
+        ".inf",
+        "'no'",
+        "\"12\"",
+        "2026.12.1",
+        "plain words",
+        "'quoted: text'",
+        "\"tab\\there\"",
+        "[a, b]",
+        "[1, no, ~]",
+        "{x: 1}",
+        "[]",
+        "{}",
+        "#ad",
+        "a #b",
+        "\"\"",
+        "''",
+        "|\n  a block\n",
+        ">\n  folded\n  lines\n",
+    ];
+
+    #[test]
+    fn whatever_a_value_says_a_pack_read_once_is_read_as_the_yaml_reader_reads_it() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let packs = [
+            "tests/data/packs/house.yaml",
+            "tests/data/packs/term-syntax.yaml",
+            "rules/platforms/tiktok.yaml",
+        ];
+        let mut state = 0x5EED_u64;
+        let mut next = move |below: usize| {
+            // splitmix64: a fixed sequence, so a failure is reproducible.
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) % below as u64) as usize
+        };
+        let (mut read_alike, mut refused, mut left) = (0, 0, 0);
+        for pack in packs {
+            let text = std::fs::read_to_string(root.join(pack)).unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            let values: Vec<usize> = (0..lines.len())
+                .filter(|&at| lines[at].split_once(": ").is_some_and(|(key, _)| !key.contains('#')))
+                .collect();
+            for _ in 0..300 {
+                // One value replaced, or two; now and then a key, by one no
+                // rule has (which a rule's parameters list as unknown).
+                let mut changed_lines: Vec<String> =
+                    lines.iter().map(|line| line.to_string()).collect();
+                for _ in 0..1 + next(2) {
+                    let at = values[next(values.len())];
+                    let (key, value) = lines[at].split_once(": ").unwrap_or_default();
+                    let indent = &key[..key.len() - key.trim_start().len()];
+                    changed_lines[at] = match next(5) {
+                        0 => format!("{indent}colour: {value}"),
+                        _ => format!("{key}: {}", AWKWARD[next(AWKWARD.len())]),
+                    };
+                }
+                let changed = changed_lines.join("\n") + "\n";
+                let Some(read) = read_once(&changed) else {
+                    left += 1;
+                    continue;
+                };
+                let seed = PackSeed { kinds: None };
+                let raw = (read.parse::<RawPack>(), yaml::parse::<RawPack>(&changed));
+                let params = (read.parse_seed(seed), yaml::parse_seed(&changed, seed));
+                match (raw, params) {
+                    ((Ok(once), Ok(reader)), (Ok(once_params), Ok(reader_params))) => {
+                        assert_eq!(format!("{once:?}"), format!("{reader:?}"), "{changed}");
+                        assert_eq!(format!("{once_params:?}"), format!("{reader_params:?}"));
+                        read_alike += 1;
+                    }
+                    ((Ok(_), Err(error)), _) | (_, (Ok(_), Err(error))) => {
+                        panic!("read once, but the YAML reader says {}:\n{changed}", error.message)
+                    }
+                    _ => refused += 1,
+                }
+            }
+        }
+        // Enough of each way to say something.
+        assert!(read_alike >= 20 && refused >= 20 && left >= 20, "{read_alike} {refused} {left}");
     }
 }
