@@ -13,6 +13,9 @@
 //! as it does a pack this form fails to read (so every problem a pack has
 //! is told by the YAML reader, in its words).
 
+use std::hash::BuildHasher;
+
+use foldhash::fast::FixedState;
 use foldhash::{HashSet, HashSetExt};
 use granit_parser::{Event, Parser, ScalarStyle, Span};
 
@@ -71,6 +74,7 @@ struct Reader {
     tree: Vec<u8>,
     places: Vec<Place>,
     open: Vec<Open>,
+    hasher: FixedState,
     /// The document's one value has been read.
     done: bool,
 }
@@ -81,9 +85,10 @@ struct Open {
     room: usize,
     /// Its items; a map's keys and values both.
     items: usize,
-    /// A map's keys so far: a key given twice is the YAML reader's to
-    /// refuse.
-    keys: Option<HashSet<String>>,
+    /// A map's keys so far, hashed: a key given twice is the YAML reader's
+    /// to refuse. (Two keys of one hash, were it ever so, would only leave
+    /// the document to the YAML reader.)
+    keys: Option<HashSet<u64>>,
 }
 
 impl Reader {
@@ -119,7 +124,7 @@ impl Reader {
                 return None;
             }
             let keys = self.open.last_mut()?.keys.as_mut()?;
-            if !keys.insert(value.to_string()) {
+            if !keys.insert(self.hasher.hash_one(value)) {
                 return None;
             }
         }
@@ -229,10 +234,9 @@ fn plain(value: &str) -> Option<Plain> {
         {
             Plain::Decimal
         }
-        _ if matches!(
-            value.to_ascii_lowercase().as_str(),
-            "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false"
-        ) =>
+        _ if ["y", "n", "yes", "no", "on", "off", "true", "false"]
+            .iter()
+            .any(|word| value.eq_ignore_ascii_case(word)) =>
         {
             Plain::Word
         }
@@ -242,14 +246,18 @@ fn plain(value: &str) -> Option<Plain> {
 }
 
 fn number_otherwise(value: &str) -> bool {
-    let lower = value.to_ascii_lowercase();
-    let unsigned = lower.trim_start_matches(['-', '+']);
-    matches!(lower.as_str(), "null" | "~")
-        || lower.replace('_', "").parse::<f64>().is_ok()
-        || unsigned.starts_with(".inf")
-        || unsigned.starts_with(".nan")
-        || ["0x", "0o", "0b"].iter().any(|prefix| unsigned.starts_with(prefix))
-        || unsigned.starts_with(|c: char| c.is_ascii_digit()) && unsigned.contains(':')
+    let unsigned = value.trim_start_matches(['-', '+']);
+    let spelled = ["nan", "inf", "infinity"].iter().any(|word| unsigned.eq_ignore_ascii_case(word));
+    // Any other number starts with a digit or a point (`.5`, `.inf`).
+    if !unsigned.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return spelled || value.eq_ignore_ascii_case("null");
+    }
+    let lower = unsigned.to_ascii_lowercase();
+    lower.replace('_', "").parse::<f64>().is_ok()
+        || lower.starts_with(".inf")
+        || lower.starts_with(".nan")
+        || ["0x", "0o", "0b"].iter().any(|prefix| lower.starts_with(prefix))
+        || lower.contains(':')
 }
 
 #[cfg(test)]
