@@ -65,7 +65,8 @@ impl Prebuilt {
 
     /// Reads the pack into `T`.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, YamlError> {
-        T::deserialize(self.document()?).map_err(unlocated)
+        let doc = self.doc();
+        T::deserialize(document(&self.tree, &doc)?).map_err(unlocated)
     }
 
     /// [`Prebuilt::parse`] with a seed (see `yaml::parse_seed`).
@@ -73,17 +74,21 @@ impl Prebuilt {
     where
         S: for<'v> DeserializeSeed<'v, Value = V>,
     {
-        seed.deserialize(self.document()?).map_err(unlocated)
+        let doc = self.doc();
+        seed.deserialize(document(&self.tree, &doc)?).map_err(unlocated)
     }
 
-    /// The document: one value, the whole tree.
-    fn document(&self) -> Result<Node<'_>, YamlError> {
-        let mut rest: &[u8] = &self.tree;
-        let doc = Doc { texts: &self.texts, places: self.places.as_deref() };
-        match take_value(&mut rest, doc) {
-            Ok(node) if rest.is_empty() => Ok(node),
-            _ => Err(unlocated(damaged())),
-        }
+    fn doc(&self) -> Doc<'_> {
+        Doc { texts: &self.texts, places: self.places.as_deref() }
+    }
+}
+
+/// The document: one value, the whole tree.
+fn document<'de>(tree: &'de [u8], doc: &'de Doc<'de>) -> Result<Node<'de>, YamlError> {
+    let mut rest = tree;
+    match take_value(&mut rest, doc) {
+        Ok(node) if rest.is_empty() => Ok(node),
+        _ => Err(unlocated(damaged())),
     }
 }
 
@@ -96,8 +101,8 @@ fn damaged() -> Error {
 }
 
 /// What every value of a document reads besides its own bytes: the
-/// pack's texts, and the places of a document read at run time.
-#[derive(Clone, Copy)]
+/// pack's texts, and the places of a document read at run time. Values
+/// hold it by reference, so that they stay small to copy.
 struct Doc<'de> {
     texts: &'de str,
     places: Option<&'de [Place]>,
@@ -105,7 +110,7 @@ struct Doc<'de> {
 
 impl Doc<'_> {
     /// Read at run time: strictly, and with places.
-    fn strict(self) -> bool {
+    fn strict(&self) -> bool {
         self.places.is_some()
     }
 }
@@ -115,7 +120,7 @@ impl Doc<'_> {
 #[derive(Clone, Copy)]
 struct Node<'de> {
     tree: &'de [u8],
-    doc: Doc<'de>,
+    doc: &'de Doc<'de>,
 }
 
 /// A value's tag and what follows it.
@@ -141,7 +146,7 @@ fn split_tag(tree: &[u8]) -> Result<(u8, Option<usize>, &[u8]), Error> {
 }
 
 /// Takes one whole value off the front of `tree`.
-fn take_value<'de>(tree: &mut &'de [u8], doc: Doc<'de>) -> Result<Node<'de>, Error> {
+fn take_value<'de>(tree: &mut &'de [u8], doc: &'de Doc<'de>) -> Result<Node<'de>, Error> {
     let start = *tree;
     let (tag, _, mut rest) = split_tag(start)?;
     let mut length = || packed::read_number(&mut rest).ok_or_else(damaged);
@@ -167,9 +172,9 @@ fn take_value<'de>(tree: &mut &'de [u8], doc: Doc<'de>) -> Result<Node<'de>, Err
 impl<'de> Node<'de> {
     /// Where the value was written, in a document read at run time.
     fn place(self) -> Result<Option<Place>, Error> {
-        let (_, index, _) = split_tag(self.tree)?;
-        match (index, self.doc.places) {
-            (Some(index), Some(places)) => places.get(index).copied().map(Some).ok_or_else(damaged),
+        let Some(places) = self.doc.places else { return Ok(None) };
+        match split_tag(self.tree)? {
+            (_, Some(index), _) => places.get(index).copied().map(Some).ok_or_else(damaged),
             _ => Ok(None),
         }
     }
@@ -388,7 +393,7 @@ impl<'de> Deserializer<'de> for Node<'de> {
 /// A list's items not read yet.
 struct Items<'de> {
     rest: &'de [u8],
-    doc: Doc<'de>,
+    doc: &'de Doc<'de>,
     count: usize,
 }
 
@@ -414,7 +419,7 @@ impl<'de> SeqAccess<'de> for Items<'de> {
 /// A map's entries not read yet, and the value of the key just read.
 struct Entries<'de> {
     rest: &'de [u8],
-    doc: Doc<'de>,
+    doc: &'de Doc<'de>,
     count: usize,
     value: Option<Node<'de>>,
 }

@@ -1,5 +1,8 @@
-//! All YAML parsing lives here, so the YAML crate (serde-saphyr) can be
-//! swapped without touching the rest of the rule code.
+//! All YAML parsing through the YAML crate (serde-saphyr) lives here, so it
+//! can be swapped without touching the rest of the rule code. A pack's
+//! YAML is first parsed once by `read_once.rs`, which leaves to this
+//! module every document or value it cannot read exactly as serde-saphyr
+//! would; tests compare the two on every pack of the repository.
 
 use std::ops::Range;
 
