@@ -15,8 +15,6 @@ use std::ops::Range;
 
 pub use markets::builtin_market_groups;
 pub use packs::compile;
-#[cfg(test)]
-pub(crate) use sources::tests::repository_yaml;
 pub use sources::{Examples, PackSource, gather, within_markets};
 
 use crate::diag::Problems;

@@ -210,61 +210,8 @@ fn same_file(builtin: &str, given: &str) -> bool {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-
-    /// Every YAML file of the repository that may be a pack: the built-in
-    /// packs, their examples, and the test packs, broken ones included.
-    pub(crate) fn repository_yaml() -> Vec<(PathBuf, String)> {
-        fn walk(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
-            let mut entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
-            entries.sort_by_key(|entry| entry.path());
-            for path in entries.into_iter().map(|entry| entry.path()) {
-                if path.is_dir() {
-                    walk(&path, out);
-                } else if path.extension().is_some_and(|ext| ext == "yaml" || ext == "yml") {
-                    let text = std::fs::read_to_string(&path).unwrap();
-                    out.push((path, text));
-                }
-            }
-        }
-        let mut out = Vec::new();
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        for dir in ["rules", "tests/data", "fixtures"] {
-            walk(&root.join(dir), &mut out);
-        }
-        out
-    }
-
-    #[test]
-    fn a_pack_read_once_reads_as_the_yaml_reader_reads_it_locations_included() {
-        let (mut same, mut refused_by_both) = (0, 0);
-        for (path, text) in repository_yaml() {
-            let Some(read) = read_once(&text) else {
-                // Only a broken file needs the YAML reader (duplicate keys,
-                // bad syntax, no document).
-                assert!(path.components().any(|part| part.as_os_str() == "broken"), "{path:?}");
-                continue;
-            };
-            let once = read.parse::<super::super::raw::RawPack>();
-            let reader = yaml::parse::<super::super::raw::RawPack>(&text);
-            match (once, reader) {
-                (Ok(once), Ok(reader)) => {
-                    assert_eq!(format!("{once:?}"), format!("{reader:?}"), "{}", path.display());
-                    same += 1;
-                }
-                (Ok(_), Err(error)) => {
-                    panic!(
-                        "{}: read once, but the YAML reader says {}",
-                        path.display(),
-                        error.message
-                    )
-                }
-                (Err(_), _) => refused_by_both += 1,
-            }
-        }
-        assert!(same >= 60 && refused_by_both > 0, "{same} read alike, {refused_by_both} refused");
-    }
 
     #[test]
     fn a_pack_over_the_limit_is_refused_unread_and_says_how_to_raise_it() {
