@@ -8,8 +8,8 @@
 //! reads it is taken: one document of maps, lists and scalars, without
 //! anchors, aliases, tags, merge keys, duplicate keys or keys that are not
 //! text, within the reader's budget, and without plain scalars whose type
-//! the YAML reader might decide otherwise than here (`yes`, `0x1F`,
-//! `1.5`). Anything else gives `None`, and the YAML reader reads the pack,
+//! the YAML reader might decide otherwise than here (`0x1F`, `1e3`,
+//! `007`). Anything else gives `None`, and the YAML reader reads the pack,
 //! as it does a pack this form fails to read (so every problem a pack has
 //! is told by the YAML reader, in its words).
 
@@ -29,6 +29,12 @@ const MAX_DEPTH: usize = 32;
 
 /// The document, or `None` when the YAML reader must read it (above).
 pub fn read_once(source: &str) -> Option<Prebuilt> {
+    // The form numbers its texts with `u32`s; an escape may make a text
+    // half as long again as it was written (`\L` is three bytes). Its tree
+    // stays small: at most `MAX_NODES` values.
+    if source.len() > (u32::MAX / 2) as usize {
+        return None;
+    }
     let mut reader = Reader::default();
     let mut documents = 0;
     for item in Parser::new_from_str(source) {
