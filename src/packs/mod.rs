@@ -105,6 +105,9 @@ fn compile_sources(
         (book, problems, read_ahead)
     });
     let mut rules = RuleSet::compile_with(book, problems, read_ahead)?;
+    for pack in &mut rules.book_mut().packs {
+        pack.origin.forget_read_once();
+    }
     configure(rules.book_mut()).map_err(|error| vec![error])?;
     Ok(rules)
 }

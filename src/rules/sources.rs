@@ -100,6 +100,12 @@ impl PackSource {
         }
     }
 
+    /// Lets go of the YAML read once (for a large pack, megabytes), once
+    /// the pack is compiled; a later reading parses it again.
+    pub fn forget_read_once(&mut self) {
+        self.read_once = Arc::default();
+    }
+
     /// The YAML read once, for a pack without a prebuilt form.
     fn read_once(&self) -> Option<&Prebuilt> {
         if self.prebuilt.is_some() {
