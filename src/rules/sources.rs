@@ -79,11 +79,7 @@ impl PackSource {
     /// else from its YAML read once, else (or when that fails) by the YAML
     /// reader, which then says what is wrong.
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, YamlError> {
-        match (&self.prebuilt, self.read_once()) {
-            (Some(prebuilt), _) => prebuilt.parse(),
-            (None, Some(read)) => read.parse().or_else(|_| yaml::parse(&self.text)),
-            (None, None) => yaml::parse(&self.text),
-        }
+        self.read(|tree| tree.parse(), || yaml::parse(&self.text))
     }
 
     /// [`PackSource::parse`] with a seed (see `yaml::parse_seed`).
@@ -91,12 +87,23 @@ impl PackSource {
     where
         S: for<'v> DeserializeSeed<'v, Value = V> + Clone,
     {
-        match (&self.prebuilt, self.read_once()) {
-            (Some(prebuilt), _) => prebuilt.parse_seed(seed),
-            (None, Some(read)) => {
-                read.parse_seed(seed.clone()).or_else(|_| yaml::parse_seed(&self.text, seed))
-            }
-            (None, None) => yaml::parse_seed(&self.text, seed),
+        let for_yaml = seed.clone();
+        self.read(|tree| tree.parse_seed(seed.clone()), || yaml::parse_seed(&self.text, for_yaml))
+    }
+
+    /// `from_tree` on the prebuilt form or the YAML read once, and
+    /// `from_yaml` when there is neither or reading the one read once fails.
+    fn read<V>(
+        &self,
+        from_tree: impl Fn(&Prebuilt) -> Result<V, YamlError>,
+        from_yaml: impl FnOnce() -> Result<V, YamlError>,
+    ) -> Result<V, YamlError> {
+        if let Some(prebuilt) = &self.prebuilt {
+            return from_tree(prebuilt);
+        }
+        match self.read_once.get_or_init(|| read_once(&self.text)) {
+            Some(tree) => from_tree(tree).or_else(|_| from_yaml()),
+            None => from_yaml(),
         }
     }
 
@@ -104,14 +111,6 @@ impl PackSource {
     /// the pack is compiled; a later reading parses it again.
     pub fn forget_read_once(&mut self) {
         self.read_once = Arc::default();
-    }
-
-    /// The YAML read once, for a pack without a prebuilt form.
-    fn read_once(&self) -> Option<&Prebuilt> {
-        if self.prebuilt.is_some() {
-            return None;
-        }
-        self.read_once.get_or_init(|| read_once(&self.text)).as_ref()
     }
 
     /// A pack file, or every `.yaml`/`.yml` file below a folder (sorted).
