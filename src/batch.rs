@@ -222,6 +222,32 @@ mod tests {
     }
 
     #[test]
+    fn records_are_triaged_in_input_order_while_later_ones_are_checked() {
+        let engine = Engine::new(crate::packs::load(true, &[]).unwrap());
+        let id = |checked: &Checked| match checked {
+            Checked::Post(post) => post.post.id.clone().unwrap(),
+            Checked::Error(error) => error.id.clone().unwrap(),
+        };
+        let count = 3 * CHUNK + 3;
+        let (mut triaged, mut emitted) = (Vec::new(), Vec::new());
+        check_records(
+            &engine,
+            records(count).into_iter(),
+            &ReadContext::default(),
+            Jobs::new(2),
+            |checked| triaged.push(id(checked)),
+            |_| (),
+            |checked, ()| {
+                emitted.push(id(&checked));
+                Ok::<(), ()>(())
+            },
+        )
+        .unwrap();
+        assert_eq!(triaged.len(), count);
+        assert_eq!(triaged, emitted);
+    }
+
+    #[test]
     fn jobs_1000_spawned_1000_threads() {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         assert_eq!(Jobs::new(1000).get(), 4 * cores);
