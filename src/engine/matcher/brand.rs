@@ -23,6 +23,58 @@ pub(super) struct BrandTerm {
     mode: MatchMode,
     before: String,
     after: String,
+    /// The last bytes of `before` and the first of `after`: most terms are
+    /// compared with a place's words by comparing two numbers, with no call
+    /// to `memcmp` (5 % of the time of a check) and no read of their texts.
+    before_tail: EdgeBytes,
+    after_head: EdgeBytes,
+}
+
+/// Up to eight bytes at one end of a text, as a number, and a mask of the
+/// bytes there are. [`EdgeBytes::may_end`] and [`EdgeBytes::may_start`]
+/// never refuse a text that ends or starts with the text they were made
+/// from, and for a text of up to eight bytes they are exact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct EdgeBytes {
+    bytes: u64,
+    mask: u64,
+}
+
+/// The bytes [`EdgeBytes`] holds of a text.
+const EDGE_BYTES: usize = 8;
+
+impl EdgeBytes {
+    /// The last bytes of `text`, the last one lowest.
+    fn last(text: &str) -> EdgeBytes {
+        let text = text.as_bytes();
+        let count = text.len().min(EDGE_BYTES);
+        let mut word = [0u8; EDGE_BYTES];
+        word[EDGE_BYTES - count..].copy_from_slice(&text[text.len() - count..]);
+        let mask = u64::MAX.checked_shr(64 - 8 * count as u32).unwrap_or(0);
+        EdgeBytes { bytes: u64::from_be_bytes(word), mask }
+    }
+
+    /// The first bytes of `text`, the first one highest.
+    fn first(text: &str) -> EdgeBytes {
+        let text = text.as_bytes();
+        let count = text.len().min(EDGE_BYTES);
+        let mut word = [0u8; EDGE_BYTES];
+        word[..count].copy_from_slice(&text[..count]);
+        let mask = u64::MAX.checked_shl(64 - 8 * count as u32).unwrap_or(0);
+        EdgeBytes { bytes: u64::from_be_bytes(word), mask }
+    }
+
+    /// Whether a text whose [`EdgeBytes::last`] is `text_end` may end with
+    /// the bytes these were made from.
+    fn may_end(self, text_end: EdgeBytes) -> bool {
+        text_end.bytes & self.mask == self.bytes
+    }
+
+    /// Whether a text whose [`EdgeBytes::first`] is `text_start` may start
+    /// with the bytes these were made from.
+    fn may_start(self, text_start: EdgeBytes) -> bool {
+        text_start.bytes & self.mask == self.bytes
+    }
 }
 
 /// The word a phrase's text ends with, ignoring trailing spaces ("to" of
@@ -175,7 +227,14 @@ impl BrandTerm {
         } else {
             (Normalized::new(before.trim_start()).text, Normalized::new(after.trim_end()).text)
         };
-        Ok(BrandTerm { sets: vec![set], mode, before, after })
+        Ok(BrandTerm {
+            sets: vec![set],
+            mode,
+            before_tail: EdgeBytes::last(&before),
+            after_head: EdgeBytes::first(&after),
+            before,
+            after,
+        })
     }
 
     /// What two terms written alike share: the mode and the text around
@@ -200,12 +259,29 @@ impl BrandTerm {
         )
     }
 
+    /// Whether `preceding` ends with the words before the brand.
+    fn ends(&self, preceding: &str, preceding_tail: EdgeBytes) -> bool {
+        self.before_tail.may_end(preceding_tail)
+            && preceding.len() >= self.before.len()
+            && (self.before.len() <= EDGE_BYTES || preceding.ends_with(self.before.as_str()))
+    }
+
+    /// Whether `following` starts with the words after the brand.
+    fn starts(&self, following: &str, following_head: EdgeBytes) -> bool {
+        self.after_head.may_start(following_head)
+            && following.len() >= self.after.len()
+            && (self.after.len() <= EDGE_BYTES || following.starts_with(self.after.as_str()))
+    }
+
     /// Whether a hashtag body matches this hashtag term filled with `brand`
     /// (compacted).
     fn matches_tag(&self, body: &str, brand: &str) -> bool {
         if self.mode == MatchMode::HashtagSuffix {
-            let whole = [self.before.as_str(), brand, self.after.as_str()].concat();
-            return body.len() > whole.len() && body.ends_with(&whole);
+            // Longer than the whole it ends with: something before it.
+            let rest = body
+                .strip_suffix(self.after.as_str())
+                .and_then(|rest| rest.strip_suffix(brand)?.strip_suffix(self.before.as_str()));
+            return rest.is_some_and(|rest| !rest.is_empty());
         }
         let rest =
             body.strip_prefix(self.before.as_str()).and_then(|rest| rest.strip_prefix(brand));
@@ -220,12 +296,15 @@ impl BrandTerm {
 #[derive(Debug, Default)]
 pub(super) struct BrandTerms {
     terms: Vec<BrandTerm>,
+    /// The hashtag terms, by index: a tag of the brand is compared with these.
+    hashtags: Vec<usize>,
     phrases: BrandPhrases,
 }
 
 impl BrandTerms {
     pub(super) fn new(terms: Vec<BrandTerm>) -> BrandTerms {
-        BrandTerms { phrases: BrandPhrases::index(&terms), terms }
+        let hashtags = (0..terms.len()).filter(|&index| terms[index].is_hashtag()).collect();
+        BrandTerms { phrases: BrandPhrases::index(&terms), hashtags, terms }
     }
 
     /// Pushes the hits of every brand term at the places of `brand`.
@@ -263,7 +342,7 @@ impl BrandTerms {
             return;
         }
         if !tagged.is_empty() {
-            for term in self.terms.iter().filter(|term| term.is_hashtag()) {
+            for term in self.hashtags.iter().map(|&index| &self.terms[index]) {
                 for tag in &tagged {
                     if term.matches_tag(&text[tag.body.clone()], compact_brand) {
                         push(&term.sets, tag.range.clone());
@@ -273,10 +352,11 @@ impl BrandTerms {
         }
         for place in &places {
             let (preceding, following) = (&text[..place.start], &text[place.end..]);
+            let (preceding_tail, following_head) =
+                (EdgeBytes::last(preceding), EdgeBytes::first(following));
             for index in self.phrases.candidates(preceding, following) {
                 let term = &self.terms[index];
-                if !preceding.ends_with(term.before.as_str())
-                    || !following.starts_with(term.after.as_str())
+                if !term.ends(preceding, preceding_tail) || !term.starts(following, following_head)
                 {
                     continue;
                 }
@@ -286,5 +366,60 @@ impl BrandTerms {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Texts of up to five pieces (one to three bytes each, so texts reach
+    /// past the eight bytes a number holds), and longer ones, against every
+    /// text of up to five pieces as the words before and after a brand: the
+    /// comparisons by number agree with `ends_with` and `starts_with`
+    /// whatever the lengths.
+    #[test]
+    fn edge_bytes_agree_with_whole_comparisons() {
+        // A NUL byte reads as the zeros a short text is padded with.
+        let pieces = ["a", " ", "\0", "é", "告"];
+        let mut texts = vec![String::new()];
+        let mut last_round = texts.clone();
+        for _ in 0..5 {
+            last_round = last_round
+                .iter()
+                .flat_map(|text| pieces.iter().map(move |piece| format!("{text}{piece}")))
+                .collect();
+            texts.extend(last_round.iter().cloned());
+        }
+        // Longer texts: each five-piece text twice and its first pieces again.
+        let long: Vec<String> = last_round
+            .iter()
+            .map(|text| format!("{text}{text}{}", text.chars().take(3).collect::<String>()))
+            .collect();
+        let mut compared = 0;
+        for affix in &texts {
+            let term = BrandTerm {
+                sets: vec![0],
+                mode: MatchMode::Phrase,
+                before: affix.clone(),
+                after: affix.clone(),
+                before_tail: EdgeBytes::last(affix),
+                after_head: EdgeBytes::first(affix),
+            };
+            for text in texts.iter().step_by(7).chain(long.iter().step_by(29)) {
+                assert_eq!(
+                    term.ends(text, EdgeBytes::last(text)),
+                    text.ends_with(affix.as_str()),
+                    "{text:?} ends with {affix:?}"
+                );
+                assert_eq!(
+                    term.starts(text, EdgeBytes::first(text)),
+                    text.starts_with(affix.as_str()),
+                    "{text:?} starts with {affix:?}"
+                );
+                compared += 1;
+            }
+        }
+        assert!(compared > 500_000, "{compared}");
     }
 }
