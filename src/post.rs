@@ -177,12 +177,16 @@ impl Market {
     /// Parses one ISO 3166-1 alpha-2 code (any case). Group aliases such as
     /// `EU` are expanded by the rule registry, not here.
     pub fn parse(code: &str) -> Result<Market, UnknownValue> {
-        let upper = code.trim().to_ascii_uppercase();
-        if upper.len() == 2 && ISO_3166_ALPHA2.binary_search(&upper.as_str()).is_ok() {
-            let bytes = upper.as_bytes();
-            return Ok(Market([bytes[0], bytes[1]]));
+        let trimmed = code.trim();
+        // Read as a number, not a `String`: every post names its markets.
+        if let &[first, second] = trimmed.as_bytes() {
+            let upper = [first.to_ascii_uppercase(), second.to_ascii_uppercase()];
+            let key = |code: &&str| u16::from_be_bytes([code.as_bytes()[0], code.as_bytes()[1]]);
+            if ISO_3166_ALPHA2.binary_search_by_key(&u16::from_be_bytes(upper), key).is_ok() {
+                return Ok(Market(upper));
+            }
         }
-        let allowed = if upper == "UK" {
+        let allowed = if trimmed.eq_ignore_ascii_case("UK") {
             "GB (ISO 3166-1 uses GB for the United Kingdom)".to_string()
         } else {
             "an ISO 3166-1 alpha-2 country code such as US, GB, FR, DE, IT, or a market group such as EU".to_string()
@@ -365,8 +369,10 @@ mod tests {
 
     #[test]
     fn every_listed_country_code_parses() {
-        // The binary search in `Market::parse` needs a strictly sorted table.
+        // The binary search in `Market::parse` needs a strictly sorted
+        // table of two-letter codes.
         assert!(ISO_3166_ALPHA2.windows(2).all(|pair| pair[0] < pair[1]));
+        assert!(ISO_3166_ALPHA2.iter().all(|code| code.len() == 2));
         for code in ISO_3166_ALPHA2 {
             assert_eq!(Market::parse(&code.to_lowercase()).unwrap().as_str(), code);
         }
