@@ -31,9 +31,9 @@ pub(super) struct BrandTerm {
 }
 
 /// Up to eight bytes at one end of a text, as a number, and a mask of the
-/// bytes there are. [`EdgeBytes::may_end`] and [`EdgeBytes::may_start`]
-/// never refuse a text that ends or starts with the text they were made
-/// from, and for a text of up to eight bytes they are exact.
+/// bytes there are. [`EdgeBytes::may_match`] never refuses a text that ends
+/// (or starts) with the text they were made from, and for a text of up to
+/// eight bytes it is exact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct EdgeBytes {
     bytes: u64,
@@ -64,16 +64,11 @@ impl EdgeBytes {
         EdgeBytes { bytes: u64::from_be_bytes(word), mask }
     }
 
-    /// Whether a text whose [`EdgeBytes::last`] is `text_end` may end with
-    /// the bytes these were made from.
-    fn may_end(self, text_end: EdgeBytes) -> bool {
-        text_end.bytes & self.mask == self.bytes
-    }
-
-    /// Whether a text whose [`EdgeBytes::first`] is `text_start` may start
-    /// with the bytes these were made from.
-    fn may_start(self, text_start: EdgeBytes) -> bool {
-        text_start.bytes & self.mask == self.bytes
+    /// Whether a text whose edge at the same end (its [`EdgeBytes::last`]
+    /// or [`EdgeBytes::first`], as these were made) is `text_edge` may end
+    /// or start with the bytes these were made from.
+    fn may_match(self, text_edge: EdgeBytes) -> bool {
+        text_edge.bytes & self.mask == self.bytes
     }
 }
 
@@ -261,14 +256,14 @@ impl BrandTerm {
 
     /// Whether `preceding` ends with the words before the brand.
     fn ends(&self, preceding: &str, preceding_tail: EdgeBytes) -> bool {
-        self.before_tail.may_end(preceding_tail)
+        self.before_tail.may_match(preceding_tail)
             && preceding.len() >= self.before.len()
             && (self.before.len() <= EDGE_BYTES || preceding.ends_with(self.before.as_str()))
     }
 
     /// Whether `following` starts with the words after the brand.
     fn starts(&self, following: &str, following_head: EdgeBytes) -> bool {
-        self.after_head.may_start(following_head)
+        self.after_head.may_match(following_head)
             && following.len() >= self.after.len()
             && (self.after.len() <= EDGE_BYTES || following.starts_with(self.after.as_str()))
     }
