@@ -29,7 +29,7 @@ use std::str::FromStr;
 pub use brand::Brand;
 use brand::{BrandTerm, BrandTerms};
 use gated::GatedTerm;
-use literals::Literals;
+use literals::{Literals, Reach};
 use negation::NegationSets;
 pub use negation::{NEGATION_REACH_WORDS, Negated};
 use regex_term::RegexTerm;
@@ -212,6 +212,8 @@ pub struct MatcherBuilder {
     /// By literal: the terms of optional words (indices into `gated`) it
     /// opens.
     literal_gated: Vec<Vec<usize>>,
+    /// By literal: where its occurrences count.
+    literal_reach: Vec<Reach>,
     literal_index: HashMap<String, usize>,
     hashtags: HashMap<String, Vec<SetId>>,
     prefixes: Vec<(String, SetId)>,
@@ -290,6 +292,7 @@ impl MatcherBuilder {
             self.literal_sets.push(Vec::new());
             self.literal_gates.push(Vec::new());
             self.literal_gated.push(Vec::new());
+            self.literal_reach.push(Reach::WordStart);
             self.literals.len() - 1
         })
     }
@@ -391,6 +394,9 @@ impl MatcherBuilder {
                 for gate in regex.gates().unwrap_or_default() {
                     let literal = self.literal(gate.clone());
                     self.literal_gates[literal].push(index);
+                    if !regex.at_word_boundary() {
+                        self.literal_reach[literal] = Reach::Anywhere;
+                    }
                 }
                 self.regexes.push(regex);
             }
@@ -400,7 +406,7 @@ impl MatcherBuilder {
 
     pub fn build(self) -> Matcher {
         Matcher {
-            literals: Literals::new(self.literals),
+            literals: Literals::new(self.literals.into_iter().zip(self.literal_reach).collect()),
             literal_sets: self.literal_sets,
             literal_gates: self.literal_gates,
             literal_gated: self.literal_gated,

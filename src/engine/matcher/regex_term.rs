@@ -12,7 +12,7 @@ use regex_automata::meta::{self, Regex};
 use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::{Anchored, Input};
 
-use super::regex_gates::regex_gates;
+use super::regex_gates::{Gates, regex_gates};
 use super::{SetId, TermError};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_regex_gates.rs"));
@@ -31,7 +31,7 @@ pub struct RegexTerm {
     pattern: String,
     /// The literals every match starts with; `None` when they cannot be
     /// listed (a leading `\d` or `.`), and the regex runs over every field.
-    gates: Option<Vec<String>>,
+    gates: Option<Gates>,
     /// `None` inside: a proven pattern that failed to compile, which the
     /// test suite rules out for the built-in packs.
     compiled: OnceLock<Option<Regex>>,
@@ -47,7 +47,7 @@ impl RegexTerm {
             .filter(|_| proven)
             .map(|index| BUILTIN_REGEX_GATES[index].1);
         let gates = match built_in {
-            Some(gates) => gates.map(|gates| gates.iter().map(|gate| gate.to_string()).collect()),
+            Some(gates) => gates.map(built_in_gates),
             None => regex_gates(pattern).map_err(TermError::InvalidRegex)?,
         };
         let term =
@@ -60,7 +60,13 @@ impl RegexTerm {
     }
 
     pub fn gates(&self) -> Option<&[String]> {
-        self.gates.as_deref()
+        self.gates.as_ref().map(|gates| gates.literals.as_slice())
+    }
+
+    /// Every match starts at a word boundary, so its gates count only
+    /// where a word may start.
+    pub fn at_word_boundary(&self) -> bool {
+        self.gates.as_ref().is_some_and(|gates| gates.at_word_boundary)
     }
 
     fn regex(&self) -> Option<&Regex> {
@@ -102,6 +108,11 @@ impl RegexTerm {
             }
         }
     }
+}
+
+/// The gates of a built-in regex as build.rs wrote them.
+fn built_in_gates((literals, at_word_boundary): BuiltinGates) -> Gates {
+    Gates { literals: literals.iter().map(|gate| gate.to_string()).collect(), at_word_boundary }
 }
 
 /// Only the range of a match is used, so no capture groups are compiled;
@@ -174,12 +185,51 @@ mod tests {
         // Every regex of the built-in packs parses where build.rs runs.
         assert!(BUILTIN_REGEX_GATES.len() >= 50, "{} regexes", BUILTIN_REGEX_GATES.len());
         for &(pattern, gates) in BUILTIN_REGEX_GATES {
-            let gates: Option<Vec<String>> =
-                gates.map(|gates| gates.iter().map(|gate| gate.to_string()).collect());
+            let gates = gates.map(built_in_gates);
             assert_eq!(regex_gates(pattern).unwrap(), gates, "{pattern}");
             let term = RegexTerm::new(0, pattern, true).unwrap();
-            assert_eq!(term.gates().map(<[String]>::to_vec), gates, "{pattern}");
+            assert_eq!(term.gates, gates, "{pattern}");
         }
+    }
+
+    #[test]
+    fn a_regex_opening_with_a_word_boundary_is_marked() {
+        let at_word_boundary =
+            |pattern| RegexTerm::new(0, pattern, false).unwrap().at_word_boundary();
+        for pattern in [r"\bad", r"(?-u:\b)ad", r"\b{start}ad", r"(\bad|\bpr)x", r"\b(?:ad|pr)"] {
+            assert!(at_word_boundary(pattern), "{pattern}");
+        }
+        for pattern in [r"ad", r"\Bad", r"(?:\bad|pr)", r"x?\bad"] {
+            assert!(!at_word_boundary(pattern), "{pattern}");
+        }
+    }
+
+    /// What the mark promises, for every built-in regex that has it: no
+    /// match starts right after an ASCII letter or digit, where the
+    /// automaton no longer looks for its gates.
+    #[test]
+    fn a_marked_regex_never_matches_inside_a_word() {
+        let marked: Vec<RegexTerm> = BUILTIN_REGEX_GATES
+            .iter()
+            .map(|&(pattern, _)| RegexTerm::new(0, pattern, true).unwrap())
+            .filter(RegexTerm::at_word_boundary)
+            .collect();
+        assert!(marked.len() >= 30, "{} of the built-in regexes", marked.len());
+        let mut searched = 0;
+        for term in &marked {
+            for gate in term.gates().unwrap() {
+                for before in ["x", "9", "é", " "] {
+                    let text = format!("{before}{gate}abc1 x9y @brand to try 받아 の提供");
+                    let mut found = Vec::new();
+                    term.find_at(&text, std::iter::once(before.len()), |range| found.push(range));
+                    let inside_word = before.as_bytes()[0].is_ascii_alphanumeric()
+                        && gate.as_bytes()[0].is_ascii_alphanumeric();
+                    assert!(!inside_word || found.is_empty(), "{} in {text:?}", term.pattern);
+                    searched += usize::from(inside_word);
+                }
+            }
+        }
+        assert!(searched > 500, "{searched} gates searched inside a word");
     }
 
     #[test]

@@ -91,6 +91,23 @@ fn regex_terms_run_on_normalised_text() {
     assert_eq!(hits(&m, "USE MY CODE LUNA15 ✨", &[]), vec![(0, "USE MY CODE LUNA15".into())]);
 }
 
+/// Literals are looked for only where a word may start, but for a regex
+/// that may match inside a word, its gates are looked for everywhere.
+#[test]
+fn a_regex_that_may_start_inside_a_word_is_found_there() {
+    let m = matcher(&[
+        (MatchMode::Word, "ad"),
+        (MatchMode::Regex, r"ad[0-9]"),
+        (MatchMode::Regex, r"\bad[0-9]"),
+    ]);
+    let expected: Vec<(SetId, String)> =
+        [(0, "ad"), (1, "ad1"), (1, "ad2"), (2, "ad2")].map(|(set, hit)| (set, hit.into())).into();
+    // Looked up directly first, then by the automata.
+    for _ in 0..2 {
+        assert_eq!(hits(&m, "road1 ad ad2", &[]), expected);
+    }
+}
+
 #[test]
 fn brand_terms_expand_per_post() {
     let m = matcher(&[
