@@ -1,4 +1,5 @@
-//! Normalising any text is idempotent, and every range of the normalised
+//! Normalising any text is idempotent, leaves no whitespace but the
+//! space, and every range of the normalised
 //! text maps back to a range of the original on char boundaries.
 #![no_main]
 
@@ -8,6 +9,7 @@ use sponsorlint::engine::normalize::Normalized;
 fuzz_target!(|text: &str| {
     let normalized = Normalized::new(text);
     assert_eq!(Normalized::new(&normalized.text).text, normalized.text, "idempotent");
+    assert!(normalized.text.chars().all(|c| c == ' ' || !c.is_whitespace()), "one kind of space");
     let len = normalized.text.len();
     for (start, _) in normalized.text.char_indices().step_by(7) {
         for end in [start, (start + 5).min(len), len] {

@@ -407,6 +407,31 @@ mod tests {
         assert_eq!(roundtrip(original, "paid partnership"), original);
     }
 
+    /// Language detection splits normalised words at spaces alone.
+    #[test]
+    fn a_space_is_the_only_whitespace_left() {
+        let spacey = (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace() || std::iter::once(*c).nfkc().any(char::is_whitespace));
+        let mut checked = 0;
+        for c in spacey {
+            for text in [
+                format!("{c}"),
+                format!("a{c}b"),
+                format!("a {c} b"),
+                format!("e\u{301}{c}\u{301}"),
+            ] {
+                let normalized = Normalized::new(&text).text;
+                assert!(
+                    normalized.chars().all(|c| c == ' ' || !c.is_whitespace()),
+                    "{text:?} → {normalized:?}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "{checked} texts");
+    }
+
     #[test]
     fn emoji_zwj_sequences_survive_and_map_back() {
         let original = "👩\u{200D}💻 Werbung 👍🏽";
