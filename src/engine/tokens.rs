@@ -147,7 +147,8 @@ fn split_link(text: &str, range: Range<usize>) -> Link {
 
 fn find_hashtags(text: &str, links: &[Link]) -> Vec<Hashtag> {
     let mut tags = Vec::new();
-    for (at, _) in text.match_indices('#') {
+    // An ASCII byte is never part of another character: a byte search.
+    for at in memchr::memchr_iter(b'#', text.as_bytes()) {
         if let Some(before) = text[..at].chars().next_back()
             && (is_hashtag_char(before) || before == '&')
         {
@@ -176,7 +177,7 @@ fn find_hashtags(text: &str, links: &[Link]) -> Vec<Hashtag> {
 
 fn find_mentions(text: &str, links: &[Link]) -> Vec<Range<usize>> {
     let mut mentions = Vec::new();
-    for (at, _) in text.match_indices('@') {
+    for at in memchr::memchr_iter(b'@', text.as_bytes()) {
         if let Some(before) = text[..at].chars().next_back()
             && (is_letter_or_digit(before) || before == '_' || before == '.')
         {
