@@ -415,6 +415,9 @@ impl MatcherBuilder {
             prefixes: self.prefixes,
             suffixes: self.suffixes,
             urls: self.urls,
+            ungated: (0..self.regexes.len())
+                .filter(|&index| self.regexes[index].gates().is_none())
+                .collect(),
             regexes: self.regexes,
             brand_terms: BrandTerms::new(self.brand_terms),
             negation: self.negation,
@@ -479,6 +482,8 @@ pub struct Matcher {
     /// to the slow PikeVM on non-ASCII text as soon as one pattern has a
     /// Unicode `\b`.
     regexes: Vec<RegexTerm>,
+    /// The regexes without gates, run over every field.
+    ungated: Vec<usize>,
     brand_terms: BrandTerms,
     negation: NegationSets,
 }
@@ -557,17 +562,17 @@ impl Matcher {
         for link in &tokens.links {
             self.urls.scan(text, link, |set| push(&[set], link.range.clone()));
         }
+        // The regexes a post's sets need: those without gates, and those
+        // whose gates occur (most posts open few of the 55 built-in ones).
+        let wanted = |regex: &RegexTerm| regex_sets.is_none_or(|sets| sets.contains(regex.set));
+        for regex in self.ungated.iter().map(|&index| &self.regexes[index]).filter(|r| wanted(r)) {
+            regex.find_all(text, |range| push(std::slice::from_ref(&regex.set), range));
+        }
         opened.sort_unstable();
         opened.dedup();
-        let mut runs = opened.chunk_by(|a, b| a.0 == b.0).peekable();
-        for (index, regex) in self.regexes.iter().enumerate() {
-            let run = runs.next_if(|run| run[0].0 == index);
-            if regex_sets.is_some_and(|sets| !sets.contains(regex.set)) {
-                continue;
-            }
-            if regex.gates().is_none() {
-                regex.find_all(text, |range| push(std::slice::from_ref(&regex.set), range));
-            } else if let Some(run) = run {
+        for run in opened.chunk_by(|a, b| a.0 == b.0) {
+            let regex = &self.regexes[run[0].0];
+            if wanted(regex) {
                 let starts = run.iter().map(|&(_, start)| start);
                 regex.find_at(text, starts, |range| {
                     push(std::slice::from_ref(&regex.set), range);

@@ -91,6 +91,27 @@ fn regex_terms_run_on_normalised_text() {
     assert_eq!(hits(&m, "USE MY CODE LUNA15 ✨", &[]), vec![(0, "USE MY CODE LUNA15".into())]);
 }
 
+/// A regex with no leading literal runs over every field, beside the
+/// gated ones, and only for the sets asked for.
+#[test]
+fn regexes_without_gates_run_everywhere_and_only_when_asked() {
+    let m =
+        matcher(&[(MatchMode::Regex, r"\d+ ?% off"), (MatchMode::Regex, r"\bcode [a-z]+[0-9]+")]);
+    assert_eq!(m.ungated, [0], "a leading \\d has too many literals to list");
+    let text = "20% off with code luna15, then 5 % off";
+    let expected: Vec<(SetId, String)> =
+        [(0, "20% off"), (0, "5 % off"), (1, "code luna15")].map(|(s, h)| (s, h.into())).into();
+    let mut found = hits(&m, text, &[]);
+    found.sort();
+    assert_eq!(found, expected);
+    let scanned = ScannedField::new(Field::Text, text);
+    let mut only_codes = SetBits::default();
+    only_codes.insert(1);
+    let mut asked = Vec::new();
+    m.scan(&scanned, text, &[], Some(&only_codes), &mut asked);
+    assert_eq!(asked.iter().map(|hit| hit.set).collect::<Vec<_>>(), [1]);
+}
+
 /// Literals are looked for only where a word may start, but for a regex
 /// that may match inside a word, its gates are looked for everywhere.
 #[test]
