@@ -288,6 +288,18 @@ fn explain_shows_the_rule_and_unknown_ids_fail() {
         .stdout(contains("a suppression has expired"));
 }
 
+/// Denmark's brand-only set says what Belgium's, read earlier, says: a
+/// post's scan holds their hits once, yet the rule names its own set.
+#[test]
+fn explain_names_the_sets_a_rule_names() {
+    sponsorlint()
+        .args(["explain", "dk/brand-tag-only"])
+        .assert()
+        .code(0)
+        .stdout(contains("ambiguous: dk/dk-brand-only (phrase, und): {brand}"))
+        .stdout(contains("be-brand-only").not());
+}
+
 #[test]
 fn folders_are_walked_and_other_files_skipped_with_a_verbose_note() {
     let dir = tempfile::tempdir().unwrap();

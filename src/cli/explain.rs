@@ -112,7 +112,7 @@ fn explain(rules: &RuleSet, rule: &Rule) -> String {
     line(format!("       {}", rule.source.url));
     line(format!("fix:   {}", rule.help));
     for (parameter, sets) in rules.check(rule).term_sets() {
-        for set in sets {
+        for set in sets.written() {
             let set = &rules.term_sets[*set as usize];
             let language = set.language.as_deref().unwrap_or("und");
             line(format!(

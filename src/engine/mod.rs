@@ -293,7 +293,7 @@ impl Engine {
         for market in std::iter::once(None).chain(markets.iter().copied().map(Some)) {
             for &index in self.scope(market).iter() {
                 for (_, sets) in rules.rule_at(index).1.term_sets() {
-                    for &set in sets {
+                    for &set in sets.iter() {
                         read[set as usize] = true;
                     }
                 }

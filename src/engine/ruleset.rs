@@ -9,7 +9,7 @@ use super::checks::{Check, CompileContext, Params, ReadRule, RuleParams, read_pa
 use super::matcher::{MatchMode, Matcher, MatcherBuilder, SetId, TermOptions};
 use crate::diag::{FileError, Problems};
 use crate::rules::raw::RawRule;
-use crate::rules::{Rule, RuleBook};
+use crate::rules::{Rule, RuleBook, TermSet};
 
 /// The loaded packs, compiled: the [`RuleBook`] (what the packs say) with
 /// each rule's check. The matcher of their term sets is built when posts
@@ -19,6 +19,8 @@ pub struct RuleSet {
     book: RuleBook,
     /// By rule index, as in `book.rules`.
     checks: Vec<Check>,
+    /// By set id: the set a post's scan holds its hits under (see [`Sets`](super::checks::Sets)).
+    scanned_as: Vec<SetId>,
 }
 
 impl Deref for RuleSet {
@@ -45,10 +47,15 @@ impl RuleSet {
         (&self.book.rules[index], &self.checks[index])
     }
 
-    /// The matcher of the term sets `wanted` marks by id (every set for
-    /// `None`). Their terms were checked when the set was compiled.
+    /// The matcher of the term sets `wanted` marks by id as scanned (every
+    /// set for `None`): a set defined as an earlier one is not built, its
+    /// hits being the earlier set's. Their terms were checked when the set
+    /// was compiled.
     pub fn matcher(&self, wanted: Option<&[bool]>) -> Matcher {
-        let wanted = |set: usize| wanted.is_none_or(|wanted| wanted.get(set) == Some(&true));
+        let wanted = |set: usize| {
+            self.scanned_as[set] as usize == set
+                && wanted.is_none_or(|wanted| wanted.get(set) == Some(&true))
+        };
         build_matcher(&self.book, wanted, |_, _| {})
     }
 
@@ -83,6 +90,7 @@ impl RuleSet {
         build_matcher(&book, user_pack, |set, problem| {
             problems[book.term_sets[set].pack].add(problem.0, problem.1, problem.2, None);
         });
+        let scanned_as = scanned_as(&book);
         let set_ids: HashMap<&str, SetId> = book
             .term_sets
             .iter()
@@ -112,6 +120,7 @@ impl RuleSet {
                     kind_span: declared.kind_span.clone(),
                     pack_id: &pack.id,
                     set_ids: &set_ids,
+                    scanned_as: &scanned_as,
                     problems,
                 };
                 report_unknown_keys(&read, &mut context);
@@ -130,10 +139,34 @@ impl RuleSet {
         errors.extend(problems.into_iter().filter_map(|problems| problems.into_result().err()));
         let checks: Option<Vec<Check>> = checks.into_iter().collect();
         match checks {
-            Some(checks) if errors.is_empty() => Ok(RuleSet { book, checks }),
+            Some(checks) if errors.is_empty() => Ok(RuleSet { book, checks, scanned_as }),
             _ => Err(errors),
         }
     }
+}
+
+/// By set id: the first set defined exactly as it is — the same mode,
+/// options, language, negation and terms — or itself. Such sets find the
+/// same places, and a rule reads nothing else of a set.
+fn scanned_as(book: &RuleBook) -> Vec<SetId> {
+    type Definition<'s> = (&'s str, (bool, bool, bool), Option<&'s str>, &'s [String]);
+    fn definition(set: &TermSet) -> Definition<'_> {
+        let options = (set.accents_optional, set.spaces_optional, set.negates);
+        (set.mode.as_str(), options, set.language.as_deref(), set.terms.as_slice())
+    }
+    // The first set with each last term: that tells most sets apart
+    // without hashing every term (this runs at every start). A set that
+    // ends alike but differs stays a set of its own, as it is if the
+    // first set ending so differs from it and a later one does not.
+    let sets = &book.term_sets;
+    let mut first: HashMap<_, SetId> =
+        HashMap::with_capacity_and_hasher(sets.len(), <_>::default());
+    let ids = sets.iter().enumerate().map(|(id, set)| {
+        let earlier = *first.entry(set.terms.last()).or_insert(id as SetId);
+        let alike = || definition(&sets[earlier as usize]) == definition(set);
+        if earlier != id as SetId && alike() { earlier } else { id as SetId }
+    });
+    ids.collect()
 }
 
 /// A located problem of a term set: where, what, and the label.
@@ -311,7 +344,37 @@ pub(crate) mod tests {
         let rules = compile(&rule("require-term", "    terms: [ad]\n", BOTH)).unwrap();
         let (rule, check) = rules.rule_at(0);
         assert_eq!((rule.id.as_str(), check.kind()), ("house/r", "require-term"));
-        assert_eq!(check.term_sets(), vec![("terms", &[0][..])]);
+        let sets = check.term_sets();
+        assert_eq!(sets.len(), 1);
+        assert_eq!((sets[0].0, &sets[0].1[..], sets[0].1.written()), ("terms", &[0][..], &[0][..]));
+    }
+
+    /// Sets 1 and 3 say what set 0 says; set 2 differs only in its language.
+    const TWINS: &str = "  ad-again: { match: hashtag, any: ['#ad'] }\n  \
+                         ad-in-french: { match: hashtag, language: fr, any: ['#ad'] }\n  \
+                         ad-once-more: { match: hashtag, any: ['#ad'] }\n";
+
+    #[test]
+    fn a_set_defined_as_an_earlier_one_is_scanned_as_it() {
+        let rule = rule("require-term", "    terms: [ad-in-french, ad-once-more]\n", BOTH);
+        let rules = compile_with_terms(TWINS, &rule).unwrap();
+        let sets = rules.rule_at(0).1.term_sets();
+        assert_eq!((&sets[0].1[..], sets[0].1.written()), (&[2, 0][..], &[2, 3][..]));
+        let post = crate::post::Post::from_text(Default::default(), "#ad");
+        let scan = crate::engine::scan::PostScan::new(&post, &rules.matcher(None));
+        let hits: Vec<SetId> = scan.hits_of(&[0, 1, 2, 3]).map(|hit| hit.set).collect();
+        assert_eq!(hits, [0, 2], "one hit for the three sets alike, one for the French one");
+        assert!(scan.any(sets[0].1), "the rule finds its sets' hits");
+    }
+
+    #[test]
+    fn sets_alike_are_each_checked_where_written() {
+        let bad = "  bad: { match: regex, any: ['(unclosed'] }\n  \
+                   bad-again: { match: regex, any: ['(unclosed'] }\n";
+        let problems = compile_with_terms(bad, &rule("require-term", "    terms: [ad]\n", BOTH));
+        let problems = problems.unwrap_err();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[1].starts_with("house.yaml:9:"), "{problems:?}");
     }
 
     #[test]

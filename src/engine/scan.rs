@@ -44,8 +44,8 @@ impl PostScan {
         }
         let brands: Vec<Rc<Brand>> =
             post.brands.iter().filter_map(|brand| Brand::recent(brand)).collect();
-        // Room for the hits of most posts, so that the vector seldom grows
-        // (a bench post grew it four times on average from empty).
+        // Room for the hits of nearly every post, so that the vector
+        // seldom grows (a bench post has 14).
         let mut hits = Vec::with_capacity(64);
         // Fields in order, and each field's hits by place and set. Hits with
         // equal keys are equal: a field, a place and a set give the rest.
@@ -116,9 +116,9 @@ impl Hit {
 
 /// Sorts `hits[first..]` by place and set, equal hits in the order they
 /// came, as a stable sort by (start, end, set) would. The matcher pushes
-/// the hits of one place together, one per set: a brand that ten packs'
-/// sets name gives ten, and a bench post has 45 hits in 9 such runs at 6
-/// places. So the runs are sorted by place, then each place's hits by set,
+/// the hits of one place together, one per set: a brand that a global
+/// set and a country's set name gives two, and a bench post has 14 hits in
+/// 6 such runs at 6 places. So the runs are sorted by place, then each place's hits by set,
 /// instead of moving every 56-byte hit through a sort of all of them.
 fn sort_by_place(hits: &mut Vec<Hit>, first: usize) {
     // The hits of each run at one place, in order.

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{CompileContext, Ctx, Detection, Kind, distinct};
+use super::{CompileContext, Ctx, Detection, Kind, Sets, distinct};
 use crate::diag::yaml::Spanned;
 use crate::engine::matcher::SetId;
 
@@ -19,8 +19,8 @@ pub struct Params {
 
 #[derive(Debug, Clone)]
 pub struct AmbiguousOnly {
-    pub ambiguous: Vec<SetId>,
-    pub terms: Vec<SetId>,
+    pub ambiguous: Sets,
+    pub terms: Sets,
 }
 
 impl Kind for AmbiguousOnly {
@@ -36,7 +36,7 @@ impl Kind for AmbiguousOnly {
         Some(&self.ambiguous)
     }
 
-    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+    fn term_sets(&self) -> Vec<(&'static str, &Sets)> {
         vec![("ambiguous", &self.ambiguous), ("terms", &self.terms)]
     }
 
@@ -65,7 +65,7 @@ mod tests {
 
     fn run(text: &str) -> Option<(String, usize, Option<String>)> {
         let fixture = fixture(text_post(text), SETS);
-        let detection = AmbiguousOnly { ambiguous: vec![0], terms: vec![1] }.run(&fixture.ctx())?;
+        let detection = AmbiguousOnly { ambiguous: vec![0].into(), terms: vec![1].into() }.run(&fixture.ctx())?;
         Some((fixture.flagged(&detection), detection.related.len(), detection.note))
     }
 

@@ -10,7 +10,7 @@ use std::fmt;
 use serde::de::{self, Deserializer, MapAccess, Visitor, value::MapAccessDeserializer};
 use serde::Deserialize;
 
-use super::{CompileContext, Ctx, Detection, Kind};
+use super::{CompileContext, Ctx, Detection, Kind, Sets};
 use crate::diag::yaml::Spanned;
 use crate::engine::matcher::{Hit, SetId};
 use foldhash::{HashMap, HashSet};
@@ -104,9 +104,9 @@ impl<'de> Deserialize<'de> for RawSignal {
 #[derive(Debug, Clone)]
 struct SignalKind {
     name: String,
-    sets: Vec<SetId>,
+    sets: Sets,
     weight: i32,
-    near: Vec<SetId>,
+    near: Sets,
     within: usize,
     negated: bool,
     echo: bool,
@@ -117,11 +117,11 @@ pub struct CommercialSignals {
     kinds: Vec<SignalKind>,
     /// Every set of every signal kind that counts standing hits: the rule
     /// runs only on posts with one.
-    signal_sets: Vec<SetId>,
+    signal_sets: Sets,
     /// The sets whose denied hits count ("not sponsored").
-    denied_sets: Vec<SetId>,
-    near_sets: Vec<SetId>,
-    pub terms: Vec<SetId>,
+    denied_sets: Sets,
+    near_sets: Sets,
+    pub terms: Sets,
     /// The relationship the other rules assume once evidence is strong.
     pub implies: Relationship,
     strong: i32,
@@ -292,7 +292,7 @@ impl Kind for CommercialSignals {
                         name,
                         sets,
                         weight: strong,
-                        near: Vec::new(),
+                        near: Sets::default(),
                         within: 0,
                         negated: false,
                         echo: false,
@@ -330,15 +330,12 @@ impl Kind for CommercialSignals {
             },
         };
         let sets_of = |negated: bool, near: bool| {
-            let mut sets: Vec<SetId> = kinds
-                .iter()
-                .filter(|kind| near || kind.negated == negated)
-                .flat_map(|kind| if near { &kind.near } else { &kind.sets })
-                .copied()
-                .collect();
-            sets.sort_unstable();
-            sets.dedup();
-            sets
+            Sets::union(
+                kinds
+                    .iter()
+                    .filter(|kind| near || kind.negated == negated)
+                    .map(|kind| if near { &kind.near } else { &kind.sets }),
+            )
         };
         let (signal_sets, denied_sets, near_sets) =
             (sets_of(false, false), sets_of(true, false), sets_of(false, true));
@@ -358,7 +355,7 @@ impl Kind for CommercialSignals {
         Some(&self.signal_sets)
     }
 
-    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+    fn term_sets(&self) -> Vec<(&'static str, &Sets)> {
         vec![
             ("signals", &self.signal_sets),
             ("denied", &self.denied_sets),
@@ -402,9 +399,9 @@ mod tests {
     fn kind(name: &str, set: SetId, weight: i32, near: Vec<SetId>) -> SignalKind {
         SignalKind {
             name: name.into(),
-            sets: vec![set],
+            sets: vec![set].into(),
             weight,
-            near,
+            near: near.into(),
             within: 20,
             negated: false,
             echo: false,
@@ -419,10 +416,10 @@ mod tests {
                 kind("gift-wording", 3, 3, vec![4]),
                 kind("handle", 4, 1, vec![]),
             ],
-            signal_sets: vec![0, 1, 3, 4],
-            denied_sets: vec![],
-            near_sets: vec![4],
-            terms: vec![2],
+            signal_sets: vec![0, 1, 3, 4].into(),
+            denied_sets: vec![].into(),
+            near_sets: vec![4].into(),
+            terms: vec![2].into(),
             implies: Relationship::Paid,
             strong: 3,
             weak: 1,

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use foldhash::HashMap;
-use std::ops::Range;
+use std::ops::{Deref, Range};
 
 use crate::diag::Problems;
 use crate::diag::yaml::Spanned;
@@ -19,6 +19,8 @@ pub struct CompileContext<'a, 'p> {
     pub pack_id: &'a str,
     /// Every term set by its qualified name (`pack/set`).
     pub set_ids: &'a HashMap<&'a str, SetId>,
+    /// By set id: the set whose hits a post's scan holds for it (see [`Sets`]).
+    pub scanned_as: &'a [SetId],
     pub problems: &'a mut Problems<'p>,
 }
 
@@ -36,19 +38,19 @@ impl CompileContext<'_, '_> {
     }
 
     /// A required list of term sets, by parameter name.
-    pub fn sets(&mut self, name: &str, value: Option<Vec<Spanned<String>>>) -> Vec<SetId> {
+    pub fn sets(&mut self, name: &str, value: Option<Vec<Spanned<String>>>) -> Sets {
         match value {
             Some(names) if !names.is_empty() => self.optional_sets(Some(names)),
             _ => {
                 let kind = self.kind;
                 self.missing(format!("kind `{kind}` needs `{name}`: a list of term sets"));
-                Vec::new()
+                Sets::default()
             }
         }
     }
 
     /// An optional list of term sets.
-    pub fn optional_sets(&mut self, value: Option<Vec<Spanned<String>>>) -> Vec<SetId> {
+    pub fn optional_sets(&mut self, value: Option<Vec<Spanned<String>>>) -> Sets {
         let mut ids = Vec::new();
         for name in value.into_iter().flatten() {
             let qualified = if name.value.contains('/') {
@@ -73,7 +75,7 @@ impl CompileContext<'_, '_> {
                 }
             }
         }
-        ids
+        Sets { scanned: ids.iter().map(|&id| self.scanned_as[id as usize]).collect(), written: ids }
     }
 
     fn own_set_names(&self) -> Vec<&str> {
@@ -81,5 +83,53 @@ impl CompileContext<'_, '_> {
         let names: BTreeSet<&str> =
             self.set_ids.keys().filter_map(|key| key.strip_prefix(&prefix)).collect();
         names.into_iter().collect()
+    }
+}
+
+/// The term sets a rule reads in one parameter. A set defined exactly as an
+/// earlier one (nine country packs say `{brand}` alike) has no hits of its
+/// own: a post's scan holds one hit per place for all of them, under the
+/// first one's id. So a check looks hits up by the sets as scanned (what
+/// the list derefs to), and `explain` names them as written.
+#[derive(Debug, Clone, Default)]
+pub struct Sets {
+    scanned: Vec<SetId>,
+    written: Vec<SetId>,
+}
+
+impl Deref for Sets {
+    type Target = [SetId];
+
+    fn deref(&self) -> &[SetId] {
+        &self.scanned
+    }
+}
+
+impl Sets {
+    /// The sets as the rule names them.
+    pub fn written(&self) -> &[SetId] {
+        &self.written
+    }
+
+    /// Every set of `lists`, each once, in id order.
+    pub fn union<'s>(lists: impl IntoIterator<Item = &'s Sets>) -> Sets {
+        let mut union = Sets::default();
+        for list in lists {
+            union.scanned.extend_from_slice(&list.scanned);
+            union.written.extend_from_slice(&list.written);
+        }
+        for ids in [&mut union.scanned, &mut union.written] {
+            ids.sort_unstable();
+            ids.dedup();
+        }
+        union
+    }
+}
+
+/// Sets that are scanned as written, for tests that build checks by hand.
+#[cfg(test)]
+impl From<Vec<SetId>> for Sets {
+    fn from(ids: Vec<SetId>) -> Sets {
+        Sets { scanned: ids.clone(), written: ids }
     }
 }

@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::{CompileContext, Ctx, Detection, Kind, distinct};
+use super::{CompileContext, Ctx, Detection, Kind, Sets, distinct};
 use crate::diag::yaml::Spanned;
 use crate::engine::matcher::SetId;
 
@@ -20,9 +20,9 @@ pub struct Params {
 
 #[derive(Debug, Clone)]
 pub struct ForbidTerm {
-    pub terms: Vec<SetId>,
+    pub terms: Sets,
     /// Terms that lift the ban (a registered provider, a domestic species…).
-    pub unless: Vec<SetId>,
+    pub unless: Sets,
 }
 
 impl Kind for ForbidTerm {
@@ -38,7 +38,7 @@ impl Kind for ForbidTerm {
         Some(&self.terms)
     }
 
-    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+    fn term_sets(&self) -> Vec<(&'static str, &Sets)> {
         vec![("terms", &self.terms), ("unless", &self.unless)]
     }
 
@@ -72,7 +72,7 @@ mod tests {
 
     fn run(text: &str) -> Option<(String, Option<String>)> {
         let fixture = fixture(text_post(text), SETS);
-        let detection = ForbidTerm { terms: vec![0], unless: vec![1] }.run(&fixture.ctx())?;
+        let detection = ForbidTerm { terms: vec![0].into(), unless: vec![1].into() }.run(&fixture.ctx())?;
         Some((fixture.flagged(&detection), detection.note))
     }
 

@@ -8,7 +8,7 @@ mod params;
 
 use std::cell::OnceCell;
 
-pub use compile::CompileContext;
+pub use compile::{CompileContext, Sets};
 pub use params::{ReadRule, RuleParams, read_params, read_params_and_kinds};
 
 use super::matcher::{Hit, SetId};
@@ -37,7 +37,7 @@ pub trait Kind: Sized {
     fn trigger(&self) -> Option<&[SetId]>;
 
     /// The term sets the rule reads, by parameter name (for `explain`).
-    fn term_sets(&self) -> Vec<(&'static str, &[SetId])>;
+    fn term_sets(&self) -> Vec<(&'static str, &Sets)>;
 
     /// One sentence for `explain`: what the rule checks.
     fn describe(&self) -> String;
@@ -54,7 +54,7 @@ trait Evaluate {
     fn name(&self) -> &'static str;
     fn run(&self, ctx: &Ctx) -> Option<Detection>;
     fn trigger(&self) -> Option<&[SetId]>;
-    fn term_sets(&self) -> Vec<(&'static str, &[SetId])>;
+    fn term_sets(&self) -> Vec<(&'static str, &Sets)>;
     fn describe(&self) -> String;
     fn never_fires(&self) -> bool;
 }
@@ -69,7 +69,7 @@ impl<K: Kind> Evaluate for K {
     fn trigger(&self) -> Option<&[SetId]> {
         Kind::trigger(self)
     }
-    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+    fn term_sets(&self) -> Vec<(&'static str, &Sets)> {
         Kind::term_sets(self)
     }
     fn describe(&self) -> String {
@@ -170,7 +170,7 @@ impl Check {
     }
 
     /// See [`Kind::term_sets`].
-    pub fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+    pub fn term_sets(&self) -> Vec<(&'static str, &Sets)> {
         self.evaluate().term_sets()
     }
 

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::{CompileContext, Ctx, Detection, Kind, distinct};
+use super::{CompileContext, Ctx, Detection, Kind, Sets, distinct};
 use crate::diag::yaml::Spanned;
 use crate::engine::matcher::{Hit, SetId};
 use crate::finding::Field;
@@ -19,7 +19,7 @@ pub struct Params {
 
 #[derive(Debug, Clone)]
 pub struct NotBuried {
-    pub terms: Vec<SetId>,
+    pub terms: Sets,
     /// The smallest tag run that counts as a cluster.
     pub min_tags: u32,
 }
@@ -42,7 +42,7 @@ impl Kind for NotBuried {
         Some(&self.terms)
     }
 
-    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+    fn term_sets(&self) -> Vec<(&'static str, &Sets)> {
         vec![("terms", &self.terms)]
     }
 
@@ -95,7 +95,7 @@ mod tests {
 
     fn run(text: &str) -> Option<String> {
         let fixture = fixture(text_post(text), &[(MatchMode::Hashtag, "en", &["#ad"])]);
-        let detection = NotBuried { terms: vec![0], min_tags: 3 }.run(&fixture.ctx())?;
+        let detection = NotBuried { terms: vec![0].into(), min_tags: 3 }.run(&fixture.ctx())?;
         Some(fixture.flagged(&detection))
     }
 

@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::{CompileContext, Ctx, Detection, Kind};
+use super::{CompileContext, Ctx, Detection, Kind, Sets};
 use crate::engine::matcher::SetId;
 
 /// A notice has no parameters of its own.
@@ -27,7 +27,7 @@ impl Kind for Notice {
         None
     }
 
-    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+    fn term_sets(&self) -> Vec<(&'static str, &Sets)> {
         Vec::new()
     }
 

@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::{CompileContext, Ctx, Detection, Kind, distinct};
+use super::{CompileContext, Ctx, Detection, Kind, Sets, distinct};
 use crate::diag::yaml::Spanned;
 use crate::engine::matcher::SetId;
 
@@ -16,7 +16,7 @@ pub struct Params {
 
 #[derive(Debug, Clone)]
 pub struct ObfuscatedTerm {
-    pub terms: Vec<SetId>,
+    pub terms: Sets,
 }
 
 impl Kind for ObfuscatedTerm {
@@ -31,7 +31,7 @@ impl Kind for ObfuscatedTerm {
         Some(&self.terms)
     }
 
-    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+    fn term_sets(&self) -> Vec<(&'static str, &Sets)> {
         vec![("terms", &self.terms)]
     }
 
@@ -54,7 +54,7 @@ mod tests {
 
     fn run(text: &str) -> Option<String> {
         let fixture = fixture(text_post(text), &[(MatchMode::Hashtag, "en", &["#ad"])]);
-        let detection = ObfuscatedTerm { terms: vec![0] }.run(&fixture.ctx())?;
+        let detection = ObfuscatedTerm { terms: vec![0].into() }.run(&fixture.ctx())?;
         Some(fixture.flagged(&detection))
     }
 

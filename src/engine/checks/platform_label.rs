@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::{CompileContext, Ctx, Detection, Kind};
+use super::{CompileContext, Ctx, Detection, Kind, Sets};
 use crate::diag::yaml::Spanned;
 use crate::engine::matcher::SetId;
 use crate::post::{Post, UnknownValue};
@@ -59,7 +59,7 @@ pub struct Params {
 #[derive(Debug, Clone)]
 pub struct PlatformLabel {
     pub stance: Stance,
-    pub terms: Vec<SetId>,
+    pub terms: Sets,
     /// The `platform_label` value this rule is about.
     pub label: String,
 }
@@ -104,7 +104,7 @@ impl Kind for PlatformLabel {
         None
     }
 
-    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+    fn term_sets(&self) -> Vec<(&'static str, &Sets)> {
         vec![("terms", &self.terms)]
     }
 
@@ -145,7 +145,7 @@ mod tests {
     use crate::engine::matcher::MatchMode;
 
     fn rule(stance: Stance) -> PlatformLabel {
-        PlatformLabel { stance, terms: vec![0], label: PlatformLabel::DEFAULT_LABEL.into() }
+        PlatformLabel { stance, terms: vec![0].into(), label: PlatformLabel::DEFAULT_LABEL.into() }
     }
 
     fn run(stance: Stance, text: &str, label: Option<&str>) -> Option<Detection> {

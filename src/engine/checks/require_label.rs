@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::{CompileContext, Ctx, Detection, Kind};
+use super::{CompileContext, Ctx, Detection, Kind, Sets};
 use crate::diag::yaml::Spanned;
 use crate::engine::matcher::SetId;
 use crate::post::Flag;
@@ -22,7 +22,7 @@ pub struct Params {
 #[derive(Debug, Clone)]
 pub struct RequireLabel {
     pub flag: Flag,
-    pub terms: Vec<SetId>,
+    pub terms: Sets,
 }
 
 impl Kind for RequireLabel {
@@ -49,7 +49,7 @@ impl Kind for RequireLabel {
         None
     }
 
-    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+    fn term_sets(&self) -> Vec<(&'static str, &Sets)> {
         vec![("terms", &self.terms)]
     }
 
@@ -79,7 +79,7 @@ mod tests {
         let mut fixture =
             fixture(post, &[(MatchMode::Phrase, "fr", &["images retouchées", "image retouchée"])]);
         fixture.label_counts = label_counts;
-        RequireLabel { flag: Flag::Retouched, terms: vec![0] }.run(&fixture.ctx())
+        RequireLabel { flag: Flag::Retouched, terms: vec![0].into() }.run(&fixture.ctx())
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::{CompileContext, Ctx, Detection, Kind};
+use super::{CompileContext, Ctx, Detection, Kind, Sets};
 use crate::diag::yaml::Spanned;
 use crate::engine::matcher::SetId;
 use crate::rules::Fields;
@@ -19,7 +19,7 @@ pub struct Params {
 
 #[derive(Debug, Clone)]
 pub struct RequireTerm {
-    pub terms: Vec<SetId>,
+    pub terms: Sets,
     pub fields: Fields,
 }
 
@@ -36,7 +36,7 @@ impl Kind for RequireTerm {
         None
     }
 
-    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+    fn term_sets(&self) -> Vec<(&'static str, &Sets)> {
         vec![("terms", &self.terms)]
     }
 
@@ -64,7 +64,7 @@ mod tests {
     fn run(post: crate::post::Post, fields: Fields, label_counts: bool) -> Option<Detection> {
         let mut fixture = fixture(post, SETS);
         fixture.label_counts = label_counts;
-        RequireTerm { terms: vec![0], fields }.run(&fixture.ctx())
+        RequireTerm { terms: vec![0].into(), fields }.run(&fixture.ctx())
     }
 
     #[test]

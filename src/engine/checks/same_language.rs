@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use serde::Deserialize;
 
-use super::{CompileContext, Ctx, Detection, Kind, distinct};
+use super::{CompileContext, Ctx, Detection, Kind, Sets, distinct};
 use crate::diag::yaml::Spanned;
 use crate::engine::language;
 use crate::engine::matcher::{Hit, SetId};
@@ -24,9 +24,9 @@ pub struct Params {
 
 #[derive(Debug, Clone)]
 pub struct SameLanguage {
-    pub terms: Vec<SetId>,
+    pub terms: Sets,
     /// Wording that always satisfies the rule, whatever the language.
-    pub required: Vec<SetId>,
+    pub required: Sets,
 }
 
 impl Kind for SameLanguage {
@@ -42,7 +42,7 @@ impl Kind for SameLanguage {
         Some(&self.terms)
     }
 
-    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+    fn term_sets(&self) -> Vec<(&'static str, &Sets)> {
         vec![("terms", &self.terms), ("required", &self.required)]
     }
 
@@ -105,7 +105,7 @@ mod tests {
         let mut post = text_post(text);
         post.language = language.map(str::to_string);
         let fixture = fixture(post, SETS);
-        SameLanguage { terms: vec![0, 1], required: vec![2] }.run(&fixture.ctx())
+        SameLanguage { terms: vec![0, 1].into(), required: vec![2].into() }.run(&fixture.ctx())
     }
 
     #[test]
@@ -120,7 +120,7 @@ mod tests {
         let sets = &[(MatchMode::Phrase, "fi", &["mainos"][..])];
         let run = |text: &str| {
             let fixture = fixture(text_post(text), sets);
-            SameLanguage { terms: vec![0], required: vec![] }.run(&fixture.ctx())
+            SameLanguage { terms: vec![0].into(), required: vec![].into() }.run(&fixture.ctx())
         };
         let label_and_code = "Mainos · code LUNA15 👨‍👩‍👧 👨‍👩‍👧 👨‍👩‍👧";
         let normalized = crate::engine::normalize::Normalized::new(label_and_code).text;

@@ -9,7 +9,7 @@
 
 use serde::Deserialize;
 
-use super::{CompileContext, Ctx, Detection, Kind};
+use super::{CompileContext, Ctx, Detection, Kind, Sets};
 use crate::diag::yaml::Spanned;
 use crate::engine::matcher::SetId;
 use crate::finding::{Field, Span, clock};
@@ -69,7 +69,7 @@ pub struct Band {
 
 #[derive(Debug, Clone)]
 pub struct VideoTiming {
-    pub terms: Vec<SetId>,
+    pub terms: Sets,
     pub bands: Vec<Band>,
     pub repeat_live_s: Option<f64>,
     pub title_counts: bool,
@@ -107,7 +107,7 @@ impl Kind for VideoTiming {
         None
     }
 
-    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+    fn term_sets(&self) -> Vec<(&'static str, &Sets)> {
         vec![("terms", &self.terms)]
     }
 
@@ -380,7 +380,7 @@ mod tests {
             brand_cues,
         };
         VideoTiming {
-            terms: vec![0],
+            terms: vec![0].into(),
             bands: vec![
                 band(Some(15.0), Some(3.0), None, false),
                 band(Some(120.0), None, Some(1.0 / 3.0), false),
@@ -466,7 +466,7 @@ mod tests {
     #[test]
     fn within_the_start_title_and_platform_label() {
         let rule = VideoTiming {
-            terms: vec![0],
+            terms: vec![0].into(),
             bands: vec![Band { up_to_s: None, within_s: Some(5.0), min_duration_s: None, share: None, brand_cues: false }],
             repeat_live_s: None,
             title_counts: true,

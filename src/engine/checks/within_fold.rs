@@ -6,7 +6,7 @@ use unicode_segmentation::UnicodeSegmentation;
 
 use serde::Deserialize;
 
-use super::{CompileContext, Ctx, Detection, Kind};
+use super::{CompileContext, Ctx, Detection, Kind, Sets};
 use crate::diag::yaml::Spanned;
 use crate::rules::Fold;
 use crate::rules::raw::RawFold;
@@ -26,7 +26,7 @@ pub struct Params {
 
 #[derive(Debug, Clone)]
 pub struct WithinFold {
-    pub terms: Vec<SetId>,
+    pub terms: Sets,
     /// Overrides the platform's fold.
     pub fold: Option<Fold>,
 }
@@ -44,7 +44,7 @@ impl Kind for WithinFold {
         Some(&self.terms)
     }
 
-    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+    fn term_sets(&self) -> Vec<(&'static str, &Sets)> {
         vec![("terms", &self.terms)]
     }
 
@@ -190,7 +190,7 @@ mod tests {
     fn run(post: crate::post::Post, facts: PlatformFacts) -> Option<Detection> {
         let mut fixture = fixture(post, &[(MatchMode::Hashtag, "en", &["#ad"])]);
         fixture.platform = Some(facts);
-        WithinFold { terms: vec![0], fold: None }.run(&fixture.ctx())
+        WithinFold { terms: vec![0].into(), fold: None }.run(&fixture.ctx())
     }
 
     #[test]
@@ -230,7 +230,7 @@ mod tests {
             fixture(text_post("one\ntwo\nthree #ad"), &[(MatchMode::Hashtag, "en", &["#ad"])]);
         fixture.platform = Some(facts(400, None));
         let rule_fold = Fold { graphemes: 125, lines: Some(2), basis: None };
-        let check = WithinFold { terms: vec![0], fold: Some(rule_fold) };
+        let check = WithinFold { terms: vec![0].into(), fold: Some(rule_fold) };
         let note = check.run(&fixture.ctx()).unwrap().note.unwrap();
         assert_eq!(note, "it is on line 3; it must be within the first 125 characters and 2 lines");
         let note = run(text_post(&format!("{} #ad", "x".repeat(20))), facts(10, None))
@@ -247,7 +247,7 @@ mod tests {
     fn skips_without_a_fold_or_a_term_and_accepts_visible_fields() {
         let fixture = fixture(text_post("x #ad"), &[(MatchMode::Hashtag, "en", &["#ad"])]);
         assert!(
-            WithinFold { terms: vec![0], fold: None }.run(&fixture.ctx()).is_none(),
+            WithinFold { terms: vec![0].into(), fold: None }.run(&fixture.ctx()).is_none(),
             "no fold known"
         );
         assert!(run(text_post("no disclosure"), facts(5, None)).is_none());

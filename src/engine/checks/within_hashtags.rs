@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use super::{CompileContext, Ctx, Detection, Kind, distinct};
+use super::{CompileContext, Ctx, Detection, Kind, Sets, distinct};
 use crate::diag::yaml::Spanned;
 use crate::engine::matcher::{Hit, SetId};
 use crate::finding::Field;
@@ -20,7 +20,7 @@ pub struct Params {
 
 #[derive(Debug, Clone)]
 pub struct WithinHashtags {
-    pub terms: Vec<SetId>,
+    pub terms: Sets,
     /// How many leading hashtags count.
     pub first: u32,
 }
@@ -50,7 +50,7 @@ impl Kind for WithinHashtags {
         Some(&self.terms)
     }
 
-    fn term_sets(&self) -> Vec<(&'static str, &[SetId])> {
+    fn term_sets(&self) -> Vec<(&'static str, &Sets)> {
         vec![("terms", &self.terms)]
     }
 
@@ -111,7 +111,7 @@ mod tests {
 
     fn run(text: &str, first: u32) -> Option<(String, String)> {
         let fixture = fixture(text_post(text), SETS);
-        let detection = WithinHashtags { terms: vec![0, 1], first }.run(&fixture.ctx())?;
+        let detection = WithinHashtags { terms: vec![0, 1].into(), first }.run(&fixture.ctx())?;
         Some((fixture.flagged(&detection), detection.note.unwrap()))
     }
 
@@ -137,7 +137,7 @@ mod tests {
         let mut post = text_post("Il mio siero #a #b #c #adv #glowlab");
         post.brands = vec!["Glow Lab".into()];
         let fixture = fixture(post, &[(MatchMode::Phrase, "it", &["adv {brand}"])]);
-        let check = WithinHashtags { terms: vec![0], first: 3 };
+        let check = WithinHashtags { terms: vec![0].into(), first: 3 };
         let detection = check.run(&fixture.ctx()).expect("the pair starts at tag no. 4");
         assert_eq!(fixture.flagged(&detection), "adv #glowlab");
         assert!(WithinHashtags { first: 4, ..check }.run(&fixture.ctx()).is_none());
