@@ -1,7 +1,6 @@
 //! One scan of one post: every field normalised and tokenised once, and the
 //! hits of every term set of every loaded pack. Rules only look things up.
 
-use std::ops::Range;
 use std::rc::Rc;
 
 use super::matcher::{Brand, Hit, Matcher, Negated, ScannedField, SetBits, SetId};
@@ -53,7 +52,7 @@ impl PostScan {
             let first = hits.len();
             let original = scanned.field.text_in(post).unwrap_or("");
             matcher.scan(scanned, original, &brands, regex_sets, &mut hits);
-            sort_by_place(&mut hits, first);
+            hits[first..].sort_by_key(|hit| (hit.range.start, hit.range.end, hit.set));
         }
         hits.dedup();
         let original = |field: Field| field.text_in(post).unwrap_or("");
@@ -114,36 +113,6 @@ impl Hit {
     }
 }
 
-/// Sorts `hits[first..]` by place and set, equal hits in the order they
-/// came, as a stable sort by (start, end, set) would. The matcher pushes
-/// the hits of one place together, one per set: a brand that a global
-/// set and a country's set name gives two, and a bench post has 14 hits in
-/// 6 such runs at 6 places. So the runs are sorted by place, then each place's hits by set,
-/// instead of moving every 56-byte hit through a sort of all of them.
-fn sort_by_place(hits: &mut Vec<Hit>, first: usize) {
-    // The hits of each run at one place, in order.
-    let mut runs: Vec<Range<usize>> = Vec::new();
-    let mut at = first;
-    while let Some(hit) = hits.get(at) {
-        let length = hits[at..].iter().take_while(|next| next.range == hit.range).count();
-        runs.push(at..at + length);
-        at += length;
-    }
-    let place = |run: &Range<usize>| (hits[run.start].range.start, hits[run.start].range.end);
-    // Stable: the runs arrive mostly in order, and equal places keep theirs.
-    runs.sort_by_key(place);
-    let mut sorted = Vec::with_capacity(hits.len() - first);
-    for same_place in runs.chunk_by(|a, b| place(a) == place(b)) {
-        let from = sorted.len();
-        for run in same_place {
-            sorted.extend_from_slice(&hits[run.clone()]);
-        }
-        sorted[from..].sort_by_key(|hit| hit.set);
-    }
-    hits.truncate(first);
-    hits.append(&mut sorted);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,49 +122,6 @@ mod tests {
         "not", "no", "never", "isn't", "is not", "wasn't", "nicht", "kein", "keine", "non", "pas",
         "ni", "niet", "geen", "inte", "ej",
     ];
-
-    /// Every sequence of up to four runs of hits, each run at one of three
-    /// places (two of which overlap) with one to three sets, duplicates
-    /// among them, after a hit of an earlier field: sorted by place as a
-    /// stable sort by (start, end, set) sorts them, the `obfuscated` flag
-    /// telling equal hits apart.
-    #[test]
-    fn sorting_by_place_is_a_stable_sort_by_place_and_set() {
-        let hit = |place: usize, set: SetId, tag: bool| Hit {
-            set,
-            field: Field::Text,
-            range: [0..3, 2..5, 0..5][place].clone(),
-            original: 0..0,
-            obfuscated: tag,
-        };
-        let runs: Vec<Vec<Hit>> = (0..3)
-            .flat_map(|place| {
-                [vec![4], vec![1, 7], vec![7, 1, 4], vec![2, 2]].map(move |sets: Vec<SetId>| {
-                    sets.iter().enumerate().map(|(i, &set)| hit(place, set, i % 2 == 1)).collect()
-                })
-            })
-            .collect();
-        let mut sequences: Vec<Vec<usize>> = vec![vec![]];
-        for _ in 0..4 {
-            let longer: Vec<Vec<usize>> = sequences
-                .iter()
-                .filter(|sequence| sequence.len() == sequences.last().unwrap().len())
-                .flat_map(|sequence| {
-                    (0..runs.len()).map(move |run| [sequence.clone(), vec![run]].concat())
-                })
-                .collect();
-            sequences.extend(longer);
-        }
-        assert!(sequences.len() > 20_000, "{}", sequences.len());
-        for sequence in &sequences {
-            let mut hits = vec![Hit { field: Field::Title, ..hit(2, 9, false) }];
-            hits.extend(sequence.iter().flat_map(|&run| runs[run].clone()));
-            let mut expected = hits.clone();
-            expected[1..].sort_by_key(|hit| (hit.range.start, hit.range.end, hit.set));
-            sort_by_place(&mut hits, 1);
-            assert_eq!(hits, expected, "{sequence:?}");
-        }
-    }
 
     /// Set 0 negates; set 1 is `sponsored`-like phrases, 2 hashtags, 3 a
     /// url set, 4 a `{brand}` phrase, 5 a hashtag suffix.
