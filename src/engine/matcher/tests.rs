@@ -432,3 +432,28 @@ fn recent_brands_are_built_once_and_stay_bounded() {
     assert_eq!(with_first.len(), 2);
     assert_eq!(with_first, with_again);
 }
+
+/// Word bounds read from the bytes where the edges are ASCII agree with
+/// the bounds read from characters, for every range of every text of up to
+/// five pieces: letters, digits, hyphens, spaces, an accented letter, a
+/// kanji, an emoji and a combining accent.
+#[test]
+fn word_bounds_from_bytes_agree_with_characters() {
+    let pieces = ["a", "7", "-", " ", "é", "広", "✨", "\u{301}", "#"];
+    let mut ranges = 0;
+    for text in crate::engine::every_text(&pieces, 5) {
+        let places: Vec<usize> = (0..=text.len()).filter(|&at| text.is_char_boundary(at)).collect();
+        for (index, &start) in places.iter().enumerate() {
+            for &end in &places[index + 1..] {
+                let range = start..end;
+                assert_eq!(
+                    word_bounded(&text, &range),
+                    word_bounded_by_characters(&text, &range),
+                    "{text:?} {range:?}"
+                );
+                ranges += 1;
+            }
+        }
+    }
+    assert!(ranges > 900_000, "{ranges}");
+}
