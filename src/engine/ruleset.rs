@@ -154,10 +154,10 @@ fn scanned_as(book: &RuleBook) -> Vec<SetId> {
         let options = (set.accents_optional, set.spaces_optional, set.negates);
         (set.mode.as_str(), options, set.language.as_deref(), set.terms.as_slice())
     }
-    // The first set with each last term: that tells most sets apart
-    // without hashing every term (this runs at every start). A set that
-    // ends alike but differs stays a set of its own, as it is if the
-    // first set ending so differs from it and a later one does not.
+    // Each set is compared with the first set that ends in the same term,
+    // which tells sets apart without hashing every term (this runs at
+    // every start). A set alike a later set with that ending, but not the
+    // first, is scanned on its own: a little time, the same hits.
     let sets = &book.term_sets;
     let mut first: HashMap<_, SetId> =
         HashMap::with_capacity_and_hasher(sets.len(), <_>::default());

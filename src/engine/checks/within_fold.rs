@@ -129,7 +129,11 @@ fn graphemes_up_to(text: &str, cap: usize) -> usize {
     while let Some(&byte) = bytes.get(at) {
         let (alone, width) = match byte {
             0..0x80 => (true, 1),
-            _ => text[at..].chars().next().map_or((false, 1), |c| (stands_alone(c), c.len_utf8())),
+            // `at` is a character boundary: it moves by whole characters.
+            _ => match text[at..].chars().next() {
+                Some(c) => (stands_alone(c), c.len_utf8()),
+                None => break,
+            },
         };
         let crlf = byte == b'\n' && at > 0 && bytes[at - 1] == b'\r';
         if previous_alone && alone && !crlf {
