@@ -622,7 +622,10 @@ fn word_bounded_by_characters(text: &str, range: &Range<usize>) -> bool {
 
 /// What [`continues_word`] or [`joined_by_hyphen`] say of an ASCII `edge`
 /// byte of a match, its `neighbour` and the byte `beyond` that; `None`
-/// when a byte that counts is not ASCII.
+/// when a byte that counts is not ASCII. It says their rule again for
+/// bytes: calling them on the bytes as characters gave back 16 M of the
+/// 20 M instructions this saves on 20,000 posts. A test holds the two
+/// ways together.
 fn ascii_joins(edge: u8, neighbour: Option<u8>, beyond: Option<u8>) -> Option<bool> {
     let word = |byte: u8| byte.is_ascii_alphanumeric();
     match neighbour {
