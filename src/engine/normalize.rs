@@ -42,7 +42,7 @@ impl Normalized {
         while at < bytes.len() {
             // Most of a caption: ASCII characters with no combining mark
             // after them, handled in one run without decoding.
-            let run_end = ascii_run_end(bytes, at);
+            let run_end = ascii_run_end(original, at);
             if run_end > at {
                 out.push_ascii(&original[at..run_end], at);
                 at = run_end;
@@ -92,6 +92,22 @@ impl Normalized {
     /// Normalises the character at `start` together with the marks that
     /// follow it, and returns where the next character starts.
     fn push_unit(&mut self, original: &str, start: usize, folded: &mut String) -> usize {
+        // Most characters of a caption outside ASCII (Hangul, kana, kanji,
+        // lower-case accented letters, emoji) are a unit alone and left as
+        // they are: copied without the checks below.
+        let mut chars = original[start..].chars();
+        if let Some(c) = chars.next().filter(|&c| is_in_folding_stable_block(c))
+            && chars.next().is_none_or(|next| !joins_previous(next))
+        {
+            let end = start + c.len_utf8();
+            self.push_str(&original[start..end], start, end);
+            return end;
+        }
+        self.push_any_unit(original, start, folded)
+    }
+
+    /// [`Self::push_unit`] for any character: every check made.
+    fn push_any_unit(&mut self, original: &str, start: usize, folded: &mut String) -> usize {
         let mut chars = original[start..].chars();
         let Some(c) = chars.next() else { return original.len() };
         let mut end = start + c.len_utf8();
@@ -110,12 +126,8 @@ impl Normalized {
         // dropped from it, so the marks around them normalise together, as
         // they will when the text is normalised again without them.
         let base_end = end;
-        for mark in chars {
-            if is_zero_width(mark) {
-                self.zero_width = true;
-            } else if mark.is_ascii() || !composes_with_previous(mark) {
-                break;
-            }
+        for mark in chars.take_while(|&mark| joins_previous(mark)) {
+            self.zero_width |= is_zero_width(mark);
             end += mark.len_utf8();
         }
         let unit = &original[start..end];
@@ -194,18 +206,35 @@ impl Normalized {
 }
 
 /// Where the run of ASCII bytes from `at` ends that needs no decoding:
-/// before the first non-ASCII byte, less the ASCII byte before it, as a
-/// combining mark there composes with that byte.
-fn ascii_run_end(bytes: &[u8], at: usize) -> usize {
+/// before the first non-ASCII character, or before the ASCII byte ahead of
+/// it when that character [`joins_previous`] (a combining mark composes
+/// with that byte).
+fn ascii_run_end(text: &str, at: usize) -> usize {
+    let bytes = text.as_bytes();
     match bytes[at..].iter().position(|byte| !byte.is_ascii()) {
         None => bytes.len(),
-        Some(first) => at + first.saturating_sub(1),
+        Some(0) => at,
+        Some(first) => {
+            let joins = text[at + first..].chars().next().is_some_and(joins_previous);
+            at + first - usize::from(joins)
+        }
     }
+}
+
+/// Whether `c` belongs to the unit of the character before it: a mark
+/// that composes with it, or a zero-width character (dropped) before one.
+fn joins_previous(c: char) -> bool {
+    // Below U+0300 only the soft hyphen does: ASCII and Latin-1 letters
+    // need no look-up.
+    if c < '\u{300}' {
+        return c == '\u{AD}';
+    }
+    is_zero_width(c) || composes_with_previous(c)
 }
 
 /// Whether NFKC and lower-casing leave a character on its own as it is.
 fn is_unchanged_by_folding(c: char) -> bool {
-    if FOLDING_STABLE_BLOCKS.iter().any(|block| block.contains(&c)) {
+    if is_in_folding_stable_block(c) {
         return true;
     }
     let mut lower = c.to_lowercase();
@@ -214,10 +243,15 @@ fn is_unchanged_by_folding(c: char) -> bool {
         && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
 }
 
+fn is_in_folding_stable_block(c: char) -> bool {
+    FOLDING_STABLE_BLOCKS.iter().any(|block| block.contains(&c))
+}
+
 /// Blocks common in captions whose every character NFKC and lower-casing
-/// leave as it is: emoji, symbols, lower-case Latin-1, Greek and Cyrillic,
-/// kana, CJK and Hangul. They skip the NFKC quick-check table, a long
-/// `match`; a test checks each character against the tables.
+/// leave as it is, and none of which joins the character before it: emoji,
+/// symbols, lower-case Latin-1, Greek and Cyrillic, kana, CJK and Hangul.
+/// They skip the NFKC quick-check table, a long `match`; a test checks each
+/// character against the tables.
 const FOLDING_STABLE_BLOCKS: [std::ops::RangeInclusive<char>; 9] = [
     '\u{1F300}'..='\u{1FAFF}',
     '\u{2600}'..='\u{27BF}',
@@ -341,9 +375,39 @@ mod tests {
         }
     }
 
+    /// Every text of up to four pieces from ASCII, whitespace, characters
+    /// of the stable blocks and beside them, marks, jamo, half-width kana
+    /// and zero-width characters: with the shortcuts for ASCII runs and
+    /// for characters alone in their unit, it comes out as when every
+    /// unit takes every check.
+    #[test]
+    fn shortcuts_give_what_every_check_gives() {
+        let pieces = [
+            "a", "B", " ", "\n", "\u{1}", "é", "É", "ł", "Ł", "İ", "\u{301}", "\u{200B}", "\u{AD}",
+            "가", "\u{1100}", "\u{1161}", "ﾌ", "ﾟ", "😀", "\u{FE0F}", "中", "ω", "Я", "ｱ",
+            "\u{3000}",
+        ];
+        let texts = crate::engine::every_text(&pieces, 4);
+        assert!(texts.len() > 400_000, "{}", texts.len());
+        for original in &texts {
+            let mut every_check = Normalized { original_len: original.len(), ..Default::default() };
+            let (mut at, mut folded) = (0, String::new());
+            while at < original.len() {
+                at = every_check.push_any_unit(original, at, &mut folded);
+            }
+            let shortcut = Normalized::new(original);
+            assert_eq!(
+                (&shortcut.text, &shortcut.origin, shortcut.zero_width),
+                (&every_check.text, &every_check.origin, every_check.zero_width),
+                "{original:?}"
+            );
+        }
+    }
+
     #[test]
     fn folding_stable_blocks_hold_only_characters_folding_leaves_alone() {
         for c in FOLDING_STABLE_BLOCKS.iter().flat_map(|block| block.clone()) {
+            assert!(!joins_previous(c) && !c.is_whitespace(), "{c:?} is not a unit alone");
             let mut lower = c.to_lowercase();
             assert_eq!((lower.next(), lower.next()), (Some(c), None), "{c:?} has a lower case");
             assert_eq!(
