@@ -37,45 +37,52 @@ impl Normalized {
             zero_width: false,
         };
         let mut folded = String::new();
-        let bytes = original.as_bytes();
         let mut at = 0;
-        while at < bytes.len() {
+        while at < original.len() {
             // Most of a caption: ASCII characters with no combining mark
-            // after them, handled in one run without decoding.
-            let run_end = ascii_run_end(original, at);
-            if run_end > at {
-                out.push_ascii(&original[at..run_end], at);
-                at = run_end;
-            } else {
-                at = out.push_unit(original, at, &mut folded);
-            }
+            // after them, handled in runs without decoding.
+            let ascii = original.as_bytes()[at].is_ascii();
+            let run_end = if ascii { out.push_ascii_run(original, at) } else { at };
+            at = if run_end > at { run_end } else { out.push_unit(original, at, &mut folded) };
         }
         out
     }
 
-    /// ASCII characters, lower-cased, each whitespace run folded to one
-    /// space. Most of every caption: its pieces between irregular
-    /// whitespace (anything but one space after a non-space) are copied,
-    /// lower-cased and mapped in bulk rather than byte by byte.
-    fn push_ascii(&mut self, run: &str, offset: usize) {
-        let mut copied = 0;
-        let mut after_space = self.text.ends_with(' ');
-        for (index, byte) in run.bytes().enumerate() {
-            // Most bytes are above the space: one comparison settles them.
-            if byte > b' ' || !matches!(byte, b'\t'..=b'\r' | b' ') {
-                after_space = false;
-                continue;
+    /// The ASCII characters from `at`, lower-cased, each whitespace run
+    /// folded to one space, up to the first non-ASCII character (or to the
+    /// ASCII byte before it, when that character [`joins_previous`]).
+    /// Returns where they end. The pieces between bytes that stop one
+    /// ([`next_stop`]: above ASCII, below the space, a space after a
+    /// space) are copied, lower-cased and mapped in bulk.
+    fn push_ascii_run(&mut self, original: &str, at: usize) -> usize {
+        let bytes = original.as_bytes();
+        let mut piece = at;
+        let mut from = at;
+        loop {
+            let space_before =
+                if from > piece { bytes[from - 1] == b' ' } else { self.text.ends_with(' ') };
+            let stop = next_stop(bytes, from, space_before);
+            match bytes.get(stop) {
+                None => {
+                    self.push_ascii_piece(&original[piece..], piece);
+                    return stop;
+                }
+                Some(byte) if !byte.is_ascii() => {
+                    let joins = original[stop..].chars().next().is_some_and(joins_previous);
+                    let end = if joins && stop > piece { stop - 1 } else { stop };
+                    self.push_ascii_piece(&original[piece..end], piece);
+                    return end;
+                }
+                Some(b'\t'..=b'\r' | b' ') => {
+                    self.push_ascii_piece(&original[piece..stop], piece);
+                    self.push_space(stop, stop + 1);
+                    piece = stop + 1;
+                }
+                // Other control characters are copied as they are.
+                Some(_) => {}
             }
-            if byte == b' ' && !after_space {
-                after_space = true;
-                continue;
-            }
-            self.push_ascii_piece(&run[copied..index], offset + copied);
-            self.push_space(offset + index, offset + index + 1);
-            after_space = true;
-            copied = index + 1;
+            from = stop + 1;
         }
-        self.push_ascii_piece(&run[copied..], offset + copied);
     }
 
     fn push_ascii_piece(&mut self, piece: &str, offset: usize) {
@@ -205,20 +212,38 @@ impl Normalized {
     }
 }
 
-/// Where the run of ASCII bytes from `at` ends that needs no decoding:
-/// before the first non-ASCII character, or before the ASCII byte ahead of
-/// it when that character [`joins_previous`] (a combining mark composes
-/// with that byte).
-fn ascii_run_end(text: &str, at: usize) -> usize {
-    let bytes = text.as_bytes();
-    match bytes[at..].iter().position(|byte| !byte.is_ascii()) {
-        None => bytes.len(),
-        Some(0) => at,
-        Some(first) => {
-            let joins = text[at + first..].chars().next().is_some_and(joins_previous);
-            at + first - usize::from(joins)
+/// The first byte from `from` that ends a piece of ASCII copied in bulk: one
+/// above ASCII, a control character (whitespace among them), or a space
+/// after a space (`space_before` says whether the byte before `from`
+/// counts as one). Found eight bytes at a time: most pieces are words and
+/// the single spaces between them.
+fn next_stop(bytes: &[u8], from: usize, space_before: bool) -> usize {
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    const LOW_BITS: u64 = !HIGH_BITS;
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    let mut space_before = space_before;
+    let mut words = bytes[from..].chunks_exact(8);
+    for (index, word) in words.by_ref().enumerate() {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let above_ascii = word & HIGH_BITS;
+        // Adding 0x60 to a byte's low seven bits reaches its high bit from
+        // 0x20 on, and carries into no other byte.
+        let below_space = !((word & LOW_BITS) + 0x6060_6060_6060_6060) & HIGH_BITS;
+        let not_space = word ^ SPACES;
+        let space = !(((not_space & LOW_BITS) + LOW_BITS) | not_space) & HIGH_BITS;
+        let after_space = (space << 8) | if space_before { 0x80 } else { 0 };
+        let stops = above_ascii | below_space | (space & after_space);
+        if stops != 0 {
+            return from + index * 8 + stops.trailing_zeros() as usize / 8;
         }
+        space_before = word >> 56 == u64::from(b' ');
     }
+    let tail = bytes.len() - words.remainder().len();
+    let stops = |(at, &byte): (usize, &u8)| {
+        let before = if at == 0 { space_before } else { bytes[tail + at - 1] == b' ' };
+        !byte.is_ascii() || byte < b' ' || byte == b' ' && before
+    };
+    words.remainder().iter().enumerate().position(stops).map_or(bytes.len(), |at| tail + at)
 }
 
 /// Whether `c` belongs to the unit of the character before it: a mark
@@ -401,6 +426,38 @@ mod tests {
                 (&every_check.text, &every_check.origin, every_check.zero_width),
                 "{original:?}"
             );
+        }
+    }
+
+    /// Every text of up to nine bytes of a letter, a space, a control
+    /// character and a byte above ASCII, from every place, with
+    /// and without a space before: the stop found eight bytes at a time is
+    /// the one a byte at a time finds.
+    #[test]
+    fn stops_found_by_words_are_those_found_by_bytes() {
+        let mut texts = vec![Vec::new()];
+        for _ in 0..9 {
+            let longer: Vec<Vec<u8>> = texts
+                .iter()
+                .filter(|text| text.len() == texts.last().map_or(0, Vec::len))
+                .flat_map(|text| {
+                    [b'a', b' ', 1, 0xC3].map(|byte| [text.as_slice(), &[byte]].concat())
+                })
+                .collect();
+            texts.extend(longer);
+        }
+        assert!(texts.len() > 300_000, "{}", texts.len());
+        for bytes in &texts {
+            for from in 0..=bytes.len() {
+                for space_before in [false, true] {
+                    let stops = |at: usize| {
+                        let before = if at == from { space_before } else { bytes[at - 1] == b' ' };
+                        !bytes[at].is_ascii() || bytes[at] < b' ' || bytes[at] == b' ' && before
+                    };
+                    let by_bytes = (from..bytes.len()).find(|&at| stops(at)).unwrap_or(bytes.len());
+                    assert_eq!(next_stop(bytes, from, space_before), by_bytes, "{bytes:?} {from}");
+                }
+            }
         }
     }
 
