@@ -197,7 +197,7 @@ impl<'a> Records<'a> {
     /// A field as text, or its first byte that is not UTF-8 and that byte's
     /// line (line breaks inside quoted fields counted).
     fn text(&self, raw: &Raw, field: Range<usize>) -> Result<&str, NotUtf8> {
-        std::str::from_utf8(&self.fields[field.clone()]).map_err(|error| {
+        super::decode::str_from_utf8(&self.fields[field.clone()]).map_err(|error| {
             let bad = field.start + error.valid_up_to();
             let breaks = self.fields[..bad].iter().filter(|byte| **byte == b'\n').count();
             NotUtf8 { byte: self.fields[bad], line: raw.line + breaks as u64, offset: None }
