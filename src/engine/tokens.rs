@@ -109,12 +109,8 @@ fn overlaps_link(links: &[Link], range: &Range<usize>) -> bool {
 }
 
 fn find_links(text: &str) -> Vec<Link> {
-    // Every link the pattern finds holds a `/` or `www.`: most captions
-    // hold neither, and two byte searches spare them the pattern's.
-    if memchr::memchr(b'/', text.as_bytes()).is_none() && !text.contains("www.") {
-        return Vec::new();
-    }
-    LINK.find_iter(text)
+    link_matches(text)
+        .into_iter()
         .map(|found| {
             let trimmed = found
                 .as_str()
@@ -123,6 +119,36 @@ fn find_links(text: &str) -> Vec<Link> {
             split_link(text, range)
         })
         .collect()
+}
+
+static WWW: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("www."));
+
+/// What [`LINK`] finds in `text`, in order. Every link it finds holds a
+/// `/` or `www.` and no space, so the pattern runs only over the runs
+/// between spaces that hold one (with the text before as context for its
+/// word boundary), not over the whole caption: most words hold neither.
+fn link_matches(text: &str) -> Vec<regex::Match<'_>> {
+    let bytes = text.as_bytes();
+    let find_after = |from: usize, find: &dyn Fn(&[u8]) -> Option<usize>| {
+        bytes.get(from..).and_then(find).map(|at| from + at)
+    };
+    let slash = |from: usize| find_after(from, &|rest| memchr::memchr(b'/', rest));
+    let www = |from: usize| find_after(from, &|rest| WWW.find(rest));
+    let (mut next_slash, mut next_www) = (slash(0), www(0));
+    let mut matches = Vec::new();
+    while let Some(hit) = next_slash.into_iter().chain(next_www).min() {
+        let start = memchr::memrchr(b' ', &bytes[..hit]).map_or(0, |space| space + 1);
+        let end = memchr::memchr(b' ', &bytes[hit..]).map_or(bytes.len(), |space| hit + space);
+        let mut from = start;
+        while let Some(found) = LINK.find_at(&text[..end], from) {
+            from = found.end();
+            matches.push(found);
+        }
+        next_slash = next_slash.filter(|&at| at >= end).or_else(|| slash(end));
+        next_www = next_www.filter(|&at| at >= end).or_else(|| www(end));
+    }
+    matches
 }
 
 fn split_link(text: &str, range: Range<usize>) -> Link {
@@ -154,12 +180,8 @@ fn find_hashtags(text: &str, links: &[Link]) -> Vec<Hashtag> {
         {
             continue;
         }
-        let body_start = at + 1;
-        let body_len = text[body_start..]
-            .char_indices()
-            .find(|&(_, c)| !is_hashtag_char(c))
-            .map_or(text.len() - body_start, |(offset, _)| offset);
-        let body = body_start..body_start + body_len;
+        let body = at + 1..end_of_run(text, at + 1, is_hashtag_char);
+        let body_len = body.len();
         let rest = &text[body.end..];
         let inside_link = overlaps_link(links, &(at..at + 1));
         if body_len == 0
@@ -175,6 +197,24 @@ fn find_hashtags(text: &str, links: &[Link]) -> Vec<Hashtag> {
     tags
 }
 
+/// Where the run of characters from `from` that `belongs` takes ends. ASCII
+/// bytes (most of a tag or handle) are taken as they are, not decoded.
+fn end_of_run(text: &str, from: usize, belongs: impl Fn(char) -> bool) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = from;
+    while let Some(&byte) = bytes.get(at) {
+        let c = match byte.is_ascii() {
+            true => char::from(byte),
+            false => text[at..].chars().next().unwrap_or_default(),
+        };
+        if !belongs(c) {
+            break;
+        }
+        at += c.len_utf8();
+    }
+    at
+}
+
 fn find_mentions(text: &str, links: &[Link]) -> Vec<Range<usize>> {
     let mut mentions = Vec::new();
     for at in memchr::memchr_iter(b'@', text.as_bytes()) {
@@ -183,12 +223,9 @@ fn find_mentions(text: &str, links: &[Link]) -> Vec<Range<usize>> {
         {
             continue; // e-mail addresses and the like
         }
-        let body_len = text[at + 1..]
-            .char_indices()
-            .find(|&(_, c)| !(is_letter_or_digit(c) || c == '_' || c == '.'))
-            .map_or(text.len() - at - 1, |(offset, _)| offset);
+        let body_end = end_of_run(text, at + 1, |c| is_letter_or_digit(c) || c == '_' || c == '.');
         // A trailing dot ends the sentence, not the handle.
-        let handle = text[at + 1..at + 1 + body_len].trim_end_matches('.');
+        let handle = text[at + 1..body_end].trim_end_matches('.');
         if handle.is_empty() || overlaps_link(links, &(at..at + 1)) {
             continue;
         }
@@ -255,6 +292,23 @@ mod tests {
         assert_eq!(&text[start..start + 9], "#skincare");
         assert_eq!(count, 4);
         assert_eq!(Tokens::new("#ad my words").trailing_tags("#ad my words", |_| false), None);
+    }
+
+    /// Every text of up to four pieces of links, words, spaces and
+    /// what may stop a link: the pattern run over the runs that hold `/`
+    /// or `www.` finds what it finds over the whole text.
+    #[test]
+    fn links_found_in_their_words_are_those_found_in_the_whole_text() {
+        let pieces =
+            ["a", ".", "co", "/", "www.", "http", "://", " ", "\n", "<", "é", "#", "-", "x.co/"];
+        let mut links = 0;
+        for text in crate::engine::every_text(&pieces, 4) {
+            let whole: Vec<_> = LINK.find_iter(&text).map(|found| found.range()).collect();
+            let in_words: Vec<_> = link_matches(&text).iter().map(|found| found.range()).collect();
+            assert_eq!(in_words, whole, "{text:?}");
+            links += whole.len();
+        }
+        assert!(links > 10_000, "{links}");
     }
 
     #[test]
