@@ -222,6 +222,9 @@ impl BrandTerm {
         } else {
             (Normalized::new(before.trim_start()).text, Normalized::new(after.trim_end()).text)
         };
+        // A word's and a phrase's text around the brand are compared
+        // alike: one term for both, compared once at each place.
+        let mode = if mode == MatchMode::Word { MatchMode::Phrase } else { mode };
         Ok(BrandTerm {
             sets: vec![set],
             mode,

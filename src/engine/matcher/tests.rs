@@ -143,6 +143,39 @@ fn brand_terms_expand_per_post() {
     assert_eq!(hits(&m, "thanks to @glowlab for the free serum", &["Glow Lab"]).len(), 1);
 }
 
+/// Word and phrase brand terms are held as one term (compared once at a
+/// place): written alike in either mode, they find the same places.
+#[test]
+fn a_brand_word_and_a_brand_phrase_find_the_same_places() {
+    let mut builder = MatcherBuilder::default();
+    for (set, mode) in [(0, MatchMode::Word), (1, MatchMode::Phrase)] {
+        for term in ["{brand}", "thanks to {brand}", "{brand} partner"] {
+            builder.add(set, mode, term).unwrap();
+        }
+    }
+    let m = builder.build();
+    let mut places = 0;
+    for text in [
+        "Glow Lab",
+        "@glowlab!",
+        "#glowlab",
+        "thanks to Glow Lab",
+        "Glow Lab partner",
+        "xGlow Lab",
+        "Glow Labs",
+        "glow-lab",
+        "Glow Lab-y",
+        "(Glow Lab) thanks to @glowlab",
+    ] {
+        let found = hits(&m, text, &["Glow Lab"]);
+        let of =
+            |set| found.iter().filter(|(of, _)| *of == set).map(|(_, hit)| hit).collect::<Vec<_>>();
+        assert_eq!(of(0), of(1), "{text}");
+        places += of(0).len();
+    }
+    assert!(places >= 8, "{places}");
+}
+
 #[test]
 fn zero_width_matches_are_marked_obfuscated() {
     let m = matcher(&[(MatchMode::Hashtag, "#ad")]);
