@@ -268,6 +268,7 @@ fn is_unchanged_by_folding(c: char) -> bool {
         && is_nfkc_quick(std::iter::once(c)) == IsNormalized::Yes
 }
 
+/// Whether `c` is in one of the [`FOLDING_STABLE_BLOCKS`].
 fn is_in_folding_stable_block(c: char) -> bool {
     FOLDING_STABLE_BLOCKS.iter().any(|block| block.contains(&c))
 }

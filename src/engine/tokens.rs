@@ -135,6 +135,7 @@ fn link_matches(text: &str) -> Vec<regex::Match<'_>> {
     };
     let slash = |from: usize| find_after(from, &|rest| memchr::memchr(b'/', rest));
     let www = |from: usize| find_after(from, &|rest| WWW.find(rest));
+    // Each searched for again only once passed: linear in the text.
     let (mut next_slash, mut next_www) = (slash(0), www(0));
     let mut matches = Vec::new();
     while let Some(hit) = next_slash.into_iter().chain(next_www).min() {
