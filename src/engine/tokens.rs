@@ -135,7 +135,6 @@ fn link_matches(text: &str) -> Vec<regex::Match<'_>> {
     };
     let slash = |from: usize| find_after(from, &|rest| memchr::memchr(b'/', rest));
     let www = |from: usize| find_after(from, &|rest| WWW.find(rest));
-    // Each searched for again only once passed: linear in the text.
     let (mut next_slash, mut next_www) = (slash(0), www(0));
     let mut matches = Vec::new();
     while let Some(hit) = next_slash.into_iter().chain(next_www).min() {
@@ -146,8 +145,14 @@ fn link_matches(text: &str) -> Vec<regex::Match<'_>> {
             from = found.end();
             matches.push(found);
         }
-        next_slash = next_slash.filter(|&at| at >= end).or_else(|| slash(end));
-        next_www = next_www.filter(|&at| at >= end).or_else(|| www(end));
+        // Searched for again only once passed, and never again once not
+        // found: linear in the text however many runs hold a link.
+        if next_slash.is_some_and(|at| at < end) {
+            next_slash = slash(end);
+        }
+        if next_www.is_some_and(|at| at < end) {
+            next_www = www(end);
+        }
     }
     matches
 }
