@@ -410,12 +410,20 @@ fn finding(rule: &Rule, market: Option<Market>, detection: Detection, ctx: &Ctx)
 /// characters they are made of can meet.
 #[cfg(test)]
 pub(crate) fn every_text(pieces: &[&str], longest: usize) -> Vec<String> {
+    let pieces: Vec<&[u8]> = pieces.iter().map(|piece| piece.as_bytes()).collect();
+    let texts = every_byte_text(&pieces, longest).into_iter();
+    texts.map(|bytes| String::from_utf8(bytes).expect("pieces of text")).collect()
+}
+
+/// [`every_text`] of bytes, which need not be UTF-8.
+#[cfg(test)]
+pub(crate) fn every_byte_text(pieces: &[&[u8]], longest: usize) -> Vec<Vec<u8>> {
     let mut all = Vec::new();
-    let mut texts = vec![String::new()];
+    let mut texts = vec![Vec::new()];
     for _ in 0..longest {
         texts = texts
             .iter()
-            .flat_map(|text| pieces.iter().map(move |piece| format!("{text}{piece}")))
+            .flat_map(|text: &Vec<u8>| pieces.iter().map(move |piece| [text, *piece].concat()))
             .collect();
         all.extend(texts.iter().cloned());
     }

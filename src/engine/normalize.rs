@@ -436,17 +436,7 @@ mod tests {
     /// the one a byte at a time finds.
     #[test]
     fn stops_found_by_words_are_those_found_by_bytes() {
-        let mut texts = vec![Vec::new()];
-        for _ in 0..9 {
-            let longer: Vec<Vec<u8>> = texts
-                .iter()
-                .filter(|text| text.len() == texts.last().map_or(0, Vec::len))
-                .flat_map(|text| {
-                    [b'a', b' ', 1, 0xC3].map(|byte| [text.as_slice(), &[byte]].concat())
-                })
-                .collect();
-            texts.extend(longer);
-        }
+        let texts = crate::engine::every_byte_text(&[b"a", b" ", b"\x01", b"\xC3"], 9);
         assert!(texts.len() > 300_000, "{}", texts.len());
         for bytes in &texts {
             for from in 0..=bytes.len() {

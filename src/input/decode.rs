@@ -228,15 +228,7 @@ mod tests {
             b"\xED\xA0\x80",
             b"\xF4\x90\x80\x80",
         ];
-        let mut texts: Vec<Vec<u8>> = vec![Vec::new()];
-        let mut last_round = texts.clone();
-        for _ in 0..4 {
-            last_round = last_round
-                .iter()
-                .flat_map(|text| pieces.iter().map(move |piece| [text.as_slice(), piece].concat()))
-                .collect();
-            texts.extend(last_round.iter().cloned());
-        }
+        let texts = crate::engine::every_byte_text(&pieces, 4);
         let mut refused = 0;
         for text in &texts {
             for bytes in [text.clone(), [[b'x'; 64].as_slice(), text].concat()] {
