@@ -153,8 +153,8 @@ pub(super) fn post_from_pairs(
     for (key, raw) in pairs {
         // The raw value was already validated, so this only fails on
         // pathological input such as nesting beyond serde_json's limit.
-        let value = match unescaped_string(raw.get()) {
-            Some(string) => Value::String(string.to_owned()),
+        let value = match string_value(raw.get()) {
+            Some(string) => Value::String(string),
             None => Value::deserialize(raw).map_err(|error| {
                 record_error(origin.clone(), format!("{key}: {}", without_position(&error)))
             })?,
@@ -165,13 +165,56 @@ pub(super) fn post_from_pairs(
     fields::build(entries, origin, ctx)
 }
 
-/// The characters of a JSON string written without escapes (most values
-/// but captions: ids, platforms, brands), taken as they are instead of
-/// parsed again: the raw value was validated when it was read, so they are
-/// what a parse would give.
-fn unescaped_string(raw: &str) -> Option<&str> {
-    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
-    memchr::memchr(b'\\', inner.as_bytes()).is_none().then_some(inner)
+/// The characters of a JSON string value, its escapes decoded (a
+/// caption's line breaks), in a string of the raw value's length: serde_json
+/// would grow its buffer from nothing, copying a caption several times on
+/// the way. The raw value was validated when it was read, so this is what
+/// a parse gives. `None` for any other value, and for a `\u` escape that
+/// is half a character (serde_json then names the problem).
+fn string_value(raw: &str) -> Option<String> {
+    let mut rest = raw.strip_prefix('"')?.strip_suffix('"')?;
+    let mut decoded = String::with_capacity(rest.len());
+    while let Some(at) = memchr::memchr(b'\\', rest.as_bytes()) {
+        decoded.push_str(&rest[..at]);
+        let escaped = *rest.as_bytes().get(at + 1)?;
+        rest = rest.get(at + 2..)?;
+        decoded.push(match escaped {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{C}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let (c, after) = escaped_char(rest)?;
+                rest = after;
+                c
+            }
+            _ => return None,
+        });
+    }
+    decoded.push_str(rest);
+    Some(decoded)
+}
+
+/// The character of a `\u` escape whose four hex digits begin `text` (two
+/// escapes for a surrogate pair), and the text after it.
+fn escaped_char(text: &str) -> Option<(char, &str)> {
+    let unit = |text: &str| {
+        let hex = text.get(..4).filter(|hex| hex.bytes().all(|byte| byte.is_ascii_hexdigit()))?;
+        u32::from_str_radix(hex, 16).ok()
+    };
+    match unit(text)? {
+        high @ 0xD800..=0xDBFF => {
+            let low = unit(text.get(4..)?.strip_prefix("\\u")?)
+                .filter(|low| (0xDC00..=0xDFFF).contains(low))?;
+            let c = char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?;
+            Some((c, text.get(10..)?))
+        }
+        unit => Some((char::from_u32(unit)?, text.get(4..)?)),
+    }
 }
 
 /// serde_json's message without its ` at line L column C` suffix, for when
@@ -259,26 +302,38 @@ impl<'de> Deserialize<'de> for Key<'de> {
 mod tests {
     use super::*;
 
-    /// Each value of a post object, read as it is when it holds no escape:
-    /// what parsing it gives, and for every other value nothing.
+    /// Each value of a post object: a string decoded as parsing it gives,
+    /// and for every other value, and a half character, nothing.
     #[test]
-    fn strings_without_escapes_are_taken_as_they_are() {
-        let document = r#"{"a": "plain", "b":"", "c": "é 👩‍💻 \u00e9", "d": "line\nbreak",
-            "e": ["x"], "f": 3, "g": "quote \" inside", "h": "tab\t", "i": "  spaced  ",
-            "j": null, "k": "\\", "l": "ends in a backslash \\"}"#;
+    fn strings_are_decoded_as_serde_json_parses_them() {
+        let document = r#"{"a": "plain", "b":"", "c": "é 👩‍💻 \u00e9\u00E9", "d": "line\nbreak",
+            "e": ["x"], "f": 3, "g": "quote \" inside", "h": "tab\t\b\f\r\/", "i": "  spaced  ",
+            "j": null, "k": "\\", "l": "ends in a backslash \\", "m": "\ud83d\ude00 \uD83D\uDE00!",
+            "n": "\\u0041", "o": "\u0000 \u001f \uffff", "p": "\ud800", "q": "\udc00 x",
+            "r": "\ud800\u0041", "s": {"t": "u"}}"#;
         let Object(pairs) = serde_json::from_str(document).unwrap();
-        let mut taken = Vec::new();
+        let mut decoded = Vec::new();
         for (key, raw) in &pairs {
-            let parsed = Value::deserialize(*raw).unwrap();
-            match unescaped_string(raw.get()) {
+            let parsed = Value::deserialize(*raw);
+            match string_value(raw.get()) {
                 Some(string) => {
-                    assert_eq!(Value::String(string.to_owned()), parsed, "{key}");
-                    taken.push(key.to_string());
+                    assert_eq!(Value::String(string), parsed.unwrap(), "{key}");
+                    decoded.push(key.to_string());
                 }
-                None => assert!(!raw.get().starts_with('"') || raw.get().contains('\\'), "{key}"),
+                None => assert!(parsed.is_err() || !parsed.unwrap().is_string(), "{key}"),
             }
         }
-        assert_eq!(taken, ["a", "b", "i"]);
+        let strings = ["a", "b", "c", "d", "g", "h", "i", "k", "l", "m", "n", "o"];
+        assert_eq!(decoded, strings);
+    }
+
+    proptest::proptest! {
+        /// Any string, as serde_json writes it with its escapes.
+        #[test]
+        fn any_string_written_as_json_is_decoded_back(text in ".*") {
+            let raw = serde_json::to_string(&text).unwrap();
+            proptest::prop_assert_eq!(string_value(&raw), Some(text));
+        }
     }
 
     #[test]
