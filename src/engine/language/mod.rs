@@ -61,19 +61,36 @@ fn prose(normalized: &str) -> std::borrow::Cow<'_, str> {
         end -= 1;
     }
     let text = &normalized[..end];
-    let mut kept = String::with_capacity(text.len());
+    let mut kept = String::new();
     let mut copied = 0;
-    // Normalising left one space as the only whitespace, so words are
-    // split at that byte (`str::split` costs more than the words' bytes).
+    // Only a word holding `#`, `@`, `:` or `www.` can hold noise: the word
+    // around each such place is looked at, and the others are kept
+    // without a look. Normalising left one space as the only whitespace,
+    // so words end at that byte.
     let bytes = text.as_bytes();
-    let mut start = 0;
-    for end in (0..=bytes.len()).filter(|&at| bytes.get(at).is_none_or(|&byte| byte == b' ')) {
+    let mut marks = memchr::memchr3_iter(b'#', b'@', b':', bytes).peekable();
+    let mut links = WWW.find_iter(bytes).peekable();
+    let mut looked_at = 0;
+    while let Some(at) = match (marks.peek(), links.peek()) {
+        (Some(&mark), Some(&link)) if link < mark => links.next(),
+        (Some(_), _) => marks.next(),
+        (None, _) => links.next(),
+    } {
+        if at < looked_at {
+            continue;
+        }
+        let start = bytes[..at].iter().rposition(|&byte| byte == b' ').map_or(0, |space| space + 1);
+        let end = memchr::memchr(b' ', &bytes[at..]).map_or(bytes.len(), |space| at + space);
+        looked_at = end;
         if let Some(noise) = noise(&bytes[start..end]) {
+            if kept.is_empty() {
+                // What is kept is never longer than the text.
+                kept.reserve(text.len());
+            }
             kept.push_str(&text[copied..start + noise]);
             kept.push(' ');
             copied = end;
         }
-        start = end + 1;
     }
     if copied == 0 {
         return std::borrow::Cow::Borrowed(text);
@@ -81,6 +98,10 @@ fn prose(normalized: &str) -> std::borrow::Cow<'_, str> {
     kept.push_str(&text[copied..]);
     std::borrow::Cow::Owned(kept)
 }
+
+/// Built once: building a searcher costs more than a caption's search.
+static WWW: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new("www."));
 
 /// Where the noise in a word (a run of non-whitespace) starts: the whole
 /// word when it holds a link (`://` after something and before more);
@@ -130,7 +151,10 @@ fn trigrams(prose: &str) -> Option<&'static str> {
 /// trigrams decide.
 fn function_words(prose: &str) -> Option<&'static str> {
     let mut counts = [0usize; FUNCTION_WORDS.len()];
-    for word in prose.split(|c: char| !is_letter(c)) {
+    // Most words are longer than any function word, or empty (between two
+    // characters that are not letters): neither is looked up.
+    let short = |word: &&str| (1..=LONGEST_FUNCTION_WORD).contains(&word.len());
+    for word in prose.split(|c: char| !is_letter(c)).filter(short) {
         if let Some(&language) = WORD_LANGUAGE.get(word) {
             counts[language] += 1;
         }
@@ -142,6 +166,9 @@ fn function_words(prose: &str) -> Option<&'static str> {
 }
 
 const FUNCTION_WORDS_MIN: usize = 4;
+/// The bytes of the longest word of [`FUNCTION_WORDS`] ("obrigada",
+/// "también").
+const LONGEST_FUNCTION_WORD: usize = 8;
 const FUNCTION_WORDS_LEAD: usize = 4;
 
 /// Each function word's language, by index into [`FUNCTION_WORDS`].
@@ -196,10 +223,24 @@ const FUNCTION_WORDS: [(&str, &[&str]); 9] = [
 /// otherwise outvote a Japanese caption. A kana, kanji or Hangul syllable
 /// carries about as much as a short Latin word, so it weighs three letters.
 fn east_asian(prose: &str) -> Option<&'static str> {
-    // Most captions hold neither, and need no count.
-    if !prose.bytes().any(starts_kana_or_hangul) {
+    // Most captions hold neither, and need no count. The bytes that may
+    // start one also start other characters (U+FE0F, which follows many
+    // emoji; CJK punctuation), so the character is looked at.
+    let kana_or_hangul = |(at, byte)| {
+        starts_kana_or_hangul(byte)
+            && prose
+                .get(at..)
+                .and_then(|rest| rest.chars().next())
+                .is_some_and(|c| matches!(script::unspaced(c), Some(Script::Kana | Script::Hangul)))
+    };
+    if !prose.bytes().enumerate().any(kana_or_hangul) {
         return None;
     }
+    east_asian_by_count(prose)
+}
+
+/// [`east_asian`] by counting every character's script.
+fn east_asian_by_count(prose: &str) -> Option<&'static str> {
     let (mut kana, mut han, mut hangul, mut latin) = (0usize, 0usize, 0usize, 0usize);
     for c in prose.chars() {
         match script::unspaced(c) {
@@ -333,6 +374,18 @@ mod tests {
         assert!(found > 11_000, "{found}");
     }
 
+    /// Every text of up to four pieces of kana, Hangul, kanji, Latin
+    /// letters and the characters that share their first bytes (U+FE0F
+    /// after an emoji, CJK punctuation, full-width letters): the look for
+    /// a kana or Hangul character decides as the whole count does.
+    #[test]
+    fn captions_without_kana_or_hangul_are_passed_over_as_the_count_would() {
+        let pieces = ["a", "가", "ᄀ", "ア", "ｱ", "中", "❤\u{FE0F}", "「", "Ａ", "ꀀ", " "];
+        for text in crate::engine::every_text(&pieces, 4) {
+            assert_eq!(east_asian(&text), east_asian_by_count(&text), "{text:?}");
+        }
+    }
+
     #[test]
     fn function_words_are_of_one_language_each() {
         let mut seen = std::collections::HashSet::new();
@@ -342,6 +395,7 @@ mod tests {
             }
         }
         assert_eq!(WORD_LANGUAGE.len(), seen.len());
+        assert_eq!(seen.iter().map(|word| word.len()).max(), Some(LONGEST_FUNCTION_WORD));
     }
 
     #[test]
