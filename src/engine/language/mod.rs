@@ -99,7 +99,7 @@ fn prose(normalized: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(kept)
 }
 
-/// Built once: building a searcher costs more than a caption's search.
+/// The searcher for `www.`, built once rather than for each caption.
 static WWW: LazyLock<memchr::memmem::Finder<'static>> =
     LazyLock::new(|| memchr::memmem::Finder::new("www."));
 
@@ -166,10 +166,10 @@ fn function_words(prose: &str) -> Option<&'static str> {
 }
 
 const FUNCTION_WORDS_MIN: usize = 4;
+const FUNCTION_WORDS_LEAD: usize = 4;
 /// The bytes of the longest word of [`FUNCTION_WORDS`] ("obrigada",
 /// "también").
 const LONGEST_FUNCTION_WORD: usize = 8;
-const FUNCTION_WORDS_LEAD: usize = 4;
 
 /// Each function word's language, by index into [`FUNCTION_WORDS`].
 static WORD_LANGUAGE: LazyLock<HashMap<&str, usize>> = LazyLock::new(|| {
