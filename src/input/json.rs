@@ -64,10 +64,7 @@ pub(super) fn without_lone_surrogates(text: &str) -> Cow<'_, str> {
         return Cow::Borrowed(text);
     }
     // An escaped UTF-16 code unit at `at` (the backslash), if there is one.
-    let unit = |at: usize| -> Option<u16> {
-        let hex = bytes.get(at..at + 6)?.strip_prefix(b"\\u")?;
-        u16::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
-    };
+    let unit = |at: usize| escaped_unit(bytes.get(at..)?);
     let mut lone = Vec::new();
     let (mut at, mut in_string) = (0, false);
     while at < bytes.len() {
@@ -176,45 +173,42 @@ fn string_value(raw: &str) -> Option<String> {
     let mut decoded = String::with_capacity(rest.len());
     while let Some(at) = memchr::memchr(b'\\', rest.as_bytes()) {
         decoded.push_str(&rest[..at]);
-        let escaped = *rest.as_bytes().get(at + 1)?;
-        rest = rest.get(at + 2..)?;
-        decoded.push(match escaped {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{C}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => {
-                let (c, after) = escaped_char(rest)?;
-                rest = after;
-                c
-            }
+        let escape = &rest[at..];
+        let (c, width) = match *escape.as_bytes().get(1)? {
+            b'"' => ('"', 2),
+            b'\\' => ('\\', 2),
+            b'/' => ('/', 2),
+            b'b' => ('\u{8}', 2),
+            b'f' => ('\u{C}', 2),
+            b'n' => ('\n', 2),
+            b'r' => ('\r', 2),
+            b't' => ('\t', 2),
+            b'u' => escaped_char(escape.as_bytes())?,
             _ => return None,
-        });
+        };
+        decoded.push(c);
+        rest = escape.get(width..)?;
     }
     decoded.push_str(rest);
     Some(decoded)
 }
 
-/// The character of a `\u` escape whose four hex digits begin `text` (two
-/// escapes for a surrogate pair), and the text after it.
-fn escaped_char(text: &str) -> Option<(char, &str)> {
-    let unit = |text: &str| {
-        let hex = text.get(..4).filter(|hex| hex.bytes().all(|byte| byte.is_ascii_hexdigit()))?;
-        u32::from_str_radix(hex, 16).ok()
-    };
-    match unit(text)? {
-        high @ 0xD800..=0xDBFF => {
-            let low = unit(text.get(4..)?.strip_prefix("\\u")?)
-                .filter(|low| (0xDC00..=0xDFFF).contains(low))?;
-            let c = char::from_u32(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))?;
-            Some((c, text.get(10..)?))
-        }
-        unit => Some((char::from_u32(unit)?, text.get(4..)?)),
+/// The character of the `\uXXXX` escape `escape` starts with (two escapes
+/// for a surrogate pair), and how many bytes it takes.
+fn escaped_char(escape: &[u8]) -> Option<(char, usize)> {
+    let first = escaped_unit(escape)?;
+    if let Some(Ok(c)) = char::decode_utf16([first]).next() {
+        return Some((c, 6));
     }
+    let second = escaped_unit(escape.get(6..)?)?;
+    Some((char::decode_utf16([first, second]).next()?.ok()?, 12))
+}
+
+/// The UTF-16 unit of the `\uXXXX` escape `bytes` start with.
+fn escaped_unit(bytes: &[u8]) -> Option<u16> {
+    let hex = bytes.strip_prefix(b"\\u")?.get(..4)?;
+    let digit = |byte: &u8| char::from(*byte).to_digit(16);
+    hex.iter().try_fold(0, |unit, byte| Some(unit << 4 | digit(byte)? as u16))
 }
 
 /// serde_json's message without its ` at line L column C` suffix, for when
