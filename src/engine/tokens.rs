@@ -121,8 +121,17 @@ fn find_links(text: &str) -> Vec<Link> {
         .collect()
 }
 
-static WWW: LazyLock<memchr::memmem::Finder<'static>> =
+/// The searcher for `www.`, built once rather than for each text: links
+/// and the language detector's noise are looked for where it finds one.
+pub(super) static WWW: LazyLock<memchr::memmem::Finder<'static>> =
     LazyLock::new(|| memchr::memmem::Finder::new("www."));
+
+/// The run of bytes between spaces (or the text's ends) that holds `at`.
+pub(super) fn run_around(bytes: &[u8], at: usize) -> Range<usize> {
+    let start = memchr::memrchr(b' ', &bytes[..at]).map_or(0, |space| space + 1);
+    let end = memchr::memchr(b' ', &bytes[at..]).map_or(bytes.len(), |space| at + space);
+    start..end
+}
 
 /// What [`LINK`] finds in `text`, in order. Every link it finds holds a
 /// `/` or `www.` and no space, so the pattern runs only over the runs
@@ -138,8 +147,7 @@ fn link_matches(text: &str) -> Vec<regex::Match<'_>> {
     let (mut next_slash, mut next_www) = (slash(0), www(0));
     let mut matches = Vec::new();
     while let Some(hit) = next_slash.into_iter().chain(next_www).min() {
-        let start = memchr::memrchr(b' ', &bytes[..hit]).map_or(0, |space| space + 1);
-        let end = memchr::memchr(b' ', &bytes[hit..]).map_or(bytes.len(), |space| hit + space);
+        let Range { start, end } = run_around(bytes, hit);
         let mut from = start;
         while let Some(found) = LINK.find_at(&text[..end], from) {
             from = found.end();

@@ -10,6 +10,7 @@ use whatlang::{Detector, Lang};
 
 use super::letters::is_letter;
 use super::script::{self, Script};
+use super::tokens;
 
 mod alphabets;
 mod latin;
@@ -69,7 +70,7 @@ fn prose(normalized: &str) -> std::borrow::Cow<'_, str> {
     // so words end at that byte.
     let bytes = text.as_bytes();
     let mut marks = memchr::memchr3_iter(b'#', b'@', b':', bytes).peekable();
-    let mut links = WWW.find_iter(bytes).peekable();
+    let mut links = tokens::WWW.find_iter(bytes).peekable();
     let mut looked_at = 0;
     while let Some(at) = match (marks.peek(), links.peek()) {
         (Some(&mark), Some(&link)) if link < mark => links.next(),
@@ -79,8 +80,7 @@ fn prose(normalized: &str) -> std::borrow::Cow<'_, str> {
         if at < looked_at {
             continue;
         }
-        let start = bytes[..at].iter().rposition(|&byte| byte == b' ').map_or(0, |space| space + 1);
-        let end = memchr::memchr(b' ', &bytes[at..]).map_or(bytes.len(), |space| at + space);
+        let std::ops::Range { start, end } = tokens::run_around(bytes, at);
         looked_at = end;
         if let Some(noise) = noise(&bytes[start..end]) {
             if kept.is_empty() {
@@ -98,10 +98,6 @@ fn prose(normalized: &str) -> std::borrow::Cow<'_, str> {
     kept.push_str(&text[copied..]);
     std::borrow::Cow::Owned(kept)
 }
-
-/// The searcher for `www.`, built once rather than for each caption.
-static WWW: LazyLock<memchr::memmem::Finder<'static>> =
-    LazyLock::new(|| memchr::memmem::Finder::new("www."));
 
 /// Where the noise in a word (a run of non-whitespace) starts: the whole
 /// word when it holds a link (`://` after something and before more);
