@@ -1,21 +1,29 @@
-//! Checking a stream of records in parallel while keeping input order and
-//! bounded memory: records are pulled in chunks, each chunk is checked on a
-//! rayon pool while the previous ones are triaged, rendered and written, and
-//! results are handed on in the order they were read.
+//! Checking a stream of records on several threads while keeping input
+//! order and bounded memory. The reading thread reads records in batches
+//! and queues them to be checked; checked batches come back, are triaged on
+//! the reading thread in input order and queued again to be rendered;
+//! rendered batches are handed on in input order. The reading thread is one
+//! of the jobs: whenever it has nothing of its own to do it takes a batch
+//! from the queue, so `--jobs 2` is two threads, not three, on two cores.
 
-use rayon::prelude::*;
+use std::collections::{BTreeMap, VecDeque};
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread;
 
 use crate::engine::Engine;
 use crate::finding::Checked;
 use crate::input::{RawRecord, ReadContext};
 
-/// Records pulled from the input and checked together. Large enough that
-/// splitting a chunk over the pool and the pause between chunks cost
-/// little; small enough that the five chunks in flight (read, checked,
-/// triaged, rendered, written) stay small in memory and in the cores' caches. On
-/// 100 k posts with two jobs, 2,048 took 1.07× the time of 512 and 1.5×
-/// its peak memory; 256 and 1,024 were no faster (10 paired runs each).
-pub const CHUNK: usize = 512;
+/// Records checked, or rendered, as one piece of work. Large enough that
+/// taking a batch from the queue costs nothing next to checking it; small
+/// enough that the batches of all the jobs end close together.
+pub const BATCH: usize = 32;
+
+/// Batches read and not yet handed on, per job: enough queued that no job
+/// waits while the reading thread triages and writes, few enough that the
+/// records in flight stay small in memory and in the cores' caches.
+const IN_FLIGHT_PER_JOB: usize = 8;
 
 /// How many threads check posts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,8 +47,8 @@ impl Jobs {
 }
 
 /// Parses and checks every record; then, in input order, `triage`s it (on
-/// this thread: it may keep counts), `render`s it (on the checking threads:
-/// the bytes a reporter writes, so that writing is all that is left to this
+/// this thread: it may keep counts), `render`s it (on any of the jobs: the
+/// bytes a reporter writes, so that writing is all that is left to this
 /// thread) and passes both to `emit`. Stops early, returning the error,
 /// when `emit` fails (e.g. a closed pipe).
 pub fn check_records<Rendered: Send, E>(
@@ -68,55 +76,201 @@ pub fn check_records<Rendered: Send, E>(
     if jobs.get() <= 1 {
         return one_by_one(&mut records);
     }
-    // A single record (a draft before it is published): starting the
-    // pool's threads would take longer than checking it. The pipeline reads
-    // a whole chunk before it starts, so reading two here delays nothing.
+    // A single record (a draft before it is published): starting a thread
+    // would take longer than checking it. The first batch is read before
+    // any is checked, so reading two here delays nothing.
     let head: Vec<RawRecord> = records.by_ref().take(2).collect();
     let single = head.len() < 2;
     let mut records = head.into_iter().chain(records);
     if single {
         return one_by_one(&mut records);
     }
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(jobs.get()).build();
-    let Ok(pool) = pool else {
-        // No threads to be had: checking in this thread is still correct.
-        return one_by_one(&mut records);
+    let work = |job: Job<Rendered>| match job {
+        Job::Check(batch, records) => Job::Triage(batch, records.into_iter().map(check).collect()),
+        Job::Render(batch, checked) => Job::Emit(
+            batch,
+            checked
+                .into_iter()
+                .map(|checked| {
+                    let rendered = render(&checked);
+                    (checked, rendered)
+                })
+                .collect(),
+        ),
+        done => done,
     };
-    // A pipeline of four chunks: while the pool checks chunk k and renders
-    // chunk k-2 (triaged), this thread writes chunk k-3, triages chunk k-1
-    // and reads chunk k+1, so the serial steps never leave the pool idle.
-    let mut chunk: Vec<RawRecord> = records.by_ref().take(CHUNK).collect();
-    let mut to_triage: Vec<Checked> = Vec::new();
-    let mut to_render: Vec<Checked> = Vec::new();
-    let mut to_emit: Vec<(Checked, Rendered)> = Vec::new();
-    while !(chunk.is_empty() && to_triage.is_empty() && to_render.is_empty() && to_emit.is_empty())
-    {
-        let mut checked: Vec<Checked> = Vec::new();
-        let mut rendered: Vec<Rendered> = Vec::new();
-        let mut next: Vec<RawRecord> = Vec::new();
-        let emitted = pool.in_place_scope(|scope| {
-            scope.spawn(|_| {
-                (checked, rendered) = rayon::join(
-                    // `collect` on an indexed parallel iterator keeps the
-                    // input order.
-                    || chunk.par_drain(..).map(check).collect(),
-                    || to_render.par_iter().map(&render).collect(),
-                );
-            });
-            let emitted =
-                to_emit.drain(..).try_for_each(|(checked, rendered)| emit(checked, rendered));
-            if emitted.is_ok() {
-                to_triage.iter_mut().for_each(&mut triage);
-                next.extend(records.by_ref().take(CHUNK));
+    let queue = Queue::default();
+    thread::scope(|scope| {
+        for _ in 1..jobs.get() {
+            // A thread that cannot be had leaves its share to the others
+            // (this one at least).
+            let _ = thread::Builder::new().spawn_scoped(scope, || queue.serve(&work));
+        }
+        // Whatever happens here, the other jobs stop waiting for work, so
+        // the scope's end does not wait for them forever.
+        let _closed = CloseOnDrop(&queue);
+        let limit = IN_FLIGHT_PER_JOB * jobs.get();
+        let (mut read, mut triaged, mut emitted) = (0, 0, 0);
+        let (mut to_triage, mut to_emit) = (BTreeMap::new(), BTreeMap::new());
+        loop {
+            while read - emitted < limit {
+                let batch: Vec<RawRecord> = records.by_ref().take(BATCH).collect();
+                if batch.is_empty() {
+                    break;
+                }
+                queue.push_back(Job::Check(read, batch));
+                read += 1;
             }
-            emitted
-        });
-        emitted?;
-        to_emit = to_render.drain(..).zip(rendered).collect();
-        to_render = std::mem::replace(&mut to_triage, checked);
-        chunk = next;
+            if emitted == read {
+                return Ok(());
+            }
+            match queue.next_done(&work) {
+                Job::Triage(batch, checked) => {
+                    to_triage.insert(batch, checked);
+                }
+                Job::Emit(batch, rendered) => {
+                    to_emit.insert(batch, rendered);
+                }
+                Job::Check(..) | Job::Render(..) => {}
+            }
+            while let Some(mut checked) = to_triage.remove(&triaged) {
+                checked.iter_mut().for_each(&mut triage);
+                // Ahead of the batches waiting to be checked: the sooner a
+                // batch is written, the sooner its memory is free.
+                queue.push_front(Job::Render(triaged, checked));
+                triaged += 1;
+            }
+            while let Some(rendered) = to_emit.remove(&emitted) {
+                rendered.into_iter().try_for_each(|(checked, rendered)| emit(checked, rendered))?;
+                emitted += 1;
+            }
+        }
+    })
+}
+
+/// A piece of work, or its result, for the batch numbered by its `usize`.
+enum Job<Rendered> {
+    Check(usize, Vec<RawRecord>),
+    Triage(usize, Vec<Checked>),
+    Render(usize, Vec<Checked>),
+    Emit(usize, Vec<(Checked, Rendered)>),
+}
+
+/// The work waiting for a job and the results waiting for the reading
+/// thread.
+struct Queue<Rendered> {
+    state: Mutex<QueueState<Rendered>>,
+    work_waiting: Condvar,
+    result_waiting: Condvar,
+}
+
+struct QueueState<Rendered> {
+    work: VecDeque<Job<Rendered>>,
+    /// Results (or the panic of the work that was to give one).
+    results: Vec<thread::Result<Job<Rendered>>>,
+    /// Jobs waiting for work, woken only when there are some: waking
+    /// takes a system call.
+    idle: usize,
+    reader_waits: bool,
+    closed: bool,
+}
+
+impl<Rendered> Default for Queue<Rendered> {
+    fn default() -> Self {
+        let state = QueueState {
+            work: VecDeque::new(),
+            results: Vec::new(),
+            idle: 0,
+            reader_waits: false,
+            closed: false,
+        };
+        Queue {
+            state: Mutex::new(state),
+            work_waiting: Condvar::new(),
+            result_waiting: Condvar::new(),
+        }
     }
-    Ok(())
+}
+
+impl<Rendered> Queue<Rendered> {
+    /// Poisoning cannot leave the state half changed: no code that may
+    /// panic runs while it is held.
+    fn lock(&self) -> MutexGuard<'_, QueueState<Rendered>> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn push_back(&self, job: Job<Rendered>) {
+        let mut state = self.lock();
+        state.work.push_back(job);
+        self.wake_one(&state);
+    }
+
+    fn push_front(&self, job: Job<Rendered>) {
+        let mut state = self.lock();
+        state.work.push_front(job);
+        self.wake_one(&state);
+    }
+
+    fn wake_one(&self, state: &QueueState<Rendered>) {
+        if state.idle > 0 {
+            self.work_waiting.notify_one();
+        }
+    }
+
+    /// A job's loop: do the work queued until the queue is closed. A panic
+    /// is caught and handed to the reading thread as the work's result.
+    fn serve(&self, work: &(impl Fn(Job<Rendered>) -> Job<Rendered> + Sync)) {
+        let mut state = self.lock();
+        loop {
+            if state.closed {
+                return;
+            }
+            if let Some(job) = state.work.pop_front() {
+                drop(state);
+                let result = panic::catch_unwind(AssertUnwindSafe(|| work(job)));
+                state = self.lock();
+                state.results.push(result);
+                if state.reader_waits {
+                    self.result_waiting.notify_one();
+                }
+            } else {
+                state.idle += 1;
+                state = self.work_waiting.wait(state).unwrap_or_else(PoisonError::into_inner);
+                state.idle -= 1;
+            }
+        }
+    }
+
+    /// The reading thread's next result: one that is ready, else the one
+    /// of the work it takes from the queue itself, else the next one
+    /// another job gives (one is at work, or the batches read would all be
+    /// handed on).
+    fn next_done(&self, work: &impl Fn(Job<Rendered>) -> Job<Rendered>) -> Job<Rendered> {
+        let mut state = self.lock();
+        loop {
+            if let Some(result) = state.results.pop() {
+                drop(state);
+                return result.unwrap_or_else(|payload| panic::resume_unwind(payload));
+            }
+            if let Some(job) = state.work.pop_front() {
+                drop(state);
+                return work(job);
+            }
+            state.reader_waits = true;
+            state = self.result_waiting.wait(state).unwrap_or_else(PoisonError::into_inner);
+            state.reader_waits = false;
+        }
+    }
+}
+
+/// Closes the queue when dropped: the jobs waiting for work end.
+struct CloseOnDrop<'a, Rendered>(&'a Queue<Rendered>);
+
+impl<Rendered> Drop for CloseOnDrop<'_, Rendered> {
+    fn drop(&mut self) {
+        self.0.lock().closed = true;
+        self.0.work_waiting.notify_all();
+    }
 }
 
 #[cfg(test)]
@@ -171,7 +325,7 @@ mod tests {
     fn results_keep_input_order_whatever_the_number_of_jobs() {
         // More chunks than the pipeline holds at once, so ordering across
         // chunks is exercised too.
-        let count = 5 * CHUNK + 17;
+        let count = 5 * IN_FLIGHT_PER_JOB * BATCH + 17;
         let sequential = run(1, count);
         assert_eq!(sequential.len(), count);
         for (index, (id, _)) in sequential.iter().enumerate() {
@@ -193,7 +347,7 @@ mod tests {
             let mut emitted = 0;
             check_records(
                 &engine,
-                records(CHUNK + 5).into_iter(),
+                records(BATCH + 5).into_iter(),
                 &ReadContext::default(),
                 Jobs::new(jobs),
                 |checked| {
@@ -217,7 +371,7 @@ mod tests {
                 },
             )
             .unwrap();
-            assert_eq!(emitted, CHUNK + 5);
+            assert_eq!(emitted, BATCH + 5);
         }
     }
 
@@ -228,7 +382,7 @@ mod tests {
             Checked::Post(post) => post.post.id.clone().unwrap(),
             Checked::Error(error) => error.id.clone().unwrap(),
         };
-        let count = 3 * CHUNK + 3;
+        let count = 3 * IN_FLIGHT_PER_JOB * BATCH + 3;
         let (mut triaged, mut emitted) = (Vec::new(), Vec::new());
         check_records(
             &engine,
@@ -262,7 +416,7 @@ mod tests {
         let mut seen = 0;
         let result = check_records(
             &engine,
-            records(3 * CHUNK).into_iter(),
+            records(3 * IN_FLIGHT_PER_JOB * BATCH).into_iter(),
             &ReadContext::default(),
             Jobs::new(2),
             |_| {},
@@ -274,5 +428,62 @@ mod tests {
         );
         assert_eq!(result, Err("closed"));
         assert_eq!(seen, 10);
+    }
+
+    #[test]
+    fn records_are_read_ahead_of_those_handed_on_only_so_far() {
+        let engine = Engine::new(crate::packs::load(true, &[]).unwrap());
+        for jobs in [2, 3] {
+            let pulled = std::cell::Cell::new(0);
+            let mut emitted = 0;
+            let input = records(20 * IN_FLIGHT_PER_JOB * BATCH).into_iter().inspect(|_| {
+                pulled.set(pulled.get() + 1);
+            });
+            let most_ahead = IN_FLIGHT_PER_JOB * jobs * BATCH;
+            check_records(
+                &engine,
+                input,
+                &ReadContext::default(),
+                Jobs::new(jobs),
+                |_| {},
+                |_| (),
+                |_, ()| {
+                    assert!(
+                        pulled.get() - emitted <= most_ahead,
+                        "--jobs {jobs}: {} read, {emitted} handed on",
+                        pulled.get()
+                    );
+                    emitted += 1;
+                    Ok::<(), ()>(())
+                },
+            )
+            .unwrap();
+            assert_eq!(emitted, 20 * IN_FLIGHT_PER_JOB * BATCH);
+        }
+    }
+
+    #[test]
+    fn a_panic_while_checking_reaches_the_caller_instead_of_hanging() {
+        let engine = Engine::new(crate::packs::load(true, &[]).unwrap());
+        for jobs in [2, 3] {
+            let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                check_records(
+                    &engine,
+                    records(4 * BATCH).into_iter(),
+                    &ReadContext::default(),
+                    Jobs::new(jobs),
+                    |_| {},
+                    |checked| {
+                        if let Checked::Post(post) = checked {
+                            assert_ne!(post.post.id.as_deref(), Some("p100"), "rendering failed");
+                        }
+                    },
+                    |_, ()| Ok::<(), ()>(()),
+                )
+            }));
+            let payload = outcome.expect_err("the panic reaches the caller");
+            let message = payload.downcast_ref::<String>().map_or("", String::as_str);
+            assert!(message.contains("rendering failed"), "--jobs {jobs}: {message}");
+        }
     }
 }
