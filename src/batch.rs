@@ -81,13 +81,17 @@ pub fn check_records<Rendered: Send, E>(
     // any is checked, so reading two here delays nothing.
     let head: Vec<RawRecord> = records.by_ref().take(2).collect();
     let single = head.len() < 2;
-    let mut records = head.into_iter().chain(records);
+    // Fused: once the input has ended it is not asked again (a terminal
+    // would wait for more).
+    let mut records = head.into_iter().chain(records).fuse();
     if single {
         return one_by_one(&mut records);
     }
-    let work = |job: Job<Rendered>| match job {
-        Job::Check(batch, records) => Job::Triage(batch, records.into_iter().map(check).collect()),
-        Job::Render(batch, checked) => Job::Emit(
+    let work = |work: Work| match work {
+        Work::Check(batch, records) => {
+            Done::Checked(batch, records.into_iter().map(check).collect())
+        }
+        Work::Render(batch, checked) => Done::Rendered(
             batch,
             checked
                 .into_iter()
@@ -97,7 +101,6 @@ pub fn check_records<Rendered: Send, E>(
                 })
                 .collect(),
         ),
-        done => done,
     };
     let queue = Queue::default();
     thread::scope(|scope| {
@@ -118,26 +121,25 @@ pub fn check_records<Rendered: Send, E>(
                 if batch.is_empty() {
                     break;
                 }
-                queue.push_back(Job::Check(read, batch));
+                queue.push_back(Work::Check(read, batch));
                 read += 1;
             }
             if emitted == read {
                 return Ok(());
             }
             match queue.next_done(&work) {
-                Job::Triage(batch, checked) => {
+                Done::Checked(batch, checked) => {
                     to_triage.insert(batch, checked);
                 }
-                Job::Emit(batch, rendered) => {
+                Done::Rendered(batch, rendered) => {
                     to_emit.insert(batch, rendered);
                 }
-                Job::Check(..) | Job::Render(..) => {}
             }
             while let Some(mut checked) = to_triage.remove(&triaged) {
                 checked.iter_mut().for_each(&mut triage);
                 // Ahead of the batches waiting to be checked: the sooner a
                 // batch is written, the sooner its memory is free.
-                queue.push_front(Job::Render(triaged, checked));
+                queue.push_front(Work::Render(triaged, checked));
                 triaged += 1;
             }
             while let Some(rendered) = to_emit.remove(&emitted) {
@@ -148,12 +150,16 @@ pub fn check_records<Rendered: Send, E>(
     })
 }
 
-/// A piece of work, or its result, for the batch numbered by its `usize`.
-enum Job<Rendered> {
+/// A piece of work for any job, on the batch numbered by its `usize`.
+enum Work {
     Check(usize, Vec<RawRecord>),
-    Triage(usize, Vec<Checked>),
     Render(usize, Vec<Checked>),
-    Emit(usize, Vec<(Checked, Rendered)>),
+}
+
+/// What a piece of [`Work`] gives the reading thread.
+enum Done<Rendered> {
+    Checked(usize, Vec<Checked>),
+    Rendered(usize, Vec<(Checked, Rendered)>),
 }
 
 /// The work waiting for a job and the results waiting for the reading
@@ -165,9 +171,9 @@ struct Queue<Rendered> {
 }
 
 struct QueueState<Rendered> {
-    work: VecDeque<Job<Rendered>>,
+    work: VecDeque<Work>,
     /// Results (or the panic of the work that was to give one).
-    results: Vec<thread::Result<Job<Rendered>>>,
+    results: Vec<thread::Result<Done<Rendered>>>,
     /// Jobs waiting for work, woken only when there are some: waking
     /// takes a system call.
     idle: usize,
@@ -199,15 +205,15 @@ impl<Rendered> Queue<Rendered> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn push_back(&self, job: Job<Rendered>) {
+    fn push_back(&self, work: Work) {
         let mut state = self.lock();
-        state.work.push_back(job);
+        state.work.push_back(work);
         self.wake_one(&state);
     }
 
-    fn push_front(&self, job: Job<Rendered>) {
+    fn push_front(&self, work: Work) {
         let mut state = self.lock();
-        state.work.push_front(job);
+        state.work.push_front(work);
         self.wake_one(&state);
     }
 
@@ -219,15 +225,15 @@ impl<Rendered> Queue<Rendered> {
 
     /// A job's loop: do the work queued until the queue is closed. A panic
     /// is caught and handed to the reading thread as the work's result.
-    fn serve(&self, work: &(impl Fn(Job<Rendered>) -> Job<Rendered> + Sync)) {
+    fn serve(&self, work: &(impl Fn(Work) -> Done<Rendered> + Sync)) {
         let mut state = self.lock();
         loop {
             if state.closed {
                 return;
             }
-            if let Some(job) = state.work.pop_front() {
+            if let Some(piece) = state.work.pop_front() {
                 drop(state);
-                let result = panic::catch_unwind(AssertUnwindSafe(|| work(job)));
+                let result = panic::catch_unwind(AssertUnwindSafe(|| work(piece)));
                 state = self.lock();
                 state.results.push(result);
                 if state.reader_waits {
@@ -245,16 +251,16 @@ impl<Rendered> Queue<Rendered> {
     /// of the work it takes from the queue itself, else the next one
     /// another job gives (one is at work, or the batches read would all be
     /// handed on).
-    fn next_done(&self, work: &impl Fn(Job<Rendered>) -> Job<Rendered>) -> Job<Rendered> {
+    fn next_done(&self, work: &impl Fn(Work) -> Done<Rendered>) -> Done<Rendered> {
         let mut state = self.lock();
         loop {
             if let Some(result) = state.results.pop() {
                 drop(state);
                 return result.unwrap_or_else(|payload| panic::resume_unwind(payload));
             }
-            if let Some(job) = state.work.pop_front() {
+            if let Some(piece) = state.work.pop_front() {
                 drop(state);
-                return work(job);
+                return work(piece);
             }
             state.reader_waits = true;
             state = self.result_waiting.wait(state).unwrap_or_else(PoisonError::into_inner);
