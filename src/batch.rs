@@ -281,6 +281,8 @@ impl<Rendered> Drop for CloseOnDrop<'_, Rendered> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
     use crate::finding::RecordError;
     use crate::post::{Post, Relationship};
@@ -329,8 +331,8 @@ mod tests {
 
     #[test]
     fn results_keep_input_order_whatever_the_number_of_jobs() {
-        // More chunks than the pipeline holds at once, so ordering across
-        // chunks is exercised too.
+        // More batches than are in flight at once, so ordering across
+        // them is exercised too.
         let count = 5 * IN_FLIGHT_PER_JOB * BATCH + 17;
         let sequential = run(1, count);
         assert_eq!(sequential.len(), count);
@@ -465,6 +467,46 @@ mod tests {
             )
             .unwrap();
             assert_eq!(emitted, 20 * IN_FLIGHT_PER_JOB * BATCH);
+        }
+    }
+
+    fn shared_engine() -> &'static Engine {
+        static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+        ENGINE.get_or_init(|| Engine::new(crate::packs::load(true, &[]).unwrap()))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        #[test]
+        fn any_number_of_jobs_hands_on_what_one_job_does_up_to_a_failing_emit(
+            jobs in 2usize..=4,
+            count in 0usize..600,
+            fail_at in proptest::option::of(0usize..600),
+        ) {
+            let run = |jobs| {
+                let mut out = Vec::new();
+                let result = check_records(
+                    shared_engine(),
+                    records(count).into_iter(),
+                    &ReadContext::default(),
+                    Jobs::new(jobs),
+                    |_| {},
+                    |checked| match checked {
+                        Checked::Post(post) => (post.post.id.clone(), post.findings.len()),
+                        Checked::Error(error) => (error.id.clone(), usize::MAX),
+                    },
+                    |_, rendered| {
+                        if fail_at == Some(out.len()) {
+                            return Err(out.len());
+                        }
+                        out.push(rendered);
+                        Ok(())
+                    },
+                );
+                (out, result)
+            };
+            prop_assert_eq!(run(jobs), run(1));
         }
     }
 
