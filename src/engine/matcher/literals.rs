@@ -1,34 +1,35 @@
 //! Every occurrence of every literal of a matcher in a text that a term
 //! can use: only where a word may start, unless the literal says otherwise.
 //!
-//! The automaton finds them in one pass, but building it costs about 400
-//! instructions per byte of its literals: 6.5 M for one market's, a
-//! quarter of checking one draft from a cold start. Looking literals up
+//! The automata find them in one pass, but building them costs about 215
+//! instructions per byte of the literals (8.8 M for the built-in packs'
+//! 41 k bytes), a large part of checking one draft from a cold start. Looking literals up
 //! at each place by its first byte and then its first two, three or four
 //! bytes (binary searches) costs more per byte of text but nothing to
 //! build. So a matcher looks literals up directly until the texts it has
 //! scanned hold as many bytes as its literals do, and then builds the
-//! automaton: the rent-or-buy rule, which never costs much more than twice
+//! automata: the rent-or-buy rule, which never costs much more than twice
 //! the cheaper of the two. A pre-commit hook checking one draft never
 //! builds it; a spreadsheet of captions builds it after a few dozen posts.
 //! Both ways find the same occurrences; only their order differs, and the
 //! scan sorts hits.
 //!
 //! A word or phrase counts only where it starts a word, and most regexes
-//! start with `\b`; so the automaton is walked from each place a word may
-//! start, never from inside a run of ASCII letters and digits (half the
-//! bytes of the bench captions, in twenty languages), and not through the
-//! failure transitions an overlapping search follows after every byte. The few literals that count
-//! inside a word too, or are too long to walk from every place, get an
-//! automaton of their own that searches every place.
+//! start with `\b`; so the literals are walked in a trie from each place a
+//! word may start, never from inside a run of ASCII letters and digits
+//! (half the bytes of the bench captions, in twenty languages), and not
+//! through the failure transitions an overlapping search follows after
+//! every byte. The few literals that count inside a word too, or are too
+//! long to walk from every place, get an automaton of their own that
+//! searches every place.
 
 use std::ops::Range;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use aho_corasick::automaton::{Automaton, StateID};
-use aho_corasick::nfa::contiguous;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+
+use super::trie::Trie;
 
 /// Where an occurrence of a literal counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,11 +55,11 @@ pub struct Literals {
     everywhere: Vec<bool>,
     /// By first byte, the literals that start with it.
     by_first_byte: Vec<Bucket>,
-    /// Bytes of text to scan directly before the automaton is built.
+    /// Bytes of text to scan directly before the automata are built.
     budget: usize,
     scanned: AtomicUsize,
-    /// `None` inside: an automaton could not be built (more states than
-    /// it can number), and no literal is found.
+    /// `None` inside: the automata could not be built (more states or
+    /// slots than they can number), and no literal is found.
     automata: OnceLock<Option<Automata>>,
 }
 
@@ -66,16 +67,10 @@ pub struct Literals {
 #[derive(Debug)]
 struct Automata {
     /// The literals found where a word may start, walked from there.
-    walked: contiguous::NFA,
-    /// By pattern of `walked`, its literal.
-    walked_literals: Vec<u32>,
-    /// By byte: the state a walk from a place that holds it steps to
-    /// first, dead where no walked literal starts with it. Most places do
-    /// not start one (a space, the rest of a character), and are passed
-    /// over in one look-up.
-    first_step: [StateID; 256],
+    walked: Trie,
     /// By byte: [`IN_WORD`] and [`STARTS_WALK`], so that a place is passed
-    /// over after one look-up.
+    /// over after one look-up: most places do not start a walked literal
+    /// (a space, the rest of a character).
     byte_classes: [u8; 256],
     /// The literals found everywhere (none in the built-in packs), and by
     /// pattern its literal.
@@ -86,10 +81,11 @@ impl Literals {
     /// The literals, looked up directly until texts as long as all of
     /// them together have been scanned.
     pub fn new(literals: Vec<(String, Reach)>) -> Literals {
-        // Looking literals up directly costs about 165 instructions more
-        // per byte of text than the automaton's pass (callgrind, 2,000
-        // bench posts), building the automaton about 430 per byte of its
-        // literals: equal bytes keep the direct way on the cheap side.
+        // Looking literals up directly costs at least 165 instructions more
+        // per byte of text than the trie's pass (callgrind, 2,000 bench
+        // posts, against the slower automaton the trie replaced), building
+        // the trie about 215 per byte of its literals: equal bytes keep the
+        // direct way on the cheap side.
         let budget = literals.iter().map(|(literal, _)| literal.len()).sum();
         Literals::with_budget(literals, budget)
     }
@@ -150,30 +146,24 @@ impl Literals {
     }
 
     fn build(&self) -> Option<Automata> {
-        let (mut walked, mut walked_literals) = (Vec::new(), Vec::new());
-        let (mut everywhere, mut everywhere_literals) = (Vec::new(), Vec::new());
+        let mut everywhere = Vec::new();
+        let mut everywhere_literals = Vec::new();
+        let mut walked = Vec::new();
         for (index, literal) in self.literals.iter().enumerate() {
-            let (patterns, indices) = match self.everywhere[index] {
-                true => (&mut everywhere, &mut everywhere_literals),
-                false => (&mut walked, &mut walked_literals),
-            };
-            patterns.push(literal.as_str());
-            indices.push(index as u32);
+            match self.everywhere[index] {
+                true => {
+                    everywhere.push(literal.as_str());
+                    everywhere_literals.push(index as u32);
+                }
+                false => walked.push((literal.as_bytes(), index as u32)),
+            }
         }
-        // The contiguous form is 0.4 MB instead of 1 MB for the built-in
-        // literals, so it misses the cache less: 100 k posts took 0.93× the
-        // wall time (8 paired runs, one job and two). A DFA took 0.87× when
-        // the automaton searched the whole text; walked only from where a
-        // word may start, an anchored DFA takes 1.03× (8 pairs) and is 20 MB
-        // and 97 M instructions to build.
-        let walked = contiguous::NFA::builder()
-            .match_kind(MatchKind::Standard)
-            .prefilter(false)
-            .build(&walked)
-            .ok()?;
-        let start = walked.start_state(Anchored::Yes).ok()?;
-        let first_step =
-            std::array::from_fn(|byte| walked.next_state(Anchored::Yes, start, byte as u8));
+        // A double-array trie steps in about 13 instructions where the
+        // contiguous aho-corasick NFA walked before it took 48, and is
+        // 0.16 MB instead of 0.4 MB: 100 k posts take 0.963× the time with
+        // one job (10 paired runs). An anchored DFA took 1.03× the NFA's
+        // time, its 20 MB table missing the cache.
+        let walked = Trie::new(walked)?;
         let everywhere = match everywhere.is_empty() {
             true => None,
             false => Some((
@@ -187,9 +177,9 @@ impl Literals {
         };
         let byte_classes = std::array::from_fn(|byte| {
             let in_word = if (byte as u8).is_ascii_alphanumeric() { IN_WORD } else { 0 };
-            in_word | if walked.is_dead(first_step[byte]) { 0 } else { STARTS_WALK }
+            in_word | if walked.starts_with(byte as u8) { STARTS_WALK } else { 0 }
         });
-        Some(Automata { walked, walked_literals, first_step, byte_classes, everywhere })
+        Some(Automata { walked, byte_classes, everywhere })
     }
 
     fn find_directly(&self, text: &str, mut found: impl FnMut(usize, Range<usize>)) {
@@ -240,7 +230,8 @@ impl Automata {
             let inside_word = previous & class & IN_WORD != 0;
             previous = class;
             if class & STARTS_WALK != 0 && !inside_word {
-                self.walk(bytes, start, self.first_step[usize::from(byte)], &mut found);
+                let found = &mut found;
+                self.walked.walk(bytes, start, |literal, range| found(literal as usize, range));
             }
         }
         if let Some((automaton, literals)) = &self.everywhere {
@@ -248,39 +239,6 @@ impl Automata {
                 let literal = literals[matched.pattern().as_usize()] as usize;
                 found(literal, matched.start()..matched.end());
             }
-        }
-    }
-
-    /// Walks the literals from `start`, whose first byte led to `state`.
-    /// An anchored walk follows no failure transition: it stops at the
-    /// first byte that no literal from `start` continues with.
-    fn walk(
-        &self,
-        bytes: &[u8],
-        start: usize,
-        mut state: StateID,
-        found: &mut impl FnMut(usize, Range<usize>),
-    ) {
-        let nfa = &self.walked;
-        let mut length = 1;
-        loop {
-            if nfa.is_special(state) {
-                if nfa.is_dead(state) {
-                    return;
-                }
-                // A state's matches include the literals that end there but
-                // start later (its suffixes), which other places report.
-                for index in 0..nfa.match_len(state) {
-                    let pattern = nfa.match_pattern(state, index);
-                    if nfa.pattern_len(pattern) == length {
-                        let literal = self.walked_literals[pattern.as_usize()] as usize;
-                        found(literal, start..start + length);
-                    }
-                }
-            }
-            let Some(&byte) = bytes.get(start + length) else { return };
-            state = nfa.next_state(Anchored::Yes, state, byte);
-            length += 1;
         }
     }
 }

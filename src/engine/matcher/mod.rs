@@ -17,6 +17,7 @@ mod negation;
 mod regex_gates;
 mod regex_term;
 mod spelling;
+mod trie;
 mod url;
 mod wordings;
 

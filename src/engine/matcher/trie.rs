@@ -1,0 +1,285 @@
+//! Literals in a double-array trie, walked from one place of a text. A
+//! node is a slot of one array: its children sit at its base plus their
+//! byte, and each slot names its parent, so a step is one look-up of one
+//! cell. (An automaton's anchored step decodes its state and searches its
+//! transitions: about fifty instructions a step on the bench captions.)
+
+use std::collections::VecDeque;
+use std::ops::Range;
+
+/// A slot's parent when no node holds it.
+const FREE: u32 = u32::MAX;
+/// The root's slot, and the parent written in it so no node takes it.
+const ROOT: u32 = 0;
+const ROOT_PARENT: u32 = u32::MAX - 1;
+/// In a node's base: literals end at the node.
+const ENDS: u32 = 1 << 31;
+/// Free slots tried for a node's children before they go past the last
+/// child placed: placing every node stays linear in the literals' bytes.
+const TRIES: usize = 64;
+
+#[derive(Debug, Clone, Copy)]
+struct Cell {
+    /// Where the node's children start (with [`ENDS`] when literals end
+    /// at the node).
+    base: u32,
+    /// The slot of the node whose child this is, [`FREE`] or [`ROOT_PARENT`].
+    parent: u32,
+}
+
+#[derive(Debug)]
+pub struct Trie {
+    /// At least 256 past the largest base, so a step never looks past the
+    /// end.
+    cells: Vec<Cell>,
+    /// `(slot, literal)` of every literal, sorted: the literals ending at
+    /// a node.
+    ends: Vec<(u32, u32)>,
+}
+
+impl Trie {
+    /// The trie of `literals`, each with the number it is reported by
+    /// (empty ones are never found); `None` if it needs more slots than
+    /// a base can number.
+    pub fn new<'a>(literals: impl IntoIterator<Item = (&'a [u8], u32)>) -> Option<Trie> {
+        // Sorted, the literals below a node are the run that shares its
+        // path, those ending there first: no tree is built before the
+        // array.
+        let mut literals: Vec<(&[u8], u32)> =
+            literals.into_iter().filter(|(bytes, _)| !bytes.is_empty()).collect();
+        literals.sort_unstable();
+        let mut cells = vec![Cell { base: 0, parent: FREE }; 256];
+        cells[ROOT as usize].parent = ROOT_PARENT;
+        let mut free = FreeSlots::default();
+        free.grow(1, 256);
+        let mut ends = Vec::new();
+        let mut children: Vec<(u8, Range<usize>)> = Vec::new();
+        // Every slot from here on is free.
+        let mut frontier = 1;
+        // A node: its slot, its depth, and the run of literals below it.
+        let mut queue = VecDeque::from([(ROOT, 0, 0..literals.len())]);
+        while let Some((slot, depth, below)) = queue.pop_front() {
+            let mut at = below.start;
+            while at < below.end && literals[at].0.len() == depth {
+                ends.push((slot, literals[at].1));
+                at += 1;
+            }
+            let literals_end_here = at > below.start;
+            children.clear();
+            for (index, (bytes, _)) in (at..below.end).zip(&literals[at..below.end]) {
+                let byte = bytes[depth];
+                match children.last_mut() {
+                    Some((last, run)) if *last == byte => run.end = index + 1,
+                    _ => children.push((byte, index..index + 1)),
+                }
+            }
+            let base = match children.first() {
+                None => 0,
+                Some(&(lowest, _)) => {
+                    let base = free_base(&cells, &free, frontier, lowest, &children);
+                    let needed = base + 256;
+                    if needed >= ENDS as usize {
+                        return None;
+                    }
+                    if cells.len() < needed {
+                        free.grow(cells.len(), needed);
+                        cells.resize(needed, Cell { base: 0, parent: FREE });
+                    }
+                    for (byte, run) in children.drain(..) {
+                        let child = base + usize::from(byte);
+                        cells[child].parent = slot;
+                        free.take(child);
+                        queue.push_back((child as u32, depth + 1, run));
+                        frontier = frontier.max(child + 1);
+                    }
+                    base as u32
+                }
+            };
+            cells[slot as usize].base = base | if literals_end_here { ENDS } else { 0 };
+        }
+        ends.sort_unstable();
+        Some(Trie { cells, ends })
+    }
+
+    /// Whether some literal starts with `byte`.
+    pub fn starts_with(&self, byte: u8) -> bool {
+        let root = self.cells[ROOT as usize].base & !ENDS;
+        self.cells[root as usize + usize::from(byte)].parent == ROOT
+    }
+
+    /// Calls `found` with each literal that `bytes[start..]` starts with,
+    /// and its range.
+    pub fn walk(&self, bytes: &[u8], start: usize, mut found: impl FnMut(u32, Range<usize>)) {
+        let (mut node, mut base) = (ROOT, self.cells[ROOT as usize].base & !ENDS);
+        for (end, &byte) in bytes.iter().enumerate().skip(start) {
+            let slot = base as usize + usize::from(byte);
+            let cell = self.cells[slot];
+            if cell.parent != node {
+                return;
+            }
+            node = slot as u32;
+            if cell.base & ENDS != 0 {
+                let from = self.ends.partition_point(|&(at, _)| at < node);
+                for &(_, literal) in self.ends[from..].iter().take_while(|&&(at, _)| at == node) {
+                    found(literal, start..end + 1);
+                }
+            }
+            base = cell.base & !ENDS;
+        }
+    }
+}
+
+/// A base at which every child of a node finds its slot free: the first
+/// of [`TRIES`] free slots below `frontier` that fits the lowest child
+/// there, else the one that puts it at `frontier`.
+fn free_base(
+    cells: &[Cell],
+    free: &FreeSlots,
+    frontier: usize,
+    lowest: u8,
+    children: &[(u8, Range<usize>)],
+) -> usize {
+    let lowest = usize::from(lowest);
+    let fits = |base: usize| {
+        children.iter().all(|&(byte, _)| {
+            cells.get(base + usize::from(byte)).is_none_or(|cell| cell.parent == FREE)
+        })
+    };
+    std::iter::successors(free.next_from(lowest), |&slot| free.next_from(slot + 1))
+        .take_while(|&slot| slot < frontier)
+        .take(TRIES)
+        .map(|slot| slot - lowest)
+        .find(|&base| fits(base))
+        .unwrap_or(frontier.max(lowest) - lowest)
+}
+
+/// The free slots, a bit each, so that runs of taken ones are passed 64
+/// at a time, and the packed run past the root's children at once.
+#[derive(Default)]
+struct FreeSlots {
+    words: Vec<u64>,
+    /// The first word past the root's children with a free slot: the
+    /// array fills from the front, and the slots below 256 that only
+    /// children of low bytes can take stay free.
+    packed_until: usize,
+}
+
+impl FreeSlots {
+    /// The words of the root's children, which [`FreeSlots::packed_until`] passes over.
+    const ROOT_WORDS: usize = 256 / 64;
+
+    /// Slots `from..to` exist and are free.
+    fn grow(&mut self, from: usize, to: usize) {
+        self.words.resize(to.div_ceil(64), 0);
+        for slot in from..to {
+            self.words[slot / 64] |= 1 << (slot % 64);
+        }
+        self.packed_until = self.packed_until.max(FreeSlots::ROOT_WORDS);
+    }
+
+    fn take(&mut self, slot: usize) {
+        self.words[slot / 64] &= !(1 << (slot % 64));
+        while self.words.get(self.packed_until) == Some(&0) {
+            self.packed_until += 1;
+        }
+    }
+
+    /// The first free slot at `slot` or after.
+    fn next_from(&self, slot: usize) -> Option<usize> {
+        let (mut word, bit) = (slot / 64, slot % 64);
+        let mut bits = self.words.get(word)? & (u64::MAX << bit);
+        while bits == 0 {
+            word += 1;
+            if (FreeSlots::ROOT_WORDS..self.packed_until).contains(&word) {
+                word = self.packed_until;
+            }
+            bits = *self.words.get(word)?;
+        }
+        Some(word * 64 + bits.trailing_zeros() as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// What a walk finds, by brute force.
+    fn prefixes_at(literals: &[&str], text: &str, start: usize) -> Vec<(u32, Range<usize>)> {
+        let rest = &text.as_bytes()[start..];
+        let mut found: Vec<(u32, Range<usize>)> = (0..literals.len() as u32)
+            .filter(|&index| {
+                let literal = literals[index as usize].as_bytes();
+                !literal.is_empty() && rest.starts_with(literal)
+            })
+            .map(|index| (index, start..start + literals[index as usize].len()))
+            .collect();
+        found.sort_by_key(|(index, range)| (range.end, *index));
+        found
+    }
+
+    fn walked(trie: &Trie, text: &str, start: usize) -> Vec<(u32, Range<usize>)> {
+        let mut found = Vec::new();
+        trie.walk(text.as_bytes(), start, |literal, range| found.push((literal, range)));
+        found.sort_by_key(|(index, range)| (range.end, *index));
+        found
+    }
+
+    #[test]
+    fn a_walk_finds_every_literal_the_text_starts_with_there() {
+        // Shared prefixes, a literal twice, an empty one, every byte value
+        // (a root with 256 children), non-ASCII and NUL bytes.
+        let mut literals =
+            vec!["", "a", "ad", "adv", "advert", "ad", "b", "é", "éé", "広告", "\0x"];
+        let every_byte: Vec<String> =
+            (0..128u8).map(|byte| format!("{}z", char::from(byte))).collect();
+        literals.extend(every_byte.iter().map(String::as_str));
+        let trie =
+            Trie::new(literals.iter().enumerate().map(|(i, l)| (l.as_bytes(), i as u32))).unwrap();
+        let texts = ["advert ad", "aadvz", "éé広告", "\0x\0z", "zz", "", "b a ad adv"];
+        let mut found = 0;
+        for text in texts {
+            for start in 0..text.len() {
+                let expected = prefixes_at(&literals, text, start);
+                assert_eq!(walked(&trie, text, start), expected, "{text:?} from {start}");
+                found += expected.len();
+            }
+        }
+        assert!(found > 20, "{found}");
+        for byte in 0..=255u8 {
+            let starts = literals.iter().any(|literal| literal.as_bytes().first() == Some(&byte));
+            assert_eq!(trie.starts_with(byte), starts, "{byte}");
+        }
+    }
+
+    #[test]
+    fn many_literals_with_few_and_many_children_each_find_their_place() {
+        let literals: Vec<String> = (0..3000u32)
+            .map(|i| format!("{}{}", char::from(b'a' + (i % 26) as u8), i * 7919 % 10007))
+            .chain((0..200u32).map(|i| format!("#{i:x}")))
+            .collect();
+        let trie =
+            Trie::new(literals.iter().enumerate().map(|(i, l)| (l.as_bytes(), i as u32))).unwrap();
+        let as_str: Vec<&str> = literals.iter().map(String::as_str).collect();
+        for literal in &literals {
+            let text = format!("{literal}5 x");
+            assert_eq!(walked(&trie, &text, 0), prefixes_at(&as_str, &text, 0), "{text:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_walk_finds_what_brute_force_finds(
+            literals in proptest::collection::vec("[ab\u{e9}#]{0,5}", 0..40),
+            text in "[ab\u{e9}# ]{0,24}",
+        ) {
+            let as_str: Vec<&str> = literals.iter().map(String::as_str).collect();
+            let trie =
+                Trie::new(as_str.iter().enumerate().map(|(i, l)| (l.as_bytes(), i as u32))).unwrap();
+            for start in 0..text.len() {
+                prop_assert_eq!(walked(&trie, &text, start), prefixes_at(&as_str, &text, start));
+            }
+        }
+    }
+}
