@@ -220,18 +220,26 @@ impl Literals {
 impl Automata {
     fn find(&self, text: &str, mut found: impl FnMut(usize, Range<usize>)) {
         let bytes = text.as_bytes();
-        // `inside_word` from the class of the byte before, one look-up a
-        // byte: calling it at each place took 1.017× the time (8 paired
-        // runs), and a look-up each for the class and the first step 1 %
-        // more instructions than one.
-        let mut previous = 0;
-        for (start, &byte) in bytes.iter().enumerate() {
+        let mut start = 0;
+        while let Some(&byte) = bytes.get(start) {
             let class = self.byte_classes[usize::from(byte)];
-            let inside_word = previous & class & IN_WORD != 0;
-            previous = class;
-            if class & STARTS_WALK != 0 && !inside_word {
+            if class & STARTS_WALK != 0 {
                 let found = &mut found;
                 self.walked.walk(bytes, start, |literal, range| found(literal as usize, range));
+            }
+            start += 1;
+            // The rest of a run of ASCII letters and digits is inside a
+            // word: passed over with one look-up of the class table a
+            // byte (20 k posts: 1,956.8 M instructions in all, against
+            // 1,984.0 M with `is_ascii_alphanumeric` and 1,964.7 M eight
+            // bytes at a time, which words too short leave no time to pay).
+            if class & IN_WORD != 0 {
+                while bytes
+                    .get(start)
+                    .is_some_and(|&byte| self.byte_classes[usize::from(byte)] & IN_WORD != 0)
+                {
+                    start += 1;
+                }
             }
         }
         if let Some((automaton, literals)) = &self.everywhere {
