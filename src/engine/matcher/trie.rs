@@ -111,7 +111,9 @@ impl Trie {
     /// and its range.
     pub fn walk(&self, bytes: &[u8], start: usize, mut found: impl FnMut(u32, Range<usize>)) {
         let (mut node, mut base) = (ROOT, self.cells[ROOT as usize].base & !ENDS);
-        for (end, &byte) in bytes.iter().enumerate().skip(start) {
+        let mut end = start;
+        while let Some(&byte) = bytes.get(end) {
+            end += 1;
             let slot = base as usize + usize::from(byte);
             let cell = self.cells[slot];
             if cell.parent != node {
@@ -121,7 +123,7 @@ impl Trie {
             if cell.base & ENDS != 0 {
                 let from = self.ends.partition_point(|&(at, _)| at < node);
                 for &(_, literal) in self.ends[from..].iter().take_while(|&&(at, _)| at == node) {
-                    found(literal, start..end + 1);
+                    found(literal, start..end);
                 }
             }
             base = cell.base & !ENDS;
