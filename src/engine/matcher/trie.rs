@@ -9,8 +9,9 @@ use std::ops::Range;
 
 /// A slot's parent when no node holds it.
 const FREE: u32 = u32::MAX;
-/// The root's slot, and the parent written in it so no node takes it.
+/// The root's slot.
 const ROOT: u32 = 0;
+/// The parent written in the root's slot, so that no node takes it.
 const ROOT_PARENT: u32 = u32::MAX - 1;
 /// In a node's base: literals end at the node.
 const ENDS: u32 = 1 << 31;
