@@ -15,9 +15,11 @@ const ROOT: u32 = 0;
 const ROOT_PARENT: u32 = u32::MAX - 1;
 /// In a node's base: literals end at the node.
 const ENDS: u32 = 1 << 31;
-/// Free slots tried for a node's children before they go past the last
+/// Free slots tried for a node's children, and words of the free-slot
+/// bitmap looked through for them, before the children go past the last
 /// child placed: placing every node stays linear in the literals' bytes.
 const TRIES: usize = 64;
+const SCAN_WORDS: usize = 64;
 
 #[derive(Debug, Clone, Copy)]
 struct Cell {
@@ -133,8 +135,9 @@ impl Trie {
 }
 
 /// A base at which every child of a node finds its slot free: the first
-/// of [`TRIES`] free slots below `frontier` that fits the lowest child
-/// there, else the one that puts it at `frontier`.
+/// of [`TRIES`] free slots below `frontier` (within [`SCAN_WORDS`] words)
+/// that fits the lowest child there, else the one that puts it at
+/// `frontier`.
 fn free_base(
     cells: &[Cell],
     free: &FreeSlots,
@@ -148,7 +151,7 @@ fn free_base(
             cells.get(base + usize::from(byte)).is_none_or(|cell| cell.parent == FREE)
         })
     };
-    std::iter::successors(free.next_from(lowest), |&slot| free.next_from(slot + 1))
+    free.free_from(lowest)
         .take_while(|&slot| slot < frontier)
         .take(TRIES)
         .map(|slot| slot - lowest)
@@ -187,18 +190,25 @@ impl FreeSlots {
         }
     }
 
-    /// The first free slot at `slot` or after.
-    fn next_from(&self, slot: usize) -> Option<usize> {
-        let (mut word, bit) = (slot / 64, slot % 64);
-        let mut bits = self.words.get(word)? & (u64::MAX << bit);
-        while bits == 0 {
-            word += 1;
-            if (FreeSlots::ROOT_WORDS..self.packed_until).contains(&word) {
-                word = self.packed_until;
+    /// The free slots from `slot` on, in order, within the next
+    /// [`SCAN_WORDS`] words (the packed run passed at once).
+    fn free_from(&self, slot: usize) -> impl Iterator<Item = usize> + '_ {
+        let mut word = slot / 64;
+        let mut bits = self.words.get(word).map_or(0, |bits| bits & (u64::MAX << (slot % 64)));
+        let mut words_left = SCAN_WORDS;
+        std::iter::from_fn(move || {
+            while bits == 0 {
+                words_left = words_left.checked_sub(1)?;
+                word += 1;
+                if (FreeSlots::ROOT_WORDS..self.packed_until).contains(&word) {
+                    word = self.packed_until;
+                }
+                bits = *self.words.get(word)?;
             }
-            bits = *self.words.get(word)?;
-        }
-        Some(word * 64 + bits.trailing_zeros() as usize)
+            let slot = word * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            Some(slot)
+        })
     }
 }
 
