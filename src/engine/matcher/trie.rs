@@ -15,10 +15,11 @@ const ROOT: u32 = 0;
 const ROOT_PARENT: u32 = u32::MAX - 1;
 /// In a node's base: literals end at the node.
 const ENDS: u32 = 1 << 31;
-/// Free slots tried for a node's children, and words of the free-slot
-/// bitmap looked through for them, before the children go past the last
-/// child placed: placing every node stays linear in the literals' bytes.
+/// Free slots tried for a node's children before they go past the last
+/// child placed.
 const TRIES: usize = 64;
+/// Words of the free-slot bitmap looked through for those slots: with
+/// [`TRIES`], placing every node stays linear in the literals' bytes.
 const SCAN_WORDS: usize = 64;
 
 #[derive(Debug, Clone, Copy)]
