@@ -286,16 +286,7 @@ mod tests {
     fn nodes_with_children_far_apart_leave_the_array_dense() {
         // Every string of up to six pieces: each branching node has
         // children at 0x61, 0x7A, 0xC3 and 0xE5, the hardest to fit.
-        let pieces = ["a", "z", "é", "告"];
-        let mut literals = vec![String::new()];
-        let mut all = Vec::new();
-        for _ in 0..6 {
-            literals = literals
-                .iter()
-                .flat_map(|literal| pieces.iter().map(move |piece| format!("{literal}{piece}")))
-                .collect();
-            all.extend(literals.iter().cloned());
-        }
+        let all = crate::engine::every_text(&["a", "z", "é", "告"], 6);
         let trie =
             Trie::new(all.iter().enumerate().map(|(i, l)| (l.as_bytes(), i as u32))).unwrap();
         // 9,556 nodes in 9,795 cells when written.
