@@ -123,7 +123,7 @@ pub fn check_records<Rendered: Send, E>(
                 if batch.is_empty() {
                     break;
                 }
-                queue.push_back(Work::Check(read, batch));
+                queue.push(Work::Check(read, batch));
                 read += 1;
             }
             if emitted == read {
@@ -139,9 +139,7 @@ pub fn check_records<Rendered: Send, E>(
             }
             while let Some(mut checked) = to_triage.remove(&triaged) {
                 checked.iter_mut().for_each(&mut triage);
-                // Ahead of the batches waiting to be checked: the sooner a
-                // batch is written, the sooner its memory is free.
-                queue.push_front(Work::Render(triaged, checked));
+                queue.push(Work::Render(triaged, checked));
                 triaged += 1;
             }
             while let Some(rendered) = to_emit.remove(&emitted) {
@@ -207,19 +205,14 @@ impl<Rendered> Queue<Rendered> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn push_back(&self, work: Work) {
+    /// Queues work, rendering ahead of checking: the sooner a batch is
+    /// written, the sooner its memory is free.
+    fn push(&self, work: Work) {
         let mut state = self.lock();
-        state.work.push_back(work);
-        self.wake_one(&state);
-    }
-
-    fn push_front(&self, work: Work) {
-        let mut state = self.lock();
-        state.work.push_front(work);
-        self.wake_one(&state);
-    }
-
-    fn wake_one(&self, state: &QueueState<Rendered>) {
+        match work {
+            Work::Render(..) => state.work.push_front(work),
+            Work::Check(..) => state.work.push_back(work),
+        }
         if state.idle > 0 {
             self.work_waiting.notify_one();
         }
