@@ -39,11 +39,14 @@ impl Normalized {
         let mut folded = String::new();
         let mut at = 0;
         while at < original.len() {
-            // Most of a caption: ASCII characters with no combining mark
-            // after them, handled in runs without decoding.
-            let ascii = original.as_bytes()[at].is_ascii();
-            let run_end = if ascii { out.push_ascii_run(original, at) } else { at };
-            at = if run_end > at { run_end } else { out.push_unit(original, at, &mut folded) };
+            // Most of a caption: runs of ASCII (copied without decoding)
+            // and of characters folding leaves alone, with no combining
+            // mark after them.
+            let run_end = match original.as_bytes()[at].is_ascii() {
+                true => out.push_ascii_run(original, at),
+                false => out.push_stable_run(original, at),
+            };
+            at = if run_end > at { run_end } else { out.push_any_unit(original, at, &mut folded) };
         }
         out
     }
@@ -96,24 +99,35 @@ impl Normalized {
         }
     }
 
-    /// Normalises the character at `start` together with the marks that
-    /// follow it, and returns where the next character starts.
-    fn push_unit(&mut self, original: &str, start: usize, folded: &mut String) -> usize {
-        // Most characters of a caption outside ASCII (Hangul, kana, kanji,
-        // lower-case accented letters, emoji) are a unit alone and left as
-        // they are: copied without the checks below.
-        let mut chars = original[start..].chars();
-        if let Some(c) = chars.next().filter(|&c| is_in_folding_stable_block(c))
-            && chars.next().is_none_or(|next| !joins_previous(next))
-        {
-            let end = start + c.len_utf8();
-            self.push_str(&original[start..end], start, end);
-            return end;
+    /// The characters from `at` that are each a unit alone and left as
+    /// they are (most of a caption outside ASCII: Hangul, kana, kanji,
+    /// lower-case accented letters, emoji), copied without the checks of
+    /// [`Self::push_any_unit`]. Returns where they end: before the first
+    /// other character, or before the last of them when the character
+    /// after it joins it.
+    fn push_stable_run(&mut self, original: &str, at: usize) -> usize {
+        let (mut end, mut last_width) = (at, 0);
+        for c in original[at..].chars() {
+            if !is_in_folding_stable_block(c) {
+                if joins_previous(c) {
+                    // The last character and the marks after it normalise
+                    // together, every check made.
+                    end -= last_width;
+                    self.origin.truncate(self.origin.len() - last_width);
+                }
+                break;
+            }
+            last_width = c.len_utf8();
+            let range = (to_u32(end), to_u32(end + last_width));
+            self.origin.extend(std::iter::repeat_n(range, last_width));
+            end += last_width;
         }
-        self.push_any_unit(original, start, folded)
+        self.text.push_str(&original[at..end]);
+        end
     }
 
-    /// [`Self::push_unit`] for any character: every check made.
+    /// Normalises the character at `start` together with the marks that
+    /// follow it, and returns where the next character starts.
     fn push_any_unit(&mut self, original: &str, start: usize, folded: &mut String) -> usize {
         let mut chars = original[start..].chars();
         let Some(c) = chars.next() else { return original.len() };
@@ -275,17 +289,20 @@ fn is_in_folding_stable_block(c: char) -> bool {
 
 /// Blocks common in captions whose every character NFKC and lower-casing
 /// leave as it is, and none of which joins the character before it: emoji,
-/// symbols, lower-case Latin-1, Greek and Cyrillic, kana, CJK and Hangul.
+/// symbols, lower-case Latin-1 and its middle dot (a separator: "Ad ·
+/// …"), Greek and Cyrillic, kana with the prolonged sound mark, CJK and
+/// Hangul.
 /// They skip the NFKC quick-check table, a long `match`; a test checks each
 /// character against the tables.
-const FOLDING_STABLE_BLOCKS: [std::ops::RangeInclusive<char>; 9] = [
+const FOLDING_STABLE_BLOCKS: [std::ops::RangeInclusive<char>; 10] = [
     '\u{1F300}'..='\u{1FAFF}',
     '\u{2600}'..='\u{27BF}',
     '\u{00DF}'..='\u{00FF}',
+    '\u{00B7}'..='\u{00B7}',
     '\u{03AC}'..='\u{03CE}',
     '\u{0430}'..='\u{045F}',
     '\u{3041}'..='\u{3096}',
-    '\u{30A1}'..='\u{30FA}',
+    '\u{30A1}'..='\u{30FC}',
     '\u{4E00}'..='\u{9FFF}',
     '\u{AC00}'..='\u{D7A3}',
 ];
@@ -411,10 +428,10 @@ mod tests {
         let pieces = [
             "a", "B", " ", "\n", "\u{1}", "é", "É", "ł", "Ł", "İ", "\u{301}", "\u{200B}", "\u{AD}",
             "가", "\u{1100}", "\u{1161}", "ﾌ", "ﾟ", "😀", "\u{FE0F}", "中", "ω", "Я", "ｱ",
-            "\u{3000}",
+            "\u{3000}", "·", "ー",
         ];
         let texts = crate::engine::every_text(&pieces, 4);
-        assert!(texts.len() > 400_000, "{}", texts.len());
+        assert!(texts.len() > 500_000, "{}", texts.len());
         for original in &texts {
             let mut every_check = Normalized { original_len: original.len(), ..Default::default() };
             let (mut at, mut folded) = (0, String::new());
