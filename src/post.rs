@@ -70,8 +70,8 @@ macro_rules! vocabulary {
         impl FromStr for $name {
             type Err = UnknownValue;
             fn from_str(value: &str) -> Result<Self, UnknownValue> {
-                let wanted = value.trim().to_ascii_lowercase();
-                $(if wanted == $text { return Ok($name::$variant); })+
+                let wanted = value.trim();
+                $(if wanted.eq_ignore_ascii_case($text) { return Ok($name::$variant); })+
                 Err(UnknownValue {
                     what: $what,
                     value: value.to_string(),
@@ -214,12 +214,33 @@ pub struct MarketGroups(pub std::collections::BTreeMap<String, Vec<Market>>);
 
 impl MarketGroups {
     /// Resolves a country code or a group name (any case) to markets.
-    pub fn resolve(&self, code: &str) -> Result<Vec<Market>, UnknownValue> {
-        let upper = code.trim().to_ascii_uppercase();
-        if let Some(members) = self.0.get(&upper) {
-            return Ok(members.clone());
+    pub fn resolve(&self, code: &str) -> Result<Resolved<'_>, UnknownValue> {
+        let trimmed = code.trim();
+        // Group names are few: compared as they are rather than upper-cased
+        // into a new string for a look-up, since every post names markets.
+        let group = self.0.iter().find(|(name, _)| name.eq_ignore_ascii_case(trimmed));
+        if let Some((_, members)) = group {
+            return Ok(Resolved::Group(members));
         }
-        Market::parse(code).map(|market| vec![market])
+        Market::parse(code).map(Resolved::Country)
+    }
+}
+
+/// The markets a country code or a group name stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolved<'a> {
+    Group(&'a [Market]),
+    Country(Market),
+}
+
+impl std::ops::Deref for Resolved<'_> {
+    type Target = [Market];
+
+    fn deref(&self) -> &[Market] {
+        match self {
+            Resolved::Group(members) => members,
+            Resolved::Country(market) => std::slice::from_ref(market),
+        }
     }
 }
 

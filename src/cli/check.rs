@@ -547,7 +547,7 @@ fn terminal_width() -> usize {
 fn countries(codes: &[String], groups: &MarketGroups) -> Result<Vec<Market>, UnknownValue> {
     let mut markets = Vec::new();
     for code in codes {
-        markets.extend(groups.resolve(code)?);
+        markets.extend_from_slice(&groups.resolve(code)?);
     }
     markets.dedup();
     Ok(markets)

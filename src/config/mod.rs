@@ -295,7 +295,7 @@ impl Config {
             for code in &country.value.0 {
                 match groups.resolve(code) {
                     Ok(markets) => {
-                        for market in markets {
+                        for &market in markets.iter() {
                             if !self.defaults.markets.contains(&market) {
                                 self.defaults.markets.push(market);
                             }

@@ -201,7 +201,7 @@ impl Fields {
             "language" => post.language = Some(string(value)?),
             "country" => {
                 for code in strings(value)? {
-                    for market in ctx.groups.resolve(&code)? {
+                    for &market in ctx.groups.resolve(&code)?.iter() {
                         if !post.markets.contains(&market) {
                             post.markets.push(market);
                         }

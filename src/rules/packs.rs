@@ -147,7 +147,7 @@ impl Compiler {
         let mut markets = Vec::new();
         for country in &raw.applies_to.countries {
             match self.groups.resolve(&country.value) {
-                Ok(found) => markets.extend(found),
+                Ok(found) => markets.extend_from_slice(&found),
                 Err(error) => problems.add(
                     span_of(source, country),
                     error.to_string(),
