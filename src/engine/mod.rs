@@ -216,7 +216,11 @@ impl Engine {
         }
         // Findings in pack order, and per rule in the post's market order.
         found.sort_by_key(|(index, position, _)| (*index, *position));
-        let findings = fold::fold(found.into_iter().map(|(_, _, finding)| finding).collect());
+        // Extended into a new vector: collected in place, the findings
+        // would be copied again when the allocation shrinks to fit them.
+        let mut findings = Vec::with_capacity(found.len());
+        findings.extend(found.into_iter().map(|(_, _, finding)| finding));
+        let findings = fold::fold(findings);
         let evidence = weighs.then(|| {
             strongest.map_or_else(
                 || Evidence { level: Level::None, signals: Vec::new() },

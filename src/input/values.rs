@@ -86,13 +86,20 @@ pub(super) fn strings(value: Value) -> Result<Vec<String>, ValueError> {
     const WHAT: &str = "a string or a list of strings";
     match value {
         Value::String(text) => Ok(vec![text]),
-        Value::Array(items) => items
-            .into_iter()
-            .map(|item| match item {
-                Value::String(text) => Ok(text),
-                other => Err(ValueError::WrongItem { expected: WHAT, found: kind(&other) }),
-            })
-            .collect(),
+        Value::Array(items) => {
+            // Pushed onto a new vector: collected in place, the strings
+            // would be copied again when the allocation shrinks to fit them.
+            let mut strings = Vec::with_capacity(items.len());
+            for item in items {
+                match item {
+                    Value::String(text) => strings.push(text),
+                    other => {
+                        return Err(ValueError::WrongItem { expected: WHAT, found: kind(&other) });
+                    }
+                }
+            }
+            Ok(strings)
+        }
         other => Err(expected(WHAT, &other)),
     }
 }

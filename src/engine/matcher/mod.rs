@@ -528,8 +528,9 @@ impl Matcher {
             }));
         };
 
-        // (regex, where one of its gates starts)
-        let mut opened: Vec<(usize, usize)> = Vec::new();
+        // (regex, where one of its gates starts). Most captions open a few
+        // (a `code`, a `%`, a link): room for them at once, not grown.
+        let mut opened: Vec<(usize, usize)> = Vec::with_capacity(16);
         self.literals.find(text, |literal, range| {
             opened.extend(self.literal_gates[literal].iter().map(|&regex| (regex, range.start)));
             for term in self.literal_gated[literal].iter().map(|&term| &self.gated[term]) {
