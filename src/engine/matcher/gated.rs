@@ -1,7 +1,7 @@
 //! Terms with optional words and alternatives. One such term stands for up
-//! to [`MAX_SPELLINGS`](super::MAX_SPELLINGS) wordings; made patterns of the
-//! automaton, seventeen English commission phrases were 3,256 of its 5,777
-//! patterns and a third of the start-up. So the automaton holds only the
+//! to [`MAX_SPELLINGS`](super::MAX_SPELLINGS) wordings; made literals of
+//! the matcher, seventeen English commission phrases were 3,256 of its
+//! 5,777 and a third of the start-up. So the matcher looks only for the
 //! first word of each wording (with the space after it), and where one
 //! occurs the term's wordings that start there are looked up in its sorted
 //! list.

@@ -3,10 +3,10 @@
 //!
 //! The automata find them in one pass, but building them costs about 215
 //! instructions per byte of the literals (8.8 M for the built-in packs'
-//! 41 k bytes), a large part of checking one draft from a cold start. Looking literals up
-//! at each place by its first byte and then its first two, three or four
-//! bytes (binary searches) costs more per byte of text but nothing to
-//! build. So a matcher looks literals up directly until the texts it has
+//! 41 k bytes), a large part of checking one draft from a cold start.
+//! Looking literals up at each place by its first byte and then its first
+//! two, three or four bytes (binary searches) costs more per byte of text
+//! but nothing to build. So a matcher looks literals up directly until the texts it has
 //! scanned hold as many bytes as its literals do, and then builds the
 //! automata: the rent-or-buy rule, which never costs much more than twice
 //! the cheaper of the two. A pre-commit hook checking one draft never

@@ -1,13 +1,14 @@
-//! Every term of every loaded pack compiled into one matcher: one
-//! aho-corasick automaton for words and phrases (and the literals that open
-//! regex terms, `regex_term.rs`), built once the posts scanned make it pay
-//! (`literals.rs`), hash lookups for hashtags, a small list
+//! Every term of every loaded pack compiled into one matcher: one set of
+//! literals for words and phrases (and the literals that open regex terms,
+//! `regex_term.rs`), walked in a trie from where a word may start once the
+//! posts scanned make building it pay (`literals.rs`, `trie.rs`), hash
+//! lookups for hashtags, a small list
 //! for link patterns, and brand templates expanded per post. A post field is
 //! scanned once; each hit names the term set it belongs to. A set's
 //! [`TermOptions`] (accents or spaces optional) are spellings added when the
 //! matcher is built, so they cost nothing per post; a term's optional words
 //! and alternatives (`[earn|get] a (small) commission`) are looked up where
-//! the automaton finds one of their first words (`gated.rs`). Hits of
+//! the literals hold one of their first words (`gated.rs`). Hits of
 //! negating sets cancel the hits that closely follow them (`negation.rs`).
 
 mod brand;
@@ -286,7 +287,7 @@ impl MatcherBuilder {
         self.proven.push(set);
     }
 
-    /// The index of `literal` in the automaton, added if new.
+    /// The index of `literal` among the literals looked for, added if new.
     fn literal(&mut self, literal: String) -> usize {
         *self.literal_index.entry(literal.clone()).or_insert_with(|| {
             self.literals.push(literal);
@@ -336,7 +337,7 @@ impl MatcherBuilder {
         let mut all = Vec::new();
         for wording in wordings {
             check_brand_slot(wording)?;
-            // Normalised, as the automaton's literals are.
+            // Normalised, as the literals looked for are.
             all.extend(spellings(wording, options)?);
         }
         let term = GatedTerm::new(set, all);

@@ -1,7 +1,7 @@
 //! Regex terms. Most posts hold none of a regex's literals, and compiling
 //! every pack regex cost a third of the start-up, so each regex is run only
 //! where a literal that starts every one of its matches ("use ", "code",
-//! "クーポン") occurs — found by the matcher's one automaton, in the same
+//! "クーポン") occurs — found among the matcher's literals, in the same
 //! pass as the words — with a search anchored there; and the regex of a
 //! proven pack is compiled the first time a post needs it.
 
@@ -136,7 +136,7 @@ fn compile(pattern: &str, gated: bool) -> Result<Regex, TermError> {
 mod tests {
     use super::*;
 
-    /// Where any gate of `term` starts in `text`, as the automaton finds them.
+    /// Where any gate of `term` starts in `text`, as the matcher finds them.
     fn gate_starts(term: &RegexTerm, text: &str) -> Vec<usize> {
         let mut starts: Vec<usize> = term
             .gates()
@@ -206,7 +206,7 @@ mod tests {
 
     /// What the mark promises, for every built-in regex that has it: no
     /// match starts right after an ASCII letter or digit, where the
-    /// automaton no longer looks for its gates.
+    /// matcher no longer looks for its gates.
     #[test]
     fn a_marked_regex_never_matches_inside_a_word() {
         let marked: Vec<RegexTerm> = BUILTIN_REGEX_GATES
