@@ -40,8 +40,10 @@ struct Plan {
     signals: Vec<usize>,
     /// Rules that run on every post (they fire on an absence).
     always: Vec<usize>,
-    /// Rules that can only fire when one of their sets has a hit, by set.
-    by_trigger: HashMap<SetId, Vec<usize>>,
+    /// Rules that can only fire when one of their sets has a hit, as
+    /// (set, rule) sorted by set: a post's sets come in id order, so each
+    /// is found by a search of what is left after the one before it.
+    by_trigger: Vec<(SetId, usize)>,
     /// The sets of `by_trigger`: a post's sets are looked up only where
     /// they meet these.
     triggers: SetBits,
@@ -55,10 +57,14 @@ impl Plan {
     /// always run, then the triggered ones, each once. (Findings are put in
     /// pack order afterwards, so the order here does not matter.)
     fn rules_for<'a>(&'a self, present: &'a SetBits) -> impl Iterator<Item = usize> + 'a {
-        let mut triggered: Vec<usize> = present
-            .common(&self.triggers)
-            .flat_map(|set| self.by_trigger.get(&set).into_iter().flatten().copied())
-            .collect();
+        let mut triggered = Vec::new();
+        let mut rest = self.by_trigger.as_slice();
+        for set in present.common(&self.triggers) {
+            rest = &rest[rest.partition_point(|&(trigger, _)| trigger < set)..];
+            let of_set = rest.partition_point(|&(trigger, _)| trigger == set);
+            triggered.extend(rest[..of_set].iter().map(|&(_, rule)| rule));
+            rest = &rest[of_set..];
+        }
         triggered.sort_unstable();
         triggered.dedup();
         self.always.iter().copied().chain(triggered)
@@ -379,12 +385,13 @@ fn build_plan(rules: &RuleSet, key: &PlanKey, scope: &[usize]) -> Plan {
             None => plan.always.push(index),
             Some(sets) => {
                 for &set in sets {
-                    plan.by_trigger.entry(set).or_default().push(index);
+                    plan.by_trigger.push((set, index));
                     plan.triggers.insert(set);
                 }
             }
         }
     }
+    plan.by_trigger.sort_unstable();
     plan
 }
 
