@@ -18,7 +18,7 @@ use std::cell::OnceCell;
 use std::sync::{Arc, RwLock};
 
 use checks::{Check, Ctx, Detection};
-use matcher::{Matcher, SetBits, SetId};
+use matcher::{Groups, Matcher, SetBits, SetId};
 use scan::PostScan;
 
 use crate::finding::{CheckedPost, CueTime, Evidence, Finding, Level, Related, Severity};
@@ -40,13 +40,8 @@ struct Plan {
     signals: Vec<usize>,
     /// Rules that run on every post (they fire on an absence).
     always: Vec<usize>,
-    /// Rules that can only fire when one of their sets has a hit, as
-    /// (set, rule) sorted by set: a post's sets come in id order, so each
-    /// is found by a search of what is left after the one before it.
-    by_trigger: Vec<(SetId, usize)>,
-    /// The sets of `by_trigger`: a post's sets are looked up only where
-    /// they meet these.
-    triggers: SetBits,
+    /// Rules that can only fire when one of their sets has a hit, by set.
+    by_trigger: Groups<usize>,
     /// The sets its rules read but for `signals` (which weigh only a post
     /// that may hide its relationship), and the negating sets.
     reads: SetBits,
@@ -58,12 +53,8 @@ impl Plan {
     /// pack order afterwards, so the order here does not matter.)
     fn rules_for<'a>(&'a self, present: &'a SetBits) -> impl Iterator<Item = usize> + 'a {
         let mut triggered = Vec::new();
-        let mut rest = self.by_trigger.as_slice();
-        for set in present.common(&self.triggers) {
-            rest = &rest[rest.partition_point(|&(trigger, _)| trigger < set)..];
-            let of_set = rest.partition_point(|&(trigger, _)| trigger == set);
-            triggered.extend(rest[..of_set].iter().map(|&(_, rule)| rule));
-            rest = &rest[of_set..];
+        for set in present.iter() {
+            triggered.extend_from_slice(self.by_trigger.get(set as usize));
         }
         triggered.sort_unstable();
         triggered.dedup();
@@ -354,6 +345,7 @@ fn scope(rules: &RuleSet, market: Option<Market>) -> Vec<usize> {
 /// The rules of `scope` (see [`scope`]) that apply to the posts of `key`.
 fn build_plan(rules: &RuleSet, key: &PlanKey, scope: &[usize]) -> Plan {
     let mut plan = Plan::default();
+    let mut triggers = Vec::new();
     for (id, set) in rules.term_sets.iter().enumerate() {
         if set.negates {
             plan.reads.insert(id as SetId);
@@ -384,14 +376,11 @@ fn build_plan(rules: &RuleSet, key: &PlanKey, scope: &[usize]) -> Plan {
         match check.trigger() {
             None => plan.always.push(index),
             Some(sets) => {
-                for &set in sets {
-                    plan.by_trigger.push((set, index));
-                    plan.triggers.insert(set);
-                }
+                triggers.extend(sets.iter().map(|&set| (set as usize, index)));
             }
         }
     }
-    plan.by_trigger.sort_unstable();
+    plan.by_trigger = Groups::new(triggers);
     plan
 }
 

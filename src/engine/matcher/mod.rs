@@ -13,6 +13,7 @@
 
 mod brand;
 mod gated;
+mod groups;
 mod literals;
 mod negation;
 mod regex_gates;
@@ -31,6 +32,7 @@ use std::str::FromStr;
 pub use brand::Brand;
 use brand::{BrandTerm, BrandTerms};
 use gated::GatedTerm;
+pub use groups::Groups;
 use literals::{Literals, Reach};
 use negation::NegationSets;
 pub use negation::{NEGATION_REACH_WORDS, Negated};
@@ -76,29 +78,18 @@ impl SetBits {
         }
     }
 
-    /// The sets, in id order.
+    /// The sets, in id order: a step per set and per word, not per bit (a
+    /// post holds a few dozen of some two thousand sets).
     pub fn iter(&self) -> impl Iterator<Item = SetId> + '_ {
-        set_ids(self.0.iter().copied())
-    }
-
-    /// The sets in both, in id order.
-    pub fn common<'a>(&'a self, other: &'a SetBits) -> impl Iterator<Item = SetId> + 'a {
-        set_ids(self.0.iter().zip(&other.0).map(|(mine, theirs)| mine & theirs))
-    }
-}
-
-/// The sets whose bits are set in `words`, in id order: a step per set and
-/// per word, not per bit (a post holds a few dozen of some two thousand
-/// sets).
-fn set_ids(words: impl Iterator<Item = u64>) -> impl Iterator<Item = SetId> {
-    words.enumerate().flat_map(|(word, bits)| {
-        let mut rest = bits;
-        std::iter::from_fn(move || {
-            let bit = (rest != 0).then(|| rest.trailing_zeros())?;
-            rest &= rest - 1;
-            Some(word as u32 * 64 + bit)
+        self.0.iter().enumerate().flat_map(|(word, &bits)| {
+            let mut rest = bits;
+            std::iter::from_fn(move || {
+                let bit = (rest != 0).then(|| rest.trailing_zeros())?;
+                rest &= rest - 1;
+                Some(word as u32 * 64 + bit)
+            })
         })
-    })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -7,6 +7,8 @@
 use std::collections::VecDeque;
 use std::ops::Range;
 
+use super::groups::Groups;
+
 /// A slot's parent when no node holds it.
 const FREE: u32 = u32::MAX;
 /// The root's slot.
@@ -48,23 +50,8 @@ pub struct Trie {
     /// At least 256 past the largest base, so a step never looks past the
     /// end.
     cells: Vec<Cell>,
-    /// A bit per slot, set where literals end, with the count of those
-    /// before each word: a node's rank among such nodes is a look-up and
-    /// a count of bits, not a search (the search cost 12 % of the scan).
-    ending: Vec<EndingWord>,
-    /// By rank of the node where they end, where its literals start in
-    /// `literals`; one more at the end.
-    ends_from: Vec<u32>,
-    /// The literals ending at each such node, in slot order.
-    literals: Vec<u32>,
-}
-
-#[derive(Debug, Clone, Copy, Default)]
-struct EndingWord {
-    /// A bit per slot of 64.
-    bits: u64,
-    /// The nodes where literals end in the slots before these.
-    before: u32,
+    /// The literals ending at each node where some do, by its slot.
+    ends: Groups<u32>,
 }
 
 impl Trie {
@@ -91,7 +78,7 @@ impl Trie {
         while let Some((slot, depth, below)) = queue.pop_front() {
             let mut at = below.start;
             while at < below.end && literals[at].0.len() == depth {
-                ends.push((slot, literals[at].1));
+                ends.push((slot as usize, literals[at].1));
                 at += 1;
             }
             let literals_end_here = at > below.start;
@@ -127,32 +114,7 @@ impl Trie {
             };
             cells[slot as usize].base = base | if literals_end_here { ENDS } else { 0 };
         }
-        ends.sort_unstable();
-        let mut ending = vec![EndingWord::default(); cells.len().div_ceil(64)];
-        let mut ends_from = Vec::new();
-        let mut literals = Vec::with_capacity(ends.len());
-        for (index, &(slot, literal)) in ends.iter().enumerate() {
-            if index == 0 || ends[index - 1].0 != slot {
-                ending[slot as usize / 64].bits |= 1 << (slot % 64);
-                ends_from.push(literals.len() as u32);
-            }
-            literals.push(literal);
-        }
-        ends_from.push(literals.len() as u32);
-        let mut before = 0;
-        for word in &mut ending {
-            word.before = before;
-            before += word.bits.count_ones();
-        }
-        Some(Trie { cells, ending, ends_from, literals })
-    }
-
-    /// The literals that end at `node`, a node where some do.
-    fn ending_at(&self, node: usize) -> &[u32] {
-        let word = self.ending[node / 64];
-        let rank = word.before + (word.bits & ((1 << (node % 64)) - 1)).count_ones();
-        let from = self.ends_from[rank as usize] as usize;
-        &self.literals[from..self.ends_from[rank as usize + 1] as usize]
+        Some(Trie { cells, ends: Groups::new(ends) })
     }
 
     /// Whether some literal starts with `byte`.
@@ -178,7 +140,7 @@ impl Trie {
             }
             node = slot as u32;
             if cell.ends_here() {
-                for &literal in self.ending_at(slot) {
+                for &literal in self.ends.get(slot) {
                     found(literal, start..end);
                 }
             }
