@@ -1,9 +1,8 @@
 //! Lists of values under small integer keys (a trie's slots, term set
 //! ids), where a key's list is found by counting the keys before it: a bit
 //! per key and the count of keys before each word of bits make that a
-//! look-up and a count of bits, where a binary search of the keys took a
-//! tenth of a scan or of a post's rule plan (its dependent, unpredictable
-//! steps).
+//! load and a count of bits. A binary search of the keys, its steps
+//! dependent and unpredictable, took a tenth of the trie's walk.
 
 #[derive(Debug, Clone, Default)]
 pub struct Groups<V> {
