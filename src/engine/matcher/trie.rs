@@ -15,7 +15,9 @@ const FREE: u32 = u32::MAX;
 const ROOT: u32 = 0;
 /// The parent written in the root's slot, so that no node takes it.
 const ROOT_PARENT: u32 = u32::MAX - 1;
-/// In a node's base: literals end at the node.
+/// In a node's base: literals end at the node. `Trie::ends` knows it too;
+/// the bit is kept so that a step where nothing ends reads only its cell,
+/// not a second array.
 const ENDS: u32 = 1 << 31;
 /// Free slots tried for a node's children before they go past the last
 /// child placed.
