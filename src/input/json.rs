@@ -40,8 +40,8 @@ pub(super) fn read(text: &str, path: String, ctx: &ReadContext) -> Vec<Record> {
                         line: Some(line),
                         ..Origin::default()
                     };
-                    match serde_json::from_str::<Object>(element.get()) {
-                        Ok(Object(pairs)) => post_from_pairs(pairs, text, 0, origin, ctx),
+                    match read_object(element.get()) {
+                        Ok(pairs) => post_from_pairs(pairs, text, 0, origin, ctx),
                         Err(error) => Err(record_error(origin, without_position(&error))),
                     }
                 })
@@ -123,12 +123,92 @@ impl<'a> LineCounter<'a> {
     }
 }
 
-/// A post object's entries in file order, borrowed from the source: keys
-/// mostly without copying, values raw so their offsets in the file are known.
-pub(super) type Pairs<'de> = Vec<(Cow<'de, str>, &'de RawValue)>;
+/// A post object's entries in file order.
+pub(super) type Pairs<'de> = Vec<Entry<'de>>;
 
-/// One post object.
-pub(super) struct Object<'de>(pub(super) Pairs<'de>);
+/// One entry of a post object, borrowed from the source: its key (copied
+/// only when it holds an escape), its value as written (whose place in the
+/// source gives the offsets), and a string value already decoded when it
+/// was read so.
+pub(super) struct Entry<'de> {
+    key: Cow<'de, str>,
+    raw: &'de str,
+    string: Option<String>,
+}
+
+/// One post object, as serde_json reads it.
+struct Object<'de>(Pairs<'de>);
+
+/// The entries of the post object `json`: read in one pass when
+/// [`entries_in_one_pass`] can, else by serde_json, which also names any
+/// problem.
+pub(super) fn read_object(json: &str) -> Result<Pairs<'_>, serde_json::Error> {
+    match entries_in_one_pass(json) {
+        Some(pairs) => Ok(pairs),
+        None => serde_json::from_str::<Object>(json).map(|Object(pairs)| pairs),
+    }
+}
+
+/// The entries of a JSON object whose keys are strings, read in one pass:
+/// string values decoded as they are found (serde_json read each string
+/// once to find its end and the caller once more to decode it, a fifth of
+/// reading a JSONL post), any other value's extent found by serde_json.
+/// `None` for anything else and for anything serde_json would refuse: a
+/// control character in a string, a bad escape, a missing comma, more
+/// after the object.
+fn entries_in_one_pass(json: &str) -> Option<Pairs<'_>> {
+    let bytes = json.as_bytes();
+    let mut at = after_whitespace(bytes, 0);
+    if bytes.get(at) != Some(&b'{') {
+        return None;
+    }
+    at = after_whitespace(bytes, at + 1);
+    // As many entries as serde_json's reading made room for.
+    let mut pairs = Vec::with_capacity(16);
+    if bytes.get(at) == Some(&b'}') {
+        at += 1;
+    } else {
+        loop {
+            if bytes.get(at) != Some(&b'"') {
+                return None;
+            }
+            let (key, key_end) = read_string(json, at)?;
+            at = after_whitespace(bytes, key_end);
+            if bytes.get(at) != Some(&b':') {
+                return None;
+            }
+            let start = after_whitespace(bytes, at + 1);
+            let (string, end) = match bytes.get(start) {
+                Some(b'"') => {
+                    let (string, end) = read_string(json, start)?;
+                    (Some(string.into_owned()), end)
+                }
+                _ => {
+                    let mut values = serde_json::Deserializer::from_str(&json[start..]);
+                    let raw = <&RawValue>::deserialize(&mut values).ok()?;
+                    (None, start + raw.get().len())
+                }
+            };
+            pairs.push(Entry { key, raw: &json[start..end], string });
+            at = after_whitespace(bytes, end);
+            match bytes.get(at) {
+                Some(b',') => at = after_whitespace(bytes, at + 1),
+                Some(b'}') => {
+                    at += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    (after_whitespace(bytes, at) == bytes.len()).then_some(pairs)
+}
+
+/// Where the JSON whitespace from `at` ends.
+fn after_whitespace(bytes: &[u8], at: usize) -> usize {
+    let blank = bytes.get(at..).unwrap_or_default();
+    at + blank.iter().take_while(|byte| matches!(byte, b' ' | b'\n' | b'\t' | b'\r')).count()
+}
 
 /// The top of a `.json` file.
 enum Document<'de> {
@@ -147,34 +227,68 @@ pub(super) fn post_from_pairs(
     ctx: &ReadContext,
 ) -> Record {
     let mut entries = Vec::with_capacity(pairs.len());
-    for (key, raw) in pairs {
+    for Entry { key, raw, string } in pairs {
         // The raw value was already validated, so this only fails on
         // pathological input such as nesting beyond serde_json's limit.
-        let value = match string_value(raw.get()) {
+        let value = match string.or_else(|| string_value(raw)) {
             Some(string) => Value::String(string),
-            None => Value::deserialize(raw).map_err(|error| {
+            None => serde_json::from_str(raw).map_err(|error| {
                 record_error(origin.clone(), format!("{key}: {}", without_position(&error)))
             })?,
         };
-        let offset = raw.get().as_ptr() as usize - source.as_ptr() as usize + base;
+        let offset = raw.as_ptr() as usize - source.as_ptr() as usize + base;
         entries.push((key, value, Some(offset)));
     }
     fields::build(entries, origin, ctx)
 }
 
 /// The characters of a JSON string value, its escapes decoded (a
-/// caption's line breaks), in a string of the raw value's length: serde_json
-/// would grow its buffer from nothing, copying a caption several times on
-/// the way. The raw value was validated when it was read, so this is what
-/// a parse gives. `None` for any other value, and for a `\u` escape that
-/// is half a character (serde_json then names the problem).
+/// caption's line breaks). `None` for any other value, and for a `\u`
+/// escape that is half a character (serde_json then names the problem).
 fn string_value(raw: &str) -> Option<String> {
-    let mut rest = raw.strip_prefix('"')?.strip_suffix('"')?;
-    let mut decoded = String::with_capacity(rest.len());
-    while let Some(at) = memchr::memchr(b'\\', rest.as_bytes()) {
-        decoded.push_str(&rest[..at]);
-        let escape = &rest[at..];
-        let (c, width) = match *escape.as_bytes().get(1)? {
+    if !raw.starts_with('"') {
+        return None;
+    }
+    let (string, end) = read_string(raw, 0)?;
+    (end == raw.len()).then(|| string.into_owned())
+}
+
+/// The string whose opening quote is at `open` in `json`, its escapes
+/// decoded (borrowed when it holds none), and where it ends; `None` unless
+/// it is what JSON allows: no control character, only JSON's escapes, a
+/// closing quote. Decoded in a string as long as the rest of the source:
+/// serde_json would grow its buffer from nothing, copying a caption several
+/// times on the way.
+fn read_string(json: &str, open: usize) -> Option<(Cow<'_, str>, usize)> {
+    let bytes = json.as_bytes();
+    let mut decoded: Option<String> = None;
+    let mut from = open + 1;
+    loop {
+        let stop = special_byte(bytes, from)?;
+        let piece = &json[from..stop];
+        match bytes[stop] {
+            b'"' => {
+                let string = match decoded {
+                    None => Cow::Borrowed(piece),
+                    Some(mut decoded) => {
+                        decoded.push_str(piece);
+                        // Room for the rest of the source was made; what a
+                        // short string leaves of it is given back, so many
+                        // of them on one long line stay within its length.
+                        if decoded.capacity() > 2 * decoded.len() + 64 {
+                            decoded.shrink_to_fit();
+                        }
+                        Cow::Owned(decoded)
+                    }
+                };
+                return Some((string, stop + 1));
+            }
+            b'\\' => {}
+            _control => return None,
+        }
+        let decoded = decoded.get_or_insert_with(|| String::with_capacity(json.len() - open));
+        decoded.push_str(piece);
+        let (c, width) = match *bytes.get(stop + 1)? {
             b'"' => ('"', 2),
             b'\\' => ('\\', 2),
             b'/' => ('/', 2),
@@ -183,14 +297,35 @@ fn string_value(raw: &str) -> Option<String> {
             b'n' => ('\n', 2),
             b'r' => ('\r', 2),
             b't' => ('\t', 2),
-            b'u' => escaped_char(escape.as_bytes())?,
+            b'u' => escaped_char(&bytes[stop..])?,
             _ => return None,
         };
         decoded.push(c);
-        rest = escape.get(width..)?;
+        from = stop + width;
     }
-    decoded.push_str(rest);
-    Some(decoded)
+}
+
+/// The first byte from `from` that a JSON string cannot hold as it is: a
+/// quote, a backslash or a control character. Eight bytes at a time (a
+/// byte's flag is exact for the first match in a word), since a `memchr`
+/// call costs more than most keys and short values take to read.
+fn special_byte(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let below = |word: u64, byte: u8| word.wrapping_sub(ONES * u64::from(byte)) & !word & HIGH_BITS;
+    let mut words = bytes.get(from..)?.chunks_exact(8);
+    for (index, word) in words.by_ref().enumerate() {
+        let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
+        let quote = below(word ^ (ONES * u64::from(b'"')), 1);
+        let backslash = below(word ^ (ONES * u64::from(b'\\')), 1);
+        let special = quote | backslash | below(word, b' ');
+        if special != 0 {
+            return Some(from + index * 8 + special.trailing_zeros() as usize / 8);
+        }
+    }
+    let tail = bytes.len() - words.remainder().len();
+    let special = |byte: &u8| matches!(byte, b'"' | b'\\' | ..b' ');
+    words.remainder().iter().position(special).map(|at| tail + at)
 }
 
 /// The character of the `\uXXXX` escape `escape` starts with (two escapes
@@ -225,7 +360,8 @@ pub(super) fn without_position(error: &serde_json::Error) -> String {
 fn collect_pairs<'de, A: MapAccess<'de>>(mut map: A) -> Result<Pairs<'de>, A::Error> {
     let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(16));
     while let Some(Key(key)) = map.next_key()? {
-        pairs.push((key, map.next_value()?));
+        let raw: &RawValue = map.next_value()?;
+        pairs.push(Entry { key, raw: raw.get(), string: None });
     }
     Ok(pairs)
 }
@@ -307,9 +443,9 @@ mod tests {
             "r": "\ud800\u0041", "s": {"t": "u"}}"#;
         let Object(pairs) = serde_json::from_str(document).unwrap();
         let mut decoded = Vec::new();
-        for (key, raw) in &pairs {
-            let parsed = Value::deserialize(*raw);
-            match string_value(raw.get()) {
+        for Entry { key, raw, .. } in &pairs {
+            let parsed = serde_json::from_str::<Value>(raw);
+            match string_value(raw) {
                 Some(string) => {
                     assert_eq!(Value::String(string), parsed.unwrap(), "{key}");
                     decoded.push(key.to_string());
@@ -321,8 +457,118 @@ mod tests {
         assert_eq!(decoded, strings);
     }
 
+    /// An object's entries as a post is built from them: key, value as
+    /// written, and the string value decoded.
+    type Read = Vec<(String, String, Option<String>)>;
+
+    fn as_read(pairs: Pairs<'_>) -> Read {
+        let string = |entry: &Entry| entry.string.clone().or_else(|| string_value(entry.raw));
+        pairs
+            .iter()
+            .map(|entry| (entry.key.to_string(), entry.raw.to_string(), string(entry)))
+            .collect()
+    }
+
+    /// What serde_json reads of `json`, and what the one pass reads (`None`
+    /// when it leaves the object to serde_json).
+    fn both_ways(json: &str) -> (Result<Read, String>, Option<Read>) {
+        let by_serde = serde_json::from_str::<Object>(json)
+            .map(|Object(pairs)| as_read(pairs))
+            .map_err(|error| error.to_string());
+        (by_serde, entries_in_one_pass(json).map(as_read))
+    }
+
+    /// A post object written with any keys (escapes and duplicates
+    /// included), any values, and JSON's whitespace around every token.
+    fn any_object() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            ".{0,12}".prop_map(Value::from),
+        ];
+        let value = leaf.prop_recursive(3, 16, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::vec((".{0,4}", inner), 0..3)
+                    .prop_map(|map| Value::Object(map.into_iter().collect())),
+            ]
+        });
+        let blank = "[ \t\r\n]{0,2}";
+        let entry = (blank, ".{0,8}|text|id", blank, blank, value, blank);
+        (prop::collection::vec(entry, 0..6), blank, blank).prop_map(|(entries, open, close)| {
+            let entries: Vec<String> = entries
+                .into_iter()
+                .map(|(a, key, b, c, value, d)| format!("{a}{}{b}:{c}{value}{d}", Value::from(key)))
+                .collect();
+            format!("{open}{{{}}}{close}", entries.join(","))
+        })
+    }
+
+    #[test]
+    fn one_pass_leaves_to_serde_json_what_it_cannot_read_exactly() {
+        let refused = [
+            "{\"a\": \"tab\there\"}",
+            "{\"a\": \"x\\q\"}",
+            "{\"a\": \"x\",}",
+            "{\"a\" \"x\"}",
+            "{\"a\": \"x\"} {}",
+            "{\"a\": \"x\"",
+            "{a: \"x\"}",
+            "[{\"a\": \"x\"}]",
+            "{\"a\": [1,]}",
+            "{\"a\": \"\\ud800\"}",
+        ];
+        for json in refused {
+            assert_eq!(entries_in_one_pass(json).map(as_read), None, "{json}");
+        }
+        let (by_serde, one_pass) =
+            both_ways(" {\"te\\u0078t\" :\n\"a\\nb\" , \"n\": [1, {\"x\": null}]}\r\n");
+        assert_eq!(one_pass.as_ref(), by_serde.as_ref().ok());
+        assert_eq!(one_pass.unwrap()[0].0, "text");
+        // Nested past serde_json's depth limit, inside a post or alone.
+        for depth in [126, 127, 128, 129] {
+            let nested = format!("{{\"a\": {}{}}}", "[".repeat(depth), "]".repeat(depth));
+            let (by_serde, one_pass) = both_ways(&nested);
+            assert!(one_pass.is_none() || one_pass.as_ref() == by_serde.as_ref().ok(), "{depth}");
+        }
+    }
+
     proptest::proptest! {
         /// Any string, as serde_json writes it with its escapes.
+        /// Every object serde_json reads is read in one pass, the same.
+        #[test]
+        fn one_pass_reads_every_object_as_serde_json_does(json in any_object()) {
+            let (by_serde, one_pass) = both_ways(&json);
+            proptest::prop_assert_eq!(one_pass, Some(by_serde.unwrap()));
+        }
+
+        /// An object broken anywhere is read in one pass only as serde_json
+        /// reads it.
+        #[test]
+        fn a_broken_object_is_read_in_one_pass_only_as_serde_json_reads_it(
+            json in any_object(),
+            at in 0usize..64,
+            edit in 0u8..3,
+            byte in proptest::sample::select(b"\"\\{}[],: a0\n\t\x01u".to_vec()),
+        ) {
+            let mut bytes = json.into_bytes();
+            let at = at.min(bytes.len());
+            match edit {
+                0 => bytes.insert(at, byte),
+                1 if at < bytes.len() => { bytes.remove(at); }
+                _ if at < bytes.len() => bytes[at] = byte,
+                _ => bytes.push(byte),
+            }
+            let Ok(json) = String::from_utf8(bytes) else { return Ok(()) };
+            let (by_serde, one_pass) = both_ways(&json);
+            if let Some(one_pass) = one_pass {
+                proptest::prop_assert_eq!(Ok(one_pass), by_serde);
+            }
+        }
+
         #[test]
         fn any_string_written_as_json_is_decoded_back(text in ".*") {
             let raw = serde_json::to_string(&text).unwrap();

@@ -6,7 +6,7 @@ use std::io::BufRead;
 use serde_json::error::Category;
 
 use super::decode::utf8;
-use super::json::{Object, post_from_pairs, without_lone_surrogates, without_position};
+use super::json::{post_from_pairs, read_object, without_lone_surrogates, without_position};
 use super::{RawRecord, ReadContext, Record, bom_len, cannot_read, record_error};
 use crate::limits::over_limit;
 use crate::post::Origin;
@@ -127,8 +127,8 @@ impl Line {
         };
         let text = without_lone_surrogates(text);
         let json = if start == 0 { &text[bom_len(&text)..] } else { &*text };
-        match serde_json::from_str::<Object>(json) {
-            Ok(Object(pairs)) => post_from_pairs(pairs, &text, start, origin, ctx),
+        match read_object(json) {
+            Ok(pairs) => post_from_pairs(pairs, &text, start, origin, ctx),
             Err(error) => Err(record_error(origin, line_error(&error))),
         }
     }
