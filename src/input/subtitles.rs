@@ -332,8 +332,8 @@ pub(super) fn read(
 /// The subtitle file with the same stem as a post file (`clip.vtt` or
 /// `clip.srt` beside `clip.md` or `clip.json`), when there is one.
 pub(super) fn beside(post_file: &Path) -> Option<PathBuf> {
-    let extension = post_file.extension()?.to_str()?.to_ascii_lowercase();
-    if !matches!(extension.as_str(), "md" | "markdown" | "json") {
+    let extension = post_file.extension()?.to_str()?;
+    if !["md", "markdown", "json"].iter().any(|known| extension.eq_ignore_ascii_case(known)) {
         return None;
     }
     ["vtt", "srt", "VTT", "SRT"]
