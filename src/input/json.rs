@@ -128,12 +128,12 @@ pub(super) type Pairs<'de> = Vec<Entry<'de>>;
 
 /// One entry of a post object, borrowed from the source: its key (copied
 /// only when it holds an escape), its value as written (whose place in the
-/// source gives the offsets), and a string value already decoded when it
-/// was read so.
+/// source gives the offsets), and the value itself when it was read so (a
+/// string, or an array of strings such as a post's countries).
 pub(super) struct Entry<'de> {
     key: Cow<'de, str>,
     raw: &'de str,
-    string: Option<String>,
+    value: Option<Value>,
 }
 
 /// One post object, as serde_json reads it.
@@ -150,9 +150,10 @@ pub(super) fn read_object(json: &str) -> Result<Pairs<'_>, serde_json::Error> {
 }
 
 /// The entries of a JSON object whose keys are strings, read in one pass:
-/// string values decoded as they are found (serde_json read each string
-/// once to find its end and the caller once more to decode it, a fifth of
-/// reading a JSONL post), any other value's extent found by serde_json.
+/// string values, and arrays of them, decoded as they are found (serde_json
+/// read each string once to find its end and the caller once more to
+/// decode it, a fifth of reading a JSONL post), any other value's extent
+/// found by serde_json.
 /// `None` for anything else and for anything serde_json would refuse: a
 /// control character in a string, a bad escape, a missing comma, more
 /// after the object.
@@ -178,18 +179,23 @@ fn entries_in_one_pass(json: &str) -> Option<Pairs<'_>> {
                 return None;
             }
             let start = after_whitespace(bytes, at + 1);
-            let (string, end) = match bytes.get(start) {
+            let read = match bytes.get(start) {
                 Some(b'"') => {
                     let (string, end) = read_string(json, start)?;
-                    (Some(string.into_owned()), end)
+                    Some((Value::String(string.into_owned()), end))
                 }
-                _ => {
+                Some(b'[') => read_strings(json, start),
+                _ => None,
+            };
+            let (value, end) = match read {
+                Some((value, end)) => (Some(value), end),
+                None => {
                     let mut values = serde_json::Deserializer::from_str(&json[start..]);
                     let raw = <&RawValue>::deserialize(&mut values).ok()?;
                     (None, start + raw.get().len())
                 }
             };
-            pairs.push(Entry { key, raw: &json[start..end], string });
+            pairs.push(Entry { key, raw: &json[start..end], value });
             at = after_whitespace(bytes, end);
             match bytes.get(at) {
                 Some(b',') => at = after_whitespace(bytes, at + 1),
@@ -202,6 +208,30 @@ fn entries_in_one_pass(json: &str) -> Option<Pairs<'_>> {
         }
     }
     (after_whitespace(bytes, at) == bytes.len()).then_some(pairs)
+}
+
+/// The array of strings whose `[` is at `open` in `json`, and where it
+/// ends; `None` for any other array (serde_json then reads it).
+fn read_strings(json: &str, open: usize) -> Option<(Value, usize)> {
+    let bytes = json.as_bytes();
+    let mut strings = Vec::new();
+    let mut at = after_whitespace(bytes, open + 1);
+    if bytes.get(at) == Some(&b']') {
+        return Some((Value::Array(strings), at + 1));
+    }
+    loop {
+        if bytes.get(at) != Some(&b'"') {
+            return None;
+        }
+        let (string, end) = read_string(json, at)?;
+        strings.push(Value::String(string.into_owned()));
+        at = after_whitespace(bytes, end);
+        match bytes.get(at) {
+            Some(b',') => at = after_whitespace(bytes, at + 1),
+            Some(b']') => return Some((Value::Array(strings), at + 1)),
+            _ => return None,
+        }
+    }
 }
 
 /// Where the JSON whitespace from `at` ends.
@@ -227,11 +257,11 @@ pub(super) fn post_from_pairs(
     ctx: &ReadContext,
 ) -> Record {
     let mut entries = Vec::with_capacity(pairs.len());
-    for Entry { key, raw, string } in pairs {
+    for Entry { key, raw, value } in pairs {
         // The raw value was already validated, so this only fails on
         // pathological input such as nesting beyond serde_json's limit.
-        let value = match string.or_else(|| string_value(raw)) {
-            Some(string) => Value::String(string),
+        let value = match value.or_else(|| string_value(raw).map(Value::String)) {
+            Some(value) => value,
             None => serde_json::from_str(raw).map_err(|error| {
                 record_error(origin.clone(), format!("{key}: {}", without_position(&error)))
             })?,
@@ -361,7 +391,7 @@ fn collect_pairs<'de, A: MapAccess<'de>>(mut map: A) -> Result<Pairs<'de>, A::Er
     let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(16));
     while let Some(Key(key)) = map.next_key()? {
         let raw: &RawValue = map.next_value()?;
-        pairs.push(Entry { key, raw: raw.get(), string: None });
+        pairs.push(Entry { key, raw: raw.get(), value: None });
     }
     Ok(pairs)
 }
@@ -458,14 +488,17 @@ mod tests {
     }
 
     /// An object's entries as a post is built from them: key, value as
-    /// written, and the string value decoded.
-    type Read = Vec<(String, String, Option<String>)>;
+    /// written, and the value read (`None` where reading it fails).
+    type Read = Vec<(String, String, Option<Value>)>;
 
     fn as_read(pairs: Pairs<'_>) -> Read {
-        let string = |entry: &Entry| entry.string.clone().or_else(|| string_value(entry.raw));
+        let value = |entry: &Entry| match &entry.value {
+            Some(value) => Some(value.clone()),
+            None => serde_json::from_str(entry.raw).ok(),
+        };
         pairs
             .iter()
-            .map(|entry| (entry.key.to_string(), entry.raw.to_string(), string(entry)))
+            .map(|entry| (entry.key.to_string(), entry.raw.to_string(), value(entry)))
             .collect()
     }
 
@@ -519,6 +552,10 @@ mod tests {
             "{a: \"x\"}",
             "[{\"a\": \"x\"}]",
             "{\"a\": [1,]}",
+            "{\"a\": [\"x\",]}",
+            "{\"a\": [\"x\" \"y\"]}",
+            "{\"a\": [,\"x\"]}",
+            "{\"a\": [\"x\"}",
             "{\"a\": \"\\ud800\"}",
         ];
         for json in refused {
@@ -550,12 +587,12 @@ mod tests {
         #[test]
         fn a_broken_object_is_read_in_one_pass_only_as_serde_json_reads_it(
             json in any_object(),
-            at in 0usize..64,
+            at in proptest::prelude::any::<proptest::sample::Index>(),
             edit in 0u8..3,
             byte in proptest::sample::select(b"\"\\{}[],: a0\n\t\x01u".to_vec()),
         ) {
             let mut bytes = json.into_bytes();
-            let at = at.min(bytes.len());
+            let at = at.index(bytes.len() + 1);
             match edit {
                 0 => bytes.insert(at, byte),
                 1 if at < bytes.len() => { bytes.remove(at); }
