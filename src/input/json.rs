@@ -574,7 +574,6 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Any string, as serde_json writes it with its escapes.
         /// Every object serde_json reads is read in one pass, the same.
         #[test]
         fn one_pass_reads_every_object_as_serde_json_does(json in any_object()) {
@@ -606,6 +605,7 @@ mod tests {
             }
         }
 
+        /// Any string, as serde_json writes it with its escapes.
         #[test]
         fn any_string_written_as_json_is_decoded_back(text in ".*") {
             let raw = serde_json::to_string(&text).unwrap();
