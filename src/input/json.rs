@@ -286,9 +286,9 @@ fn string_value(raw: &str) -> Option<String> {
 /// The string whose opening quote is at `open` in `json`, its escapes
 /// decoded (borrowed when it holds none), and where it ends; `None` unless
 /// it is what JSON allows: no control character, only JSON's escapes, a
-/// closing quote. Decoded in a string as long as the rest of the source:
-/// serde_json would grow its buffer from nothing, copying a caption several
-/// times on the way.
+/// closing quote. Decoded in a string with room for the rest of the source
+/// up to [`DECODED_ROOM`]: serde_json would grow its buffer from nothing,
+/// copying a caption several times on the way.
 fn read_string(json: &str, open: usize) -> Option<(Cow<'_, str>, usize)> {
     let bytes = json.as_bytes();
     let mut decoded: Option<String> = None;
@@ -302,9 +302,9 @@ fn read_string(json: &str, open: usize) -> Option<(Cow<'_, str>, usize)> {
                     None => Cow::Borrowed(piece),
                     Some(mut decoded) => {
                         decoded.push_str(piece);
-                        // Room for the rest of the source was made; what a
-                        // short string leaves of it is given back, so many
-                        // of them on one long line stay within its length.
+                        // What a short string leaves of its room is given
+                        // back, so many of them on one line stay within its
+                        // length.
                         if decoded.capacity() > 2 * decoded.len() + 64 {
                             decoded.shrink_to_fit();
                         }
@@ -316,7 +316,8 @@ fn read_string(json: &str, open: usize) -> Option<(Cow<'_, str>, usize)> {
             b'\\' => {}
             _control => return None,
         }
-        let decoded = decoded.get_or_insert_with(|| String::with_capacity(json.len() - open));
+        let room = (json.len() - open).min(DECODED_ROOM);
+        let decoded = decoded.get_or_insert_with(|| String::with_capacity(room));
         decoded.push_str(piece);
         let (c, width) = match *bytes.get(stop + 1)? {
             b'"' => ('"', 2),
@@ -334,6 +335,11 @@ fn read_string(json: &str, open: usize) -> Option<(Cow<'_, str>, usize)> {
         from = stop + width;
     }
 }
+
+/// The most room a decoded string starts with: a long caption (2,200
+/// characters on Instagram, up to 8 KB in UTF-8) in one allocation, and a
+/// line of many short escaped strings not one large allocation each.
+const DECODED_ROOM: usize = 8 << 10;
 
 /// The first byte from `from` that a JSON string cannot hold as it is: a
 /// quote, a backslash or a control character. Eight bytes at a time (a
