@@ -159,55 +159,42 @@ pub(super) fn read_object(json: &str) -> Result<Pairs<'_>, serde_json::Error> {
 /// after the object.
 fn entries_in_one_pass(json: &str) -> Option<Pairs<'_>> {
     let bytes = json.as_bytes();
-    let mut at = after_whitespace(bytes, 0);
-    if bytes.get(at) != Some(&b'{') {
+    let open = after_whitespace(bytes, 0);
+    if bytes.get(open) != Some(&b'{') {
         return None;
     }
-    at = after_whitespace(bytes, at + 1);
     // As many entries as serde_json's reading made room for.
     let mut pairs = Vec::with_capacity(16);
-    if bytes.get(at) == Some(&b'}') {
-        at += 1;
-    } else {
-        loop {
-            if bytes.get(at) != Some(&b'"') {
-                return None;
-            }
-            let (key, key_end) = read_string(json, at)?;
-            at = after_whitespace(bytes, key_end);
-            if bytes.get(at) != Some(&b':') {
-                return None;
-            }
-            let start = after_whitespace(bytes, at + 1);
-            let read = match bytes.get(start) {
-                Some(b'"') => {
-                    let (string, end) = read_string(json, start)?;
-                    Some((Value::String(string.into_owned()), end))
-                }
-                Some(b'[') => read_strings(json, start),
-                _ => None,
-            };
-            let (value, end) = match read {
-                Some((value, end)) => (Some(value), end),
-                None => {
-                    let mut values = serde_json::Deserializer::from_str(&json[start..]);
-                    let raw = <&RawValue>::deserialize(&mut values).ok()?;
-                    (None, start + raw.get().len())
-                }
-            };
-            pairs.push(Entry { key, raw: &json[start..end], value });
-            at = after_whitespace(bytes, end);
-            match bytes.get(at) {
-                Some(b',') => at = after_whitespace(bytes, at + 1),
-                Some(b'}') => {
-                    at += 1;
-                    break;
-                }
-                _ => return None,
-            }
+    let end = read_list(bytes, open, b'}', |at| {
+        if bytes.get(at) != Some(&b'"') {
+            return None;
         }
-    }
-    (after_whitespace(bytes, at) == bytes.len()).then_some(pairs)
+        let (key, key_end) = read_string(json, at)?;
+        let colon = after_whitespace(bytes, key_end);
+        if bytes.get(colon) != Some(&b':') {
+            return None;
+        }
+        let start = after_whitespace(bytes, colon + 1);
+        let read = match bytes.get(start) {
+            Some(b'"') => {
+                let (string, end) = read_string(json, start)?;
+                Some((Value::String(string.into_owned()), end))
+            }
+            Some(b'[') => read_strings(json, start),
+            _ => None,
+        };
+        let (value, end) = match read {
+            Some((value, end)) => (Some(value), end),
+            None => {
+                let mut values = serde_json::Deserializer::from_str(&json[start..]);
+                let raw = <&RawValue>::deserialize(&mut values).ok()?;
+                (None, start + raw.get().len())
+            }
+        };
+        pairs.push(Entry { key, raw: &json[start..end], value });
+        Some(end)
+    })?;
+    (after_whitespace(bytes, end) == bytes.len()).then_some(pairs)
 }
 
 /// The array of strings whose `[` is at `open` in `json`, and where it
@@ -215,20 +202,36 @@ fn entries_in_one_pass(json: &str) -> Option<Pairs<'_>> {
 fn read_strings(json: &str, open: usize) -> Option<(Value, usize)> {
     let bytes = json.as_bytes();
     let mut strings = Vec::new();
-    let mut at = after_whitespace(bytes, open + 1);
-    if bytes.get(at) == Some(&b']') {
-        return Some((Value::Array(strings), at + 1));
-    }
-    loop {
+    let end = read_list(bytes, open, b']', |at| {
         if bytes.get(at) != Some(&b'"') {
             return None;
         }
         let (string, end) = read_string(json, at)?;
         strings.push(Value::String(string.into_owned()));
-        at = after_whitespace(bytes, end);
+        Some(end)
+    })?;
+    Some((Value::Array(strings), end))
+}
+
+/// Reads the comma-separated items of the object or array that opens at
+/// `open` and closes with `close`: `item` reads the one starting at a
+/// place and says where it ends. Returns where the list ends; `None` when
+/// an item cannot be read or a comma or the close is missing.
+fn read_list(
+    bytes: &[u8],
+    open: usize,
+    close: u8,
+    mut item: impl FnMut(usize) -> Option<usize>,
+) -> Option<usize> {
+    let mut at = after_whitespace(bytes, open + 1);
+    if bytes.get(at) == Some(&close) {
+        return Some(at + 1);
+    }
+    loop {
+        at = after_whitespace(bytes, item(at)?);
         match bytes.get(at) {
             Some(b',') => at = after_whitespace(bytes, at + 1),
-            Some(b']') => return Some((Value::Array(strings), at + 1)),
+            Some(&byte) if byte == close => return Some(at + 1),
             _ => return None,
         }
     }

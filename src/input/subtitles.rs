@@ -329,11 +329,14 @@ pub(super) fn read(
     Ok(post)
 }
 
+/// The extensions of a post file that a subtitle file beside it belongs to.
+const POSTS_WITH_SUBTITLES: [&str; 3] = ["md", "markdown", "json"];
+
 /// The subtitle file with the same stem as a post file (`clip.vtt` or
 /// `clip.srt` beside `clip.md` or `clip.json`), when there is one.
 pub(super) fn beside(post_file: &Path) -> Option<PathBuf> {
     let extension = post_file.extension()?.to_str()?;
-    if !["md", "markdown", "json"].iter().any(|known| extension.eq_ignore_ascii_case(known)) {
+    if !POSTS_WITH_SUBTITLES.iter().any(|known| extension.eq_ignore_ascii_case(known)) {
         return None;
     }
     ["vtt", "srt", "VTT", "SRT"]
@@ -346,7 +349,7 @@ pub(super) fn beside(post_file: &Path) -> Option<PathBuf> {
 /// post of its own).
 pub(super) fn has_post_beside(subtitle_file: &Path) -> bool {
     Flavour::of(subtitle_file).is_some()
-        && ["md", "markdown", "json"]
+        && POSTS_WITH_SUBTITLES
             .iter()
             .any(|extension| subtitle_file.with_extension(extension).is_file())
 }
