@@ -53,6 +53,9 @@ pub struct Literals {
     /// (it counts inside a word and starts with an ASCII letter or digit,
     /// or it is longer than [`MAX_WALK`]).
     everywhere: Vec<bool>,
+    /// Some literal is found everywhere: known once, not looked for among
+    /// thousands at each text (a user pack's examples are short texts).
+    some_everywhere: bool,
     /// By first byte, the literals that start with it.
     by_first_byte: Vec<Bucket>,
     /// Bytes of text to scan directly before the automata are built.
@@ -92,7 +95,7 @@ impl Literals {
 
     /// The literals, looked up directly for `budget` bytes of text.
     pub fn with_budget(literals: Vec<(String, Reach)>, budget: usize) -> Literals {
-        let everywhere = literals
+        let everywhere: Vec<bool> = literals
             .iter()
             .map(|(literal, reach)| {
                 let inside_words =
@@ -120,6 +123,7 @@ impl Literals {
         }
         Literals {
             literals,
+            some_everywhere: everywhere.contains(&true),
             everywhere,
             by_first_byte,
             budget,
@@ -184,10 +188,9 @@ impl Literals {
 
     fn find_directly(&self, text: &str, mut found: impl FnMut(usize, Range<usize>)) {
         let bytes = text.as_bytes();
-        let some_everywhere = self.everywhere.contains(&true);
         for (start, &first) in bytes.iter().enumerate() {
             let word_start = !inside_word(bytes, start);
-            if !word_start && !some_everywhere {
+            if !word_start && !self.some_everywhere {
                 continue;
             }
             let mut found = |index: u32, range| {
