@@ -299,6 +299,24 @@ pub(super) struct BrandTerms {
     phrases: BrandPhrases,
 }
 
+/// The hashtags whose body holds one of the places (in text order) of a
+/// compacted brand `len` bytes long. A compacted brand is letters and
+/// digits, so no place runs across a tag's `#` or end, and the search of
+/// the whole text found the first place within each body: one pass over
+/// tags and places, where a search of each tag's body cost more than the
+/// search of the text.
+fn tags_holding<'a>(tags: &'a [Hashtag], places: &[usize], len: usize) -> Vec<&'a Hashtag> {
+    let mut places = places.iter().peekable();
+    let mut holding = Vec::new();
+    for tag in tags {
+        while places.next_if(|&&at| at < tag.body.start).is_some() {}
+        if places.peek().is_some_and(|&&at| at + len <= tag.body.end) {
+            holding.push(tag);
+        }
+    }
+    holding
+}
+
 impl BrandTerms {
     pub(super) fn new(terms: Vec<BrandTerm>) -> BrandTerms {
         let hashtags = (0..terms.len()).filter(|&index| terms[index].is_hashtag()).collect();
@@ -323,19 +341,15 @@ impl BrandTerms {
             .find_iter(text.as_bytes())
             .map(|at| at..at + brand.words_finder.needle().len())
             .collect();
+        let compacted: Vec<usize> = brand.compact_finder.find_iter(text.as_bytes()).collect();
         // `@brand` and `#brand`: the compact form right after `@` or `#`.
         places.extend(
-            brand
-                .compact_finder
-                .find_iter(text.as_bytes())
-                .filter(|&at| at > 0 && matches!(text.as_bytes()[at - 1], b'@' | b'#'))
-                .map(|at| at - 1..at + compact_brand.len()),
+            compacted
+                .iter()
+                .filter(|&&at| at > 0 && matches!(text.as_bytes()[at - 1], b'@' | b'#'))
+                .map(|&at| at - 1..at + compact_brand.len()),
         );
-        let tagged: Vec<&Hashtag> = tokens
-            .hashtags
-            .iter()
-            .filter(|tag| brand.compact_finder.find(text[tag.body.clone()].as_bytes()).is_some())
-            .collect();
+        let tagged = tags_holding(&tokens.hashtags, &compacted, compact_brand.len());
         if places.is_empty() && tagged.is_empty() {
             return;
         }
@@ -370,6 +384,33 @@ impl BrandTerms {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every text of up to seven pieces of tags, words and a brand that
+    /// overlaps itself ("aa" in "aaa"), with and without accents: the tags
+    /// found to hold the brand from the places in the whole text are those
+    /// whose body a search of its own finds it in.
+    #[test]
+    fn tags_holding_a_brand_are_those_whose_body_holds_it() {
+        let pieces = ["#", "a", "aa", "b", " ", "_", "é", "@", "-"];
+        let texts = crate::engine::every_text(&pieces, 6);
+        assert!(texts.len() > 500_000, "{}", texts.len());
+        let mut holding = 0;
+        for compact in ["aa", "ab", "éa"] {
+            let finder = Finder::new(compact);
+            for text in &texts {
+                let tags = Tokens::new(text).hashtags;
+                let places: Vec<usize> = finder.find_iter(text.as_bytes()).collect();
+                let found = tags_holding(&tags, &places, compact.len());
+                let searched: Vec<&Hashtag> = tags
+                    .iter()
+                    .filter(|tag| finder.find(text[tag.body.clone()].as_bytes()).is_some())
+                    .collect();
+                assert_eq!(found, searched, "{compact:?} in {text:?}");
+                holding += found.len();
+            }
+        }
+        assert!(holding > 30_000, "{holding}");
+    }
 
     /// Texts of up to five pieces (one to three bytes each, so texts reach
     /// past the eight bytes a number holds), and longer ones, against every
