@@ -154,13 +154,65 @@ struct Compact<'a> {
     out: &'a mut Vec<u8>,
 }
 
-/// Number methods that hand their number to `write_number`.
+/// Number methods that hand their number to `$write` (`write_number`, or
+/// `write_quoted_number` for a key).
 macro_rules! numbers {
-    ($($method:ident($type:ty)),*) => {$(
+    ($write:ident: $($method:ident($type:ty)),*) => {$(
         fn $method(self, number: $type) -> Result<(), Error> {
-            write_number(self.out, number)
+            $write(self.out, number)
         }
     )*};
+}
+
+/// The integer methods, a value's and a key's.
+macro_rules! integers {
+    ($write:ident) => {
+        numbers!($write:
+            serialize_i8(i8),
+            serialize_i16(i16),
+            serialize_i32(i32),
+            serialize_i64(i64),
+            serialize_i128(i128),
+            serialize_u8(u8),
+            serialize_u16(u16),
+            serialize_u32(u32),
+            serialize_u64(u64),
+            serialize_u128(u128)
+        );
+    };
+}
+
+/// The methods a value and an object key write alike: a string (a
+/// character, a unit variant's name) escaped, a newtype struct as what it
+/// holds.
+macro_rules! strings {
+    () => {
+        fn serialize_char(self, value: char) -> Result<(), Error> {
+            self.serialize_str(value.encode_utf8(&mut [0; 4]))
+        }
+
+        fn serialize_str(self, value: &str) -> Result<(), Error> {
+            write_str(self.out, value);
+            Ok(())
+        }
+
+        fn serialize_unit_variant(
+            self,
+            _name: &'static str,
+            _index: u32,
+            variant: &'static str,
+        ) -> Result<(), Error> {
+            self.serialize_str(variant)
+        }
+
+        fn serialize_newtype_struct<T: Serialize + ?Sized>(
+            self,
+            _name: &'static str,
+            value: &T,
+        ) -> Result<(), Error> {
+            value.serialize(self)
+        }
+    };
 }
 
 impl<'a> ser::Serializer for Compact<'a> {
@@ -174,34 +226,15 @@ impl<'a> ser::Serializer for Compact<'a> {
     type SerializeStruct = Compound<'a>;
     type SerializeStructVariant = Compound<'a>;
 
-    numbers!(
-        serialize_i8(i8),
-        serialize_i16(i16),
-        serialize_i32(i32),
-        serialize_i64(i64),
-        serialize_i128(i128),
-        serialize_u8(u8),
-        serialize_u16(u16),
-        serialize_u32(u32),
-        serialize_u64(u64),
-        serialize_u128(u128),
-        serialize_f32(f32),
-        serialize_f64(f64)
-    );
+    integers!(write_number);
+    numbers!(write_number: serialize_f32(f32), serialize_f64(f64));
 
     fn serialize_bool(self, value: bool) -> Result<(), Error> {
         self.out.extend_from_slice(if value { b"true" } else { b"false" });
         Ok(())
     }
 
-    fn serialize_char(self, value: char) -> Result<(), Error> {
-        self.serialize_str(value.encode_utf8(&mut [0; 4]))
-    }
-
-    fn serialize_str(self, value: &str) -> Result<(), Error> {
-        write_str(self.out, value);
-        Ok(())
-    }
+    strings!();
 
     fn serialize_bytes(self, value: &[u8]) -> Result<(), Error> {
         let mut array = self.serialize_seq(Some(value.len()))?;
@@ -226,23 +259,6 @@ impl<'a> ser::Serializer for Compact<'a> {
 
     fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Error> {
         self.serialize_unit()
-    }
-
-    fn serialize_unit_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        variant: &'static str,
-    ) -> Result<(), Error> {
-        self.serialize_str(variant)
-    }
-
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _name: &'static str,
-        value: &T,
-    ) -> Result<(), Error> {
-        value.serialize(self)
     }
 
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -424,15 +440,6 @@ fn write_quoted_number(out: &mut Vec<u8>, number: impl Serialize) -> Result<(), 
     Ok(())
 }
 
-/// Number methods that hand their number to `write_quoted_number`.
-macro_rules! quoted_numbers {
-    ($($method:ident($type:ty)),*) => {$(
-        fn $method(self, number: $type) -> Result<(), Error> {
-            write_quoted_number(self.out, number)
-        }
-    )*};
-}
-
 /// Methods for the keys serde_json refuses.
 macro_rules! refused_keys {
     ($($method:ident($($argument:ty),*) -> $ok:ty),*) => {$(
@@ -453,18 +460,7 @@ impl ser::Serializer for MapKey<'_> {
     type SerializeStruct = Impossible<(), Error>;
     type SerializeStructVariant = Impossible<(), Error>;
 
-    quoted_numbers!(
-        serialize_i8(i8),
-        serialize_i16(i16),
-        serialize_i32(i32),
-        serialize_i64(i64),
-        serialize_i128(i128),
-        serialize_u8(u8),
-        serialize_u16(u16),
-        serialize_u32(u32),
-        serialize_u64(u64),
-        serialize_u128(u128)
-    );
+    integers!(write_quoted_number);
 
     fn serialize_f32(self, number: f32) -> Result<(), Error> {
         if !number.is_finite() {
@@ -484,31 +480,7 @@ impl ser::Serializer for MapKey<'_> {
         self.serialize_str(if value { "true" } else { "false" })
     }
 
-    fn serialize_char(self, value: char) -> Result<(), Error> {
-        self.serialize_str(value.encode_utf8(&mut [0; 4]))
-    }
-
-    fn serialize_str(self, value: &str) -> Result<(), Error> {
-        write_str(self.out, value);
-        Ok(())
-    }
-
-    fn serialize_unit_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        variant: &'static str,
-    ) -> Result<(), Error> {
-        self.serialize_str(variant)
-    }
-
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(
-        self,
-        _name: &'static str,
-        value: &T,
-    ) -> Result<(), Error> {
-        value.serialize(self)
-    }
+    strings!();
 
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Error> {
         value.serialize(self)
