@@ -51,7 +51,19 @@ fuzz_target!(|data: &[u8]| {
     let checked = Checked::Post(Box::new(engine().check(post)));
     let mut summary = Summary::default();
     summary.add(&checked);
-    for format in [Format::Human, Format::Json, Format::Jsonl, Format::Sarif, Format::Github, Format::Junit, Format::Csv, Format::Html] {
+    // The JSONL line (the report's own writer) and the JSON document, whose
+    // post serde_json wrote: the line's bytes must be the post's.
+    let (mut jsonl_line, mut json_document) = (String::new(), String::new());
+    for format in [
+        Format::Human,
+        Format::Json,
+        Format::Jsonl,
+        Format::Sarif,
+        Format::Github,
+        Format::Junit,
+        Format::Csv,
+        Format::Html,
+    ] {
         let out = Shared::default();
         let options = ReportOptions {
             human: HumanOptions { color: choice % 2 == 0, quiet: false, width: 80 },
@@ -69,10 +81,14 @@ fuzz_target!(|data: &[u8]| {
         match format {
             Format::Json | Format::Sarif => {
                 serde_json::from_str::<serde_json::Value>(text).expect("valid JSON");
+                if format == Format::Json {
+                    json_document = text.to_string();
+                }
             }
             Format::Jsonl => {
                 for line in text.lines() {
                     serde_json::from_str::<serde_json::Value>(line).expect("valid JSON line");
+                    jsonl_line = line.to_string();
                 }
             }
             Format::Junit => {
@@ -81,4 +97,6 @@ fuzz_target!(|data: &[u8]| {
             _ => {}
         }
     }
+    let posts = json_document.find("\"posts\":[").expect("a posts array");
+    assert!(json_document[posts..].contains(&jsonl_line), "{jsonl_line}\n{json_document}");
 });
