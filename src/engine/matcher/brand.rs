@@ -385,7 +385,7 @@ impl BrandTerms {
 mod tests {
     use super::*;
 
-    /// Every text of up to seven pieces of tags, words and a brand that
+    /// Every text of up to six pieces of tags, words and a brand that
     /// overlaps itself ("aa" in "aaa"), with and without accents: the tags
     /// found to hold the brand from the places in the whole text are those
     /// whose body a search of its own finds it in.
