@@ -54,16 +54,7 @@ fuzz_target!(|data: &[u8]| {
     // The JSONL line (the report's own writer) and the JSON document, whose
     // post serde_json wrote: the line's bytes must be the post's.
     let (mut jsonl_line, mut json_document) = (String::new(), String::new());
-    for format in [
-        Format::Human,
-        Format::Json,
-        Format::Jsonl,
-        Format::Sarif,
-        Format::Github,
-        Format::Junit,
-        Format::Csv,
-        Format::Html,
-    ] {
+    for format in Format::ALL {
         let out = Shared::default();
         let options = ReportOptions {
             human: HumanOptions { color: choice % 2 == 0, quiet: false, width: 80 },
@@ -79,7 +70,7 @@ fuzz_target!(|data: &[u8]| {
         let bytes = out.0.borrow();
         let text = std::str::from_utf8(&bytes).expect("output is UTF-8");
         match format {
-            Format::Json | Format::Sarif => {
+            Format::Json | Format::Sarif | Format::Gitlab => {
                 serde_json::from_str::<serde_json::Value>(text).expect("valid JSON");
                 if format == Format::Json {
                     json_document = text.to_string();
