@@ -65,6 +65,8 @@ pub mod fix;
 #[doc(hidden)]
 pub mod input;
 #[doc(hidden)]
+pub mod json_bytes;
+#[doc(hidden)]
 pub mod limits;
 #[doc(hidden)]
 pub mod packs;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// Lowest first. `lib` is the library's root (re-exports only) and `cli`
 /// the binary (`main.rs` and `cli/`).
 const LAYERS: &[&[&str]] = &[
-    &["post", "limits", "calendar"],
+    &["post", "limits", "calendar", "json_bytes"],
     &["finding"],
     &["fingerprint"],
     &["diag"],

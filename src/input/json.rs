@@ -10,6 +10,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::{ReadContext, Record, fields, record_error};
+use crate::json_bytes;
 use crate::post::Origin;
 
 /// Reads a whole `.json` file: one record for an object, one per element for
@@ -345,26 +346,17 @@ fn read_string(json: &str, open: usize) -> Option<(Cow<'_, str>, usize)> {
 const DECODED_ROOM: usize = 8 << 10;
 
 /// The first byte from `from` that a JSON string cannot hold as it is: a
-/// quote, a backslash or a control character. Eight bytes at a time (a
-/// byte's flag is exact for the first match in a word), since a `memchr`
-/// call costs more than most keys and short values take to read.
+/// quote, a backslash or a control character (eight at a time).
 fn special_byte(bytes: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-    let below = |word: u64, byte: u8| word.wrapping_sub(ONES * u64::from(byte)) & !word & HIGH_BITS;
     let mut words = bytes.get(from..)?.chunks_exact(8);
     for (index, word) in words.by_ref().enumerate() {
         let word = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        let quote = below(word ^ (ONES * u64::from(b'"')), 1);
-        let backslash = below(word ^ (ONES * u64::from(b'\\')), 1);
-        let special = quote | backslash | below(word, b' ');
-        if special != 0 {
-            return Some(from + index * 8 + special.trailing_zeros() as usize / 8);
+        if let Some(at) = json_bytes::first_escaped(word) {
+            return Some(from + index * 8 + at);
         }
     }
     let tail = bytes.len() - words.remainder().len();
-    let special = |byte: &u8| matches!(byte, b'"' | b'\\' | ..b' ');
-    words.remainder().iter().position(special).map(|at| tail + at)
+    words.remainder().iter().position(|&byte| json_bytes::is_escaped(byte)).map(|at| tail + at)
 }
 
 /// The character of the `\uXXXX` escape `escape` starts with (two escapes

@@ -14,6 +14,8 @@ use std::io;
 use serde::Serialize;
 use serde::ser::{self, Impossible};
 
+use crate::json_bytes;
+
 /// Appends `value` to `out` as compact JSON.
 pub(super) fn write<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> Result<(), Error> {
     value.serialize(Compact { out })
@@ -57,7 +59,7 @@ fn write_str(out: &mut Vec<u8>, text: &str) {
             None => (padded_word(rest), rest.len()),
         };
         out.extend_from_slice(&word.to_le_bytes());
-        match first_escape(word) {
+        match json_bytes::first_escaped(word) {
             Some(at) => {
                 out.truncate(out.len() - 8 + at);
                 write_escape(out, rest[at]);
@@ -90,30 +92,8 @@ fn padded_word(short: &[u8]) -> u64 {
     bytes | SPACES << (8 * len)
 }
 
-/// `0x0101…01`: a byte value times this is that byte in every lane.
-const EVERY_BYTE: u64 = u64::from_le_bytes([1; 8]);
-const HIGH_BITS: u64 = EVERY_BYTE * 0x80;
-const SPACES: u64 = EVERY_BYTE * b' ' as u64;
-
-/// The high bit of each byte of `word` below `limit` (at most `0x80`). Only
-/// the lowest bit set is sure to be right: the borrow out of that byte may
-/// set the next one's too.
-fn bytes_below(word: u64, limit: u8) -> u64 {
-    word.wrapping_sub(EVERY_BYTE * u64::from(limit)) & !word & HIGH_BITS
-}
-
-/// The high bit of each byte of `word` equal to `byte`, sure for the lowest.
-fn bytes_equal(word: u64, byte: u8) -> u64 {
-    bytes_below(word ^ (EVERY_BYTE * u64::from(byte)), 1)
-}
-
-/// Where in `word` the first byte JSON escapes is: a control character,
-/// `"` or `\`, as in serde_json's `ESCAPE` table. DEL and non-ASCII bytes
-/// are written as they are.
-fn first_escape(word: u64) -> Option<usize> {
-    let escapes = bytes_below(word, 0x20) | bytes_equal(word, b'"') | bytes_equal(word, b'\\');
-    (escapes != 0).then(|| escapes.trailing_zeros() as usize / 8)
-}
+/// Eight spaces: what a short string is padded with.
+const SPACES: u64 = u64::from_le_bytes([b' '; 8]);
 
 /// serde_json's escape of `byte`: the short one where JSON has one, else
 /// `\u00XX` in lowercase hex.
