@@ -229,7 +229,10 @@ fn east_asian(prose: &str) -> Option<&'static str> {
                 .and_then(|rest| rest.chars().next())
                 .is_some_and(|c| matches!(script::unspaced(c), Some(Script::Kana | Script::Hangul)))
     };
-    if !prose.bytes().enumerate().any(kana_or_hangul) {
+    // A first pass only looks for the bytes, with no early exit: the
+    // compiler makes it a loop over many bytes at once.
+    let maybe = prose.bytes().fold(false, |maybe, byte| maybe | starts_kana_or_hangul(byte));
+    if !maybe || !prose.bytes().enumerate().any(kana_or_hangul) {
         return None;
     }
     east_asian_by_count(prose)
