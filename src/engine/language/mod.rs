@@ -129,7 +129,11 @@ fn enough_letters(prose: &str) -> bool {
 /// a half. A Latin-script text (most captions) is guessed by [`latin`],
 /// which gives whatlang's answers for a fraction of the cost.
 fn trigrams(prose: &str) -> Option<&'static str> {
-    let (lang, confidence) = match whatlang::detect_script(prose)? {
+    let script = match latin::clearly_latin(prose) {
+        true => whatlang::Script::Latin,
+        false => whatlang::detect_script(prose)?,
+    };
+    let (lang, confidence) = match script {
         whatlang::Script::Latin => latin::detect(prose, &ALLOWED)?,
         _ => DETECTOR.detect(prose).map(|info| (info.lang(), info.confidence()))?,
     };
