@@ -34,7 +34,7 @@ const TEXT_TRIGRAMS: usize = 600;
 /// `allowed` (whose Latin-script ones are those of the profiles), with its
 /// confidence.
 pub fn detect(text: &str, allowed: &[Lang]) -> Option<(Lang, f64)> {
-    let lowercase = text.to_lowercase();
+    let lowercase = lowercase(text);
     let (letters, alphabet_scores) = alphabets::scores(&lowercase, allowed);
     let (trigrams, trigram_scores) = trigram_scores(&lowercase);
 
@@ -62,6 +62,31 @@ pub fn detect(text: &str, allowed: &[Lang]) -> Option<(Lang, f64)> {
     let (lang, best) = *scores.first()?;
     let confidence = scores.get(1).map_or(1.0, |&(_, second)| confidence(best, second, trigrams));
     Some((lang, confidence))
+}
+
+/// `text.to_lowercase()`, with its runs of ASCII lowered in bulk: the
+/// standard one lowers a character at a time once it has met one beyond
+/// ASCII (most captions hold an accent or an emoji early on). Only a capital
+/// sigma lowers by what follows it; a text with one is left to the
+/// standard one.
+fn lowercase(text: &str) -> String {
+    if text.contains('Σ') {
+        return text.to_lowercase();
+    }
+    let mut lowered = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|byte| !byte.is_ascii()).unwrap_or(rest.len());
+        let start = lowered.len();
+        lowered.push_str(&rest[..ascii]);
+        lowered[start..].make_ascii_lowercase();
+        let mut chars = rest[ascii..].chars();
+        if let Some(c) = chars.next() {
+            lowered.extend(c.to_lowercase());
+        }
+        rest = chars.as_str();
+    }
+    lowered
 }
 
 /// Whether whatlang finds `text` to be of the Latin script, when its bytes
@@ -279,6 +304,14 @@ pub(super) mod tests {
             let mut languages: Vec<u8> = places.iter().map(|(language, _)| *language).collect();
             languages.dedup();
             assert_eq!(languages.len(), places.len(), "a trigram twice in one profile");
+        }
+    }
+
+    #[test]
+    fn texts_are_lowered_as_the_standard_lowers_them() {
+        let pieces = ["a", "Q", "É", "é", "İ", "ẞ", "ǅ", "Σ", "Ω", "🙂", " ", "1"];
+        for text in crate::engine::every_text(&pieces, 4).into_iter().chain(texts()) {
+            assert_eq!(lowercase(&text), text.to_lowercase(), "{text:?}");
         }
     }
 
