@@ -93,17 +93,24 @@ fn lowercase(text: &str) -> String {
 /// alone make that clear: it holds more ASCII letters and characters of
 /// U+0080 … U+027F (all of which whatlang counts as Latin) than other
 /// non-ASCII characters (at least as many as whatlang counts for any other
-/// script). One pass over the bytes, which the compiler makes a loop over
-/// many at once, instead of whatlang's look at each character's script
-/// (about 6,600 instructions for a caption).
+/// script). Two counts of bytes instead of whatlang's look at each
+/// character's script (about 6,600 instructions for a caption).
 pub fn clearly_latin(text: &str) -> bool {
-    let (latin, other) = text.bytes().fold((0usize, 0usize), |(latin, other), byte| {
-        // A byte of 0xC2 … 0xC9 starts a character of U+0080 … U+027F, one
-        // of 0xCA or more a character past it.
-        let is_latin = byte.is_ascii_alphabetic() || (0xC2..=0xC9).contains(&byte);
-        (latin + usize::from(is_latin), other + usize::from(byte >= 0xCA))
-    });
-    latin > other
+    // A byte of 0xC2 … 0xC9 starts a character of U+0080 … U+027F, one of
+    // 0xCA or more a character past it.
+    let latin =
+        bytes_where(text, |byte| byte.is_ascii_alphabetic() || (0xC2..=0xC9).contains(&byte));
+    latin > bytes_where(text, |byte| byte >= 0xCA)
+}
+
+/// How many bytes of `text` are `counted`. Each run of up to 255 bytes is
+/// counted in a byte, which lets the compiler count 16 bytes at once:
+/// counted in a `usize`, it took two at a time.
+fn bytes_where(text: &str, counted: impl Fn(u8) -> bool) -> usize {
+    let runs = text.as_bytes().chunks(usize::from(u8::MAX));
+    let count_run =
+        |run: &[u8]| run.iter().fold(0u8, |count, &byte| count + u8::from(counted(byte)));
+    runs.map(|run| usize::from(count_run(run))).sum()
 }
 
 /// How sure the best score is over the second, given how many trigrams or
