@@ -260,8 +260,7 @@ pub(super) mod tests {
         texts.extend(builtin_example_texts(&builtin_with_examples()));
         // Long texts, of more distinct trigrams than are compared.
         let every_char: Vec<char> = texts.join(" ").chars().collect();
-        let long = every_char.chunks(8_000).map(|chunk| chunk.iter().collect::<String>());
-        texts.extend(long.collect::<Vec<_>>());
+        texts.extend(every_char.chunks(8_000).map(|chunk| chunk.iter().collect::<String>()));
         let cut: Vec<String> = texts
             .iter()
             .flat_map(|text| [12, 40, 120].map(|chars| text.chars().take(chars).collect()))
