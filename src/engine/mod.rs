@@ -40,8 +40,11 @@ struct Plan {
     signals: Vec<usize>,
     /// Rules that run on every post (they fire on an absence).
     always: Vec<usize>,
-    /// Rules that can only fire when one of their sets has a hit, by set.
-    by_trigger: Groups<usize>,
+    /// Rules that can only fire when one of their sets has a hit, in pack
+    /// order.
+    triggered: Vec<usize>,
+    /// By set, the places in `triggered` of the rules it triggers.
+    by_trigger: Groups<u32>,
     /// The sets its rules read but for `signals` (which weigh only a post
     /// that may hide its relationship), and the negating sets.
     reads: SetBits,
@@ -52,13 +55,15 @@ impl Plan {
     /// always run, then the triggered ones, each once. (Findings are put in
     /// pack order afterwards, so the order here does not matter.)
     fn rules_for<'a>(&'a self, present: &'a SetBits) -> impl Iterator<Item = usize> + 'a {
-        let mut triggered = Vec::new();
+        // A bit per triggered rule, set by each of its sets that has a hit:
+        // read in order, the bits give each rule once, in pack order, with
+        // no list of them to gather, sort and deduplicate.
+        let mut fired = SetBits::with_room(self.triggered.len());
         for set in present.iter() {
-            triggered.extend_from_slice(self.by_trigger.get(set as usize));
+            self.by_trigger.get(set as usize).iter().for_each(|&place| fired.insert(place));
         }
-        triggered.sort_unstable();
-        triggered.dedup();
-        self.always.iter().copied().chain(triggered)
+        let fired = fired.into_sets().map(|place| self.triggered[place as usize]);
+        self.always.iter().copied().chain(fired)
     }
 }
 
@@ -376,7 +381,9 @@ fn build_plan(rules: &RuleSet, key: &PlanKey, scope: &[usize]) -> Plan {
         match check.trigger() {
             None => plan.always.push(index),
             Some(sets) => {
-                triggers.extend(sets.iter().map(|&set| (set as usize, index)));
+                let place = plan.triggered.len() as u32;
+                plan.triggered.push(index);
+                triggers.extend(sets.iter().map(|&set| (set as usize, place)));
             }
         }
     }

@@ -57,7 +57,8 @@ impl PostScan {
         hits.dedup();
         let original = |field: Field| field.text_in(post).unwrap_or("");
         let (hits, negated) = matcher.cancel_negated(hits, &fields, original);
-        let mut present = SetBits::default();
+        let greatest = hits.iter().map(|hit| hit.set as usize + 1).max();
+        let mut present = SetBits::with_room(greatest.unwrap_or(0));
         for hit in &hits {
             present.insert(hit.set);
         }

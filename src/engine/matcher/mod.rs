@@ -56,6 +56,11 @@ pub type SetId = u32;
 pub struct SetBits(Vec<u64>);
 
 impl SetBits {
+    /// No sets, with room for those below `count` without growing.
+    pub fn with_room(count: usize) -> SetBits {
+        SetBits(vec![0; count.div_ceil(64)])
+    }
+
     pub fn insert(&mut self, set: SetId) {
         let (word, bit) = (set as usize / 64, set % 64);
         if self.0.len() <= word {
@@ -81,15 +86,25 @@ impl SetBits {
     /// The sets, in id order: a step per set and per word, not per bit (a
     /// post holds a few dozen of some two thousand sets).
     pub fn iter(&self) -> impl Iterator<Item = SetId> + '_ {
-        self.0.iter().enumerate().flat_map(|(word, &bits)| {
-            let mut rest = bits;
-            std::iter::from_fn(move || {
-                let bit = (rest != 0).then(|| rest.trailing_zeros())?;
-                rest &= rest - 1;
-                Some(word as u32 * 64 + bit)
-            })
-        })
+        ones(self.0.iter().copied())
     }
+
+    /// [`Self::iter`], taking the bits along.
+    pub fn into_sets(self) -> impl Iterator<Item = SetId> {
+        ones(self.0.into_iter())
+    }
+}
+
+/// The places of the bits set in `words`, in order.
+fn ones(words: impl Iterator<Item = u64>) -> impl Iterator<Item = u32> {
+    words.enumerate().flat_map(|(word, bits)| {
+        let mut rest = bits;
+        std::iter::from_fn(move || {
+            let bit = (rest != 0).then(|| rest.trailing_zeros())?;
+            rest &= rest - 1;
+            Some(word as u32 * 64 + bit)
+        })
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
