@@ -310,14 +310,52 @@ pub struct Evidence {
 impl Evidence {
     /// "discount code `LUNA15`, brand mention `@acme`".
     pub fn describe(&self) -> String {
-        let mut parts: Vec<String> = Vec::new();
+        let mut parts = DistinctParts::default();
         for signal in &self.signals {
-            let part = format!("{} `{}`", signal.kind.replace('-', " "), signal.text);
-            if !parts.contains(&part) {
-                parts.push(part);
-            }
+            parts.push(|text| {
+                for (index, word) in signal.kind.split('-').enumerate() {
+                    if index > 0 {
+                        text.push(' ');
+                    }
+                    text.push_str(word);
+                }
+                text.push_str(" `");
+                text.push_str(&signal.text);
+                text.push('`');
+            });
         }
-        parts.join(", ")
+        parts.into_text()
+    }
+}
+
+/// The parts of a message joined by ", ", each once: a part written as one
+/// before it is taken out again. They are written into one string, not a
+/// string each and a joined one: messages are written for every finding.
+#[derive(Debug, Default)]
+pub struct DistinctParts {
+    text: String,
+    parts: Vec<std::ops::Range<usize>>,
+}
+
+impl DistinctParts {
+    /// Adds the part that `write` writes, unless it is one already there.
+    pub fn push(&mut self, write: impl FnOnce(&mut String)) {
+        let before = self.text.len();
+        if !self.parts.is_empty() {
+            self.text.push_str(", ");
+        }
+        let start = self.text.len();
+        write(&mut self.text);
+        let part = &self.text[start..];
+        if self.parts.iter().any(|earlier| &self.text[earlier.clone()] == part) {
+            self.text.truncate(before);
+        } else {
+            self.parts.push(start..self.text.len());
+        }
+    }
+
+    pub fn into_text(self) -> String {
+        self.text
     }
 }
 
@@ -457,5 +495,38 @@ mod tests {
         let json = serde_json::to_string(&Category::UndisclosedCommercialSignals).unwrap();
         assert_eq!(json, "\"undisclosed-commercial-signals\"");
         assert_eq!(Category::DisclosureBelowFold.as_str(), "disclosure-below-fold");
+    }
+
+    proptest::proptest! {
+        /// Signals of a few kinds and texts, so that many repeat, two kinds
+        /// written alike and texts holding the separators: described as each part formatted and the distinct
+        /// ones joined, as the description was first written.
+        #[test]
+        fn a_description_holds_each_distinct_part_once_in_order(
+            signals in proptest::collection::vec(
+                ("(brand-mention|handle|a-b|a b)", "(|@acme|#ad|`x`, `y|é)"),
+                0..8,
+            ),
+        ) {
+            let evidence = Evidence {
+                level: Level::Weak,
+                signals: signals
+                    .iter()
+                    .map(|(kind, text)| Signal {
+                        kind: kind.clone(),
+                        text: text.clone(),
+                        span: Span::text(0, 0),
+                    })
+                    .collect(),
+            };
+            let mut parts: Vec<String> = Vec::new();
+            for (kind, text) in &signals {
+                let part = format!("{} `{}`", kind.replace('-', " "), text);
+                if !parts.contains(&part) {
+                    parts.push(part);
+                }
+            }
+            proptest::prop_assert_eq!(evidence.describe(), parts.join(", "));
+        }
     }
 }

@@ -393,7 +393,9 @@ fn build_plan(rules: &RuleSet, key: &PlanKey, scope: &[usize]) -> Plan {
 
 fn finding(rule: &Rule, market: Option<Market>, detection: Detection, ctx: &Ctx) -> Finding {
     let message = match detection.note {
-        Some(note) => format!("{} ({note})", rule.message),
+        // Joined in a string of their length: `format!` would start from
+        // none and grow it several times.
+        Some(note) => [rule.message.as_str(), " (", &note, ")"].concat(),
         None => rule.message.clone(),
     };
     let fix = rule.fix.as_ref().and_then(|fix| fixes::fix_for(fix, detection.span, ctx));

@@ -201,7 +201,7 @@ impl CommercialSignals {
         Some(Detection {
             span: first.span,
             related: rest.iter().map(|signal| signal.span).collect(),
-            note: Some(format!("needs review: {}; no ad label", evidence.describe())),
+            note: Some(["needs review: ", &evidence.describe(), "; no ad label"].concat()),
             severity,
         })
     }

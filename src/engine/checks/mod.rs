@@ -13,7 +13,7 @@ pub use params::{ReadRule, RuleParams, read_params, read_params_and_kinds};
 
 use super::matcher::{Hit, SetId};
 use super::scan::PostScan;
-use crate::finding::{Severity, Span};
+use crate::finding::{DistinctParts, Severity, Span};
 use crate::post::Post;
 use crate::rules::{PlatformFacts, TermSet};
 
@@ -216,14 +216,15 @@ impl Ctx<'_> {
 
     /// "`#sp`, `#collab`" — the texts of some hits, for messages.
     pub fn quote_hits<'h>(&self, hits: impl IntoIterator<Item = &'h Hit>) -> String {
-        let mut quoted: Vec<String> = Vec::new();
+        let mut quoted = DistinctParts::default();
         for hit in hits {
-            let text = format!("`{}`", self.hit_text(hit));
-            if !quoted.contains(&text) {
-                quoted.push(text);
-            }
+            quoted.push(|text| {
+                text.push('`');
+                text.push_str(self.hit_text(hit));
+                text.push('`');
+            });
         }
-        quoted.join(", ")
+        quoted.into_text()
     }
 }
 
