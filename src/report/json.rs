@@ -72,9 +72,12 @@ impl<'a> From<&'a Checked> for Record<'a> {
     }
 }
 
-/// Bytes a line starts with room for: most lines fit, so the buffer is
-/// seldom copied as it grows (serde_json's own starts at 128).
-const LINE_CAPACITY: usize = 1024;
+/// Bytes a line starts with room for, and more for each finding: nine lines
+/// in ten fit (bench posts: 363 bytes without a finding, 1,402 with one,
+/// 2,174 with two), so the buffer is seldom copied as it grows
+/// (serde_json's own starts at 128).
+const LINE_CAPACITY: usize = 512;
+const FINDING_CAPACITY: usize = 1024;
 
 /// Streams one record per line as it arrives.
 pub struct JsonlReporter {
@@ -89,7 +92,11 @@ impl JsonlReporter {
     /// One record's line, newline included: serde_json's bytes, written by
     /// `compact` in fewer instructions.
     fn line(checked: &Checked) -> io::Result<Vec<u8>> {
-        let mut line = Vec::with_capacity(LINE_CAPACITY);
+        let findings = match checked {
+            Checked::Post(post) => post.findings.len(),
+            Checked::Error(_) => 0,
+        };
+        let mut line = Vec::with_capacity(LINE_CAPACITY + findings * FINDING_CAPACITY);
         compact::write(&mut line, &Record::from(checked))?;
         line.push(b'\n');
         Ok(line)

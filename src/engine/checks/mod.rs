@@ -231,7 +231,8 @@ impl Ctx<'_> {
 /// The hits with overlapping ones merged (a discount-code phrase matched
 /// by two patterns is one signal), in text order.
 pub fn distinct<'h>(hits: impl IntoIterator<Item = &'h Hit>) -> Vec<Hit> {
-    let mut merged: Vec<Hit> = Vec::new();
+    let hits = hits.into_iter();
+    let mut merged: Vec<Hit> = Vec::with_capacity(hits.size_hint().0);
     for hit in hits {
         match merged.last_mut() {
             Some(last)

@@ -42,13 +42,17 @@ pub fn scores(lowercase: &str, allowed: &[Lang]) -> (usize, Vec<(Lang, f64)>) {
             }
         }
     }
-    let mut raw: Vec<(Lang, usize)> = alphabets
-        .languages
-        .iter()
-        .zip(by_language)
-        .filter(|(lang, _)| allowed.contains(lang))
-        .map(|(&lang, score)| (lang, (score + common).saturating_sub(count)))
-        .collect();
+    // Room for every language at once: collected through a filter, the
+    // vector would grow from four.
+    let mut raw: Vec<(Lang, usize)> = Vec::with_capacity(alphabets.languages.len());
+    raw.extend(
+        alphabets
+            .languages
+            .iter()
+            .zip(by_language)
+            .filter(|(lang, _)| allowed.contains(lang))
+            .map(|(&lang, score)| (lang, (score + common).saturating_sub(count))),
+    );
     raw.sort_unstable_by_key(|(_, score)| Reverse(*score));
     let scores = raw.into_iter().map(|(lang, score)| (lang, score as f64 / count as f64)).collect();
     (count, scores)
