@@ -173,14 +173,16 @@ impl Engine {
             language: &language,
         };
 
-        let weighed =
+        let mut weighed =
             if weighs { self.weigh_evidence(&plans, &ctx_with(false)) } else { Vec::new() };
         // The strongest evidence decides (the first on a tie).
-        let strongest = weighed.iter().fold(None, |best: Option<&Weighed>, weighed| match best {
-            Some(best) if best.evidence.level >= weighed.evidence.level => Some(best),
-            _ => Some(weighed),
+        let strongest = (0..weighed.len()).reduce(|best, next| {
+            match weighed[best].evidence.level >= weighed[next].evidence.level {
+                true => best,
+                false => next,
+            }
         });
-        let relationship = strongest.map_or(declared, |strongest| strongest.relationship);
+        let relationship = strongest.map_or(declared, |strongest| weighed[strongest].relationship);
         if relationship != declared {
             plans = self.plans(&post, relationship);
         }
@@ -223,11 +225,10 @@ impl Engine {
         let mut findings = Vec::with_capacity(found.len());
         findings.extend(found.into_iter().map(|(_, _, finding)| finding));
         let findings = fold::fold(findings);
-        let evidence = weighs.then(|| {
-            strongest.map_or_else(
-                || Evidence { level: Level::None, signals: Vec::new() },
-                |strongest| strongest.evidence.clone(),
-            )
+        // Taken from the weighed, not copied: they are not read again.
+        let evidence = weighs.then(|| match strongest {
+            Some(strongest) => weighed.swap_remove(strongest).evidence,
+            None => Evidence { level: Level::None, signals: Vec::new() },
         });
         CheckedPost { post, relationship, findings, evidence }
     }
