@@ -45,6 +45,10 @@ struct Plan {
     triggered: Vec<usize>,
     /// By set, the places in `triggered` of the rules it triggers.
     by_trigger: Groups<u32>,
+    /// The sets that trigger some rule: a post's sets are matched with
+    /// these a word of bits at a time, not each looked up in `by_trigger`
+    /// (a branch that went either way, mispredicted).
+    triggers: SetBits,
     /// The sets its rules read but for `signals` (which weigh only a post
     /// that may hide its relationship), and the negating sets.
     reads: SetBits,
@@ -59,7 +63,7 @@ impl Plan {
         // read in order, the bits give each rule once, in pack order, with
         // no list of them to gather, sort and deduplicate.
         let mut fired = SetBits::with_room(self.triggered.len());
-        for set in present.iter() {
+        for set in present.common_with(&self.triggers) {
             self.by_trigger.get(set as usize).iter().for_each(|&place| fired.insert(place));
         }
         let fired = fired.into_sets().map(|place| self.triggered[place as usize]);
@@ -154,14 +158,12 @@ impl Engine {
         // Nor is a post's that says its relationship: only its plans' rules
         // read its hits, and the regexes of sets no other rule reads
         // (discount codes, handles) are not run.
-        let regex_sets = (!weighs && !every_regex).then(|| {
-            let mut sets = SetBits::default();
-            for (_, plan) in &plans {
-                sets.extend_from(&plan.reads);
-            }
-            sets
-        });
-        let scan = PostScan::with_regexes_of(&post, &matcher.matcher, regex_sets.as_ref());
+        // A set is read when some plan reads it: asked of the plans for the
+        // few regexes a post opens, not gathered into one set of all.
+        let read_by_plans = |set: SetId| plans.iter().any(|(_, plan)| plan.reads.contains(set));
+        let regex_sets =
+            (!weighs && !every_regex).then_some(&read_by_plans as &dyn Fn(SetId) -> bool);
+        let scan = PostScan::with_regexes_of(&post, &matcher.matcher, regex_sets);
         let platform = rules.platform_facts(post.platform);
         let language = OnceCell::new();
         let ctx_with = |label_counts| Ctx {
@@ -385,6 +387,7 @@ fn build_plan(rules: &RuleSet, key: &PlanKey, scope: &[usize]) -> Plan {
                 let place = plan.triggered.len() as u32;
                 plan.triggered.push(index);
                 triggers.extend(sets.iter().map(|&set| (set as usize, place)));
+                sets.iter().for_each(|&set| plan.triggers.insert(set));
             }
         }
     }

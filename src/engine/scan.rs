@@ -27,12 +27,13 @@ impl PostScan {
         PostScan::with_regexes_of(post, matcher, None)
     }
 
-    /// [`PostScan::new`], running the regexes of `regex_sets` only (`None`:
-    /// of every set): the sets the rules checking the post read.
+    /// [`PostScan::new`], running the regexes of the sets `regex_sets`
+    /// wants only (`None`: of every set): the sets the rules checking the
+    /// post read.
     pub fn with_regexes_of(
         post: &Post,
         matcher: &Matcher,
-        regex_sets: Option<&SetBits>,
+        regex_sets: Option<&dyn Fn(SetId) -> bool>,
     ) -> PostScan {
         let mut fields = vec![ScannedField::new(Field::Text, &post.text)];
         if let Some(title) = &post.title {

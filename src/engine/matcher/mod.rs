@@ -73,20 +73,15 @@ impl SetBits {
         self.0.get(set as usize / 64).is_some_and(|word| word & (1u64 << (set % 64)) != 0)
     }
 
-    /// Adds the sets of `other`.
-    pub fn extend_from(&mut self, other: &SetBits) {
-        if self.0.len() < other.0.len() {
-            self.0.resize(other.0.len(), 0);
-        }
-        for (word, other) in self.0.iter_mut().zip(&other.0) {
-            *word |= other;
-        }
-    }
-
     /// The sets, in id order: a step per set and per word, not per bit (a
     /// post holds a few dozen of some two thousand sets).
     pub fn iter(&self) -> impl Iterator<Item = SetId> + '_ {
         ones(self.0.iter().copied())
+    }
+
+    /// The sets both `self` and `other` hold, in id order.
+    pub fn common_with<'a>(&'a self, other: &'a SetBits) -> impl Iterator<Item = SetId> + 'a {
+        ones(self.0.iter().zip(&other.0).map(|(bits, other)| bits & other))
     }
 
     /// [`Self::iter`], taking the bits along.
@@ -510,13 +505,13 @@ impl Matcher {
 
     /// All hits of all term sets in one field; `original` is the field's
     /// original text. Regexes, the dearest terms to run, run only for the
-    /// sets `regex_sets` holds (`None`: every set).
+    /// sets `regex_sets` wants (`None`: every set).
     pub fn scan(
         &self,
         scanned: &ScannedField,
         original: &str,
         brands: &[Rc<Brand>],
-        regex_sets: Option<&SetBits>,
+        regex_sets: Option<&dyn Fn(SetId) -> bool>,
         hits: &mut Vec<Hit>,
     ) {
         let text = scanned.normalized.text.as_str();
@@ -573,7 +568,7 @@ impl Matcher {
         }
         // The regexes a post's sets need: those without gates, and those
         // whose gates occur (most posts open few of the 55 built-in ones).
-        let wanted = |regex: &RegexTerm| regex_sets.is_none_or(|sets| sets.contains(regex.set));
+        let wanted = |regex: &RegexTerm| regex_sets.is_none_or(|wanted| wanted(regex.set));
         for regex in self.ungated.iter().map(|&index| &self.regexes[index]).filter(|r| wanted(r)) {
             regex.find_all(text, |range| push(std::slice::from_ref(&regex.set), range));
         }
