@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::LazyLock;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -59,9 +60,13 @@ pub(super) fn read(text: &str, path: String, ctx: &ReadContext) -> Vec<Record> {
 /// serde_json refuses and no string can hold) written `\ufffd` instead,
 /// so the string holds U+FFFD and its post is still checked. The escape
 /// keeps its length: offsets into the text stay true.
+/// The searcher for `\u`, built once rather than for each line.
+static UNICODE_ESCAPE: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(b"\\u"));
+
 pub(super) fn without_lone_surrogates(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
-    if memchr::memmem::find(bytes, b"\\u").is_none() {
+    if UNICODE_ESCAPE.find(bytes).is_none() {
         return Cow::Borrowed(text);
     }
     // An escaped UTF-16 code unit at `at` (the backslash), if there is one.
