@@ -427,36 +427,38 @@ mod tests {
         assert_eq!(Tokens::new("#ad my words").trailing_tags("#ad my words", |_| false), None);
     }
 
-    /// Every text of up to four pieces of links, words, spaces and
-    /// what may stop a link: the pattern run over the runs that hold `/`
-    /// or `www.` finds what it finds over the whole text.
-    #[test]
-    fn links_found_in_their_words_are_those_found_in_the_whole_text() {
-        let pieces =
-            ["a", ".", "co", "/", "www.", "http", "://", " ", "\n", "<", "é", "#", "-", "x.co/"];
+    /// Asserts that the links found in every text of up to `longest`
+    /// `pieces` are those the pattern finds over the whole text; returns
+    /// how many there were.
+    fn links_as_the_pattern_finds_them(pieces: &[&str], longest: usize) -> usize {
         let mut links = 0;
-        for text in crate::engine::every_text(&pieces, 4) {
+        for text in crate::engine::every_text(pieces, longest) {
             let whole: Vec<_> = LINK.find_iter(&text).map(|found| found.range()).collect();
             assert_eq!(link_matches(&text), whole, "{text:?}");
             links += whole.len();
         }
+        links
+    }
+
+    /// Every text of up to four pieces of links, words, spaces and
+    /// what may stop a link: the scan over the runs that hold `/` or
+    /// `www.` finds what the pattern finds over the whole text.
+    #[test]
+    fn links_found_in_their_words_are_those_found_in_the_whole_text() {
+        let pieces =
+            ["a", ".", "co", "/", "www.", "http", "://", " ", "\n", "<", "é", "#", "-", "x.co/"];
+        let links = links_as_the_pattern_finds_them(&pieces, 4);
         assert!(links > 10_000, "{links}");
     }
 
     /// Every text of up to five pieces of domains: labels with hyphens at
     /// either end, empty labels, top-level labels of one letter, digits or
-    /// capitals, word characters before a label, and what ends a path. The
-    /// scan finds the links the pattern finds.
+    /// capitals, word characters before a label, and what ends a path.
     #[test]
     fn bare_domains_are_found_by_the_scan_as_by_the_pattern() {
         let pieces =
             ["a", "b1", "-", ".", "co", "/", "_", "X", "https://", "\u{a0}", ">", "z.", "7"];
-        let mut links = 0;
-        for text in crate::engine::every_text(&pieces, 5) {
-            let whole: Vec<_> = LINK.find_iter(&text).map(|found| found.range()).collect();
-            assert_eq!(link_matches(&text), whole, "{text:?}");
-            links += whole.len();
-        }
+        let links = links_as_the_pattern_finds_them(&pieces, 5);
         assert!(links > 50_000, "{links}");
     }
 
