@@ -45,10 +45,6 @@ struct Plan {
     triggered: Vec<usize>,
     /// By set, the places in `triggered` of the rules it triggers.
     by_trigger: Groups<u32>,
-    /// The sets that trigger some rule: a post's sets are matched with
-    /// these a word of bits at a time, not each looked up in `by_trigger`
-    /// (a branch that went either way, mispredicted).
-    triggers: SetBits,
     /// The sets its rules read but for `signals` (which weigh only a post
     /// that may hide its relationship), and the negating sets.
     reads: SetBits,
@@ -63,7 +59,10 @@ impl Plan {
         // read in order, the bits give each rule once, in pack order, with
         // no list of them to gather, sort and deduplicate.
         let mut fired = SetBits::with_room(self.triggered.len());
-        for set in present.common_with(&self.triggers) {
+        // A post's sets are matched with those that trigger a rule a word of
+        // bits at a time, not each looked up (a branch either way,
+        // mispredicted).
+        for set in present.common_with(self.by_trigger.key_bits()) {
             self.by_trigger.get(set as usize).iter().for_each(|&place| fired.insert(place));
         }
         let fired = fired.into_sets().map(|place| self.triggered[place as usize]);
@@ -387,7 +386,6 @@ fn build_plan(rules: &RuleSet, key: &PlanKey, scope: &[usize]) -> Plan {
                 let place = plan.triggered.len() as u32;
                 plan.triggered.push(index);
                 triggers.extend(sets.iter().map(|&set| (set as usize, place)));
-                sets.iter().for_each(|&set| plan.triggers.insert(set));
             }
         }
     }

@@ -51,6 +51,11 @@ impl<V: Ord> Groups<V> {
 }
 
 impl<V> Groups<V> {
+    /// The keys that have values, a bit each, 64 to a word.
+    pub fn key_bits(&self) -> impl Iterator<Item = u64> + '_ {
+        self.keys.iter().map(|word| word.bits)
+    }
+
     /// The values under `key`, empty for a key with none.
     #[inline]
     pub fn get(&self, key: usize) -> &[V] {

@@ -79,9 +79,12 @@ impl SetBits {
         ones(self.0.iter().copied())
     }
 
-    /// The sets both `self` and `other` hold, in id order.
-    pub fn common_with<'a>(&'a self, other: &'a SetBits) -> impl Iterator<Item = SetId> + 'a {
-        ones(self.0.iter().zip(&other.0).map(|(bits, other)| bits & other))
+    /// The sets both `self` and the bits of `other` hold, in id order.
+    pub fn common_with<'a>(
+        &'a self,
+        other: impl Iterator<Item = u64> + 'a,
+    ) -> impl Iterator<Item = SetId> + 'a {
+        ones(self.0.iter().zip(other).map(|(bits, other)| bits & other))
     }
 
     /// [`Self::iter`], taking the bits along.
