@@ -249,23 +249,7 @@ impl DomainRun {
 
 /// Where a link's tail from `at` ends: at the first whitespace, `<` or `>`.
 fn link_tail_end(text: &str, at: usize) -> usize {
-    let bytes = text.as_bytes();
-    let mut end = at;
-    while let Some(&byte) = bytes.get(end) {
-        // ASCII bytes (most of a link) are looked at as they are.
-        let (c, width) = match byte.is_ascii() {
-            true => (char::from(byte), 1),
-            false => match text[end..].chars().next() {
-                Some(c) => (c, c.len_utf8()),
-                None => break,
-            },
-        };
-        if c.is_whitespace() || c == '<' || c == '>' {
-            break;
-        }
-        end += width;
-    }
-    end
+    end_of_run(text, at, |c| !c.is_whitespace() && c != '<' && c != '>')
 }
 
 /// A byte of a word to an ASCII word boundary: a letter, a digit or `_`.
@@ -328,7 +312,8 @@ fn find_hashtags(text: &str, links: &[Link]) -> Vec<Hashtag> {
 }
 
 /// Where the run of characters from `from` that `belongs` takes ends. ASCII
-/// bytes (most of a tag or handle) are taken as they are, not decoded.
+/// bytes (most of a tag, a handle or a link) are taken as they are, not
+/// decoded.
 fn end_of_run(text: &str, from: usize, belongs: impl Fn(char) -> bool) -> usize {
     let bytes = text.as_bytes();
     let mut at = from;
