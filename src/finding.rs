@@ -499,8 +499,9 @@ mod tests {
 
     proptest::proptest! {
         /// Signals of a few kinds and texts, so that many repeat, two kinds
-        /// written alike and texts holding the separators: described as each part formatted and the distinct
-        /// ones joined, as the description was first written.
+        /// written alike and texts holding the separators: described as
+        /// each part formatted and the distinct ones joined, as the
+        /// description was first written.
         #[test]
         fn a_description_holds_each_distinct_part_once_in_order(
             signals in proptest::collection::vec(
