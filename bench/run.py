@@ -19,12 +19,15 @@ runs (wall time, peak RSS from the child's rusage) for:
   * rule-count scaling: global pack only, one market, all packs, all packs
     plus 10x synthetic extra rules.
 
-Prints a Markdown table (paste it into BENCHMARKS.md) and the targets met.
+Prints the machine it ran on (cores, CPU model and family, vector
+extensions: figures of two machines do not compare), a Markdown table
+(paste it into BENCHMARKS.md) and the targets met.
 """
 
 import argparse
 import glob
 import os
+import platform
 import re
 import shutil
 import statistics
@@ -121,6 +124,26 @@ def synthetic_pack(path, rules):
         handle.write("\n".join(lines) + "\n")
 
 
+def machine():
+    """One line naming what the figures were measured on: the cores, and
+    the CPU's model, family and widest vector extension as Linux reports
+    them (elsewhere, what Python's platform module knows)."""
+    fields = {}
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                key, _, value = line.partition(":")
+                fields.setdefault(key.strip(), value.strip())
+    except OSError:
+        pass
+    model = fields.get("model name") or platform.processor() or platform.machine()
+    family = f", CPU family {fields['cpu family']}" if "cpu family" in fields else ""
+    flags = fields.get("flags", "").split()
+    vector = next((name for name in ("avx512f", "avx2", "sse4_2") if name in flags), None)
+    vector = f", {vector}" if vector else ""
+    return f"Machine: {CORES} cores, {model}{family}{vector}"
+
+
 def row(name, posts, size, wall, rss):
     rate = f"{posts / wall:,.0f}" if posts and wall else "—"
     mbs = f"{size / wall / 1e6:,.1f}" if size and wall else "—"
@@ -210,6 +233,8 @@ def main():
             wall, rss = measure(base + extra, args.runs)
             results[name] = (wall, rss)
             out.append(row(f"{sizes[0]:,} posts, {name}", sizes[0], 0, wall, rss))
+    print(machine())
+    print()
     print("\n".join(out))
     print()
     small = sizes[0]
