@@ -56,14 +56,14 @@ pub(super) fn read(text: &str, path: String, ctx: &ReadContext) -> Vec<Record> {
     }
 }
 
-/// The JSON text with every escaped lone surrogate (`"\ud800"`, which
-/// serde_json refuses and no string can hold) written `\ufffd` instead,
-/// so the string holds U+FFFD and its post is still checked. The escape
-/// keeps its length: offsets into the text stay true.
 /// The searcher for `\u`, built once rather than for each line.
 static UNICODE_ESCAPE: LazyLock<memchr::memmem::Finder<'static>> =
     LazyLock::new(|| memchr::memmem::Finder::new(b"\\u"));
 
+/// The JSON text with every escaped lone surrogate (`"\ud800"`, which
+/// serde_json refuses and no string can hold) written `\ufffd` instead,
+/// so the string holds U+FFFD and its post is still checked. The escape
+/// keeps its length: offsets into the text stay true.
 pub(super) fn without_lone_surrogates(text: &str) -> Cow<'_, str> {
     let bytes = text.as_bytes();
     if UNICODE_ESCAPE.find(bytes).is_none() {
