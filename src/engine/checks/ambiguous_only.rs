@@ -49,11 +49,7 @@ impl Kind for AmbiguousOnly {
             return None;
         }
         let found = distinct(ctx.scan.hits_of(&self.ambiguous));
-        if found.is_empty() {
-            return None;
-        }
-        let note = format!("found only {}", ctx.quote_hits(&found));
-        Detection::at_hits(&found, Some(note))
+        Detection::at_hits(&found, || format!("found only {}", ctx.quote_hits(&found)))
     }
 }
 

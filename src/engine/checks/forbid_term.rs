@@ -51,11 +51,7 @@ impl Kind for ForbidTerm {
             return None;
         }
         let found = distinct(ctx.scan.hits_of(&self.terms));
-        if found.is_empty() {
-            return None;
-        }
-        let note = format!("found {}", ctx.quote_hits(&found));
-        Detection::at_hits(&found, Some(note))
+        Detection::at_hits(&found, || format!("found {}", ctx.quote_hits(&found)))
     }
 }
 

@@ -266,13 +266,15 @@ impl Detection {
         Detection { span: Span::text(0, 0), related: Vec::new(), note, severity: None }
     }
 
-    /// Points at the first hit and relates the others.
-    pub fn at_hits(hits: &[Hit], note: Option<String>) -> Option<Detection> {
+    /// Points at the first hit and relates the others; `None` without a
+    /// hit. The note is written only then: most posts a rule runs on give
+    /// it none, and a note quotes hits.
+    pub fn at_hits(hits: &[Hit], note: impl FnOnce() -> String) -> Option<Detection> {
         let (first, rest) = hits.split_first()?;
         Some(Detection {
             span: first.span(),
             related: rest.iter().map(|hit| hit.span()).collect(),
-            note,
+            note: Some(note()),
             severity: None,
         })
     }

@@ -82,8 +82,9 @@ impl Kind for NotBuried {
         {
             return None;
         }
-        let note = format!("it appears only among the {tags} hashtags and mentions at the end");
-        Detection::at_hits(&distinct(text_hits), Some(note))
+        Detection::at_hits(&distinct(text_hits), || {
+            format!("it appears only among the {tags} hashtags and mentions at the end")
+        })
     }
 }
 

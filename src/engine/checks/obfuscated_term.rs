@@ -41,12 +41,9 @@ impl Kind for ObfuscatedTerm {
 
     fn run(&self, ctx: &Ctx) -> Option<Detection> {
         let found = distinct(ctx.scan.obfuscated_hits_of(&self.terms));
-        // Most posts the rule runs on hold its terms, written plainly.
-        if found.is_empty() {
-            return None;
-        }
-        let note = format!("{} contains invisible characters", ctx.quote_hits(&found));
-        Detection::at_hits(&found, Some(note))
+        Detection::at_hits(&found, || {
+            format!("{} contains invisible characters", ctx.quote_hits(&found))
+        })
     }
 }
 

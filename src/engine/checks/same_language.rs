@@ -80,12 +80,14 @@ impl Kind for SameLanguage {
             languages.dedup();
             languages
         };
-        let note = format!(
-            "the post is in '{language}', the disclosure {} is in '{}'",
-            ctx.quote_hits(&distinct(found.iter().copied())),
-            found_languages.join("', '")
-        );
-        Detection::at_hits(&distinct(found), Some(note))
+        let found = distinct(found);
+        Detection::at_hits(&found, || {
+            format!(
+                "the post is in '{language}', the disclosure {} is in '{}'",
+                ctx.quote_hits(&found),
+                found_languages.join("', '")
+            )
+        })
     }
 }
 

@@ -87,14 +87,15 @@ impl Kind for WithinHashtags {
         if first_index < self.first as usize {
             return None;
         }
-        let note = format!(
-            "the first one is hashtag no. {} of {}; it must be among the first {}",
-            first_index + 1,
-            hashtags.len(),
-            self.first
-        );
         let hits: Vec<&Hit> = tagged.into_iter().map(|(_, hit)| hit).collect();
-        Detection::at_hits(&distinct(hits), Some(note))
+        Detection::at_hits(&distinct(hits), || {
+            format!(
+                "the first one is hashtag no. {} of {}; it must be among the first {}",
+                first_index + 1,
+                hashtags.len(),
+                self.first
+            )
+        })
     }
 }
 
