@@ -313,12 +313,7 @@ impl Evidence {
         let mut parts = DistinctParts::default();
         for signal in &self.signals {
             parts.push(|text| {
-                for (index, word) in signal.kind.split('-').enumerate() {
-                    if index > 0 {
-                        text.push(' ');
-                    }
-                    text.push_str(word);
-                }
+                text.extend(signal.kind.chars().map(|c| if c == '-' { ' ' } else { c }));
                 text.push_str(" `");
                 text.push_str(&signal.text);
                 text.push('`');
